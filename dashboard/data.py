@@ -1,0 +1,284 @@
+"""Load and validate the curated files; the one loader used by the app and the command line.
+
+`load_dataset` reads data/*.csv and the seed documents, validates every table with the schemas
+in `dashboard.schema` (catalogues first, since the observations are checked against them) and
+returns typed DataFrames. A file that cannot be read at all raises `UnreadableFile` with a
+one-line reason; a file that reads but breaks rules raises `InvalidData` listing every
+`Problem` found (file, CSV line, column, bad value, what was expected). No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from dashboard import schema
+from dashboard.evidence import normalise_whitespace
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_FILES = {
+    "sources": "data/sources.csv",
+    "regions": "data/regions.csv",
+    "catalogue": "data/metric_catalogue.csv",
+    "metrics": "data/metrics.csv",
+    "events": "data/events.csv",
+}
+HEADER_LINE = 1
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a UTF-8, comma-separated CSV: one line says why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: where it is and what was expected."""
+
+    file: str
+    line: int
+    column: str
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: column '{self.column}': got {self.value}; expected {self.expected}"
+
+
+class InvalidData(Exception):
+    """The file reads, but rows break the schema; `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s)")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated curated data: typed frames plus the seed documents' text by source id."""
+
+    sources: pd.DataFrame
+    regions: pd.DataFrame
+    catalogue: pd.DataFrame
+    metrics: pd.DataFrame
+    events: pd.DataFrame
+    documents: dict[str, str]
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if not raw.strip():
+        raise UnreadableFile(f"{name}: the file is empty")
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        raise UnreadableFile(f"{name}: this is a binary file (NUL byte at offset {offset}), not a CSV")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UnreadableFile(
+            f"{name}: not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start}); save the file as UTF-8"
+        ) from None
+
+
+def read_raw_table(raw: bytes, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse CSV bytes into a frame of strings (empty cells are missing) indexed by CSV line number.
+
+    Rows whose field count differs from the header's are not kept; each becomes a Problem.
+    """
+    text = _decode(raw, name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        if len(header) == 1:
+            for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+                if delimiter in header[0]:
+                    raise UnreadableFile(
+                        f"{name}: not comma-separated (the header is split by {label}); save it as a comma-separated CSV"
+                    )
+        header = [column.strip() for column in header]
+        rows, lines, problems = [], [], []
+        line = reader.line_num + 1
+        for record in reader:
+            if record and any(cell.strip() for cell in record):
+                if len(record) == len(header):
+                    rows.append(record)
+                    lines.append(line)
+                else:
+                    problems.append(
+                        Problem(name, line, "(row)", f"{len(record)} fields", f"{len(header)} fields, as in the header")
+                    )
+            line = reader.line_num + 1
+    except csv.Error as err:
+        raise UnreadableFile(f"{name}: line {reader.line_num}: malformed CSV ({err})") from None
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=object)
+    frame = frame.apply(lambda column: column.str.strip()).replace("", None)
+    return frame.astype("str").where(frame.notna(), None) if len(frame) else frame.astype(object), problems
+
+
+def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """`read_raw_table` on a file, turning OS errors into one-line reasons."""
+    if path.is_dir():
+        raise UnreadableFile(f"{name}: is a directory, not a CSV file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"{name}: file not found") from None
+    except OSError as err:
+        raise UnreadableFile(f"{name}: cannot be read ({err.strerror})") from None
+    return read_raw_table(raw, name)
+
+
+def _describe(check: str) -> str:
+    """Pandera's built-in check names, in words."""
+    simple = {
+        "not_nullable": "a value (this column cannot be empty)",
+        "field_uniqueness": "a value no other row has",
+        "column_in_dataframe": "this column in the header",
+        "column_in_schema": "no such column (it is not part of the format)",
+    }
+    if check in simple:
+        return simple[check]
+    if check.startswith("isin("):
+        return "one of " + check[len("isin(") : -1].replace("'", "")
+    if check.startswith("str_matches("):
+        pattern = check[len("str_matches(") : -1].strip("'")
+        return {schema.ISO_DATE: "a date written YYYY-MM-DD"}.get(pattern, f"text matching {pattern}")
+    for prefix, words in (
+        ("greater_than_or_equal_to(", "a number of at least "),
+        ("less_than_or_equal_to(", "a number of at most "),
+    ):
+        if check.startswith(prefix):
+            return words + check[len(prefix) : -1]
+    if "int64" in check.lower():
+        return "a whole number"
+    if "float" in check.lower():
+        return "a number"
+    if check.startswith("dtype(") or check.startswith("coerce_dtype("):
+        return f"a value of type {check}"
+    return check
+
+
+def _shown(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "(empty)"
+    return repr(str(value))
+
+
+def _duplicate_key_problem(frame: pd.DataFrame, name: str, line: int) -> Problem:
+    key = [column for column in schema.METRICS_KEY if column in frame.columns]
+    values = frame[key].fillna("(empty)")
+    same = values.eq(values.loc[line]).all(axis=1)
+    others = [str(other) for other in frame.index[same] if other != line]
+    return Problem(
+        name,
+        line,
+        ", ".join(key),
+        repr(" / ".join(values.loc[line])),
+        f"a combination no other row has (line {', '.join(others)} has the same)",
+    )
+
+
+def problems_from_errors(
+    errors: pa.errors.SchemaErrors, frame: pd.DataFrame, name: str, ref: schema.Reference | None = None
+) -> list[Problem]:
+    """One Problem per failing cell, from pandera's lazy failure cases."""
+    problems: dict[tuple, Problem] = {}
+    for case in errors.failure_cases.to_dict("records"):
+        check, column, index = str(case["check"]), case["column"], case["index"]
+        target = schema.CHECK_TARGETS.get(check)
+        if target is not None:
+            target_column, expected = target
+            if column != target_column:  # dataframe-level checks report every column of a failing row
+                continue
+            line = int(index)
+            if callable(expected):
+                expected = expected(frame.loc[line], ref)
+            value = frame.at[line, column] if column in frame.columns else None
+        elif check == "column_in_schema":
+            line, column, value, expected = HEADER_LINE, str(case["failure_case"]), None, _describe(check)
+        elif check == "column_in_dataframe":
+            line, column, value, expected = HEADER_LINE, str(case["failure_case"]), None, _describe(check)
+            value = "(missing)"
+        elif check.startswith("multiple_fields_uniqueness"):
+            problem = _duplicate_key_problem(frame, name, int(index))
+            problems.setdefault((problem.line, problem.column, problem.expected), problem)
+            continue
+        elif index is None or pd.isna(index):
+            continue  # a whole-column failure that a per-row case already explains
+        else:
+            line = int(index)
+            expected = _describe(check)
+            value = frame.at[line, column] if column in frame.columns else case["failure_case"]
+        problem = Problem(name, line, str(column), value if value == "(missing)" else _shown(value), str(expected))
+        problems.setdefault((problem.line, problem.column, problem.expected), problem)
+    return sorted(problems.values(), key=lambda p: (p.line, p.column))
+
+
+def validate_frame(
+    frame: pd.DataFrame, table_schema: pa.DataFrameSchema, name: str, ref: schema.Reference | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate lazily; return the coerced frame and every problem (empty when valid)."""
+    try:
+        return table_schema.validate(frame, lazy=True), []
+    except pa.errors.SchemaErrors as errors:
+        return frame, problems_from_errors(errors, frame, name, ref)
+
+
+def _read_and_validate(
+    path: Path, name: str, table_schema: pa.DataFrameSchema, ref: schema.Reference | None = None
+) -> pd.DataFrame:
+    frame, problems = read_table_file(path, name)
+    validated, more = validate_frame(frame, table_schema, name, ref)
+    if problems or more:
+        raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
+    return validated.reset_index(drop=True)
+
+
+def _read_documents(root: Path, files: pd.Series) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    texts, digests = {}, {}
+    seeds = (root / "seeds").resolve()
+    for relative in files.dropna().unique():
+        path = (root / relative).resolve()
+        texts[relative] = digests[relative] = None
+        if path.is_relative_to(seeds) and path.is_file():
+            raw = path.read_bytes()
+            digests[relative] = hashlib.sha256(raw).hexdigest()
+            texts[relative] = raw.decode("utf-8", errors="replace")
+    return texts, digests
+
+
+def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.DataFrame], dict[str, str]]:
+    """Validate the catalogues and seeds, and build what the observation checks look things up in."""
+    sources_frame, problems = read_table_file(root / DATA_FILES["sources"], DATA_FILES["sources"])
+    raw_texts, digests = _read_documents(root, sources_frame.get("file", pd.Series(dtype=object)))
+    normalised = {path: normalise_whitespace(text) if text else None for path, text in raw_texts.items()}
+    sources, more = validate_frame(sources_frame, schema.sources_schema(normalised, digests), DATA_FILES["sources"])
+    if problems or more:
+        raise InvalidData(problems + more)
+    sources = sources.reset_index(drop=True)
+    regions = _read_and_validate(root / DATA_FILES["regions"], DATA_FILES["regions"], schema.Regions.to_schema())
+    catalogue = _read_and_validate(
+        root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema()
+    )
+    documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
+    ref = schema.Reference(
+        regions=frozenset(regions["region"]),
+        metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
+        documents={source: normalise_whitespace(text) for source, text in documents.items()},
+        published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
+    )
+    return ref, {"sources": sources, "regions": regions, "catalogue": catalogue}, documents
+
+
+def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset:
+    """Read and validate every curated file; raise UnreadableFile or InvalidData on the first bad file."""
+    ref, tables, documents = load_reference(root)
+    metrics_path = metrics_path or root / DATA_FILES["metrics"]
+    metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
+    metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
+    events = _read_and_validate(root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref)
+    return Dataset(metrics=metrics, events=events, documents=documents, **tables)

@@ -1,0 +1,396 @@
+"""Pandera models of the curated files: the one place each table's columns are defined and documented.
+
+Each file in data/ has one `DataFrameModel` holding the checks that need only that table (types,
+allowed values, ranges, keys, rules across its own columns). The checks that need another file
+(the catalogues, the seed documents) are added by `metrics_schema`, `events_schema` and
+`sources_schema`, which bind a `Reference` built from the already-validated catalogues. Every
+check has a name listed in `CHECK_TARGETS`, so a failure can be reported against one column of
+one CSV line, with what was expected, in words.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from dashboard.evidence import quote_in_document, value_in_text
+
+QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
+STATUSES = ["actual", "target", "proposed"]
+YEAR_BASES = ["stated", "as_of", "unstated"]
+VALUE_TYPES = ["count", "money", "percent", "rank"]
+REGION_LEVELS = ["country", "province", "municipality", "autonomous_region", "sar"]
+DATE_PRECISIONS = ["day", "month", "year", "unknown"]
+EVENT_TYPES = ["plan", "regulation", "proposal", "milestone", "list", "guidance"]
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+METRICS_KEY = ["region", "metric", "year", "status", "qualifier", "source_id"]
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+_DATE_FORMATS = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
+
+
+def _is_real_date(values: pd.Series) -> pd.Series:
+    """Empty or a calendar date that exists (2021-02-30 fails)."""
+    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return values.isna() | parsed.notna()
+
+
+class Sources(pa.DataFrameModel):
+    """data/sources.csv: one row per seed document."""
+
+    source_id: Series[str] = pa.Field(
+        unique=True, str_matches=r"^[a-z0-9][a-z0-9-]*$", description="Short stable id of the document."
+    )
+    file: Series[str] = pa.Field(
+        unique=True,
+        str_matches=r"^seeds/[A-Za-z0-9_.-]+\.txt$",
+        description="Path of the document from the repository root, inside seeds/.",
+    )
+    title: Series[str] = pa.Field(description="The document's headline, as it appears in the document.")
+    publisher: Series[str] = pa.Field(nullable=True, description="Publisher where the document names one.")
+    published: Series[str] = pa.Field(
+        nullable=True, str_matches=ISO_DATE, description="ISO date the document states; empty when it states none."
+    )
+    published_text: Series[str] = pa.Field(
+        nullable=True, description="The date line exactly as the document writes it."
+    )
+    sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the unchanged document.")
+    note: Series[str] = pa.Field(nullable=True, description="What the document leaves unsaid, and other caveats.")
+
+    @pa.dataframe_check(name="published_is_a_date")
+    def published_is_a_date(cls, df: pd.DataFrame) -> pd.Series:
+        return _is_real_date(df["published"])
+
+    @pa.dataframe_check(name="published_has_its_text")
+    def published_has_its_text(cls, df: pd.DataFrame) -> pd.Series:
+        return df["published"].isna() | df["published_text"].notna()
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Regions(pa.DataFrameModel):
+    """data/regions.csv: reference table of regions (standard ISO 3166-2:CN codes and Chinese names)."""
+
+    region: Series[str] = pa.Field(unique=True, description="English name used in the other files, e.g. Shanxi.")
+    iso_code: Series[str] = pa.Field(
+        unique=True, str_matches=r"^CN(-[A-Z]{2})?$", description="ISO 3166-2 code: CN-SX Shanxi, CN-SN Shaanxi."
+    )
+    name_zh: Series[str] = pa.Field(unique=True, description="Chinese name, e.g. 山西省.")
+    level: Series[str] = pa.Field(isin=REGION_LEVELS, description="Administrative level.")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class MetricCatalogue(pa.DataFrameModel):
+    """data/metric_catalogue.csv: what each metric id means and the unit its values are in."""
+
+    metric: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z][a-z0-9_]*$", description="Metric id.")
+    label: Series[str] = pa.Field(unique=True, description="Human-readable name shown in the dashboard.")
+    unit: Series[str] = pa.Field(description="The unit every value of this metric is stated in.")
+    value_type: Series[str] = pa.Field(isin=VALUE_TYPES, description="count, money, percent or rank.")
+    category: Series[str] = pa.Field(description="Theme used to group metrics.")
+    lower_is_better: Series[bool] = pa.Field(description="True for ranks, where 1 is best.")
+    definition: Series[str] = pa.Field(description="What exactly is counted or measured.")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Metrics(pa.DataFrameModel):
+    """data/metrics.csv: one observation per row, each with the verbatim quote that states it."""
+
+    region: Series[str] = pa.Field(description="English region name from data/regions.csv.")
+    metric: Series[str] = pa.Field(description="Metric id from data/metric_catalogue.csv.")
+    value: Series[float] = pa.Field(description="The number the document states, in the unit it states it.")
+    unit: Series[str] = pa.Field(description="Unit of the value; must equal the catalogue's unit for the metric.")
+    year: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=YEAR_MIN, le=YEAR_MAX, description="Reference year; empty when the document states none."
+    )
+    qualifier: Series[str] = pa.Field(isin=QUALIFIERS, description="exact, approx, more_than, at_least or at_most.")
+    status: Series[str] = pa.Field(isin=STATUSES, description="actual result, target or proposal.")
+    source_id: Series[str] = pa.Field(description="Document id from data/sources.csv.")
+    quote: Series[str] = pa.Field(description="Shortest verbatim sentence or clause stating the value.")
+    as_of: Series[str] = pa.Field(
+        nullable=True, str_matches=ISO_DATE, description="Date the figure was reported (the document's date)."
+    )
+    year_basis: Series[str] = pa.Field(
+        isin=YEAR_BASES,
+        description="stated: the quote gives the year; as_of: year of the document's date; unstated: no year.",
+    )
+    period_start: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=YEAR_MIN, le=YEAR_MAX, description="First year of the span the figure covers."
+    )
+    period_end: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=YEAR_MIN, le=YEAR_MAX, description="Last year of the span the figure covers."
+    )
+    period_label: Series[str] = pa.Field(nullable=True, description="The span as the document words it.")
+    note: Series[str] = pa.Field(nullable=True, description="Curator's note: how the figure was read.")
+
+    @pa.dataframe_check(name="as_of_is_a_date")
+    def as_of_is_a_date(cls, df: pd.DataFrame) -> pd.Series:
+        return _is_real_date(df["as_of"])
+
+    @pa.dataframe_check(name="year_matches_basis")
+    def year_matches_basis(cls, df: pd.DataFrame) -> pd.Series:
+        year = pd.to_numeric(df["year"], errors="coerce")
+        as_of_year = pd.to_numeric(df["as_of"].str.slice(0, 4), errors="coerce")
+        basis = df["year_basis"]
+        return (
+            ((basis == "stated") & year.notna())
+            | ((basis == "unstated") & year.isna())
+            | ((basis == "as_of") & year.notna() & (year == as_of_year))
+            | ~basis.isin(YEAR_BASES)
+        )
+
+    @pa.dataframe_check(name="period_in_order")
+    def period_in_order(cls, df: pd.DataFrame) -> pd.Series:
+        start = pd.to_numeric(df["period_start"], errors="coerce")
+        end = pd.to_numeric(df["period_end"], errors="coerce")
+        return start.isna() | end.isna() | (start <= end)
+
+    @pa.dataframe_check(name="value_is_finite")
+    def value_is_finite(cls, df: pd.DataFrame) -> pd.Series:
+        value = pd.to_numeric(df["value"], errors="coerce")
+        return value.isna() | value.abs().lt(float("inf"))
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = METRICS_KEY
+
+
+class Events(pa.DataFrameModel):
+    """data/events.csv: dated policy events (plans, regulations, proposals) with their quotes."""
+
+    region: Series[str] = pa.Field(description="English region name from data/regions.csv.")
+    date: Series[str] = pa.Field(nullable=True, description="ISO date, month (YYYY-MM) or year; empty when unknown.")
+    date_precision: Series[str] = pa.Field(isin=DATE_PRECISIONS, description="day, month, year or unknown.")
+    date_text: Series[str] = pa.Field(nullable=True, description="The date as the document words it.")
+    title: Series[str] = pa.Field(description="What happened.")
+    event_type: Series[str] = pa.Field(isin=EVENT_TYPES, description="Kind of event.")
+    period_start: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=YEAR_MIN, le=YEAR_MAX, description="First year a plan covers."
+    )
+    period_end: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=YEAR_MIN, le=YEAR_MAX, description="Last year a plan covers."
+    )
+    source_id: Series[str] = pa.Field(description="Document id from data/sources.csv.")
+    quote: Series[str] = pa.Field(description="Verbatim sentence or clause stating the event.")
+    note: Series[str] = pa.Field(nullable=True, description="Curator's note.")
+
+    @pa.dataframe_check(name="date_matches_precision")
+    def date_matches_precision(cls, df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(False, index=df.index)
+        ok |= (df["date_precision"] == "unknown") & df["date"].isna()
+        for precision, pattern in _DATE_FORMATS.items():
+            ok |= (df["date_precision"] == precision) & df["date"].fillna("").str.match(pattern)
+        return ok | ~df["date_precision"].isin(DATE_PRECISIONS)
+
+    @pa.dataframe_check(name="period_in_order")
+    def period_in_order(cls, df: pd.DataFrame) -> pd.Series:
+        start = pd.to_numeric(df["period_start"], errors="coerce")
+        end = pd.to_numeric(df["period_end"], errors="coerce")
+        return start.isna() | end.isna() | (start <= end)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["region", "title"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the cross-file checks look things up in, built from validated catalogues and seeds."""
+
+    regions: frozenset[str]
+    metrics: dict[str, tuple[str, str]]  # metric id -> (unit, value_type)
+    documents: dict[str, str] = field(repr=False)  # source id -> whitespace-normalised text
+    published: dict[str, str | None] = field(default_factory=dict)  # source id -> ISO date or None
+
+
+# Check name -> (column it is about, what was expected). `expected` may depend on the row.
+Expected = str | Callable[[pd.Series, "Reference | None"], str]
+CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
+    "published_is_a_date": ("published", "a real calendar date (YYYY-MM-DD)"),
+    "published_has_its_text": ("published_text", "the date line as the document writes it, since published is set"),
+    "as_of_is_a_date": ("as_of", "a real calendar date (YYYY-MM-DD)"),
+    "year_matches_basis": (
+        "year",
+        "a year when year_basis is 'stated', the as_of year when it is 'as_of', and empty when it is 'unstated'",
+    ),
+    "period_in_order": ("period_end", "a year not before period_start"),
+    "value_is_finite": ("value", "a finite number"),
+    "date_matches_precision": (
+        "date",
+        "YYYY-MM-DD for day, YYYY-MM for month, YYYY for year, and empty for unknown precision",
+    ),
+    "known_source": ("source_id", "a source_id listed in data/sources.csv"),
+    "known_region": ("region", "a region listed in data/regions.csv"),
+    "known_metric": ("metric", "a metric listed in data/metric_catalogue.csv"),
+    "unit_matches_catalogue": (
+        "unit",
+        lambda row, ref: f"'{ref.metrics[row['metric']][0]}', the catalogue's unit for {row['metric']}"
+        if ref and row.get("metric") in ref.metrics
+        else "the catalogue's unit for the metric",
+    ),
+    "value_not_negative": ("value", "a value of 0 or more (counts and money cannot be negative)"),
+    "value_whole_number": ("value", "a whole number (counts and ranks)"),
+    "rank_at_least_one": ("value", "a rank of 1 or more"),
+    "quote_in_document": ("quote", "text that occurs verbatim (whitespace aside) in the source document"),
+    "value_in_quote": ("value", "a number the quote states (digits, digits split by a space, or a number word)"),
+    "year_in_quote": ("year", "a year the quote states, since year_basis is 'stated'"),
+    "as_of_matches_source": (
+        "as_of",
+        lambda row, ref: f"the source's published date ({ref.published.get(row['source_id']) or 'empty: undated'})"
+        if ref and row.get("source_id") in ref.published
+        else "the source's published date",
+    ),
+    "date_text_in_quote": ("date_text", "words that occur in the quote"),
+    "file_exists": ("file", "an existing file under seeds/"),
+    "file_unchanged": ("sha256", "the SHA-256 of the file as shipped (seeds must stay unchanged)"),
+    "title_in_document": ("title", "the headline as it appears in the document"),
+    "published_text_in_document": ("published_text", "the date line exactly as it appears in the document"),
+}
+
+
+def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataFrameSchema:
+    bound = copy.copy(schema)
+    bound.checks = [*schema.checks, *checks]
+    return bound
+
+
+def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
+    return series.map(lambda key: mapping.get(key) if isinstance(key, str) else None)
+
+
+def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
+    """A dataframe-level check that names one failing row per False, never raising on bad types."""
+
+    def run(df: pd.DataFrame) -> pd.Series:
+        try:
+            return fn(df).astype(bool)
+        except (TypeError, ValueError, KeyError):
+            return pd.Series(True, index=df.index)  # the column-level checks report the bad type
+
+    return pa.Check(run, name=name, error=name)
+
+
+def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
+    # Many rows share a quote: check each distinct (source, quote) pair once.
+    pairs = df[["source_id", "quote"]].astype(object)
+    found = {
+        (source, quote): isinstance(quote, str) and quote_in_document(quote, ref.documents.get(source, ""))
+        for source, quote in pairs.drop_duplicates().itertuples(index=False)
+    }
+    return pd.Series([found[pair] for pair in pairs.itertuples(index=False, name=None)], index=df.index)
+
+
+def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(numbers, errors="coerce")
+    return pd.Series(
+        [
+            pd.isna(number) or (isinstance(quote, str) and value_in_text(float(number), quote))
+            for number, quote in zip(numbers, quotes, strict=True)
+        ],
+        index=numbers.index,
+    )
+
+
+def metrics_schema(ref: Reference) -> pa.DataFrameSchema:
+    """The Metrics model plus the checks that look into the catalogues and the seed documents."""
+    value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
+    value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
+    return _with_checks(
+        Metrics.to_schema(),
+        [
+            _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
+            _row_check("known_region", lambda df: df["region"].isin(ref.regions)),
+            _row_check("known_metric", lambda df: df["metric"].isin(ref.metrics)),
+            _row_check(
+                "unit_matches_catalogue",
+                lambda df: ~df["metric"].isin(ref.metrics)
+                | (df["unit"] == _lookup(df["metric"], {k: v[0] for k, v in ref.metrics.items()})),
+            ),
+            _row_check(
+                "value_not_negative",
+                lambda df: ~value_type(df).isin(["count", "money"]) | value(df).isna() | (value(df) >= 0),
+            ),
+            _row_check(
+                "value_whole_number",
+                lambda df: ~value_type(df).isin(["count", "rank"]) | value(df).isna() | (value(df) % 1 == 0),
+            ),
+            _row_check("rank_at_least_one", lambda df: (value_type(df) != "rank") | value(df).isna() | (value(df) >= 1)),
+            _row_check("quote_in_document", lambda df: ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref)),
+            _row_check("value_in_quote", lambda df: _numbers_in_quotes(df["value"], df["quote"])),
+            _row_check(
+                "year_in_quote",
+                lambda df: (df["year_basis"] != "stated") | _numbers_in_quotes(df["year"], df["quote"]),
+            ),
+            _row_check(
+                "as_of_matches_source",
+                lambda df: ~df["source_id"].isin(ref.published)
+                | (df["as_of"].fillna("") == _lookup(df["source_id"], ref.published).fillna("")),
+            ),
+        ],
+    )
+
+
+def events_schema(ref: Reference) -> pa.DataFrameSchema:
+    """The Events model plus the checks that look into the catalogues and the seed documents."""
+    return _with_checks(
+        Events.to_schema(),
+        [
+            _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
+            _row_check("known_region", lambda df: df["region"].isin(ref.regions)),
+            _row_check("quote_in_document", lambda df: ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref)),
+            _row_check(
+                "date_text_in_quote",
+                lambda df: pd.Series(
+                    [
+                        not isinstance(text, str) or (isinstance(quote, str) and quote_in_document(text, quote))
+                        for text, quote in zip(df["date_text"], df["quote"], strict=True)
+                    ],
+                    index=df.index,
+                ),
+            ),
+        ],
+    )
+
+
+def sources_schema(documents: dict[str, str | None], digests: dict[str, str | None]) -> pa.DataFrameSchema:
+    """The Sources model plus checks against the files themselves.
+
+    `documents` maps each listed file path to its normalised text (None when it cannot be read) and
+    `digests` maps it to its SHA-256.
+    """
+    in_document = lambda column: lambda df: pd.Series(  # noqa: E731
+        [
+            not isinstance(text, str)
+            or (isinstance(documents.get(path), str) and quote_in_document(text, documents[path]))
+            for text, path in zip(df[column], df["file"], strict=True)
+        ],
+        index=df.index,
+    )
+    return _with_checks(
+        Sources.to_schema(),
+        [
+            _row_check("file_exists", lambda df: _lookup(df["file"], documents).notna()),
+            _row_check(
+                "file_unchanged",
+                lambda df: _lookup(df["file"], documents).isna() | (df["sha256"] == _lookup(df["file"], digests)),
+            ),
+            _row_check("title_in_document", in_document("title")),
+            _row_check("published_text_in_document", in_document("published_text")),
+        ],
+    )
