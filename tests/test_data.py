@@ -1,0 +1,144 @@
+"""The shipped dataset: it validates, and its structure is what the dashboard relies on."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import schema
+from dashboard.data import DATA_FILES, InvalidData, UnreadableFile, load_dataset
+from tests.conftest import ROOT, read_rows, write_rows
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(ROOT)
+
+
+def test_shipped_data_validates_with_typed_columns(dataset):
+    metrics = dataset.metrics
+    assert len(metrics) >= 30
+    assert str(metrics["year"].dtype) == "Int64"
+    assert metrics["value"].dtype == float
+    assert set(metrics["source_id"]) <= set(dataset.sources["source_id"])
+    assert set(dataset.documents) == set(dataset.sources["source_id"])
+
+
+@pytest.mark.parametrize(
+    ("model", "file"),
+    [
+        (schema.Sources, "sources"),
+        (schema.Regions, "regions"),
+        (schema.MetricCatalogue, "catalogue"),
+        (schema.Metrics, "metrics"),
+        (schema.Events, "events"),
+    ],
+)
+def test_csv_header_matches_schema(model, file):
+    with (ROOT / DATA_FILES[file]).open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == list(model.to_schema().columns)
+
+
+def test_every_schema_column_is_documented():
+    for model in (schema.Sources, schema.Regions, schema.MetricCatalogue, schema.Metrics, schema.Events):
+        for name, column in model.to_schema().columns.items():
+            assert column.description, f"{model.__name__}.{name} has no description"
+
+
+def test_shanxi_and_shaanxi_cannot_be_confused(dataset):
+    regions = dataset.regions.set_index("region")
+    assert regions.loc["Shanxi", "iso_code"] == "CN-SX"
+    assert regions.loc["Shaanxi", "iso_code"] == "CN-SN"
+    assert regions.loc["Shanxi", "name_zh"] == "山西省"
+    assert regions.loc["Shaanxi", "name_zh"] == "陕西省"
+
+
+def test_documented_reference_figures(dataset):
+    """Spot-check figures a reader would look up first against their documents' wording."""
+    m = dataset.metrics.set_index(["region", "metric", "year"])
+    assert m.loc[("Shanxi", "technology_contract_turnover", 2012), "value"] == 12.42
+    assert m.loc[("Shanxi", "technology_contract_turnover", 2021), "value"] == 52.18
+    assert m.loc[("China", "global_innovation_index_rank", 2012), "value"] == 34
+    assert m.loc[("China", "global_innovation_index_rank", 2022), "value"] == 11
+    cultivated = m.loc[("Shandong", "manufacturing_innovation_centres_in_cultivation", 2022)]
+    assert (cultivated["value"], cultivated["qualifier"]) == (20, "more_than")
+
+
+def test_targets_and_unstated_years_are_marked(dataset):
+    metrics = dataset.metrics
+    jilin = metrics[metrics["region"] == "Jilin"]
+    assert set(jilin["status"]) == {"target"}
+    assert (jilin["period_start"] == 2023).all() and (jilin["period_end"] == 2025).all()
+    unstated = metrics[metrics["year_basis"] == "unstated"]
+    assert len(unstated) > 0 and unstated["year"].isna().all()
+    undated = dataset.sources[dataset.sources["published"].isna()]["source_id"]
+    assert metrics[metrics["source_id"].isin(undated)]["as_of"].isna().all()
+
+
+def test_events_with_unknown_dates_keep_their_wording(dataset):
+    events = dataset.events
+    regulation = events[events["event_type"] == "regulation"].iloc[0]
+    assert regulation["date_precision"] == "unknown"
+    assert pd.isna(regulation["date"])
+    assert regulation["date_text"] == "May 1"
+    started = events[events["date_precision"] == "year"].iloc[0]
+    assert started["date"] == "2018"
+
+
+def test_sources_state_no_guessed_dates(dataset):
+    sources = dataset.sources.set_index("source_id")
+    for source_id, row in sources.iterrows():
+        if isinstance(row["published"], str):
+            # The date line quoted from the document must contain the ISO date's parts.
+            year, month, day = row["published"].split("-")
+            assert all(part in row["published_text"] for part in (year, month, day)), source_id
+
+
+def test_changed_seed_document_is_rejected(project_copy: Path):
+    seed = project_copy / "seeds" / "002_ee4fd5ed85ea2616.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("52.18", "62.18"), encoding="utf-8")
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    messages = [str(p) for p in raised.value.problems]
+    assert any("data/sources.csv" in m and "'sha256'" in m and "seeds must stay unchanged" in m for m in messages)
+
+
+def test_missing_seed_is_reported_against_sources(project_copy: Path):
+    (project_copy / "seeds" / "004_0d5b3f8e658acd8b.txt").unlink()
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    assert any(p.column == "file" and p.line == 6 for p in raised.value.problems)
+
+
+def test_invalid_catalogue_names_its_file_and_line(project_copy: Path):
+    path = project_copy / "data" / "regions.csv"
+    rows = read_rows(path)
+    rows[4]["iso_code"] = "CN-sx"
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.line, problem.column, problem.value) == ("data/regions.csv", 6, "iso_code", "'CN-sx'")
+
+
+def test_event_date_must_match_its_precision(project_copy: Path):
+    path = project_copy / "data" / "events.csv"
+    rows = read_rows(path)
+    rows[0]["date"] = "2018-05"
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.line, problem.column) == ("data/events.csv", 2, "date")
+    assert "YYYY for year" in problem.expected
+
+
+def test_missing_curated_file_is_unreadable(project_copy: Path):
+    (project_copy / "data" / "events.csv").unlink()
+    with pytest.raises(UnreadableFile, match=re.escape("data/events.csv: file not found")):
+        load_dataset(project_copy)
