@@ -1,0 +1,41 @@
+# Two commands for a fresh machine: `make run` and `make test`. Both build .venv from the pinned
+# requirements first; the stamp files make a second run skip the install unless a requirements
+# file changed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test test-fast validate browser clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@ $(VENV)/.runtime
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+validate: $(VENV)/.runtime
+	$(PY) -m dashboard.validate
+
+test: $(VENV)/.test browser
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.test
+	$(PY) -m pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) .pytest_cache
