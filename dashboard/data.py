@@ -264,6 +264,7 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
     catalogue = _read_and_validate(
         root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema()
     )
+    catalogue["lower_is_better"] = catalogue["lower_is_better"].eq("true")
     documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
     ref = schema.Reference(
         regions=frozenset(regions["region"]),

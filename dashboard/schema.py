@@ -99,7 +99,10 @@ class MetricCatalogue(pa.DataFrameModel):
     unit: Series[str] = pa.Field(description="The unit every value of this metric is stated in.")
     value_type: Series[str] = pa.Field(isin=VALUE_TYPES, description="count, money, percent or rank.")
     category: Series[str] = pa.Field(description="Theme used to group metrics.")
-    lower_is_better: Series[bool] = pa.Field(description="True for ranks, where 1 is best.")
+    # Kept as the literal text: pandas would coerce any non-empty string, "false" included, to True.
+    lower_is_better: Series[str] = pa.Field(
+        isin=["true", "false"], description="true for ranks, where 1 is best; false otherwise."
+    )
     definition: Series[str] = pa.Field(description="What exactly is counted or measured.")
 
     class Config:
