@@ -74,3 +74,24 @@ def value_in_text(value: float, text: str) -> bool:
         return False
     plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", normalise_whitespace(text))
     return _value_pattern(float(value)).search(plain) is not None
+
+
+def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:
+    """Where the quotes sit in the raw document, as merged (start, end) character spans.
+
+    Whitespace in a quote matches any run of whitespace in the document, as in quote_in_document.
+    """
+    spans = []
+    for quote in set(quotes):
+        words = quote.split()
+        if words:
+            match = re.search(r"\s+".join(re.escape(word) for word in words), document)
+            if match:
+                spans.append(match.span())
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

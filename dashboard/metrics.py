@@ -1,0 +1,318 @@
+"""Pure transforms of the validated dataset: DataFrame in, new DataFrame out, no Streamlit.
+
+`enrich_observations` joins each figure with its metric, region and source, and adds the text a
+reader needs (value with its qualifier and unit, the reference date). The rest answer the pages'
+questions: filter, compare regions honestly (bounds stay bounds, differing reference dates are
+flagged), find time series and their growth, list coverage gaps, place events on a time axis.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.data import Dataset
+from dashboard.schema import MetricCatalogue as C
+from dashboard.schema import Metrics as M
+from dashboard.schema import Regions as R
+from dashboard.schema import Sources as S
+
+# Columns added by enrich_observations.
+LABEL, CATEGORY, VALUE_TYPE, LOWER_IS_BETTER, DEFINITION = "label", "category", "value_type", "lower_is_better", "definition"
+ISO_CODE, NAME_ZH = "iso_code", "name_zh"
+SOURCE_TITLE, PUBLISHED, FILE, PUBLISHER = "source_title", "published", "file", "publisher"
+DISPLAY, SHORT, REFERENCE, IS_BOUND, PLOT_YEAR = "display_value", "short_value", "reference", "is_bound", "plot_year"
+
+BOUNDS = ("more_than", "at_least", "at_most")
+QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
+QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": "{}+", "at_least": "≥{}", "at_most": "≤{}"}
+CENTRES_CATEGORY = "Manufacturing innovation centres"
+
+
+def format_number(value: float) -> str:
+    """14 -> '14', 52.18 -> '52.18', 1000 -> '1,000'."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
+
+
+def format_value(value: float, qualifier: str, unit: str) -> str:
+    """'more than 20 centres', 'about 350 million yuan', '3rd' for ranks."""
+    if unit == "rank":
+        return f"{QUALIFIER_WORDS[qualifier]}rank {format_number(value)}"
+    suffix = "%" if unit == "percent" else f" {unit}"
+    return f"{QUALIFIER_WORDS[qualifier]}{format_number(value)}{suffix}"
+
+
+def short_value(value: float, qualifier: str) -> str:
+    """A compact label for a bar or point: '20+', '≥2', '≤3', '≈350', '14'."""
+    return QUALIFIER_MARKS[qualifier].format(format_number(value))
+
+
+def reference_text(year: object, year_basis: str, as_of: object) -> str:
+    """When the figure refers to, in words a reader can cite."""
+    if year_basis == "stated" and pd.notna(year):
+        return f"{int(year)}" + (f" (reported {as_of})" if isinstance(as_of, str) else "")
+    if year_basis == "as_of" and isinstance(as_of, str):
+        return f"as of {as_of}"
+    return "year not stated" + (f" (reported {as_of})" if isinstance(as_of, str) else " (undated document)")
+
+
+def enrich_observations(dataset: Dataset) -> pd.DataFrame:
+    """Every figure with its metric's label and type, its region's code, its source's title and date."""
+    catalogue = dataset.catalogue[[C.metric, C.label, C.category, C.value_type, C.lower_is_better, C.definition]]
+    regions = dataset.regions[[R.region, R.iso_code, R.name_zh]]
+    sources = dataset.sources[[S.source_id, S.title, S.published, S.file, S.publisher]].rename(
+        columns={S.title: SOURCE_TITLE}
+    )
+    obs = (
+        dataset.metrics.merge(catalogue, on=M.metric, how="left", validate="many_to_one")
+        .merge(regions, on=M.region, how="left", validate="many_to_one")
+        .merge(sources, on=M.source_id, how="left", validate="many_to_one")
+    )
+    obs[DISPLAY] = [format_value(v, q, u) for v, q, u in zip(obs[M.value], obs[M.qualifier], obs[M.unit], strict=True)]
+    obs[SHORT] = [short_value(v, q) for v, q in zip(obs[M.value], obs[M.qualifier], strict=True)]
+    obs[REFERENCE] = [
+        reference_text(y, b, a) for y, b, a in zip(obs[M.year], obs[M.year_basis], obs[M.as_of], strict=True)
+    ]
+    obs[IS_BOUND] = obs[M.qualifier].isin(BOUNDS)
+    return obs
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the explore page filters on; an empty tuple means 'all'."""
+
+    regions: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    statuses: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    include_undated: bool = True
+
+
+def filter_observations(obs: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Rows matching every filter. Rows without a year pass a year range only if include_undated."""
+    keep = pd.Series(True, index=obs.index)
+    for column, chosen in (
+        (M.region, filters.regions),
+        (M.metric, filters.metrics),
+        (CATEGORY, filters.categories),
+        (M.status, filters.statuses),
+        (M.qualifier, filters.qualifiers),
+    ):
+        if chosen:
+            keep &= obs[column].isin(chosen)
+    if filters.years is not None:
+        low, high = filters.years
+        in_range = obs[M.year].between(low, high).fillna(False).astype(bool)
+        keep &= in_range | (obs[M.year].isna() & filters.include_undated)
+    elif not filters.include_undated:
+        keep &= obs[M.year].notna()
+    return obs[keep]
+
+
+def year_bounds(obs: pd.DataFrame) -> tuple[int, int] | None:
+    """The first and last reference year in the data, or None when no row has a year."""
+    years = obs[M.year].dropna()
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
+def latest_observations(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per region, metric and status, the most recent figure (by year, then report date).
+
+    Two-sided ranges ('two or three': an at_least and an at_most row) keep both rows.
+    """
+    if obs.empty:
+        return obs
+    ordered = obs.assign(_year=obs[M.year].fillna(-1), _as_of=obs[M.as_of].fillna(""))
+    ordered = ordered.sort_values(["_year", "_as_of"], kind="stable")
+    last = ordered.groupby([M.region, M.metric, M.status])[["_year", "_as_of"]].transform("last")
+    latest = ordered[(ordered["_year"] == last["_year"]) & (ordered["_as_of"] == last["_as_of"])]
+    return latest.drop(columns=["_year", "_as_of"])
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What a qualified figure allows: low/high ends, each open (strict) or closed, None = unbounded."""
+
+    low: float | None
+    high: float | None
+    low_open: bool = False
+    high_open: bool = False
+
+    @classmethod
+    def of(cls, value: float, qualifier: str) -> Interval:
+        return {
+            "more_than": cls(value, None, low_open=True),
+            "at_least": cls(value, None),
+            "at_most": cls(None, value),
+        }.get(qualifier, cls(value, value))
+
+
+def difference_text(a_value: float, a_qualifier: str, b_value: float, b_qualifier: str) -> str:
+    """a minus b, stated no more precisely than the qualifiers allow."""
+    a, b = Interval.of(a_value, a_qualifier), Interval.of(b_value, b_qualifier)
+    low = None if a.low is None or b.high is None else a.low - b.high
+    high = None if a.high is None or b.low is None else a.high - b.low
+    prefix = "about " if "approx" in (a_qualifier, b_qualifier) else ""
+    if low is not None and high is not None:
+        return f"{prefix}{format_number(low)}" if low == high else f"between {format_number(low)} and {format_number(high)}"
+    if low is not None:
+        return f"{'more than' if a.low_open or b.high_open else 'at least'} {format_number(low)}"
+    if high is not None:
+        return f"{'less than' if a.high_open or b.low_open else 'at most'} {format_number(high)}"
+    return "cannot be determined (both sides are open bounds)"
+
+
+def ratio_text(a_value: float, a_qualifier: str, b_value: float, b_qualifier: str) -> str:
+    """a / b, only when both figures are exact (or approximate) and b is not zero."""
+    if a_qualifier in BOUNDS or b_qualifier in BOUNDS:
+        return "not shown: a side is a bound"
+    if b_value == 0:
+        return "not defined (divides by zero)"
+    prefix = "about " if "approx" in (a_qualifier, b_qualifier) else ""
+    return f"{prefix}{a_value / b_value:.2f}×"
+
+
+def comparison_caveats(rows: pd.DataFrame) -> list[str]:
+    """What a reader must know before comparing these figures of one metric across regions."""
+    caveats = []
+    references = rows[REFERENCE].unique()
+    if len(references) > 1:
+        caveats.append("different reference dates: " + "; ".join(f"{r} {ref}" for r, ref in zip(rows[M.region], rows[REFERENCE], strict=True)))
+    for region, qualifier in zip(rows[M.region], rows[M.qualifier], strict=True):
+        if qualifier in BOUNDS:
+            caveats.append(f"{region}'s figure is a bound ({QUALIFIER_WORDS[qualifier].strip()}), not an exact count")
+        elif qualifier == "approx":
+            caveats.append(f"{region}'s figure is approximate")
+    return caveats
+
+
+def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual") -> pd.DataFrame:
+    """One row per metric that any selected region has: each region's latest figure side by side.
+
+    Columns: label, unit, category, one column per region ('14 centres (as of 2021-03-10)', or
+    'no figure'), shared (every selected region has it), and, for exactly two regions, the
+    difference and ratio (first minus/over second) plus caveats (reference dates, bounds).
+    """
+    latest = latest_observations(obs[obs[M.region].isin(regions) & (obs[M.status] == status)])
+    rows = []
+    for metric, group in latest.groupby(M.metric, sort=False):
+        first = group.iloc[0]
+        row = {M.metric: metric, LABEL: first[LABEL], M.unit: first[M.unit], CATEGORY: first[CATEGORY]}
+        for region in regions:
+            mine = group[group[M.region] == region]
+            row[region] = "; ".join(f"{d} ({ref})" for d, ref in zip(mine[DISPLAY], mine[REFERENCE], strict=True)) or "no figure"
+        present = [r for r in regions if (group[M.region] == r).any()]
+        row["shared"] = len(present) == len(regions)
+        one_each = group.groupby(M.region).size().le(1).all()
+        if len(regions) == 2 and row["shared"] and one_each:
+            a = group[group[M.region] == regions[0]].iloc[0]
+            b = group[group[M.region] == regions[1]].iloc[0]
+            row["difference"] = difference_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
+            row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
+        else:
+            row["difference"] = row["ratio"] = ""
+        row["caveats"] = "; ".join(comparison_caveats(group[group[M.region].isin(regions)])) if row["shared"] else ""
+        rows.append(row)
+    columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["shared", CATEGORY, LABEL], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+def coverage_matrix(obs: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
+    """Metric label x region: how many figures each region has for each metric (0 = a gap)."""
+    subset = obs[obs[M.region].isin(regions)]
+    labels = sorted(subset[LABEL].unique())
+    counts = subset.groupby([LABEL, M.region]).size().unstack(fill_value=0)
+    return counts.reindex(index=labels, columns=regions, fill_value=0).astype(int)
+
+
+def time_series(obs: pd.DataFrame) -> pd.DataFrame:
+    """Figures of every (region, metric, status) that has two or more distinct years, by year."""
+    dated = obs[obs[M.year].notna()]
+    years = dated.groupby([M.region, M.metric, M.status])[M.year].transform("nunique")
+    return dated[years >= 2].sort_values([M.metric, M.region, M.year], kind="stable")
+
+
+def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
+    """First and last figure of each series, with growth multiple and compound annual growth.
+
+    For ranks (lower is better) the change is given in places instead. Growth is only computed
+    when both ends are exact; otherwise the columns stay empty and `note` says why.
+    """
+    rows = []
+    for (region, metric, status), group in series.groupby([M.region, M.metric, M.status], sort=False):
+        group = group.sort_values(M.year)
+        first, last = group.iloc[0], group.iloc[-1]
+        years = int(last[M.year]) - int(first[M.year])
+        row = {
+            M.region: region, M.metric: metric, M.status: status, LABEL: first[LABEL], M.unit: first[M.unit],
+            "first_year": int(first[M.year]), "first_value": first[M.value],
+            "last_year": int(last[M.year]), "last_value": last[M.value],
+            "multiple": math.nan, "cagr_percent": math.nan, "places_gained": math.nan, "note": "",
+            SOURCE_TITLE: "; ".join(group[SOURCE_TITLE].unique()),
+        }
+        if (group[M.qualifier] != "exact").any():
+            row["note"] = "not computed: an end of the series is not an exact figure"
+        elif first[VALUE_TYPE] == "rank":
+            row["places_gained"] = first[M.value] - last[M.value]
+        elif first[M.value] > 0 and years > 0:
+            row["multiple"] = last[M.value] / first[M.value]
+            row["cagr_percent"] = ((last[M.value] / first[M.value]) ** (1 / years) - 1) * 100
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def describe_growth(row: pd.Series) -> str:
+    """One sentence: '12.42 -> 52.18 billion yuan (2012-2021): 4.20x, 17.3% a year'."""
+    span = f"{row['first_year']}–{row['last_year']}"
+    if pd.notna(row["places_gained"]):
+        gained = int(row["places_gained"])
+        move = f"up {gained} places" if gained > 0 else f"down {-gained} places" if gained < 0 else "unchanged"
+        return f"rank {format_number(row['first_value'])} → {format_number(row['last_value'])} ({span}): {move}"
+    text = f"{format_number(row['first_value'])} → {format_number(row['last_value'])} {row[M.unit]} ({span})"
+    if pd.notna(row["multiple"]):
+        return f"{text}: {row['multiple']:.2f}× in total, {row['cagr_percent']:.1f}% a year compounded"
+    return f"{text}: {row['note']}"
+
+
+def events_on_timeline(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split events into those with a place on a time axis (a date, or a plan period) and the rest.
+
+    Placed events get `plot_year`: the decimal year of the date (mid-year for a year, mid-month
+    for a month), or the start of the plan period when only the period is known.
+    """
+    positions = []
+    for date, precision, start in zip(events["date"], events["date_precision"], events["period_start"], strict=True):
+        if precision == "year":
+            positions.append(int(date) + 0.5)
+        elif precision == "month":
+            year, month = (int(part) for part in date.split("-"))
+            positions.append(year + (month - 0.5) / 12)
+        elif precision == "day":
+            stamp = pd.Timestamp(date)
+            positions.append(stamp.year + (stamp.dayofyear - 0.5) / (366 if stamp.is_leap_year else 365))
+        elif pd.notna(start):
+            positions.append(float(start))
+        else:
+            positions.append(math.nan)
+    placed = events.assign(**{PLOT_YEAR: positions})
+    return placed[placed[PLOT_YEAR].notna()], placed[placed[PLOT_YEAR].isna()].drop(columns=[PLOT_YEAR])
+
+
+def cite_sources(obs: pd.DataFrame) -> str:
+    """'Source: Title (2022-11-23); Other title (undated)' for the documents behind these rows."""
+    pairs = obs[[SOURCE_TITLE, PUBLISHED]].drop_duplicates()
+    parts = [f"{title} ({published if isinstance(published, str) else 'undated'})" for title, published in pairs.itertuples(index=False)]
+    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) if parts else "Source: none (no rows)"
+
+
+def enrich_events(dataset: Dataset) -> pd.DataFrame:
+    """Events with their source's title and published date, for hover text and source lines."""
+    sources = dataset.sources[[S.source_id, S.title, S.published]].rename(columns={S.title: SOURCE_TITLE})
+    return dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")

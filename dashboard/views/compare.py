@@ -1,0 +1,64 @@
+"""Compare (/compare): any regions side by side, Shanxi and Shandong by default.
+
+Every value carries its reference date; a caveat is shown where dates differ or a side is a
+bound, and differences are never given as exact when a side is a bound. The coverage matrix shows
+which metrics each region has, so gaps are visible.
+"""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard import metrics as mx
+from dashboard.views import ui
+
+dataset, obs = ui.load()
+colours = ui.colours(dataset)
+available = [r for r in dataset.regions["region"] if r in set(obs["region"])]
+
+st.title("Compare regions")
+regions = st.multiselect(
+    "Regions", available, default=[r for r in ui.DEFAULT_REGIONS if r in available],
+    key="region", bind="query-params", help="The first two selected are compared pairwise.",
+)
+status = st.segmented_control(
+    "Figures", ["actual", "target"], default="actual", key="status", bind="query-params",
+    format_func={"actual": "Actual results", "target": "Targets"}.get,
+) or "actual"
+if not regions:
+    st.info("Choose at least one region.")
+    st.stop()
+
+table = mx.compare_regions(obs, regions, status=status)
+shared = table[table["shared"]]
+chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
+
+st.subheader(f"Metrics every selected region has ({len(shared)})")
+if shared.empty:
+    st.info("The selected regions have no metric in common; see the coverage matrix below.")
+for _, row in shared.iterrows():
+    rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
+    left, right = st.columns([3, 2])
+    with left:
+        fig = charts.build_bar_chart(rows, colours, row["label"], x="region")
+        ui.chart_block(fig, rows, key=f"compare-{row['metric']}")
+    with right:
+        for region in regions:
+            st.markdown(f"**{ui.md(region)}**: {ui.md(row[region])}")
+        if len(regions) == 2 and row["difference"]:
+            st.markdown(f"**{ui.md(regions[0])} − {ui.md(regions[1])}**: {ui.md(row['difference'])} {ui.md(row['unit'])}")
+            st.markdown(f"**{ui.md(regions[0])} ÷ {ui.md(regions[1])}**: {ui.md(row['ratio'])}")
+        if row["caveats"]:
+            st.warning(ui.md(row["caveats"]), icon=":material/warning:")
+
+st.subheader("All metrics side by side")
+labels = {"label": "Metric", "unit": "Unit", "category": "Category", "shared": "All have it",
+          "difference": f"{regions[0]} − {regions[1]}" if len(regions) == 2 else "Difference",
+          "ratio": f"{regions[0]} ÷ {regions[1]}" if len(regions) == 2 else "Ratio", "caveats": "Caveats"}
+st.dataframe(
+    table.drop(columns=["metric"] + ([] if len(regions) == 2 else ["difference", "ratio"])).rename(columns=labels),
+    hide_index=True, width="stretch",
+)
+
+st.subheader("Coverage")
+matrix = mx.coverage_matrix(obs[obs["status"] == status], regions)
+ui.chart_block(charts.build_coverage_chart(matrix), chosen, table=matrix.reset_index(), key="coverage")

@@ -1,0 +1,50 @@
+"""Explore (/explore): filter every figure, read the table, download exactly what is shown."""
+
+import streamlit as st
+
+from dashboard import export
+from dashboard import metrics as mx
+from dashboard.views import ui
+
+dataset, obs = ui.load()
+
+st.title("Explore and download")
+labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
+with st.container(border=True):
+    left, middle, right = st.columns(3)
+    regions = left.multiselect("Region", [r for r in dataset.regions["region"] if r in set(obs["region"])],
+                               key="region", bind="query-params", placeholder="All regions")
+    metric_ids = middle.multiselect("Metric", sorted(obs["metric"].unique(), key=labels.get), format_func=labels.get,
+                                    key="metric", bind="query-params", placeholder="All metrics")
+    categories = right.multiselect("Category", sorted(obs[mx.CATEGORY].unique()), key="category",
+                                   bind="query-params", placeholder="All categories")
+    left, middle, right = st.columns(3)
+    bounds = mx.year_bounds(obs)
+    years = None
+    if bounds and bounds[0] < bounds[1]:
+        chosen = left.slider("Reference year", *bounds, value=bounds, key="years", bind="query-params")
+        years = tuple(chosen) if tuple(chosen) != bounds else None
+    statuses = middle.multiselect("Status", sorted(obs["status"].unique()), key="status", bind="query-params",
+                                  placeholder="Actual and targets")
+    qualifiers = right.multiselect("Qualifier", [q for q in mx.QUALIFIER_WORDS if q in set(obs["qualifier"])],
+                                   key="qualifier", bind="query-params", placeholder="All qualifiers")
+    include_undated = st.checkbox("Include figures whose year is not stated", value=True, key="undated",
+                                  bind="query-params")
+
+filters = mx.Filters(tuple(regions), tuple(metric_ids), tuple(categories), years, tuple(statuses), tuple(qualifiers),
+                     include_undated)
+rows = mx.filter_observations(obs, filters)
+
+st.markdown(f"**{len(rows)}** of {len(obs)} figures match.")
+st.dataframe(ui.observation_table(rows), hide_index=True, width="stretch")
+st.caption(ui.md(mx.cite_sources(rows)) if len(rows) else "No figure matches these filters.")
+
+left, right = st.columns(2)
+left.download_button(
+    f"Download CSV ({len(rows)} rows)", export.to_csv_bytes(rows), file_name=export.export_filename(filters),
+    mime="text/csv", icon=":material/download:", disabled=rows.empty, key="download-filtered", on_click="ignore",
+)
+right.download_button(
+    f"Download the whole dataset ({len(obs)} rows)", export.to_csv_bytes(obs),
+    file_name=export.export_filename(mx.Filters()), mime="text/csv", key="download-all", on_click="ignore",
+)

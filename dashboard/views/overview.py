@@ -1,0 +1,52 @@
+"""Overview (/): headline growth figures, innovation centres per province, how to read the data."""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard import metrics as mx
+from dashboard.views import ui
+
+dataset, obs = ui.load()
+colours = ui.colours(dataset)
+
+st.title("Regional innovation metrics")
+st.caption(
+    f"{len(obs)} figures on {obs['region'].nunique()} regions from {obs['source_id'].nunique()} documents, "
+    "each with the sentence it came from."
+)
+
+st.subheader("Growth over time")
+growth = mx.growth_summary(mx.time_series(obs))
+for column, (_, row) in zip(st.columns(max(len(growth), 1)), growth.iterrows()):
+    with column:
+        with st.container(border=True):
+            st.markdown(f"**{ui.md(row['region'])}: {ui.md(row['label'])}**")
+            st.markdown(ui.md(mx.describe_growth(row)))
+            st.caption(f"Source: {ui.md(row['source_title'])}")
+
+centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
+if len(centres):
+    st.subheader("Manufacturing innovation centres per province")
+    fig = charts.build_bar_chart(centres, colours, "Manufacturing innovation centres, by type and region")
+    ui.chart_block(fig, centres, key="centres")
+    st.info(
+        "Counts come from different documents and dates: compare them on the Compare page, which shows "
+        "each figure's reference date. Hatched bars with a '+' are lower bounds, not exact counts. "
+        "A missing bar means the documents give no figure, not zero."
+    )
+
+st.subheader("How to read this")
+st.markdown(
+    """
+- **Qualifiers.** A figure stated as "more than 20" is shown as **20+** and treated as a lower bound;
+  "about 350" as **≈350**; "at least"/"at most" as **≥** and **≤**. Differences involving a bound are
+  given as a range ("more than 6"), never as an exact number.
+- **Targets and results.** Plans and goals are marked *target* and drawn hatched and lighter;
+  they are never mixed with actual results.
+- **Dates.** Each figure has a reference year, or an "as of" date when it is a count reported on a
+  given day. Where a document states no year, the figure says "year not stated" and is not placed on
+  a time axis.
+- **Sources.** Hover over any bar or point to read the exact sentence; the Sources page shows every
+  document with the quoted passages highlighted.
+"""
+)

@@ -1,0 +1,92 @@
+"""The Streamlit pieces every page shares: the cached dataset, the error screen, a chart block.
+
+The loader is cached on a fingerprint of the curated files (path, size, modification time), so
+an edited file is picked up on the next page load without a restart, and every session shares
+one copy of the dataset.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts
+from dashboard import metrics as mx
+from dashboard.data import ROOT, InvalidData, UnreadableFile, load_dataset
+
+DEFAULT_REGIONS = ("Shanxi", "Shandong")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _fingerprint(root: Path) -> tuple:
+    files = sorted([*(root / "data").glob("*.csv"), *(root / "seeds").glob("*")])
+    return tuple((str(p.relative_to(root)), *(lambda s: (s.st_size, s.st_mtime_ns))(p.stat())) for p in files)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load(root: str, fingerprint: tuple):
+    dataset = load_dataset(Path(root))
+    return dataset, mx.enrich_observations(dataset)
+
+
+def load():
+    """The validated dataset and its enriched observations; on bad data, an error page and stop."""
+    try:
+        return _load(str(ROOT), _fingerprint(ROOT))
+    except UnreadableFile as err:
+        show_data_error(str(err), [])
+    except InvalidData as err:
+        show_data_error(f"{len(err.problems)} problem(s) in the curated data", [str(p) for p in err.problems])
+    st.stop()
+
+
+def show_data_error(headline: str, problems: list[str]) -> None:
+    st.error(f"The dashboard cannot show data: {headline}.", icon=":material/error:")
+    if problems:
+        st.code("\n".join(problems[:MAX_PROBLEMS_SHOWN]) + (f"\n... and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""), language=None)
+    st.caption("Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed.")
+
+
+def md(text: object) -> str:
+    """Data-derived text made inert for st.markdown: every Markdown/directive character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def highlighted(document: str, spans: list[tuple[int, int]]) -> str:
+    """The document as Markdown with the spans on a highlighted background, everything escaped."""
+    parts, position = [], 0
+    for start, end in spans:
+        parts.append(md(document[position:start]))
+        # Highlight each line separately: a directive cannot span a paragraph break.
+        parts.append("\n".join(f":orange-background[{md(line)}]" if line.strip() else line
+                                for line in document[start:end].split("\n")))
+        position = end
+    parts.append(md(document[position:]))
+    return "".join(parts)
+
+
+def colours(dataset) -> dict[str, str]:
+    """Region colours over the regions that have figures, so the palette is spent on them only."""
+    with_data = set(dataset.metrics["region"]) | set(dataset.events["region"])
+    return charts.region_colours([r for r in dataset.regions["region"] if r in with_data], first=DEFAULT_REGIONS)
+
+
+def chart_block(fig: go.Figure, rows: pd.DataFrame, table: pd.DataFrame | None = None, key: str | None = None) -> None:
+    """A chart, the source line under it, and its data as a table in an expander."""
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    st.caption(md(mx.cite_sources(rows)))
+    with st.expander("Show the numbers as a table"):
+        shown = table if table is not None else observation_table(rows)
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def observation_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The columns a reader checks a figure with, for tables under charts and on pages."""
+    columns = {"region": "Region", mx.LABEL: "Metric", mx.DISPLAY: "Value", "status": "Status",
+               mx.REFERENCE: "Refers to", mx.SOURCE_TITLE: "Source", "quote": "Quote"}
+    return rows[list(columns)].rename(columns=columns)
