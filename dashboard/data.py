@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,11 @@ DATA_FILES = {
     "events": "data/events.csv",
 }
 HEADER_LINE = 1
+
+
+def data_root() -> Path:
+    """Where the app reads data/ and seeds/ from: $DASHBOARD_ROOT if set (tests, staging), else this checkout."""
+    return Path(os.environ.get("DASHBOARD_ROOT") or ROOT)
 
 
 class UnreadableFile(Exception):

@@ -296,7 +296,7 @@ def events_on_timeline(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
             positions.append(year + (month - 0.5) / 12)
         elif precision == "day":
             stamp = pd.Timestamp(date)
-            positions.append(stamp.year + (stamp.dayofyear - 0.5) / (366 if stamp.is_leap_year else 365))
+            positions.append(stamp.year + (stamp.day_of_year - 0.5) / (366 if stamp.is_leap_year else 365))
         elif pd.notna(start):
             positions.append(float(start))
         else:

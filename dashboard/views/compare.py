@@ -21,8 +21,8 @@ regions = st.multiselect(
     key="region", bind="query-params", help="The first two selected are compared pairwise.",
 )
 status = st.segmented_control(
-    "Figures", ["actual", "target"], default="actual", key="status", bind="query-params",
-    format_func={"actual": "Actual results", "target": "Targets"}.get,
+    "Status", ["actual", "target"], default="actual", key="status", bind="query-params",
+    help="Actual results and targets are never compared with each other.",
 ) or "actual"
 if not regions:
     st.info("Choose at least one region.")

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import metrics as mx
-from dashboard.data import ROOT, InvalidData, UnreadableFile, load_dataset
+from dashboard.data import InvalidData, UnreadableFile, data_root, load_dataset
 
 DEFAULT_REGIONS = ("Shanxi", "Shandong")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
@@ -37,7 +37,8 @@ def _load(root: str, fingerprint: tuple):
 def load():
     """The validated dataset and its enriched observations; on bad data, an error page and stop."""
     try:
-        return _load(str(ROOT), _fingerprint(ROOT))
+        root = data_root()
+        return _load(str(root), _fingerprint(root))
     except UnreadableFile as err:
         show_data_error(str(err), [])
     except InvalidData as err:
