@@ -30,3 +30,53 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+THIRD_REGION_TEXT = """Zhejiang builds more innovation centres
+
+Updated: 2023-06-01
+
+Zhejiang now has 9 provincial manufacturing innovation centers.
+
+Technology contract turnover reached 150.5 billion yuan in 2020 and 200.25 billion yuan in 2022.
+
+Zhejiang issued its innovation plan in 2021.
+"""
+
+
+@pytest.fixture
+def third_region_project(project_copy: Path) -> Path:
+    """The shipped data plus a region the code has never heard of, with its own document."""
+    import hashlib
+
+    seed = project_copy / "seeds" / "900_zhejiang.txt"
+    seed.write_text(THIRD_REGION_TEXT, encoding="utf-8")
+    data = project_copy / "data"
+    sources = read_rows(data / "sources.csv")
+    sources.append({**{k: "" for k in sources[0]}, "source_id": "zhejiang-2023", "file": "seeds/900_zhejiang.txt",
+                    "title": "Zhejiang builds more innovation centres", "published": "2023-06-01",
+                    "published_text": "Updated: 2023-06-01", "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
+    write_rows(data / "sources.csv", sources)
+    regions = read_rows(data / "regions.csv")
+    regions.append({"region": "Zhejiang", "iso_code": "CN-ZJ", "name_zh": "浙江省", "level": "province"})
+    write_rows(data / "regions.csv", regions)
+    metrics = read_rows(data / "metrics.csv")
+    blank = {k: "" for k in metrics[0]}
+    metrics += [
+        {**blank, "region": "Zhejiang", "metric": "provincial_manufacturing_innovation_centres", "value": "9",
+         "unit": "centres", "year": "2023", "qualifier": "exact", "status": "actual", "source_id": "zhejiang-2023",
+         "quote": "Zhejiang now has 9 provincial manufacturing innovation centers.", "as_of": "2023-06-01", "year_basis": "as_of"},
+        {**blank, "region": "Zhejiang", "metric": "technology_contract_turnover", "value": "150.5", "unit": "billion yuan",
+         "year": "2020", "qualifier": "exact", "status": "actual", "source_id": "zhejiang-2023", "as_of": "2023-06-01",
+         "quote": "Technology contract turnover reached 150.5 billion yuan in 2020", "year_basis": "stated"},
+        {**blank, "region": "Zhejiang", "metric": "technology_contract_turnover", "value": "200.25", "unit": "billion yuan",
+         "year": "2022", "qualifier": "exact", "status": "actual", "source_id": "zhejiang-2023", "as_of": "2023-06-01",
+         "quote": "200.25 billion yuan in 2022", "year_basis": "stated"},
+    ]
+    write_rows(data / "metrics.csv", metrics)
+    events = read_rows(data / "events.csv")
+    events.append({**{k: "" for k in events[0]}, "region": "Zhejiang", "date": "2021", "date_precision": "year",
+                   "date_text": "in 2021", "title": "Zhejiang innovation plan", "event_type": "plan",
+                   "source_id": "zhejiang-2023", "quote": "Zhejiang issued its innovation plan in 2021."})
+    write_rows(data / "events.csv", events)
+    return project_copy

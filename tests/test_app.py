@@ -1,0 +1,181 @@
+"""Every page under streamlit's AppTest: it runs, its widgets change what is shown, it follows the data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import metrics as mx
+from dashboard.data import load_dataset
+from dashboard.views import ui
+from tests.conftest import ROOT, read_rows, write_rows
+
+VIEWS = ROOT / "dashboard" / "views"
+PAGES = ["overview", "compare", "trends", "explore", "sources"]
+
+
+def run_page(name: str, **query) -> AppTest:
+    at = AppTest.from_file(str(VIEWS / f"{name}.py"), default_timeout=60)
+    for key, values in query.items():
+        at.query_params[key] = values
+    return at.run()
+
+
+def chart_traces(at: AppTest) -> list[list[str]]:
+    """Trace names of each plotly chart on the page, in order."""
+    return [[t.get("name", "") for t in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader), *(c.value for c in at.caption)])
+
+
+@pytest.fixture(scope="module")
+def obs():
+    return mx.enrich_observations(load_dataset(ROOT))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception_or_error(page):
+    at = run_page(page)
+    assert not at.exception and not at.error
+    assert at.title[0].value
+
+
+def test_main_router_lists_every_page():
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Regional innovation metrics"  # the default page is the overview
+
+
+def test_overview_shows_growth_computed_from_data_and_centres_by_region(obs):
+    at = run_page("overview")
+    growth = mx.growth_summary(mx.time_series(obs))
+    page = texts(at)
+    for _, row in growth.iterrows():
+        assert f"**{row['region']}: {ui.md(row['label'])}**" in page
+        assert ui.md(mx.describe_growth(row)) in page
+    assert "4\\.20×" in page  # Shanxi's turnover multiple 52.18 / 12.42, escaped for markdown
+    centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
+    (names,) = chart_traces(at)
+    assert sorted(set(names)) == sorted(set(centres["region"]))
+
+
+def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
+    at = run_page("compare")
+    assert at.multiselect(key="region").value == ["Shanxi", "Shandong"]
+    table = mx.compare_regions(obs, ["Shanxi", "Shandong"])
+    shared = int(table["shared"].sum())
+    assert at.subheader[0].value == f"Metrics every selected region has ({shared})"
+    assert any("Shanxi − Shandong" in m.value for m in at.markdown)
+    assert any("different reference dates" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == shared + 1  # one per shared metric, plus coverage
+
+    at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
+    assert at.subheader[0].value == "Metrics every selected region has (0)"
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_compare_targets_view_lists_target_figures(obs):
+    at = run_page("compare", region=["Jilin"], status=["target"])
+    targets = obs[(obs["region"] == "Jilin") & (obs["status"] == "target")]
+    # One table under each shared metric's chart, then the side-by-side table, then coverage.
+    side_by_side = at.dataframe[len(targets)].value
+    assert set(side_by_side["Metric"]) == set(targets[mx.LABEL])
+    assert all(value.endswith("(2025)") for value in side_by_side["Jilin"])
+
+
+def test_trends_charts_every_series_and_follows_region_filter(obs):
+    series = mx.time_series(obs)
+    at = run_page("trends")
+    traces = chart_traces(at)
+    assert len(traces) == series["metric"].nunique() + 1  # plus the events timeline
+    at.multiselect(key="region").set_value(["Shanxi"]).run()
+    traces = chart_traces(at)
+    assert len(traces) == series[series["region"] == "Shanxi"]["metric"].nunique() + 1
+    assert traces[0] == ["Shanxi"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, mx.Filters()),
+        ({"region": ["Shanxi", "Shandong"]}, mx.Filters(regions=("Shanxi", "Shandong"))),
+        ({"status": ["target"]}, mx.Filters(statuses=("target",))),
+        # A metric travels in the URL as its label (what the widget shows).
+        ({"metric": ["Technology contract turnover"]}, mx.Filters(metrics=("technology_contract_turnover",))),
+        ({"years": ["2012", "2021"], "undated": ["false"]}, mx.Filters(years=(2012, 2021), include_undated=False)),
+    ],
+)
+def test_explore_opens_with_the_url_state_and_counts_exactly_the_filtered_rows(obs, query, expected):
+    at = run_page("explore", **query)
+    n = len(mx.filter_observations(obs, expected))
+    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+    assert len(at.dataframe[0].value) == n
+    assert at.get("download_button")[0].proto.label == f"Download CSV ({n} rows)"
+
+
+def test_explore_widget_change_narrows_the_table(obs):
+    at = run_page("explore")
+    at.multiselect(key="region").set_value(["Shandong"]).run()
+    n = int((obs["region"] == "Shandong").sum())
+    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+    assert set(at.dataframe[0].value["Region"]) == {"Shandong"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"region": ["Atlantis"]},
+        {"years": ["abc"]},
+        {"years": ["1800", "3000"]},
+        {"status": ["nonsense"], "qualifier": ["<script>"]},
+        {"undated": ["maybe"]},
+    ],
+)
+def test_malformed_url_parameters_fall_back_to_defaults(obs, query):
+    at = run_page("explore", **query)
+    assert not at.exception
+    assert at.markdown[0].value == f"**{len(obs)}** of {len(obs)} figures match."
+
+
+def test_sources_page_shows_each_document_with_highlighted_quotes():
+    dataset = load_dataset(ROOT)
+    at = run_page("sources")
+    titles = [s.value for s in at.subheader]
+    assert len(titles) == len(dataset.sources)
+    highlighted = [m.value for m in at.markdown if ":orange-background[" in m.value]
+    assert len(highlighted) == len(dataset.sources)
+    assert "Shanxi won 40 national science and technology awards" in highlighted[2].replace("\\", "")
+
+
+def test_a_third_region_appears_on_every_page(third_region_project: Path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ROOT", str(third_region_project))
+    overview = run_page("overview")
+    assert "Zhejiang" in chart_traces(overview)[0]
+    compare = run_page("compare", region=["Shanxi", "Zhejiang"])
+    assert compare.multiselect(key="region").value == ["Shanxi", "Zhejiang"]
+    assert "Zhejiang" in compare.multiselect(key="region").options
+    assert compare.subheader[0].value.startswith("Metrics every selected region has (2)")  # centres and turnover
+    trends = run_page("trends")
+    assert any("Zhejiang" in names for names in chart_traces(trends))
+    explore = run_page("explore", region=["Zhejiang"])
+    assert explore.markdown[0].value.startswith("**3** of ")
+    sources = run_page("sources")
+    assert "Zhejiang builds more innovation centres" in [s.value for s in sources.subheader]
+
+
+def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Path, monkeypatch):
+    rows = read_rows(project_copy / "data" / "metrics.csv")
+    rows[0]["value"] = "15"
+    write_rows(project_copy / "data" / "metrics.csv", rows)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    for page in PAGES:
+        at = run_page(page)
+        assert not at.exception
+        assert at.error[0].value == "The dashboard cannot show data: 1 problem(s) in the curated data."
+        assert "data/metrics.csv:2: column 'value': got '15'" in at.code[0].value
+        assert "python -m dashboard.validate" in at.caption[0].value

@@ -1,0 +1,111 @@
+"""Figures tested as data: traces, values, hover content, markings of targets and bounds."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import charts
+from dashboard import metrics as mx
+from tests.factories import frame, observation
+
+COLOURS = {"Shanxi": "#0072B2", "Shandong": "#D55E00", "Jilin": "#009E73"}
+
+
+def test_region_colours_are_stable_and_put_the_default_pair_first():
+    colours = charts.region_colours(["China", "Shanxi", "Shandong", "Jilin"], first=("Shanxi", "Shandong"))
+    assert colours == {"Shanxi": charts.PALETTE[0], "Shandong": charts.PALETTE[1], "China": charts.PALETTE[2], "Jilin": charts.PALETTE[3]}
+    many = charts.region_colours([f"R{i}" for i in range(12)])
+    assert many["R10"] == many["R0"]  # the palette repeats past its length
+
+
+def test_bar_chart_hover_carries_value_date_source_and_quote():
+    obs = frame(observation("Shanxi", value=14), observation("Shandong", value=20, qualifier="more_than", as_of="2022-02-28", year=2022))
+    fig = charts.build_bar_chart(obs, COLOURS, "Centres")
+    assert [t.name for t in fig.data] == ["Shanxi", "Shandong"]
+    shanxi, shandong = fig.data
+    assert list(shanxi.y) == [14] and list(shandong.text) == ["20+"]
+    assert shanxi.customdata[0][2] == "14 centres" and shanxi.customdata[0][3] == "as of 2021-03-10"
+    assert shanxi.customdata[0][4] == "News from Shanxi" and shanxi.customdata[0][5] == "Shanxi has 14 centres."
+    assert "%{customdata[5]}" in shanxi.hovertemplate and "Source: %{customdata[4]}" in shanxi.hovertemplate
+    assert shandong.marker.pattern.shape == (charts.BOUND_PATTERN,) and shanxi.marker.pattern.shape == ("",)
+    assert shanxi.marker.color == COLOURS["Shanxi"]
+    assert fig.layout.title.text == "Centres" and fig.layout.yaxis.title.text == "centres"
+
+
+def test_targets_are_drawn_apart_from_results():
+    obs = frame(observation("Jilin", value=12, status="target", year=2025, year_basis="stated"), observation("Jilin", value=5))
+    fig = charts.build_bar_chart(obs, COLOURS, "Factories")
+    target = next(t for t in fig.data if t.name == "Jilin (target)")
+    actual = next(t for t in fig.data if t.name == "Jilin")
+    assert target.marker.pattern.shape == (charts.TARGET_PATTERN,) and target.marker.opacity < actual.marker.opacity
+
+
+def test_hostile_text_is_escaped_in_every_label():
+    obs = frame(observation("Shanxi", quote="<img src=x onerror=alert(1)> more", **{mx.SOURCE_TITLE: "<script>x</script>"}))
+    fig = charts.build_bar_chart(obs, COLOURS, "<b onmouseover=alert(1)>t</b>")
+    custom = fig.data[0].customdata[0]
+    assert custom[5] == "&lt;img src=x onerror=alert(1)&gt; more" and custom[4] == "&lt;script&gt;x&lt;/script&gt;"
+    assert "<b onmouseover" not in fig.layout.title.text
+
+
+def test_long_quotes_are_wrapped_for_the_hover_box():
+    text = " ".join(["word"] * 60)
+    wrapped = charts.hover_text(text, width=70)
+    assert all(len(line) <= 70 for line in wrapped.split("<br>")) and wrapped.count("<br>") >= 3
+
+
+def test_series_chart_reverses_rank_axis_and_dashes_targets():
+    rank = frame(
+        observation("China", "gii", 34, year=2012, year_basis="stated", unit="rank", value_type="rank"),
+        observation("China", "gii", 11, year=2022, year_basis="stated", unit="rank", value_type="rank"),
+    )
+    fig = charts.build_series_chart(rank, {"China": "#000"}, "GII")
+    assert fig.layout.yaxis.autorange == "reversed" and list(fig.data[0].x) == [2012, 2022]
+    assert "axis reversed" in fig.layout.yaxis.title.text
+    money = frame(
+        observation("Jilin", "x", 1, year=2023, year_basis="stated", status="target"),
+        observation("Jilin", "x", 3, year=2025, year_basis="stated", status="target", qualifier="more_than"),
+    )
+    fig = charts.build_series_chart(money, COLOURS, "X")
+    assert fig.layout.yaxis.autorange is True and fig.data[0].line.dash == "dash"
+    assert list(fig.data[0].marker.symbol) == ["circle", "triangle-up"] and list(fig.data[0].text) == ["1", "3+"]
+
+
+def test_series_chart_marks_only_dated_events_of_its_regions():
+    series = frame(
+        observation("Shanxi", "t", 1, year=2012, year_basis="stated"), observation("Shanxi", "t", 2, year=2021, year_basis="stated")
+    )
+    events = pd.DataFrame(
+        {
+            "region": ["Shanxi", "Shandong", "Shanxi"], "title": ["Start", "Other", "Undated plan"],
+            "date_precision": ["year", "year", "unknown"], "quote": ["q", "q", "q"],
+            mx.PLOT_YEAR: [2018.5, 2018.5, 2016.0],
+        }
+    )
+    fig = charts.build_series_chart(series, COLOURS, "T", events=events)
+    assert [shape.x0 for shape in fig.layout.shapes] == [2018.5]
+    assert [a.text for a in fig.layout.annotations] == ["Shanxi: Start"]
+
+
+def test_events_chart_draws_periods_and_dated_points():
+    placed = pd.DataFrame(
+        {
+            "region": ["Shanxi", "Jilin"], "title": ["Start", "Plan"], "date_text": ["in 2018", None],
+            "date_precision": ["year", "unknown"], "quote": ["q1", "q2"], mx.SOURCE_TITLE: ["S", "J"],
+            "period_start": pd.array([None, 2023], dtype="Int64"), "period_end": pd.array([None, 2025], dtype="Int64"),
+            mx.PLOT_YEAR: [2018.5, 2023.0],
+        }
+    )
+    fig = charts.build_events_chart(placed, COLOURS)
+    points = [t for t in fig.data if t.type == "scatter"]
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [list(p.x) for p in points] == [[2018.5]]  # the plan has no date: no point
+    assert list(bars[0].base) == [2023.0] and list(bars[0].x) == [3.0] and bars[0].customdata[0][4] == "2023–2025"
+
+
+def test_coverage_chart_shows_gaps_as_blank_cells():
+    matrix = pd.DataFrame({"Shanxi": [1, 0], "Shandong": [2, 1]}, index=["A", "B"])
+    fig = charts.build_coverage_chart(matrix)
+    heat = fig.data[0]
+    assert list(heat.x) == ["Shanxi", "Shandong"] and list(heat.y) == ["A", "B"]
+    assert [list(r) for r in heat.text] == [["1", "2"], ["", "1"]]

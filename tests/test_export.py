@@ -1,0 +1,60 @@
+"""What a download contains: provenance columns, escaped formulas, a descriptive file name."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from dashboard import export
+from dashboard import metrics as mx
+from tests.factories import frame, observation
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+        ("+1", "'+1"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Shanxi", "Shanxi"),
+        ("", ""),
+        (12.5, 12.5),
+        (None, None),
+    ],
+)
+def test_neutralise_formula(cell, expected):
+    assert export.neutralise_formula(cell) == expected
+
+
+def test_csv_has_provenance_columns_escapes_text_and_keeps_numbers_numeric():
+    obs = frame(
+        observation("Shanxi", value=14),
+        observation("=cmd|' /C calc'!A0", value=-3.5, unit="percent", value_type="percent", note="@risk"),
+    )
+    rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(obs).decode("utf-8"))))
+    assert list(rows[0]) == list(export.EXPORT_COLUMNS.values())
+    assert rows[0]["region"] == "Shanxi" and rows[0]["iso_code"] == "CN-SH" and rows[0]["value"] == "14.0"
+    assert rows[0]["source_title"] == "News from Shanxi" and rows[0]["quote"] == "Shanxi has 14 centres."
+    assert rows[1]["region"] == "'=cmd|' /C calc'!A0" and rows[1]["note"] == "'@risk"
+    assert rows[1]["value"] == "-3.5"  # numbers are not prefixed, even negative ones
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("filters", "name"),
+    [
+        (mx.Filters(), "innovation-metrics_all.csv"),
+        (mx.Filters(regions=("Shanxi", "Shandong")), "innovation-metrics_Shanxi-Shandong.csv"),
+        (mx.Filters(regions=("Shanxi",), years=(2012, 2021), statuses=("actual",)), "innovation-metrics_Shanxi_2012-2021_actual.csv"),
+        (mx.Filters(regions=("A", "B", "C", "D", "E")), "innovation-metrics_A-B-C-and-2-more.csv"),
+        (mx.Filters(metrics=("technology_contract_turnover",)), "innovation-metrics_technology-contract-turnover.csv"),
+        (mx.Filters(regions=("../../etc/passwd",)), "innovation-metrics_etc-passwd.csv"),
+    ],
+)
+def test_export_filename_reflects_the_filter(filters, name):
+    assert export.export_filename(filters) == name

@@ -1,0 +1,166 @@
+"""Pure transforms: formatting, filtering, honest comparison, series and growth."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import metrics as mx
+from tests.factories import frame, observation
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "unit", "display", "short"),
+    [
+        (14, "exact", "centres", "14 centres", "14"),
+        (20, "more_than", "centres", "more than 20 centres", "20+"),
+        (350, "approx", "million yuan", "about 350 million yuan", "≈350"),
+        (2, "at_least", "platforms", "at least 2 platforms", "≥2"),
+        (3, "at_most", "platforms", "at most 3 platforms", "≤3"),
+        (80, "more_than", "percent", "more than 80%", "80+"),
+        (3, "exact", "rank", "rank 3", "3"),
+        (52.18, "exact", "billion yuan", "52.18 billion yuan", "52.18"),
+        (1000, "exact", "projects", "1,000 projects", "1,000"),
+    ],
+)
+def test_value_formatting_keeps_the_qualifier(value, qualifier, unit, display, short):
+    assert mx.format_value(value, qualifier, unit) == display
+    assert mx.short_value(value, qualifier) == short
+
+
+@pytest.mark.parametrize(
+    ("year", "basis", "as_of", "text"),
+    [
+        (2012, "stated", "2022-11-23", "2012 (reported 2022-11-23)"),
+        (2012, "stated", None, "2012"),
+        (2021, "as_of", "2021-03-10", "as of 2021-03-10"),
+        (pd.NA, "unstated", None, "year not stated (undated document)"),
+        (pd.NA, "unstated", "2022-02-28", "year not stated (reported 2022-02-28)"),
+    ],
+)
+def test_reference_text(year, basis, as_of, text):
+    assert mx.reference_text(year, basis, as_of) == text
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "difference", "ratio"),
+    [
+        ((22, "exact"), (14, "exact"), "8", "1.57×"),
+        ((20, "more_than"), (14, "exact"), "more than 6", "not shown: a side is a bound"),
+        ((14, "exact"), (20, "more_than"), "less than -6", "not shown: a side is a bound"),
+        ((20, "at_least"), (14, "exact"), "at least 6", "not shown: a side is a bound"),
+        ((3, "at_most"), (2, "exact"), "at most 1", "not shown: a side is a bound"),
+        ((20, "more_than"), (14, "more_than"), "cannot be determined (both sides are open bounds)", "not shown: a side is a bound"),
+        ((350, "approx"), (100, "exact"), "about 250", "about 3.50×"),
+        ((5, "exact"), (0, "exact"), "5", "not defined (divides by zero)"),
+    ],
+)
+def test_differences_are_never_more_exact_than_their_inputs(a, b, difference, ratio):
+    assert mx.difference_text(*a, *b) == difference
+    assert mx.ratio_text(*a, *b) == ratio
+
+
+def test_filter_observations_combines_filters_and_keeps_undated_on_request():
+    obs = frame(
+        observation("Shanxi", year=2012, year_basis="stated"),
+        observation("Shandong", year=2021, year_basis="stated"),
+        observation("Jilin", year=pd.NA, year_basis="unstated", as_of=None, status="target"),
+    )
+    assert list(mx.filter_observations(obs, mx.Filters(regions=("Shanxi", "Jilin")))["region"]) == ["Shanxi", "Jilin"]
+    assert list(mx.filter_observations(obs, mx.Filters(years=(2020, 2025)))["region"]) == ["Shandong", "Jilin"]
+    no_undated = mx.Filters(years=(2020, 2025), include_undated=False)
+    assert list(mx.filter_observations(obs, no_undated)["region"]) == ["Shandong"]
+    assert list(mx.filter_observations(obs, mx.Filters(statuses=("target",)))["region"]) == ["Jilin"]
+    assert list(mx.filter_observations(obs, mx.Filters(include_undated=False))["region"]) == ["Shanxi", "Shandong"]
+    assert mx.year_bounds(obs) == (2012, 2021)
+
+
+def test_compare_regions_flags_dates_and_bounds_and_lists_gaps():
+    obs = frame(
+        observation("Shanxi", "provincial", 14, as_of="2021-03-10", year=2021),
+        observation("Shandong", "provincial", 22, as_of="2022-02-28", year=2022),
+        observation("Shandong", "cultivated", 20, qualifier="more_than", as_of="2022-02-28", year=2022),
+        observation("Shanxi", "cultivated", 5, as_of="2022-02-28", year=2022),
+        observation("Shanxi", "awards", 40, as_of="2022-11-23", year=2022),
+    )
+    table = mx.compare_regions(obs, ["Shandong", "Shanxi"]).set_index("metric")
+    assert table.loc["provincial", "Shandong"] == "22 centres (as of 2022-02-28)"
+    assert table.loc["provincial", "difference"] == "8"
+    assert "different reference dates" in table.loc["provincial", "caveats"]
+    assert table.loc["cultivated", "difference"] == "more than 15"
+    assert table.loc["cultivated", "ratio"] == "not shown: a side is a bound"
+    assert "Shandong's figure is a bound (more than)" in table.loc["cultivated", "caveats"]
+    assert not table.loc["awards", "shared"] and table.loc["awards", "Shandong"] == "no figure"
+    assert list(table.index[table["shared"]]) == ["cultivated", "provincial"]
+
+
+def test_latest_observation_wins_and_two_sided_ranges_keep_both_ends():
+    obs = frame(
+        observation("Shanxi", "turnover", 12.42, year=2012, year_basis="stated"),
+        observation("Shanxi", "turnover", 52.18, year=2021, year_basis="stated"),
+        observation("Hubei", "platforms", 2, qualifier="at_least", year=pd.NA, year_basis="unstated", as_of=None),
+        observation("Hubei", "platforms", 3, qualifier="at_most", year=pd.NA, year_basis="unstated", as_of=None),
+    )
+    latest = mx.latest_observations(obs)
+    assert list(latest[latest["region"] == "Shanxi"]["value"]) == [52.18]
+    assert sorted(latest[latest["region"] == "Hubei"]["value"]) == [2, 3]
+
+
+def test_coverage_matrix_shows_gaps_as_zero():
+    obs = frame(observation("Shanxi", "a"), observation("Shanxi", "b"), observation("Shandong", "a"))
+    matrix = mx.coverage_matrix(obs, ["Shanxi", "Shandong", "Jilin"])
+    assert matrix.to_dict() == {"Shanxi": {"A": 1, "B": 1}, "Shandong": {"A": 1, "B": 0}, "Jilin": {"A": 0, "B": 0}}
+
+
+def test_growth_multiple_and_compound_rate_are_computed_from_the_data():
+    series = mx.time_series(
+        frame(
+            observation("Shanxi", "turnover", 12.42, year=2012, year_basis="stated", unit="billion yuan", value_type="money"),
+            observation("Shanxi", "turnover", 52.18, year=2021, year_basis="stated", unit="billion yuan", value_type="money"),
+            observation("China", "gii", 34, year=2012, year_basis="stated", unit="rank", value_type="rank"),
+            observation("China", "gii", 11, year=2022, year_basis="stated", unit="rank", value_type="rank"),
+            observation("Jilin", "alone", 3, year=2020, year_basis="stated"),
+        )
+    )
+    assert set(series["region"]) == {"Shanxi", "China"}  # one year is not a series
+    growth = mx.growth_summary(series).set_index("region")
+    assert growth.loc["Shanxi", "multiple"] == pytest.approx(52.18 / 12.42)
+    assert growth.loc["Shanxi", "cagr_percent"] == pytest.approx(((52.18 / 12.42) ** (1 / 9) - 1) * 100)
+    assert math.isnan(growth.loc["China", "multiple"]) and growth.loc["China", "places_gained"] == 23
+    assert mx.describe_growth(growth.loc["Shanxi"]) == (
+        "12.42 → 52.18 billion yuan (2012–2021): 4.20× in total, 17.3% a year compounded"
+    )
+    assert mx.describe_growth(growth.loc["China"]) == "rank 34 → 11 (2012–2022): up 23 places"
+
+
+def test_growth_is_not_computed_from_a_bound():
+    series = mx.time_series(
+        frame(
+            observation("Shanxi", "x", 10, year=2012, year_basis="stated"),
+            observation("Shanxi", "x", 20, year=2020, year_basis="stated", qualifier="more_than"),
+        )
+    )
+    row = mx.growth_summary(series).iloc[0]
+    assert math.isnan(row["multiple"]) and row["note"].startswith("not computed")
+
+
+def test_events_are_placed_by_their_precision():
+    events = pd.DataFrame(
+        {
+            "date": ["2018", "2020-07", "2021-03-10", None, None],
+            "date_precision": ["year", "month", "day", "unknown", "unknown"],
+            "period_start": pd.array([None, None, None, 2023, None], dtype="Int64"),
+            "title": list("abcde"),
+        }
+    )
+    placed, unplaced = mx.events_on_timeline(events)
+    assert list(placed["title"]) == ["a", "b", "c", "d"] and list(unplaced["title"]) == ["e"]
+    assert placed["plot_year"].tolist()[:2] == [2018.5, 2020 + 6.5 / 12]
+    assert 2021.18 < placed["plot_year"].iloc[2] < 2021.19 and placed["plot_year"].iloc[3] == 2023
+
+
+def test_cite_sources_names_each_document_once_with_its_date():
+    obs = frame(observation("Shanxi"), observation("Shanxi", "b"), observation("Jilin", as_of=None, year=pd.NA, year_basis="unstated"))
+    assert mx.cite_sources(obs) == "Sources: News from Shanxi (2021-03-10); News from Jilin (undated)"
