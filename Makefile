@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast validate browser clean
+.PHONY: run test test-fast validate system-packages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,13 @@ $(VENV)/.test: requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@ $(VENV)/.runtime
 
-# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
-browser:
-	@test -x /usr/bin/chromium || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
+# load test puts two app processes behind Debian's nginx.
+system-packages:
+	@test -x /usr/bin/chromium && test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's chromium and nginx for the browser and load tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium nginx; }
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
@@ -31,11 +32,16 @@ run: $(VENV)/.runtime
 validate: $(VENV)/.runtime
 	$(PY) -m dashboard.validate
 
-test: $(VENV)/.test browser
+test: $(VENV)/.test system-packages
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.test
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not load"
+
+# Timing goals live here, never in the test suite: results in bench/results/, summary in README.
+bench: $(VENV)/.test system-packages
+	$(PY) -m bench.run
+	$(PY) -m bench.load_test --sessions 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache
