@@ -50,6 +50,12 @@ def test_every_schema_column_is_documented():
             assert column.description, f"{model.__name__}.{name} has no description"
 
 
+def test_regions_cover_every_iso_3166_2_cn_subdivision(dataset):
+    codes = set(dataset.regions["iso_code"])
+    assert len(codes) == 35 and "CN" in codes  # the country and its 34 subdivisions
+    assert set(dataset.metrics["region"]) <= set(dataset.regions["region"])
+
+
 def test_shanxi_and_shaanxi_cannot_be_confused(dataset):
     regions = dataset.regions.set_index("region")
     assert regions.loc["Shanxi", "iso_code"] == "CN-SX"
@@ -118,12 +124,13 @@ def test_missing_seed_is_reported_against_sources(project_copy: Path):
 def test_invalid_catalogue_names_its_file_and_line(project_copy: Path):
     path = project_copy / "data" / "regions.csv"
     rows = read_rows(path)
-    rows[4]["iso_code"] = "CN-sx"
+    shanxi = next(i for i, row in enumerate(rows) if row["region"] == "Shanxi")
+    rows[shanxi]["iso_code"] = "CN-sx"
     write_rows(path, rows)
     with pytest.raises(InvalidData) as raised:
         load_dataset(project_copy)
     (problem,) = raised.value.problems
-    assert (problem.file, problem.line, problem.column, problem.value) == ("data/regions.csv", 6, "iso_code", "'CN-sx'")
+    assert (problem.file, problem.line, problem.column, problem.value) == ("data/regions.csv", shanxi + 2, "iso_code", "'CN-sx'")
 
 
 def test_event_date_must_match_its_precision(project_copy: Path):
