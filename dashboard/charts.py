@@ -51,8 +51,10 @@ def hover_customdata(obs: pd.DataFrame) -> list[list[str]]:
     return [[hover_text(row[c]) for c in CUSTOMDATA_COLUMNS] for _, row in obs.iterrows()]
 
 
-def _status_label(status: str) -> str:
-    return "" if status == "actual" else f" ({status})"
+def _trace_name(region: str, status: str, provenance: str) -> str:
+    """'Shanxi', 'Jilin (target)', 'Shanxi (user-supplied, unverified)'."""
+    notes = [n for n in (status if status != "actual" else "", provenance if provenance != mx.CURATED else "") if n]
+    return html.escape(region + (f" ({'; '.join(notes)})" if notes else ""))
 
 
 def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420) -> go.Figure:
@@ -77,11 +79,11 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
     Bounds are hatched and labelled ('2+'); targets are hatched differently and lighter.
     """
     fig = go.Figure()
-    for (region, status), rows in obs.groupby([M.region, M.status], sort=False):
+    for (region, status, provenance), rows in obs.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
         patterns = [TARGET_PATTERN if status == "target" else BOUND_PATTERN if b else "" for b in rows[mx.IS_BOUND]]
         fig.add_trace(
             go.Bar(
-                name=html.escape(f"{region}{_status_label(status)}"),
+                name=_trace_name(region, status, provenance),
                 x=[html.escape(str(v)) for v in rows[x]],
                 y=rows[M.value],
                 text=rows[mx.SHORT],
@@ -89,7 +91,7 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
                 cliponaxis=False,
                 marker=dict(
                     color=colours.get(region, "#777"),
-                    opacity=0.55 if status == "target" else 1.0,
+                    opacity=0.55 if status == "target" or provenance != mx.CURATED else 1.0,
                     pattern=dict(shape=patterns, fgcolor="white", solidity=0.3, fillmode="overlay"),
                     line=dict(color=colours.get(region, "#777"), width=1.5),
                 ),
@@ -108,17 +110,20 @@ def build_series_chart(
     reversed when lower is better (rank 1 at the top). Dated events of the plotted regions in the
     plotted span are marked with a dotted vertical line."""
     fig = go.Figure()
-    for (region, status), rows in series.groupby([M.region, M.status], sort=False):
+    for (region, status, provenance), rows in series.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
         rows = rows.sort_values(M.year)
         fig.add_trace(
             go.Scatter(
-                name=html.escape(f"{region}{_status_label(status)}"),
+                name=_trace_name(region, status, provenance),
                 x=rows[M.year].astype(int),
                 y=rows[M.value],
                 mode="lines+markers+text",
                 text=rows[mx.SHORT],
                 textposition="top center",
-                line=dict(color=colours.get(region, "#777"), width=3, dash="dash" if status == "target" else "solid"),
+                line=dict(
+                    color=colours.get(region, "#777"), width=3,
+                    dash="dash" if status == "target" else "dot" if provenance != mx.CURATED else "solid",
+                ),
                 marker=dict(
                     size=10,
                     symbol=["triangle-up" if b else "circle" for b in rows[mx.IS_BOUND]],

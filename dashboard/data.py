@@ -31,6 +31,8 @@ DATA_FILES = {
     "events": "data/events.csv",
 }
 HEADER_LINE = 1
+MAX_UPLOAD_MB = 5
+MAX_UPLOAD_ROWS = 5_000
 
 
 def data_root() -> Path:
@@ -74,6 +76,7 @@ class Dataset:
     metrics: pd.DataFrame
     events: pd.DataFrame
     documents: dict[str, str]
+    reference: schema.Reference
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -288,4 +291,30 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
     metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
     events = _read_and_validate(root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref)
-    return Dataset(metrics=metrics, events=events, documents=documents, **tables)
+    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, **tables)
+
+
+def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFrame:
+    """Validate a user's metrics CSV against the shipped catalogues; nothing is written anywhere.
+
+    Raises UnreadableFile for a file that cannot be read or is over the size or row limit, and
+    InvalidData listing every problem otherwise. Rows naming a shipped source get the quote checks.
+    """
+    if len(raw) > MAX_UPLOAD_MB * 1024 * 1024:
+        raise UnreadableFile(f"{name}: the file is {len(raw) / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB")
+    frame, problems = read_raw_table(raw, name)
+    if len(frame) > MAX_UPLOAD_ROWS:
+        raise UnreadableFile(f"{name}: the file has {len(frame):,} rows; the limit is {MAX_UPLOAD_ROWS:,} rows")
+    if frame.empty and not problems:
+        raise UnreadableFile(f"{name}: the file has a header but no rows")
+    validated, more = validate_frame(frame, schema.metrics_schema(ref, user_supplied=True), name, ref)
+    if problems or more:
+        raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
+    return validated.reset_index(drop=True)
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table a person can sort: line, column, value, expected."""
+    return pd.DataFrame(
+        [(p.line, p.column, p.value, p.expected) for p in problems], columns=["line", "column", "value", "expected"]
+    )

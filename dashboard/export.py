@@ -36,6 +36,7 @@ EXPORT_COLUMNS = {
     mx.FILE: "source_file",
     M.quote: "quote",
     M.note: "note",
+    mx.PROVENANCE: "provenance",
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILE_PREFIX = "innovation-metrics"

@@ -24,6 +24,11 @@ LABEL, CATEGORY, VALUE_TYPE, LOWER_IS_BETTER, DEFINITION = "label", "category", 
 ISO_CODE, NAME_ZH = "iso_code", "name_zh"
 SOURCE_TITLE, PUBLISHED, FILE, PUBLISHER = "source_title", "published", "file", "publisher"
 DISPLAY, SHORT, REFERENCE, IS_BOUND, PLOT_YEAR = "display_value", "short_value", "reference", "is_bound", "plot_year"
+PROVENANCE = "provenance"
+CURATED, USER_VERIFIED, USER_UNVERIFIED = "curated", "user-supplied, quote verified", "user-supplied, unverified"
+# A series is one region's metric of one status from one provenance: user rows never extend,
+# replace or mix with curated ones.
+SERIES_KEY = [M.region, M.metric, M.status, PROVENANCE]
 
 BOUNDS = ("more_than", "at_least", "at_most")
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
@@ -60,18 +65,32 @@ def reference_text(year: object, year_basis: str, as_of: object) -> str:
     return "year not stated" + (f" (reported {as_of})" if isinstance(as_of, str) else " (undated document)")
 
 
-def enrich_observations(dataset: Dataset) -> pd.DataFrame:
-    """Every figure with its metric's label and type, its region's code, its source's title and date."""
+def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every figure with its metric's label and type, its region's code, its source's title and date.
+
+    `metrics` defaults to the curated figures; pass a user's validated upload to enrich it the same
+    way. Its rows are labelled in `provenance`: quote verified when they name a shipped document
+    (and so passed the quote checks), unverified otherwise, which their source title also says.
+    """
+    user_supplied = metrics is not None
+    metrics = dataset.metrics if metrics is None else metrics
     catalogue = dataset.catalogue[[C.metric, C.label, C.category, C.value_type, C.lower_is_better, C.definition]]
     regions = dataset.regions[[R.region, R.iso_code, R.name_zh]]
     sources = dataset.sources[[S.source_id, S.title, S.published, S.file, S.publisher]].rename(
         columns={S.title: SOURCE_TITLE}
     )
     obs = (
-        dataset.metrics.merge(catalogue, on=M.metric, how="left", validate="many_to_one")
+        metrics.merge(catalogue, on=M.metric, how="left", validate="many_to_one")
         .merge(regions, on=M.region, how="left", validate="many_to_one")
         .merge(sources, on=M.source_id, how="left", validate="many_to_one")
     )
+    if user_supplied:
+        shipped = obs[M.source_id].isin(dataset.sources[S.source_id])
+        obs[PROVENANCE] = [USER_VERIFIED if s else USER_UNVERIFIED for s in shipped]
+        named = [f"{USER_UNVERIFIED}: {s}" if isinstance(s, str) else f"{USER_UNVERIFIED} (no source named)" for s in obs[M.source_id]]
+        obs[SOURCE_TITLE] = obs[SOURCE_TITLE].where(shipped, pd.Series(named, index=obs.index))
+    else:
+        obs[PROVENANCE] = CURATED
     obs[DISPLAY] = [format_value(v, q, u) for v, q, u in zip(obs[M.value], obs[M.qualifier], obs[M.unit], strict=True)]
     obs[SHORT] = [short_value(v, q) for v, q in zip(obs[M.value], obs[M.qualifier], strict=True)]
     obs[REFERENCE] = [
@@ -130,7 +149,7 @@ def latest_observations(obs: pd.DataFrame) -> pd.DataFrame:
         return obs
     ordered = obs.assign(_year=obs[M.year].fillna(-1), _as_of=obs[M.as_of].fillna(""))
     ordered = ordered.sort_values(["_year", "_as_of"], kind="stable")
-    last = ordered.groupby([M.region, M.metric, M.status])[["_year", "_as_of"]].transform("last")
+    last = ordered.groupby(SERIES_KEY)[["_year", "_as_of"]].transform("last")
     latest = ordered[(ordered["_year"] == last["_year"]) & (ordered["_as_of"] == last["_as_of"])]
     return latest.drop(columns=["_year", "_as_of"])
 
@@ -206,7 +225,10 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
         row = {M.metric: metric, LABEL: first[LABEL], M.unit: first[M.unit], CATEGORY: first[CATEGORY]}
         for region in regions:
             mine = group[group[M.region] == region]
-            row[region] = "; ".join(f"{d} ({ref})" for d, ref in zip(mine[DISPLAY], mine[REFERENCE], strict=True)) or "no figure"
+            row[region] = "; ".join(
+                f"{d} ({ref})" + ("" if prov == CURATED else f" [{prov}]")
+                for d, ref, prov in zip(mine[DISPLAY], mine[REFERENCE], mine[PROVENANCE], strict=True)
+            ) or "no figure"
         present = [r for r in regions if (group[M.region] == r).any()]
         row["shared"] = len(present) == len(regions)
         one_each = group.groupby(M.region).size().le(1).all()
@@ -235,7 +257,7 @@ def coverage_matrix(obs: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
 def time_series(obs: pd.DataFrame) -> pd.DataFrame:
     """Figures of every (region, metric, status) that has two or more distinct years, by year."""
     dated = obs[obs[M.year].notna()]
-    years = dated.groupby([M.region, M.metric, M.status])[M.year].transform("nunique")
+    years = dated.groupby(SERIES_KEY)[M.year].transform("nunique")
     return dated[years >= 2].sort_values([M.metric, M.region, M.year], kind="stable")
 
 
@@ -246,12 +268,13 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
     when both ends are exact; otherwise the columns stay empty and `note` says why.
     """
     rows = []
-    for (region, metric, status), group in series.groupby([M.region, M.metric, M.status], sort=False):
+    for (region, metric, status, provenance), group in series.groupby(SERIES_KEY, sort=False):
         group = group.sort_values(M.year)
         first, last = group.iloc[0], group.iloc[-1]
         years = int(last[M.year]) - int(first[M.year])
         row = {
-            M.region: region, M.metric: metric, M.status: status, LABEL: first[LABEL], M.unit: first[M.unit],
+            M.region: region, M.metric: metric, M.status: status, PROVENANCE: provenance,
+            LABEL: first[LABEL], M.unit: first[M.unit],
             "first_year": int(first[M.year]), "first_value": first[M.value],
             "last_year": int(last[M.year]), "last_value": last[M.value],
             "multiple": math.nan, "cagr_percent": math.nan, "places_gained": math.nan, "note": "",

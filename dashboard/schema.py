@@ -310,14 +310,27 @@ def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series) -> pd.Series:
     )
 
 
-def metrics_schema(ref: Reference) -> pa.DataFrameSchema:
-    """The Metrics model plus the checks that look into the catalogues and the seed documents."""
+def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameSchema:
+    """The Metrics model plus the checks that look into the catalogues and the seed documents.
+
+    With `user_supplied` (an uploaded file), a row may name no source or one we do not ship: it is
+    kept and later labelled unverified. Rows that name a shipped source get every quote check.
+    """
     value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
+    if user_supplied:
+        base = Metrics.to_schema().update_columns({"source_id": {"nullable": True}, "quote": {"nullable": True}})
+        # Only rows that name a shipped document can be, and are, checked against it.
+        unchecked = lambda df: ~df["source_id"].isin(ref.documents)  # noqa: E731
+        source_checks = []
+    else:
+        base = Metrics.to_schema()
+        unchecked = lambda df: pd.Series(False, index=df.index)  # noqa: E731
+        source_checks = [_row_check("known_source", lambda df: df["source_id"].isin(ref.documents))]
     return _with_checks(
-        Metrics.to_schema(),
+        base,
         [
-            _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
+            *source_checks,
             _row_check("known_region", lambda df: df["region"].isin(ref.regions)),
             _row_check("known_metric", lambda df: df["metric"].isin(ref.metrics)),
             _row_check(
@@ -334,11 +347,14 @@ def metrics_schema(ref: Reference) -> pa.DataFrameSchema:
                 lambda df: ~value_type(df).isin(["count", "rank"]) | value(df).isna() | (value(df) % 1 == 0),
             ),
             _row_check("rank_at_least_one", lambda df: (value_type(df) != "rank") | value(df).isna() | (value(df) >= 1)),
-            _row_check("quote_in_document", lambda df: ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref)),
-            _row_check("value_in_quote", lambda df: _numbers_in_quotes(df["value"], df["quote"])),
+            _row_check(
+                "quote_in_document",
+                lambda df: unchecked(df) | ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref),
+            ),
+            _row_check("value_in_quote", lambda df: unchecked(df) | _numbers_in_quotes(df["value"], df["quote"])),
             _row_check(
                 "year_in_quote",
-                lambda df: (df["year_basis"] != "stated") | _numbers_in_quotes(df["year"], df["quote"]),
+                lambda df: unchecked(df) | (df["year_basis"] != "stated") | _numbers_in_quotes(df["year"], df["quote"]),
             ),
             _row_check(
                 "as_of_matches_source",

@@ -16,7 +16,7 @@ def observation(region="Shanxi", metric="centres", value=14.0, qualifier="exact"
         "note": None, mx.LABEL: metric.replace("_", " ").capitalize(), mx.CATEGORY: "Centres",
         mx.VALUE_TYPE: value_type, mx.LOWER_IS_BETTER: value_type == "rank", mx.DEFINITION: "",
         mx.ISO_CODE: f"CN-{region[:2].upper()}", mx.NAME_ZH: "", mx.SOURCE_TITLE: f"News from {region}",
-        mx.PUBLISHED: as_of, mx.FILE: f"seeds/{region.lower()}.txt", mx.PUBLISHER: None,
+        mx.PUBLISHED: as_of, mx.FILE: f"seeds/{region.lower()}.txt", mx.PUBLISHER: None, mx.PROVENANCE: mx.CURATED,
     }
     row.update(extra)
     row[mx.DISPLAY] = mx.format_value(row["value"], row["qualifier"], row["unit"])

@@ -6,9 +6,12 @@ from dashboard import export
 from dashboard import metrics as mx
 from dashboard.views import ui
 
-dataset, obs = ui.load()
+dataset, curated = ui.load_curated()
 
 st.title("Explore and download")
+with st.expander("Add your own figures", icon=":material/upload_file:"):
+    ui.upload_section(dataset)
+obs = ui.with_uploads(curated)
 labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
 with st.container(border=True):
     left, middle, right = st.columns(3)

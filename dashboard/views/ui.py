@@ -16,11 +16,20 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import metrics as mx
-from dashboard.data import InvalidData, UnreadableFile, data_root, load_dataset
+from dashboard.data import (
+    MAX_UPLOAD_MB,
+    InvalidData,
+    UnreadableFile,
+    data_root,
+    load_dataset,
+    problems_frame,
+    validate_upload,
+)
 
 DEFAULT_REGIONS = ("Shanxi", "Shandong")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_PROBLEMS_SHOWN = 20
+UPLOAD_ROWS, UPLOAD_FILE = "uploaded_rows", "uploaded_file_id"
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -34,7 +43,7 @@ def _load(root: str, fingerprint: tuple):
     return dataset, mx.enrich_observations(dataset)
 
 
-def load():
+def load_curated():
     """The validated dataset and its enriched observations; on bad data, an error page and stop."""
     try:
         root = data_root()
@@ -46,8 +55,54 @@ def load():
     st.stop()
 
 
+def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:
+    """The curated observations plus what this session uploaded (kept in the session only)."""
+    uploaded = st.session_state.get(UPLOAD_ROWS)
+    return obs if uploaded is None else pd.concat([obs, uploaded], ignore_index=True)
+
+
+def load():
+    """What every page shows: the dataset, and the curated plus this session's uploaded figures."""
+    dataset, obs = load_curated()
+    return dataset, with_uploads(obs)
+
+
+def upload_section(dataset) -> None:
+    """Bring your own CSV: validated like the curated file, kept in this session only, never saved."""
+    file = st.file_uploader(
+        f"Your metrics CSV (same columns as data/metrics.csv; at most {MAX_UPLOAD_MB} MB)",
+        type=["csv"], key="upload", max_upload_size=MAX_UPLOAD_MB,
+    )
+    if file is None:
+        st.session_state.pop(UPLOAD_ROWS, None)
+        st.session_state.pop(UPLOAD_FILE, None)
+        return
+    if st.session_state.get(UPLOAD_FILE) != file.file_id:
+        st.session_state.pop(UPLOAD_ROWS, None)
+        try:
+            rows = validate_upload(file.getvalue(), file.name, dataset.reference)
+        except UnreadableFile as err:
+            st.error(f"Not added: {md(err)}", icon=":material/error:")
+            return
+        except InvalidData as err:
+            st.error(f"Not added: {md(file.name)} has {len(err.problems)} problem(s); fix them and upload again.",
+                     icon=":material/error:")
+            st.dataframe(problems_frame(err.problems), hide_index=True, width="stretch")
+            return
+        st.session_state[UPLOAD_ROWS] = mx.enrich_observations(dataset, rows)
+        st.session_state[UPLOAD_FILE] = file.file_id
+    uploaded = st.session_state.get(UPLOAD_ROWS)
+    if uploaded is not None:
+        unverified = int((uploaded[mx.PROVENANCE] == mx.USER_UNVERIFIED).sum())
+        st.success(
+            f"Added {len(uploaded)} row(s) from {md(file.name)} for this session only; {unverified} of them are "
+            "labelled user-supplied, unverified (they name no shipped source). Nothing is saved on the server.",
+            icon=":material/check_circle:",
+        )
+
+
 def show_data_error(headline: str, problems: list[str]) -> None:
-    st.error(f"The dashboard cannot show data: {headline}.", icon=":material/error:")
+    st.error(f"The dashboard cannot show data: {md(headline)}.", icon=":material/error:")
     if problems:
         st.code("\n".join(problems[:MAX_PROBLEMS_SHOWN]) + (f"\n... and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""), language=None)
     st.caption("Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed.")
@@ -89,5 +144,5 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, table: pd.DataFrame | None =
 def observation_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The columns a reader checks a figure with, for tables under charts and on pages."""
     columns = {"region": "Region", mx.LABEL: "Metric", mx.DISPLAY: "Value", "status": "Status",
-               mx.REFERENCE: "Refers to", mx.SOURCE_TITLE: "Source", "quote": "Quote"}
+               mx.REFERENCE: "Refers to", mx.SOURCE_TITLE: "Source", "quote": "Quote", mx.PROVENANCE: "Provenance"}
     return rows[list(columns)].rename(columns=columns)

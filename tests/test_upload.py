@@ -1,0 +1,146 @@
+"""Bring your own CSV on /explore: validated like the curated file, labelled, session-only, never saved."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import metrics as mx
+from dashboard.data import MAX_UPLOAD_ROWS, InvalidData, load_dataset, validate_upload
+from tests.conftest import ROOT
+
+HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
+COLUMNS = HEADER.split(",")
+
+
+def csv_bytes(*rows: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in COLUMNS} for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+UNVERIFIED = {
+    "region": "Zhejiang", "metric": "provincial_manufacturing_innovation_centres", "value": "9", "unit": "centres",
+    "year": "2023", "qualifier": "exact", "status": "actual", "source_id": "my-notes",
+    "quote": "<img src=x onerror=alert(1)> my own count", "year_basis": "stated", "note": "=HYPERLINK(\"http://evil\")",
+}
+VERIFIED = {
+    "region": "Shanxi", "metric": "national_st_awards", "value": "40", "unit": "awards", "year": "2022",
+    "qualifier": "exact", "status": "actual", "source_id": "shanxi-tech-decade-2022",
+    "quote": "Shanxi won 40 national science and technology awards", "as_of": "2022-11-23", "year_basis": "as_of",
+}
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(ROOT)
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of escaped Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def explore() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard" / "views" / "explore.py"), default_timeout=60).run()
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="upload").set_value((name, content, "text/csv"))
+    return at.run()
+
+
+def test_rows_naming_no_shipped_source_are_kept_and_labelled(dataset):
+    rows = validate_upload(csv_bytes(UNVERIFIED, VERIFIED), "mine.csv", dataset.reference)
+    enriched = mx.enrich_observations(dataset, rows)
+    assert list(enriched[mx.PROVENANCE]) == [mx.USER_UNVERIFIED, mx.USER_VERIFIED]
+    assert enriched[mx.SOURCE_TITLE].iloc[0] == "user-supplied, unverified: my-notes"
+    assert enriched[mx.SOURCE_TITLE].iloc[1] == "Tech innovation flourishes in Shanxi"
+
+
+def test_rows_naming_a_shipped_source_get_the_quote_checks(dataset):
+    wrong = {**VERIFIED, "value": "41"}
+    with pytest.raises(InvalidData) as raised:
+        validate_upload(csv_bytes(UNVERIFIED, wrong), "mine.csv", dataset.reference)
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.column, problem.value) == (3, "value", "'41'")
+
+
+def test_upload_adds_labelled_rows_to_the_table_and_the_download(dataset):
+    at = upload(explore(), "mine.csv", csv_bytes(UNVERIFIED, VERIFIED))
+    assert not at.exception and not at.error
+    assert shown(at.success[0].value).startswith("Added 2 row(s) from mine.csv for this session only; 1 of them are")
+    n = len(dataset.metrics)
+    assert at.markdown[0].value == f"**{n + 2}** of {n + 2} figures match."
+    table = at.dataframe[0].value
+    zhejiang = table[table["Region"] == "Zhejiang"].iloc[0]
+    assert zhejiang["Provenance"] == "user-supplied, unverified"
+    assert zhejiang["Quote"] == "<img src=x onerror=alert(1)> my own count"  # shown as text, not markup
+    at.multiselect(key="region").set_value(["Zhejiang"]).run()
+    assert at.get("download_button")[0].proto.label == "Download CSV (1 rows)"
+
+
+def test_problems_are_listed_as_a_table_and_nothing_is_added(dataset):
+    bad = [{**UNVERIFIED, "region": "Atlantis"}, {**VERIFIED, "quote": "Shanxi won 41 awards"}]
+    at = upload(explore(), "bad.csv", csv_bytes(*bad))
+    assert shown(at.error[0].value) == "Not added: bad.csv has 3 problem(s); fix them and upload again."
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["line", "column", "value", "expected"]
+    assert problems.iloc[0].to_dict() == {
+        "line": 2, "column": "region", "value": "'Atlantis'", "expected": "a region listed in data/regions.csv",
+    }
+    assert set(problems["column"]) == {"region", "quote", "value"}
+    n = len(dataset.metrics)
+    assert at.markdown[0].value == f"**{n}** of {n} figures match."
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Not added: upload.csv: the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "Not added: upload.csv: this is a binary file (NUL byte at offset 8), not a CSV"),
+        (b"region,metric\nZhejiang,caf\xe9\n", "Not added: upload.csv: not valid UTF-8 (byte 0xe9 at offset 26); save the file as UTF-8"),
+        (b"region;metric;value\nShanxi;x;1\n", "Not added: upload.csv: not comma-separated (the header is split by semicolons); save it as a comma-separated CSV"),
+        (HEADER.encode() + b"\n", "Not added: upload.csv: the file has a header but no rows"),
+    ],
+)
+def test_unreadable_uploads_get_a_one_line_reason(content, message):
+    at = upload(explore(), "upload.csv", content)
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == [message]
+
+
+def test_row_limit_has_a_clear_message(dataset):
+    row = ",".join([""] * len(COLUMNS))
+    content = (HEADER + "\n" + "\n".join(["x" + row] * (MAX_UPLOAD_ROWS + 1)) + "\n").encode()
+    at = upload(explore(), "big.csv", content)
+    assert [shown(e.value) for e in at.error] == [f"Not added: big.csv: the file has {MAX_UPLOAD_ROWS + 1:,} rows; the limit is {MAX_UPLOAD_ROWS:,} rows"]
+
+
+def test_size_limit_has_a_clear_message(dataset):
+    content = HEADER.encode() + b"\n" + b"#" * (5 * 1024 * 1024 + 10)
+    with pytest.raises(Exception) as raised:
+        validate_upload(content, "huge.csv", dataset.reference)
+    assert str(raised.value) == "huge.csv: the file is 5.0 MB; the limit is 5 MB"
+    at = explore()
+    assert at.file_uploader(key="upload").proto.max_upload_size_mb == 5  # the widget refuses it before the server
+
+
+def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*(ROOT / "data").iterdir(), *(ROOT / "seeds").iterdir()]}
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    app.switch_page("views/explore.py").run()
+    upload(app, "mine.csv", csv_bytes(UNVERIFIED))
+    app.switch_page("views/compare.py").run()
+    app.multiselect(key="region").set_value(["Shanxi", "Zhejiang"]).run()
+    assert "9 centres (2023) [user-supplied, unverified]" in set(app.dataframe[-2].value["Zhejiang"])
+    assert explore().markdown[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*(ROOT / "data").iterdir(), *(ROOT / "seeds").iterdir()]}
+    assert after == before
