@@ -176,6 +176,43 @@ def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Pa
     for page in PAGES:
         at = run_page(page)
         assert not at.exception
-        assert at.error[0].value == "The dashboard cannot show data: 1 problem(s) in the curated data."
+        assert at.error[0].value.replace("\\", "") == "The dashboard cannot show data: 1 problem(s) in the curated data."
         assert "data/metrics.csv:2: column 'value': got '15'" in at.code[0].value
         assert "python -m dashboard.validate" in at.caption[0].value
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (lambda path: path.unlink(), "data/metrics.csv: file not found"),
+        (lambda path: path.write_bytes(b""), "data/metrics.csv: the file is empty"),
+        (lambda path: path.write_bytes(b"\x00\x01garbage"), "data/metrics.csv: this is a binary file (NUL byte at offset 0), not a CSV"),
+    ],
+)
+def test_missing_empty_or_corrupt_curated_file_names_the_file_on_every_page(project_copy: Path, monkeypatch, fault, message):
+    fault(project_copy / "data" / "metrics.csv")
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    for page in PAGES:
+        at = run_page(page)
+        assert not at.exception
+        assert at.error[0].value.replace("\\", "") == f"The dashboard cannot show data: {message}."
+        assert "python -m dashboard.validate" in at.caption[0].value
+
+
+def test_an_edited_curated_file_shows_on_the_next_load_and_recovers_when_fixed(project_copy: Path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    path = project_copy / "data" / "metrics.csv"
+    rows = read_rows(path)
+    assert run_page("explore").markdown[0].value == f"**{len(rows)}** of {len(rows)} figures match."
+
+    write_rows(path, rows[:-1])  # a curator removes a row while the app runs
+    assert run_page("explore").markdown[0].value == f"**{len(rows) - 1}** of {len(rows) - 1} figures match."
+
+    broken = [dict(rows[0], value="15"), *rows[1:]]
+    write_rows(path, broken)  # ... then saves a mistake
+    at = run_page("explore")
+    assert "data/metrics.csv:2: column 'value': got '15'" in at.code[0].value
+
+    write_rows(path, rows)  # ... and fixes it: no restart needed
+    at = run_page("explore")
+    assert not at.error and at.markdown[0].value == f"**{len(rows)}** of {len(rows)} figures match."
