@@ -34,9 +34,14 @@ CUSTOMDATA_COLUMNS = [M.region, mx.LABEL, mx.DISPLAY, mx.REFERENCE, mx.SOURCE_TI
 
 def region_colours(regions: list[str], first: tuple[str, ...] = ()) -> dict[str, str]:
     """A fixed colour per region: the `first` regions get the strongest colours, the rest follow
-    the given (reference table) order. Past ten regions the palette repeats."""
+    the given (reference table) order. Past ten regions colours repeat, but never those of `first`."""
     ordered = [*[r for r in first if r in regions], *[r for r in regions if r not in first]]
-    return {region: PALETTE[i % len(PALETTE)] for i, region in enumerate(ordered)}
+    reserved = len([r for r in first if r in regions])
+    spare = PALETTE[reserved:] or PALETTE
+    return {
+        region: PALETTE[i] if i < len(PALETTE) else spare[(i - len(PALETTE)) % len(spare)]
+        for i, region in enumerate(ordered)
+    }
 
 
 def hover_text(text: object, width: int = 70) -> str:

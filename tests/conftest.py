@@ -79,3 +79,48 @@ def third_region_project(project_copy: Path) -> Path:
                    "source_id": "zhejiang-2023", "quote": "Zhejiang issued its innovation plan in 2021."})
     write_rows(data / "events.csv", events)
     return project_copy
+
+
+EVIL_REGION = "Evil<svg onload=window.__xss=4>"
+HOSTILE_TITLE = "<script>window.__xss=1</script>Hostile <img src=x onerror=window.__xss=2> news"
+HOSTILE_TEXT = f"""{HOSTILE_TITLE}
+
+Updated: 2023-01-01
+
+In 2021 the <b onmouseover=window.__xss=3>count</b> was 7 [click](javascript:window.__xss=7) :red[styled].
+
+In 2022 it was 9 <iframe src=javascript:window.__xss=6></iframe> $x$.
+"""
+
+
+@pytest.fixture
+def hostile_project(project_copy: Path) -> Path:
+    """A valid dataset whose titles, labels, region name, quotes and events carry HTML/JS and Markdown."""
+    import hashlib
+
+    seed = project_copy / "seeds" / "901_hostile.txt"
+    seed.write_text(HOSTILE_TEXT, encoding="utf-8")
+    data = project_copy / "data"
+
+    def append(name: str, row: dict) -> None:
+        rows = read_rows(data / name)
+        rows.append({**{k: "" for k in rows[0]}, **row})
+        write_rows(data / name, rows)
+
+    append("sources.csv", {"source_id": "hostile", "file": "seeds/901_hostile.txt", "title": HOSTILE_TITLE,
+                           "published": "2023-01-01", "published_text": "Updated: 2023-01-01",
+                           "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
+    append("regions.csv", {"region": EVIL_REGION, "iso_code": "CN-ZZ", "name_zh": "恶", "level": "province"})
+    append("metric_catalogue.csv", {"metric": "hostile_metric", "label": "=cmd|' /C calc'!A0 <b onmouseover=window.__xss=5>centres</b>",
+                                    "unit": "centres", "value_type": "count", "category": "Manufacturing innovation centres",
+                                    "lower_is_better": "false", "definition": "<script>window.__xss=8</script>"})
+    common = {"region": EVIL_REGION, "metric": "hostile_metric", "unit": "centres", "qualifier": "exact",
+              "status": "actual", "source_id": "hostile", "as_of": "2023-01-01", "year_basis": "stated"}
+    append("metrics.csv", {**common, "value": "7", "year": "2021",
+                           "quote": "In 2021 the <b onmouseover=window.__xss=3>count</b> was 7 [click](javascript:window.__xss=7) :red[styled]."})
+    append("metrics.csv", {**common, "value": "9", "year": "2022",
+                           "quote": "In 2022 it was 9 <iframe src=javascript:window.__xss=6></iframe> $x$."})
+    append("events.csv", {"region": EVIL_REGION, "date": "2021", "date_precision": "year", "date_text": "In 2021",
+                          "title": "<img src=x onerror=window.__xss=9>event", "event_type": "plan", "source_id": "hostile",
+                          "quote": "In 2021 the <b onmouseover=window.__xss=3>count</b> was 7"})
+    return project_copy

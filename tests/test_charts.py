@@ -14,8 +14,9 @@ COLOURS = {"Shanxi": "#0072B2", "Shandong": "#D55E00", "Jilin": "#009E73"}
 def test_region_colours_are_stable_and_put_the_default_pair_first():
     colours = charts.region_colours(["China", "Shanxi", "Shandong", "Jilin"], first=("Shanxi", "Shandong"))
     assert colours == {"Shanxi": charts.PALETTE[0], "Shandong": charts.PALETTE[1], "China": charts.PALETTE[2], "Jilin": charts.PALETTE[3]}
-    many = charts.region_colours([f"R{i}" for i in range(12)])
-    assert many["R10"] == many["R0"]  # the palette repeats past its length
+    many = charts.region_colours([f"R{i}" for i in range(12)], first=("R0", "R1"))
+    assert many["R10"] == charts.PALETTE[2] and many["R11"] == charts.PALETTE[3]  # repeats past its length...
+    assert {many["R0"], many["R1"]}.isdisjoint(many[f"R{i}"] for i in range(2, 12))  # ...but not the first pair's
 
 
 def test_bar_chart_hover_carries_value_date_source_and_quote():

@@ -1,0 +1,50 @@
+"""Hostile text in the data never runs: HTML, JavaScript and Markdown in titles, labels, region
+names, quotes, events and uploaded cells are shown as inert text on every page, hover included.
+
+Each payload would set `window.__xss` if a browser ever executed it.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from dashboard.data import load_dataset
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_idle
+from tests.conftest import EVIL_REGION, HOSTILE_TITLE
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]), "trends", "explore", "sources"]
+
+
+def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Path):
+    dataset = load_dataset(hostile_project)  # the fixture is valid data, so pages show it, not an error
+    assert EVIL_REGION in set(dataset.metrics["region"])
+    dialogs: list[str] = []
+    with streamlit_server(env={"DASHBOARD_ROOT": str(hostile_project)}) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in PAGES:
+            page.goto(f"{url}/{path}")
+            wait_idle(page)
+            page.wait_for_timeout(500)
+            for expander in page.locator("[data-testid='stExpander'] summary").all():
+                expander.click()  # tables and highlighted full texts
+            wait_idle(page)
+            for point in page.locator(".js-plotly-plot .point").all()[:12]:
+                point.hover(force=True)  # hover labels render data-derived text
+                page.wait_for_timeout(100)
+            screenshot(page, f"hostile-{path.split('?')[0] or 'overview'}")
+            assert page.evaluate("() => window.__xss") is None, path
+            assert page.locator("[data-testid='stException']").count() == 0, path
+        page.goto(f"{url}/sources")
+        wait_idle(page)
+        body = page.locator("[data-testid='stMain']").inner_text()
+        assert HOSTILE_TITLE in body  # the title is shown as the literal text it is
+        browser.close()
+    assert dialogs == []
