@@ -339,3 +339,10 @@ def enrich_events(dataset: Dataset) -> pd.DataFrame:
     """Events with their source's title and published date, for hover text and source lines."""
     sources = dataset.sources[[S.source_id, S.title, S.published]].rename(columns={S.title: SOURCE_TITLE})
     return dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
+
+
+def page_of(rows: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, int]:
+    """Rows of one page (1-based, clamped to the pages there are) and the number of pages."""
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    return rows.iloc[(page - 1) * size : page * size], pages

@@ -216,3 +216,15 @@ def test_an_edited_curated_file_shows_on_the_next_load_and_recovers_when_fixed(p
     write_rows(path, rows)  # ... and fixes it: no restart needed
     at = run_page("explore")
     assert not at.error and at.markdown[0].value == f"**{len(rows)}** of {len(rows)} figures match."
+
+
+def test_explore_sends_one_page_of_rows_at_a_time(obs):
+    # The same page with 10 rows a page instead of 500, so the shipped data spans several pages.
+    source = (VIEWS / "explore.py").read_text(encoding="utf-8").replace("TABLE_PAGE_ROWS = 500", "TABLE_PAGE_ROWS = 10")
+    at = AppTest.from_string(source, default_timeout=60).run()
+    pages = -(-len(obs) // 10)
+    assert len(at.dataframe[0].value) == 10 and at.number_input[0].label == f"Page (of {pages}, 10 rows each)"
+    at.number_input[0].set_value(pages).run()
+    assert len(at.dataframe[0].value) == len(obs) - 10 * (pages - 1)
+    at.multiselect(key="region").set_value(["Shandong"]).run()  # fewer rows than the page we were on
+    assert not at.exception and len(at.dataframe[0].value) == int((obs["region"] == "Shandong").sum())

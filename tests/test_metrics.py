@@ -164,3 +164,16 @@ def test_events_are_placed_by_their_precision():
 def test_cite_sources_names_each_document_once_with_its_date():
     obs = frame(observation("Shanxi"), observation("Shanxi", "b"), observation("Jilin", as_of=None, year=pd.NA, year_basis="unstated"))
     assert mx.cite_sources(obs) == "Sources: News from Shanxi (2021-03-10); News from Jilin (undated)"
+
+
+@pytest.mark.parametrize(("page", "size", "expected_rows", "expected_page_count"), [
+    (1, 2, ["a", "b"], 3), (3, 2, ["e"], 3), (9, 2, ["e"], 3), (0, 2, ["a", "b"], 3), (1, 10, list("abcde"), 1),
+])
+def test_page_of_clamps_to_existing_pages(page, size, expected_rows, expected_page_count):
+    rows, pages = mx.page_of(pd.DataFrame({"x": list("abcde")}), page, size)
+    assert list(rows["x"]) == expected_rows and pages == expected_page_count
+
+
+def test_page_of_an_empty_frame_is_one_empty_page():
+    rows, pages = mx.page_of(pd.DataFrame({"x": []}), 1, 10)
+    assert rows.empty and pages == 1

@@ -6,6 +6,8 @@ from dashboard import export
 from dashboard import metrics as mx
 from dashboard.views import ui
 
+TABLE_PAGE_ROWS = 500
+
 dataset, curated = ui.load_curated()
 
 st.title("Explore and download")
@@ -39,15 +41,22 @@ filters = mx.Filters(tuple(regions), tuple(metric_ids), tuple(categories), years
 rows = mx.filter_observations(obs, filters)
 
 st.markdown(f"**{len(rows)}** of {len(obs)} figures match.")
-st.dataframe(ui.observation_table(rows), hide_index=True, width="stretch")
+# Only one page of rows goes to the browser: what the reader can see, however large the data.
+page, pages = mx.page_of(rows, st.session_state.get("table_page", 1), TABLE_PAGE_ROWS)
+st.dataframe(ui.observation_table(page), hide_index=True, width="stretch")
+if pages > 1:
+    if st.session_state.get("table_page", 1) > pages:  # the filters shrank the result
+        st.session_state["table_page"] = pages
+    st.number_input(f"Page (of {pages:,}, {TABLE_PAGE_ROWS} rows each)", 1, pages, key="table_page")
 st.caption(ui.md(mx.cite_sources(rows)) if len(rows) else "No figure matches these filters.")
 
 left, right = st.columns(2)
+# The CSV is built only when the button is clicked, never on an ordinary rerun.
 left.download_button(
-    f"Download CSV ({len(rows)} rows)", export.to_csv_bytes(rows), file_name=export.export_filename(filters),
+    f"Download CSV ({len(rows)} rows)", lambda: export.to_csv_bytes(rows), file_name=export.export_filename(filters),
     mime="text/csv", icon=":material/download:", disabled=rows.empty, key="download-filtered", on_click="ignore",
 )
 right.download_button(
-    f"Download the whole dataset ({len(obs)} rows)", export.to_csv_bytes(obs),
+    f"Download the whole dataset ({len(obs)} rows)", lambda: export.to_csv_bytes(obs),
     file_name=export.export_filename(mx.Filters()), mime="text/csv", key="download-all", on_click="ignore",
 )
