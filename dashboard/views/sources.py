@@ -23,7 +23,8 @@ for source in dataset.sources.itertuples():
         st.subheader(ui.md(source.title))
         st.markdown(
             f"**Published:** {ui.md(published)} · **Publisher:** {ui.md(source.publisher if isinstance(source.publisher, str) else 'not named')}"
-            f" · **File:** `{source.file}` · **{len(figures)}** figures, **{len(dated)}** events"
+            f" · **File:** `{source.file}` · **{len(figures)}** figure{'' if len(figures) == 1 else 's'},"
+            f" **{len(dated)}** event{'' if len(dated) == 1 else 's'}"
         )
         if isinstance(source.note, str):
             st.caption(ui.md(source.note))

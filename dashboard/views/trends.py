@@ -37,8 +37,8 @@ if len(placed):
 if len(unplaced):
     st.markdown(f"**{len(unplaced)} event(s) without a stated date** (not placed on the axis):")
     st.dataframe(
-        unplaced[["region", "title", "date_text", "note", mx.SOURCE_TITLE, "quote"]].rename(
-            columns={"date_text": "Date as worded", mx.SOURCE_TITLE: "Source"}
-        ),
+        unplaced[["region", "title", "date_text", "note", mx.SOURCE_TITLE, "quote"]]
+        .fillna({"date_text": "not stated", "note": ""})
+        .rename(columns={"date_text": "Date as worded", mx.SOURCE_TITLE: "Source"}),
         hide_index=True, width="stretch",
     )

@@ -1,0 +1,293 @@
+"""Real-browser tests: `streamlit run` driven by Debian's Chromium through Playwright.
+
+Every expected number comes from the data (through the dashboard's own transforms or by reading
+data/metrics.csv), never from a literal, so the tests keep meaning something when the data grows.
+One server and one browser serve the whole module; each test gets a fresh page.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import textwrap
+from collections import Counter
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from dashboard import metrics as mx
+from dashboard.data import load_dataset
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1400, "height": 900}
+WAIT = 30_000  # ms; generous because the test machine may be busy with other work
+CHART = "[data-testid='stPlotlyChart']"
+DRAWN_CHART = f"{CHART}:has(.main-svg)"
+EXCEPTION = "[data-testid='stException']"
+CHIPS = "[data-testid='stMultiSelectTagsContainer'] [data-tag]"
+DEFAULT_REGIONS = ["Shanxi", "Shandong"]
+EXPORT_COLUMNS = [
+    "region", "iso_code", "metric_label", "value", "unit", "qualifier", "status", "year", "as_of",
+    "source_title", "source_published", "source_file", "quote",
+]
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(ROOT)
+
+
+@pytest.fixture(scope="module")
+def obs(dataset):
+    return mx.enrich_observations(dataset)
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A factory of fresh pages, each in its own context; all closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        context.set_default_timeout(WAIT)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def open_page(page, base_url: str, path: str) -> None:
+    page.goto(base_url + path, wait_until="domcontentloaded", timeout=WAIT)
+    wait_idle(page)
+
+
+def chips(page, label: str | None = None) -> list[str]:
+    """The selected values of every multiselect on the page, or of the one with this label."""
+    scope = page
+    if label is not None:
+        scope = page.locator("[data-testid='stMultiSelect']").filter(
+            has=page.locator("[data-testid='stWidgetLabel']", has_text=re.compile(f"^{re.escape(label)}$"))
+        )
+        expect(scope).to_have_count(1, timeout=WAIT)
+    return [chip.get_attribute("aria-label") for chip in scope.locator(CHIPS).all()]
+
+
+def match_text(count: int, total: int) -> str:
+    return f"{count} of {total} figures match."
+
+
+def expect_charts_drawn(page, count: int) -> None:
+    """`count` plotly charts on the page, each drawn (its SVG present), and no other chart element."""
+    expect(page.locator(DRAWN_CHART)).to_have_count(count, timeout=WAIT)
+    expect(page.locator(CHART)).to_have_count(count, timeout=WAIT)
+    expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
+
+
+def metrics_csv_rows() -> list[dict[str, str]]:
+    with (ROOT / "data" / "metrics.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def row_key(row: dict[str, str]) -> tuple[str, str, int | None, float]:
+    """(region, metric, year, value) with the number formats of the data file and the export aligned."""
+    year = row["year"].strip()
+    return row["region"], row["metric"], int(float(year)) if year else None, float(row["value"])
+
+
+# --- expectations from the data ---------------------------------------------------------------
+
+
+def expected_chart_counts(dataset, obs) -> dict[str, int]:
+    centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
+    shared = mx.compare_regions(obs, DEFAULT_REGIONS, status="actual")["shared"]
+    placed, _ = mx.events_on_timeline(mx.enrich_events(dataset))
+    return {
+        "/": 1 if len(centres) else 0,
+        "/compare": int(shared.sum()) + 1,
+        "/trends": mx.time_series(obs)["metric"].nunique() + (1 if len(placed) else 0),
+        "/explore": 0,
+        "/sources": 0,
+    }
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/", "overview"), ("/compare", "compare"), ("/trends", "trends"), ("/explore", "explore"), ("/sources", "sources")],
+)
+def test_each_page_draws_the_charts_its_data_implies(page, base_url, dataset, obs, path, name):
+    expected = expected_chart_counts(dataset, obs)[path]
+    open_page(page, base_url, path)
+    expect_charts_drawn(page, expected)
+    # Each drawn chart holds at least one trace with data.
+    traces = page.evaluate(
+        "() => [...document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")]"
+        ".map(p => (p.data || []).length)"
+    )
+    assert len(traces) == expected and all(n > 0 for n in traces), traces
+    screenshot(page, name)
+    expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
+
+
+def test_compare_defaults_to_shanxi_and_shandong_with_difference_and_caveats(page, base_url, obs):
+    table = mx.compare_regions(obs, DEFAULT_REGIONS, status="actual")
+    shared = table[table["shared"]]
+    assert len(shared), "the data no longer has a metric both default regions share"
+    caveats = [c for c in shared["caveats"] if c]
+    assert any("different reference dates" in c for c in caveats), caveats
+
+    open_page(page, base_url, "/compare")
+    assert chips(page, "Regions") == DEFAULT_REGIONS
+
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_text("Shanxi − Shandong").first).to_be_visible(timeout=WAIT)
+    for row in shared.itertuples():
+        if row.difference:
+            line = f"Shanxi − Shandong: {row.difference} {row.unit}"
+            expect(main.locator("[data-testid='stMarkdownContainer']", has_text=line).first).to_be_visible(timeout=WAIT)
+    alerts = page.locator("[data-testid='stAlert']")
+    for caveat in caveats:
+        expect(alerts.filter(has_text=caveat)).to_have_count(1, timeout=WAIT)
+    expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
+
+
+def test_download_csv_holds_exactly_the_filtered_rows(page, base_url, tmp_path):
+    regions = ["Shanxi", "Shandong"]
+    expected = Counter(row_key(r) for r in metrics_csv_rows() if r["region"] in regions)
+    assert expected, "the data has no row for the two regions"
+
+    open_page(page, base_url, "/explore?region=Shanxi&region=Shandong")
+    assert chips(page, "Region") == regions
+    button = page.locator("[data-testid='stDownloadButton'] button", has_text=re.compile(r"Download CSV"))
+    expect(button).to_have_count(1, timeout=WAIT)
+    expect(button).to_contain_text(f"Download CSV ({sum(expected.values())} rows)", timeout=WAIT)
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    wait_idle(page)
+    assert "Shanxi-Shandong" in download.suggested_filename
+    assert download.suggested_filename.endswith(".csv")
+
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    with saved.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        columns = reader.fieldnames or []
+    missing = [c for c in EXPORT_COLUMNS if c not in columns]
+    assert not missing, f"export lacks columns {missing}; has {columns}"
+    assert "metric" in columns
+    assert Counter(row_key(r) for r in rows) == expected
+    assert all(r["quote"] and r["source_title"] and r["metric_label"] for r in rows)
+
+
+def test_a_shared_url_reproduces_the_filtered_view(new_page, base_url, obs):
+    labels = obs.drop_duplicates("metric").set_index("metric")[mx.LABEL]
+    region = "Shanxi"
+    metric = sorted(obs.loc[obs["region"] == region, "metric"].unique(), key=labels.get)[0]
+    label = labels[metric]
+    count = len(mx.filter_observations(obs, mx.Filters(regions=(region,), metrics=(metric,))))
+    assert 0 < count < len(obs)
+
+    page = new_page()
+    open_page(page, base_url, "/explore")
+    expect(page.get_by_text(match_text(len(obs), len(obs)))).to_be_visible(timeout=WAIT)
+    for name, value in (("Region", region), ("Metric", label)):
+        box = page.get_by_role("combobox", name=name, exact=True)
+        box.click()
+        box.fill(value)
+        page.get_by_role("option", name=value, exact=True).click()
+        wait_idle(page)
+        page.keyboard.press("Escape")
+        wait_idle(page)
+    assert chips(page, "Region") == [region]
+    assert chips(page, "Metric") == [label]
+    expect(page.get_by_text(match_text(count, len(obs)))).to_be_visible(timeout=WAIT)
+
+    shared_url = page.url
+    query = parse_qs(urlparse(shared_url).query)
+    assert query.get("region") == [region], shared_url
+    assert query.get("metric"), shared_url
+
+    fresh = new_page()
+    fresh.goto(shared_url, wait_until="domcontentloaded", timeout=WAIT)
+    wait_idle(fresh)
+    assert chips(fresh, "Region") == [region]
+    assert chips(fresh, "Metric") == [label]
+    expect(fresh.get_by_text(match_text(count, len(obs)))).to_be_visible(timeout=WAIT)
+    expect(fresh.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
+
+
+def test_malformed_query_params_fall_back_to_defaults(page, base_url, dataset, obs):
+    open_page(page, base_url, "/explore?region=Atlantis&years=abc&status=nonsense&undated=maybe")
+    expect(page.get_by_text(match_text(len(obs), len(obs)))).to_be_visible(timeout=WAIT)
+    assert chips(page) == []
+    expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
+
+    open_page(page, base_url, "/compare?region=Atlantis&status=nonsense")
+    assert chips(page, "Regions") == DEFAULT_REGIONS
+    expect_charts_drawn(page, expected_chart_counts(dataset, obs)["/compare"])
+
+    open_page(page, base_url, "/trends?region=Atlantis")
+    expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
+
+
+def test_hovering_a_trend_point_shows_its_quote(page, base_url, obs):
+    series = mx.time_series(obs)
+    assert len(series), "no metric has two or more years"
+    _, first_metric = next(iter(series.groupby("metric", sort=False)))
+    _, first_trace = next(iter(first_metric.groupby(["region", "status"], sort=False)))
+    quote = first_trace.sort_values("year")["quote"].iloc[0]
+    fragment = textwrap.wrap(quote, 70)[0][:20]
+
+    open_page(page, base_url, "/trends")
+    chart = page.locator(DRAWN_CHART).first
+    expect(chart).to_be_visible(timeout=WAIT)
+    chart.scroll_into_view_if_needed()
+    point = chart.locator(".scatterlayer .trace").first.locator("path.point").first
+    expect(point).to_have_count(1, timeout=WAIT)
+    hover = chart.locator(".hoverlayer")
+    for _ in range(3):  # plotly may miss a first move that lands before its drag layer is ready
+        page.mouse.move(0, 0)
+        point.hover(force=True)
+        try:
+            expect(hover).to_contain_text(fragment, timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    expect(hover).to_contain_text(fragment, timeout=5_000)
+    expect(hover).to_contain_text(first_trace["region"].iloc[0], timeout=5_000)
