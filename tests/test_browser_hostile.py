@@ -48,3 +48,34 @@ def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Pa
         assert HOSTILE_TITLE in body  # the title is shown as the literal text it is
         browser.close()
     assert dialogs == []
+
+
+def test_hostile_upload_is_inert(tmp_path: Path):
+    header = (Path(__file__).resolve().parent.parent / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
+    upload = tmp_path / "<img src=x onerror=window.__xss=10>.csv"
+    upload.write_text(
+        header + "\n"
+        'Zhejiang,provincial_manufacturing_innovation_centres,9,centres,2023,exact,actual,'
+        '"<script>window.__xss=11</script>","<img src=x onerror=window.__xss=12>",,stated,,,,"=1+1"\n',
+        encoding="utf-8",
+    )
+    dialogs: list[str] = []
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{url}/explore")
+        wait_idle(page)
+        page.get_by_text("Add your own figures").click()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+        page.get_by_text("for this session only").wait_for(timeout=30_000)
+        wait_idle(page)
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert f"Added 1 row(s) from {upload.name} for this session only" in main  # the file name, literally
+        total = len(load_dataset().metrics) + 1
+        assert f"{total} of {total} figures match." in main
+        assert page.get_by_text(f"Download CSV ({total} rows)").count() == 1
+        screenshot(page, "hostile-upload")
+        assert page.evaluate("() => window.__xss") is None
+        browser.close()
+    assert dialogs == []
