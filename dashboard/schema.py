@@ -41,6 +41,13 @@ def _is_real_date(values: pd.Series) -> pd.Series:
     return values.isna() | parsed.notna()
 
 
+def _period_in_order(df: pd.DataFrame) -> pd.Series:
+    """Empty ends, or a start year not after the end year."""
+    start = pd.to_numeric(df["period_start"], errors="coerce")
+    end = pd.to_numeric(df["period_end"], errors="coerce")
+    return start.isna() | end.isna() | (start <= end)
+
+
 class Sources(pa.DataFrameModel):
     """data/sources.csv: one row per seed document."""
 
@@ -158,9 +165,7 @@ class Metrics(pa.DataFrameModel):
 
     @pa.dataframe_check(name="period_in_order")
     def period_in_order(cls, df: pd.DataFrame) -> pd.Series:
-        start = pd.to_numeric(df["period_start"], errors="coerce")
-        end = pd.to_numeric(df["period_end"], errors="coerce")
-        return start.isna() | end.isna() | (start <= end)
+        return _period_in_order(df)
 
     @pa.dataframe_check(name="value_is_finite")
     def value_is_finite(cls, df: pd.DataFrame) -> pd.Series:
@@ -202,9 +207,7 @@ class Events(pa.DataFrameModel):
 
     @pa.dataframe_check(name="period_in_order")
     def period_in_order(cls, df: pd.DataFrame) -> pd.Series:
-        start = pd.to_numeric(df["period_start"], errors="coerce")
-        end = pd.to_numeric(df["period_end"], errors="coerce")
-        return start.isna() | end.isna() | (start <= end)
+        return _period_in_order(df)
 
     class Config:
         strict = True
