@@ -51,12 +51,11 @@ if pages > 1:
 st.caption(ui.md(mx.cite_sources(rows)) if len(rows) else "No figure matches these filters.")
 
 left, right = st.columns(2)
-# The CSV is built only when the button is clicked, never on an ordinary rerun.
 left.download_button(
-    f"Download CSV ({len(rows)} rows)", lambda: export.to_csv_bytes(rows), file_name=export.export_filename(filters),
+    f"Download CSV ({len(rows)} rows)", ui.download_data(rows, filters), file_name=export.export_filename(filters),
     mime="text/csv", icon=":material/download:", disabled=rows.empty, key="download-filtered", on_click="ignore",
 )
 right.download_button(
-    f"Download the whole dataset ({len(obs)} rows)", lambda: export.to_csv_bytes(obs),
+    f"Download the whole dataset ({len(obs)} rows)", ui.download_data(obs, mx.Filters()),
     file_name=export.export_filename(mx.Filters()), mime="text/csv", key="download-all", on_click="ignore",
 )

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, export
 from dashboard import metrics as mx
 from dashboard.data import (
     MAX_UPLOAD_MB,
@@ -30,6 +30,7 @@ DEFAULT_REGIONS = ("Shanxi", "Shandong")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_PROBLEMS_SHOWN = 20
 UPLOAD_ROWS, UPLOAD_FILE = "uploaded_rows", "uploaded_file_id"
+LAZY_DOWNLOAD_ROWS = 100_000
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -41,6 +42,30 @@ def _fingerprint(root: Path) -> tuple:
 def _load(root: str, fingerprint: tuple):
     dataset = load_dataset(Path(root))
     return dataset, mx.enrich_observations(dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _curated_csv(root: str, fingerprint: tuple, filters: mx.Filters) -> bytes:
+    _, obs = _load(root, fingerprint)
+    return export.to_csv_bytes(mx.filter_observations(obs, filters))
+
+
+def download_data(rows: pd.DataFrame, filters: mx.Filters):
+    """What a download button gets for these filtered rows.
+
+    Bytes, cached across sessions on the data and the filters (Streamlit stores identical files
+    once). Only past LAZY_DOWNLOAD_ROWS is the CSV built on click instead: Streamlit 1.67 does not
+    tie such on-click files to a session, so under concurrent reruns one can be cleaned up before
+    it is fetched (seen as 404s in the load test), but building a huge CSV on every rerun is worse.
+    The callable then holds only the cache key, never a per-session copy of the rows.
+    """
+    if st.session_state.get(UPLOAD_ROWS) is not None:
+        make = lambda: export.to_csv_bytes(rows)  # noqa: E731 - uploads are per session, never cached
+    else:
+        root = data_root()
+        key = (str(root), _fingerprint(root), filters)
+        make = lambda: _curated_csv(*key)  # noqa: E731
+    return make if len(rows) > LAZY_DOWNLOAD_ROWS else make()
 
 
 def load_curated():
