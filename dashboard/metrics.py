@@ -197,18 +197,31 @@ def ratio_text(a_value: float, a_qualifier: str, b_value: float, b_qualifier: st
     return f"{prefix}{a_value / b_value:.2f}×"
 
 
-def comparison_caveats(rows: pd.DataFrame) -> list[str]:
+def comparison_caveats(rows: list[dict]) -> list[str]:
     """What a reader must know before comparing these figures of one metric across regions."""
     caveats = []
-    references = rows[REFERENCE].unique()
-    if len(references) > 1:
-        caveats.append("different reference dates: " + "; ".join(f"{r} {ref}" for r, ref in zip(rows[M.region], rows[REFERENCE], strict=True)))
-    for region, qualifier in zip(rows[M.region], rows[M.qualifier], strict=True):
-        if qualifier in BOUNDS:
-            caveats.append(f"{region}'s figure is a bound ({QUALIFIER_WORDS[qualifier].strip()}), not an exact count")
-        elif qualifier == "approx":
-            caveats.append(f"{region}'s figure is approximate")
+    if len({row[REFERENCE] for row in rows}) > 1:
+        caveats.append("different reference dates: " + "; ".join(f"{row[M.region]} {row[REFERENCE]}" for row in rows))
+    for row in rows:
+        if row[M.qualifier] in BOUNDS:
+            caveats.append(f"{row[M.region]}'s figure is a bound ({QUALIFIER_WORDS[row[M.qualifier]].strip()}), not an exact count")
+        elif row[M.qualifier] == "approx":
+            caveats.append(f"{row[M.region]}'s figure is approximate")
     return caveats
+
+
+# What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
+_COMPARE_COLUMNS = [
+    M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
+    DISPLAY, REFERENCE, LABEL, CATEGORY,
+]
+
+
+def _cell(rows: list[dict]) -> str:
+    return "; ".join(
+        f"{row[DISPLAY]} ({row[REFERENCE]})" + ("" if row[PROVENANCE] == CURATED else f" [{row[PROVENANCE]}]")
+        for row in rows
+    ) or "no figure"
 
 
 def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual") -> pd.DataFrame:
@@ -218,28 +231,23 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
     'no figure'), shared (every selected region has it), and, for exactly two regions, the
     difference and ratio (first minus/over second) plus caveats (reference dates, bounds).
     """
-    latest = latest_observations(obs[obs[M.region].isin(regions) & (obs[M.status] == status)])
+    chosen = obs.loc[obs[M.region].isin(regions) & (obs[M.status] == status), _COMPARE_COLUMNS]
+    by_metric: dict[str, list[dict]] = {}
+    for record in latest_observations(chosen).to_dict("records"):
+        by_metric.setdefault(record[M.metric], []).append(record)
     rows = []
-    for metric, group in latest.groupby(M.metric, sort=False):
-        first = group.iloc[0]
+    for metric, records in by_metric.items():
+        first = records[0]
+        by_region = {region: [r for r in records if r[M.region] == region] for region in regions}
         row = {M.metric: metric, LABEL: first[LABEL], M.unit: first[M.unit], CATEGORY: first[CATEGORY]}
-        for region in regions:
-            mine = group[group[M.region] == region]
-            row[region] = "; ".join(
-                f"{d} ({ref})" + ("" if prov == CURATED else f" [{prov}]")
-                for d, ref, prov in zip(mine[DISPLAY], mine[REFERENCE], mine[PROVENANCE], strict=True)
-            ) or "no figure"
-        present = [r for r in regions if (group[M.region] == r).any()]
-        row["shared"] = len(present) == len(regions)
-        one_each = group.groupby(M.region).size().le(1).all()
-        if len(regions) == 2 and row["shared"] and one_each:
-            a = group[group[M.region] == regions[0]].iloc[0]
-            b = group[group[M.region] == regions[1]].iloc[0]
+        row.update({region: _cell(mine) for region, mine in by_region.items()})
+        row["shared"] = all(by_region.values())
+        row["difference"] = row["ratio"] = ""
+        if len(regions) == 2 and row["shared"] and all(len(mine) == 1 for mine in by_region.values()):
+            a, b = by_region[regions[0]][0], by_region[regions[1]][0]
             row["difference"] = difference_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
             row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
-        else:
-            row["difference"] = row["ratio"] = ""
-        row["caveats"] = "; ".join(comparison_caveats(group[group[M.region].isin(regions)])) if row["shared"] else ""
+        row["caveats"] = "; ".join(comparison_caveats(records)) if row["shared"] else ""
         rows.append(row)
     columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats"]
     table = pd.DataFrame(rows, columns=columns)
