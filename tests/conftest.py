@@ -11,6 +11,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def dataset():
+    """The shipped, validated dataset (read-only: tests that break data use project_copy)."""
+    from dashboard.data import load_dataset
+
+    return load_dataset(ROOT)
+
+
+@pytest.fixture(scope="session")
+def obs(dataset):
+    """The shipped figures, enriched as the pages see them."""
+    from dashboard import metrics as mx
+
+    return mx.enrich_observations(dataset)
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of data/ and seeds/ in a temporary project root."""

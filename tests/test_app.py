@@ -33,11 +33,6 @@ def texts(at: AppTest) -> str:
     return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader), *(c.value for c in at.caption)])
 
 
-@pytest.fixture(scope="module")
-def obs():
-    return mx.enrich_observations(load_dataset(ROOT))
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception_or_error(page):
     at = run_page(page)

@@ -17,7 +17,6 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard import metrics as mx
-from dashboard.data import load_dataset
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -36,16 +35,6 @@ EXPORT_COLUMNS = [
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset(ROOT)
-
-
-@pytest.fixture(scope="module")
-def obs(dataset):
-    return mx.enrich_observations(dataset)
 
 
 @pytest.fixture(scope="module")

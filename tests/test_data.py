@@ -14,11 +14,6 @@ from dashboard.data import DATA_FILES, InvalidData, UnreadableFile, load_dataset
 from tests.conftest import ROOT, read_rows, write_rows
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset(ROOT)
-
-
 def test_shipped_data_validates_with_typed_columns(dataset):
     metrics = dataset.metrics
     assert len(metrics) >= 30

@@ -38,11 +38,6 @@ VERIFIED = {
 }
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    return load_dataset(ROOT)
-
-
 def shown(markdown: str) -> str:
     """What a reader sees of escaped Markdown."""
     return re.sub(r"\\(.)", r"\1", markdown)
