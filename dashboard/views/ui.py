@@ -1,8 +1,9 @@
 """The Streamlit pieces every page shares: the cached dataset, the error screen, a chart block.
 
 The loader is cached on a fingerprint of the curated files (path, size, modification time), so
-an edited file is picked up on the next page load without a restart, and every session shares
-one copy of the dataset.
+an edited file is picked up on the next page load without a restart. It is a cache_resource:
+every session and rerun shares the one read-only copy (cache_data would unpickle a fresh copy
+per run, a cost that grows with the data); pages only derive new frames from it.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ def _fingerprint(root: Path) -> tuple:
     return tuple((str(p.relative_to(root)), *(lambda s: (s.st_size, s.st_mtime_ns))(p.stat())) for p in files)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _load(root: str, fingerprint: tuple):
     dataset = load_dataset(Path(root))
     return dataset, mx.enrich_observations(dataset)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _curated_csv(root: str, fingerprint: tuple, filters: mx.Filters) -> bytes:
     _, obs = _load(root, fingerprint)
     return export.to_csv_bytes(mx.filter_observations(obs, filters))
