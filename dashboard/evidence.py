@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
-
-_WHITESPACE = re.compile(r"\s+")
 
 _CARDINALS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -36,7 +33,7 @@ for _word, _number in NUMBER_WORDS.items():
 
 def normalise_whitespace(text: str) -> str:
     """Fold every run of whitespace (spaces, tabs, newlines) into one space and trim the ends."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def quote_in_document(quote: str, document: str) -> bool:
@@ -48,32 +45,42 @@ def quote_in_document(quote: str, document: str) -> bool:
     return bool(needle) and needle in document
 
 
-def _digit_pattern(digits: str) -> str:
-    # A stray single space may split the digits ("1 2" for 12). The look-arounds keep 12 from
-    # matching inside 2012, 12.42 or "20 12", and keep a number from matching part of a longer one.
-    body = r"\s?".join(re.escape(ch) if ch == "." else ch for ch in digits)
-    return rf"(?<![\d.,])(?<!\d\s){body}(?![\d])(?!\s\d)(?![.,]\d)"
+# A number as the seed texts write it: digits, thousands commas ("1,000"), a decimal point
+# ("12.42") and single stray spaces between digits ("20 12" is 2012, "1 1" is 11). A run never
+# starts right after a digit, point or comma, and never stops just before ".5" or ",5", so 12 is
+# not found inside 2012, 12.42 or "20 12". (The first digit is matched before the look-behind is
+# tried, which lets the engine skip non-digits fast.)
+_NUMBER_RUN = re.compile(r"\d(?<![\d.,]\d)(?:\d|,(?=\d{3}(?!\d))|\.(?=\d)| (?=\d))*(?![.,]\d)")
+_LOWER_WORD = re.compile(r"[a-z]+")
+_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
 
 
-@lru_cache(maxsize=4096)
-def _value_pattern(value: float) -> re.Pattern[str]:
-    alternatives = []
-    if float(value).is_integer():
-        number = int(value)
-        alternatives.append(_digit_pattern(str(number)))
-        alternatives.extend(rf"\b{word}\b" for word in _WORDS_BY_VALUE.get(number, []))
-    else:
-        # Shortest round-trip text of the float: 12.42 stays "12.42", never "12.420000001".
-        alternatives.append(_digit_pattern(repr(float(value))))
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+def digit_numbers(text: str) -> frozenset[float]:
+    """The numbers the text writes in digits (see _NUMBER_RUN)."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
+    runs = _NUMBER_RUN.findall(text)
+    try:
+        return frozenset(map(float, runs))  # the common case: no thousands comma, no stray space
+    except ValueError:
+        return frozenset(float(run.replace(",", "").replace(" ", "")) for run in runs)
+
+
+def word_numbers(text: str) -> frozenset[float]:
+    """The numbers the text writes as number or ordinal words ("five", "third")."""
+    return frozenset(float(NUMBER_WORDS[w]) for w in _NUMBER_WORD_SET.intersection(_LOWER_WORD.findall(text.lower())))
+
+
+def numbers_in_text(text: str) -> frozenset[float]:
+    """Every number the text states, in digits or in words."""
+    return digit_numbers(text) | word_numbers(text)
 
 
 def value_in_text(value: float, text: str) -> bool:
     """True when the text states this number as digits (thousands commas allowed) or as a word."""
     if value is None or not math.isfinite(value) or value < 0:
         return False
-    plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", normalise_whitespace(text))
-    return _value_pattern(float(value)).search(plain) is not None
+    return float(value) in numbers_in_text(text)
 
 
 def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from dashboard.evidence import quote_in_document, value_in_text
+from dashboard.evidence import digit_numbers, quote_in_document, word_numbers
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
@@ -277,7 +277,8 @@ def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataF
 
 
 def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
-    return series.map(lambda key: mapping.get(key) if isinstance(key, str) else None)
+    """Each key's value in `mapping`, missing where the key is not in it."""
+    return series.astype(object).map(mapping)
 
 
 def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
@@ -293,21 +294,45 @@ def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
 
 
 def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
-    # Many rows share a quote: check each distinct (source, quote) pair once.
-    pairs = df[["source_id", "quote"]].astype(object)
+    # Many rows share a quote: check each distinct (source, quote) pair once. Plain lists iterate
+    # far faster than pandas' Arrow-backed string columns.
+    sources, quotes = df["source_id"].astype(object).tolist(), df["quote"].astype(object).tolist()
     found = {
-        (source, quote): isinstance(quote, str) and quote_in_document(quote, ref.documents.get(source, ""))
-        for source, quote in pairs.drop_duplicates().itertuples(index=False)
+        pair: isinstance(pair[1], str) and quote_in_document(pair[1], ref.documents.get(pair[0], ""))
+        for pair in set(zip(sources, quotes))
     }
-    return pd.Series([found[pair] for pair in pairs.itertuples(index=False, name=None)], index=df.index)
+    return pd.Series([found[pair] for pair in zip(sources, quotes)], index=df.index)
 
 
-def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(numbers, errors="coerce")
+@dataclass
+class _QuoteNumbers:
+    """Numbers per quote, read once per validation and shared by the value and year checks.
+    Words are read only for a quote whose digits do not state the number sought."""
+
+    digits: dict[str, frozenset[float]] = field(default_factory=dict)
+    words: dict[str, frozenset[float]] = field(default_factory=dict)
+
+    def states(self, number: float, quote: str) -> bool:
+        if number in self.digits[quote]:
+            return True
+        if quote not in self.words:
+            self.words[quote] = word_numbers(quote)
+        return number in self.words[quote]
+
+
+def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, memo: _QuoteNumbers) -> pd.Series:
+    """Whether each number is one its quote states."""
+    values = pd.to_numeric(numbers, errors="coerce").astype(float).tolist()
+    texts = quotes.astype(object).tolist()
+    for text in set(texts) - memo.digits.keys():
+        if isinstance(text, str):
+            memo.digits[text] = digit_numbers(text)
+    # `v != v` is True only for NaN: a missing number is the column checks' business.
+    digits = memo.digits
     return pd.Series(
         [
-            pd.isna(number) or (isinstance(quote, str) and value_in_text(float(number), quote))
-            for number, quote in zip(numbers, quotes, strict=True)
+            v != v or (v >= 0 and isinstance(t, str) and (v in digits[t] or memo.states(v, t)))
+            for v, t in zip(values, texts, strict=True)
         ],
         index=numbers.index,
     )
@@ -321,6 +346,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
     """
     value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
+    stated = _QuoteNumbers()
     if user_supplied:
         base = Metrics.to_schema().update_columns({"source_id": {"nullable": True}, "quote": {"nullable": True}})
         # Only rows that name a shipped document can be, and are, checked against it.
@@ -354,10 +380,10 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
                 "quote_in_document",
                 lambda df: unchecked(df) | ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref),
             ),
-            _row_check("value_in_quote", lambda df: unchecked(df) | _numbers_in_quotes(df["value"], df["quote"])),
+            _row_check("value_in_quote", lambda df: unchecked(df) | _numbers_in_quotes(df["value"], df["quote"], stated)),
             _row_check(
                 "year_in_quote",
-                lambda df: unchecked(df) | (df["year_basis"] != "stated") | _numbers_in_quotes(df["year"], df["quote"]),
+                lambda df: unchecked(df) | (df["year_basis"] != "stated") | _numbers_in_quotes(df["year"], df["quote"], stated),
             ),
             _row_check(
                 "as_of_matches_source",

@@ -38,3 +38,20 @@ def test_quote_matching_ignores_whitespace_but_not_characters():
     assert quote_in_document("Shanxi won 40 national science and technology awards", document)
     assert not quote_in_document("Shanxi won 41 national science and technology awards", document)
     assert not quote_in_document("   ", document)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("the ranking has risen from the 34th in 20 12 to the 1 1 in 2022", {34, 2012, 11, 2022}),
+        ("from 12.42 billion yuan in 2012 to 52.18 billion yuan in 2021.", {12.42, 2012, 52.18, 2021}),
+        ("one transaction service platform, five pilot test bases, six demonstration bases and 58 enterprises", {1, 5, 6, 58}),
+        ("about 1,000 projects (2023-2025), ranks third", {1000, 2023, 2025, 3}),
+        ("values 2,3 and 4.", {4}),  # "2,3" is neither 2, 3 nor 23
+        ("no numbers here", set()),
+    ],
+)
+def test_numbers_in_text(text, numbers):
+    from dashboard.evidence import numbers_in_text
+
+    assert numbers_in_text(text) == {float(n) for n in numbers}
