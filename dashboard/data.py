@@ -9,6 +9,7 @@ one-line reason; a file that reads but breaks rules raises `InvalidData` listing
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -18,6 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from dashboard import schema
 from dashboard.evidence import normalise_whitespace
@@ -93,22 +97,62 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-def read_raw_table(raw: bytes, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_header(text: str, name: str) -> list[str]:
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0], newline="")), [""])
+    if len(header) == 1:
+        for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if delimiter in header[0]:
+                raise UnreadableFile(
+                    f"{name}: not comma-separated (the header is split by {label}); save it as a comma-separated CSV"
+                )
+    return [column.strip() for column in header]
+
+
+def _read_plain(raw: bytes, text: str, header: list[str]) -> pd.DataFrame | None:
+    """pyarrow's CSV reader, for a plain file only: one physical line per record, every record as
+    wide as the header, no blank line, no duplicate column. Then record i sits on line i + 2.
+    None means 'not plain': the careful reader decides what is wrong and where."""
+    if len(set(header)) != len(header) or "\r" in text.replace("\r\n", "\n"):
+        return None
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={column: pyarrow.string() for column in header}, strings_can_be_null=False
+            ),
+        )
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, UnicodeDecodeError):
+        return None
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if table.num_rows == 0 or table.num_rows != physical_lines - 1:
+        return None
+    columns = {}
+    for column, values in zip(header, table.columns, strict=True):
+        trimmed = pc.utf8_trim_whitespace(values)
+        columns[column] = pc.if_else(pc.equal(trimmed, ""), pyarrow.scalar(None, pyarrow.string()), trimmed)
+    frame = pyarrow.table(columns).to_pandas()
+    frame.index = pd.RangeIndex(2, 2 + len(frame), name="line")
+    return frame.astype("str")
+
+
+def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse CSV bytes into a frame of strings (empty cells are missing) indexed by CSV line number.
 
-    Rows whose field count differs from the header's are not kept; each becomes a Problem.
+    Rows whose field count differs from the header's are not kept; each becomes a Problem. Plain
+    files go through pyarrow's reader (fast); anything else, or `careful`, through the csv module,
+    which tracks physical line numbers through quoted newlines and blank lines.
     """
     text = _decode(raw, name)
+    header = _parse_header(text, name)
+    plain = None if careful else _read_plain(raw, text, header)
+    if plain is not None:
+        return plain, []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
-        if len(header) == 1:
-            for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
-                if delimiter in header[0]:
-                    raise UnreadableFile(
-                        f"{name}: not comma-separated (the header is split by {label}); save it as a comma-separated CSV"
-                    )
-        header = [column.strip() for column in header]
+        next(reader)
         rows, lines, problems = [], [], []
         line = reader.line_num + 1
         for record in reader:
@@ -278,7 +322,7 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
     ref = schema.Reference(
         regions=frozenset(regions["region"]),
         metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
-        documents={source: normalise_whitespace(text) for source, text in documents.items()},
+        documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
     )
     return ref, {"sources": sources, "regions": regions, "catalogue": catalogue}, documents

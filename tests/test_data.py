@@ -144,3 +144,39 @@ def test_missing_curated_file_is_unreadable(project_copy: Path):
     (project_copy / "data" / "events.csv").unlink()
     with pytest.raises(UnreadableFile, match=re.escape("data/events.csv: file not found")):
         load_dataset(project_copy)
+
+
+def _variants() -> list[tuple[str, bytes]]:
+    shipped = [(f"data/{p.name}", p.read_bytes()) for p in sorted((ROOT / "data").glob("*.csv"))]
+    metrics = (ROOT / "data" / "metrics.csv").read_bytes()
+    return shipped + [
+        ("bom+crlf", b"\xef\xbb\xbf" + metrics.replace(b"\n", b"\r\n")),
+        ("no final newline", metrics.rstrip(b"\n")),
+        ("padded cells", b" a , b \n x ,  \n\"q, \"\"r\"\"\", s \n"),
+        ("header only", b"a,b\n"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "raw"), _variants(), ids=[n for n, _ in _variants()])
+def test_fast_reader_agrees_with_the_careful_one(name, raw):
+    from dashboard.data import read_raw_table
+
+    fast, fast_problems = read_raw_table(raw, name)
+    careful, careful_problems = read_raw_table(raw, name, careful=True)
+    pd.testing.assert_frame_equal(fast, careful)
+    assert fast_problems == careful_problems == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        (b"a,b\n1,2\n\n3,4,5\n", 4),  # a blank line before a ragged row
+        (b"a,b\n\"multi\nline\",2\n3,4,5\n", 4),  # a quoted newline before a ragged row
+    ],
+)
+def test_unusual_files_keep_exact_line_numbers(raw, line):
+    from dashboard.data import read_raw_table
+
+    frame, problems = read_raw_table(raw, "x.csv")
+    assert [p.line for p in problems] == [line]
+    assert list(frame.index) == [2]
