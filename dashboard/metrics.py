@@ -91,13 +91,20 @@ def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -
         obs[SOURCE_TITLE] = obs[SOURCE_TITLE].where(shipped, pd.Series(named, index=obs.index))
     else:
         obs[PROVENANCE] = CURATED
-    obs[DISPLAY] = [format_value(v, q, u) for v, q, u in zip(obs[M.value], obs[M.qualifier], obs[M.unit], strict=True)]
-    obs[SHORT] = [short_value(v, q) for v, q in zip(obs[M.value], obs[M.qualifier], strict=True)]
-    obs[REFERENCE] = [
-        reference_text(y, b, a) for y, b, a in zip(obs[M.year], obs[M.year_basis], obs[M.as_of], strict=True)
-    ]
+    obs[DISPLAY] = _per_distinct(obs, [M.value, M.qualifier, M.unit], format_value)
+    obs[SHORT] = _per_distinct(obs, [M.value, M.qualifier], short_value)
+    obs[REFERENCE] = _per_distinct(obs, [M.year, M.year_basis, M.as_of], reference_text)
     obs[IS_BOUND] = obs[M.qualifier].isin(BOUNDS)
     return obs
+
+
+def _per_distinct(frame: pd.DataFrame, columns: list[str], fn) -> pd.Series:
+    """fn(*row) for every row, computed once per distinct combination of `columns`."""
+    keys = frame[columns]
+    distinct = keys.drop_duplicates()
+    distinct = distinct.assign(_result=[fn(*row) for row in distinct.itertuples(index=False, name=None)])
+    # A left merge keeps the rows' order; missing keys match missing keys.
+    return pd.Series(keys.merge(distinct, on=columns, how="left")["_result"].to_numpy(), index=frame.index)
 
 
 @dataclass(frozen=True)

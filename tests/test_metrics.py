@@ -177,3 +177,11 @@ def test_page_of_clamps_to_existing_pages(page, size, expected_rows, expected_pa
 def test_page_of_an_empty_frame_is_one_empty_page():
     rows, pages = mx.page_of(pd.DataFrame({"x": []}), 1, 10)
     assert rows.empty and pages == 1
+
+
+def test_enrichment_formats_each_row_as_its_own_formatter_would(dataset, obs):
+    expected_display = [mx.format_value(v, q, u) for v, q, u in zip(obs["value"], obs["qualifier"], obs["unit"])]
+    expected_reference = [mx.reference_text(y, b, a) for y, b, a in zip(obs["year"], obs["year_basis"], obs["as_of"])]
+    assert list(obs[mx.DISPLAY]) == expected_display
+    assert list(obs[mx.REFERENCE]) == expected_reference
+    assert list(obs[mx.SHORT]) == [mx.short_value(v, q) for v, q in zip(obs["value"], obs["qualifier"])]
