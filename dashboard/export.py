@@ -54,7 +54,10 @@ def export_frame(obs: pd.DataFrame) -> pd.DataFrame:
     frame = obs[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
     for column in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].map(neutralise_formula)
+            text = frame[column].astype("str")
+            risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+            if risky.any():  # vectorised: a Python call per cell is slow at 100k+ rows
+                frame[column] = frame[column].mask(risky, "'" + text)
     return frame.reset_index(drop=True)
 
 

@@ -361,3 +361,10 @@ def page_of(rows: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, int
     pages = max(1, -(-len(rows) // size))
     page = min(max(1, page), pages)
     return rows.iloc[(page - 1) * size : page * size], pages
+
+
+def present_in_order(candidates, values: pd.Series) -> list:
+    """The candidates that occur in `values`, in the candidates' order (e.g. regions with figures,
+    in the regions table's order). `values` is scanned once, however many candidates there are."""
+    present = set(values.unique())
+    return [c for c in candidates if c in present]

@@ -58,3 +58,10 @@ def test_csv_has_provenance_columns_escapes_text_and_keeps_numbers_numeric():
 )
 def test_export_filename_reflects_the_filter(filters, name):
     assert export.export_filename(filters) == name
+
+
+def test_vectorised_escaping_matches_the_cell_rule_for_every_case():
+    cells = ["=1+1", "+1", "-1", "@a", "\tx", "\rx", "plain", "a=b", None]
+    obs = frame(*[observation("Shanxi", metric=f"m{i}", note=cell) for i, cell in enumerate(cells)])
+    notes = export.export_frame(obs)["note"].tolist()
+    assert [None if n is None or n != n else n for n in notes] == [export.neutralise_formula(c) for c in cells]

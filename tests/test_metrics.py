@@ -185,3 +185,9 @@ def test_enrichment_formats_each_row_as_its_own_formatter_would(dataset, obs):
     assert list(obs[mx.DISPLAY]) == expected_display
     assert list(obs[mx.REFERENCE]) == expected_reference
     assert list(obs[mx.SHORT]) == [mx.short_value(v, q) for v, q in zip(obs["value"], obs["qualifier"])]
+
+
+def test_present_in_order_keeps_the_candidates_order():
+    values = pd.Series(["Shandong", "Jilin", "Shandong", "Shanxi"])
+    assert mx.present_in_order(["China", "Shanxi", "Shaanxi", "Shandong", "Jilin"], values) == ["Shanxi", "Shandong", "Jilin"]
+    assert mx.present_in_order(["China"], values) == []

@@ -13,7 +13,7 @@ from dashboard.views import ui
 
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
-available = [r for r in dataset.regions["region"] if r in set(obs["region"])]
+available = mx.present_in_order(dataset.regions["region"], obs["region"])
 
 st.title("Compare regions")
 regions = st.multiselect(

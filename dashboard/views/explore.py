@@ -17,7 +17,7 @@ obs = ui.with_uploads(curated)
 labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
 with st.container(border=True):
     left, middle, right = st.columns(3)
-    regions = left.multiselect("Region", [r for r in dataset.regions["region"] if r in set(obs["region"])],
+    regions = left.multiselect("Region", mx.present_in_order(dataset.regions["region"], obs["region"]),
                                key="region", bind="query-params", placeholder="All regions")
     metric_ids = middle.multiselect("Metric", sorted(obs["metric"].unique(), key=labels.get), format_func=labels.get,
                                     key="metric", bind="query-params", placeholder="All metrics")
@@ -31,7 +31,7 @@ with st.container(border=True):
         years = tuple(chosen) if tuple(chosen) != bounds else None
     statuses = middle.multiselect("Status", sorted(obs["status"].unique()), key="status", bind="query-params",
                                   placeholder="Actual and targets")
-    qualifiers = right.multiselect("Qualifier", [q for q in mx.QUALIFIER_WORDS if q in set(obs["qualifier"])],
+    qualifiers = right.multiselect("Qualifier", mx.present_in_order(mx.QUALIFIER_WORDS, obs["qualifier"]),
                                    key="qualifier", bind="query-params", placeholder="All qualifiers")
     include_undated = st.checkbox("Include figures whose year is not stated", value=True, key="undated",
                                   bind="query-params")

@@ -13,7 +13,7 @@ placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))
 
 st.title("Trends")
 series = mx.time_series(obs)
-available = [r for r in dataset.regions["region"] if r in set(series["region"])]
+available = mx.present_in_order(dataset.regions["region"], series["region"])
 regions = st.multiselect("Regions", available, default=available, key="region", bind="query-params")
 series = series[series["region"].isin(regions)]
 growth = mx.growth_summary(series)

@@ -8,6 +8,7 @@ per run, a cost that grows with the data); pages only derive new frames from it.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -31,12 +32,19 @@ DEFAULT_REGIONS = ("Shanxi", "Shandong")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_PROBLEMS_SHOWN = 20
 UPLOAD_ROWS, UPLOAD_FILE = "uploaded_rows", "uploaded_file_id"
-LAZY_DOWNLOAD_ROWS = 100_000
+LAZY_DOWNLOAD_ROWS = 20_000
 
 
 def _fingerprint(root: Path) -> tuple:
-    files = sorted([*(root / "data").glob("*.csv"), *(root / "seeds").glob("*")])
-    return tuple((str(p.relative_to(root)), *(lambda s: (s.st_size, s.st_mtime_ns))(p.stat())) for p in files)
+    """(folder, name, size, mtime) of every curated file; cheap enough to take on every run."""
+    entries = []
+    for folder in ("data", "seeds"):
+        with os.scandir(root / folder) as listing:
+            for entry in listing:
+                if entry.is_file():
+                    info = entry.stat()
+                    entries.append((folder, entry.name, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(entries))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -154,8 +162,8 @@ def highlighted(document: str, spans: list[tuple[int, int]]) -> str:
 
 def colours(dataset) -> dict[str, str]:
     """Region colours over the regions that have figures, so the palette is spent on them only."""
-    with_data = set(dataset.metrics["region"]) | set(dataset.events["region"])
-    return charts.region_colours([r for r in dataset.regions["region"] if r in with_data], first=DEFAULT_REGIONS)
+    with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
+    return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS)
 
 
 def chart_block(fig: go.Figure, rows: pd.DataFrame, table: pd.DataFrame | None = None, key: str | None = None) -> None:
