@@ -10,8 +10,9 @@ HTML-escaped before it reaches plotly, whose labels understand a little HTML.
 from __future__ import annotations
 
 import html
-import textwrap
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -22,6 +23,8 @@ from dashboard.schema import Metrics as M
 # colour-blind-safe olive, wine and teal for the eighth to tenth region.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933", "#882255", "#44AA99"]
 TARGET_PATTERN, BOUND_PATTERN = "x", "/"
+WEBGL_POINTS = 1_000
+MAX_EVENT_LABELS, MAX_EVENT_MARKERS = 5, 12
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 HOVER = (
     "<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
@@ -44,16 +47,31 @@ def region_colours(regions: list[str], first: tuple[str, ...] = ()) -> dict[str,
     }
 
 
+@lru_cache(maxsize=65_536)  # regions, labels and titles repeat on every point
+def _hover_line(text: str, width: int) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(html.escape(part) for part in lines)
+
+
 def hover_text(text: object, width: int = 70) -> str:
-    """Escape data-derived text for a plotly label and wrap it so the hover box stays readable."""
-    if not isinstance(text, str):
-        return ""
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or html.escape(text)
+    """Escape data-derived text for a plotly label and wrap it at words so the hover box stays readable."""
+    return _hover_line(text, width) if isinstance(text, str) else ""
 
 
-def hover_customdata(obs: pd.DataFrame) -> list[list[str]]:
-    """The per-point hover fields, escaped and wrapped, in the order HOVER uses them."""
-    return [[hover_text(row[c]) for c in CUSTOMDATA_COLUMNS] for _, row in obs.iterrows()]
+def hover_customdata(obs: pd.DataFrame) -> np.ndarray:
+    """The per-point hover fields, escaped and wrapped, in the order HOVER uses them.
+
+    A NumPy array: plotly validates a list of lists element by element, which dominated the cost
+    of large charts."""
+    columns = [[hover_text(value) for value in obs[c].astype(object).tolist()] for c in CUSTOMDATA_COLUMNS]
+    return np.array(columns, dtype=object).T.reshape(len(obs), len(CUSTOMDATA_COLUMNS))
 
 
 def _trace_name(region: str, status: str, provenance: str) -> str:
@@ -117,13 +135,14 @@ def build_series_chart(
     fig = go.Figure()
     for (region, status, provenance), rows in series.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
         rows = rows.sort_values(M.year)
+        trace = go.Scattergl if len(rows) > WEBGL_POINTS else go.Scatter  # WebGL keeps large series fluid
         fig.add_trace(
-            go.Scatter(
+            trace(
                 name=_trace_name(region, status, provenance),
                 x=rows[M.year].astype(int),
                 y=rows[M.value],
                 mode="lines+markers+text",
-                text=rows[mx.SHORT],
+                text=rows[mx.SHORT].to_numpy(dtype=object),
                 textposition="top center",
                 line=dict(
                     color=colours.get(region, "#777"), width=3,
@@ -131,7 +150,7 @@ def build_series_chart(
                 ),
                 marker=dict(
                     size=10,
-                    symbol=["triangle-up" if b else "circle" for b in rows[mx.IS_BOUND]],
+                    symbol=np.where(rows[mx.IS_BOUND].to_numpy(dtype=bool), "triangle-up", "circle"),
                     color="white" if status == "target" else colours.get(region, "#777"),
                     line=dict(color=colours.get(region, "#777"), width=2),
                 ),
@@ -148,13 +167,21 @@ def build_series_chart(
             & (events["date_precision"] != "unknown")
             & events[mx.PLOT_YEAR].between(low, high + 1)
         ]
-        for _, event in relevant.iterrows():
-            fig.add_vline(x=event[mx.PLOT_YEAR], line=dict(color="#555", dash="dot", width=1))
-            fig.add_annotation(
-                x=event[mx.PLOT_YEAR], y=1, yref="paper", yanchor="bottom", showarrow=False,
-                text=hover_text(f"{event['region']}: {event['title']}", 28), font=dict(size=10, color="#555"),
-                hovertext=hover_text(event["quote"]),
-            )
+        if len(relevant) > MAX_EVENT_MARKERS:  # a forest of lines hides the series: the events chart shows them
+            relevant = relevant.iloc[0:0]
+        # One layout update: add_vline/add_annotation per event re-validate the layout each time.
+        fig.update_layout(
+            shapes=[
+                dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color="#555", dash="dot", width=1))
+                for x in relevant[mx.PLOT_YEAR]
+            ],
+            # Labels only while they can be read; the events chart lists every event.
+            annotations=[
+                dict(x=x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10, color="#555"),
+                     text=hover_text(f"{region}: {title}", 28), hovertext=hover_text(quote))
+                for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], relevant["region"], relevant["title"], relevant["quote"], strict=True)
+            ] if len(relevant) <= MAX_EVENT_LABELS else [],
+        )
     fig.update_xaxes(dtick=1, range=[low - 0.5, high + 0.5])
     fig.update_yaxes(autorange="reversed" if lower_is_better else True, rangemode="normal" if lower_is_better else "tozero")
     unit = series[M.unit].iloc[0] if len(series) else ""

@@ -276,34 +276,46 @@ def time_series(obs: pd.DataFrame) -> pd.DataFrame:
     return dated[years >= 2].sort_values([M.metric, M.region, M.year], kind="stable")
 
 
+GROWTH_COLUMNS = [
+    M.region, M.metric, M.status, PROVENANCE, LABEL, M.unit, "first_year", "first_value", "last_year",
+    "last_value", "multiple", "cagr_percent", "places_gained", "note", SOURCE_TITLE,
+]
+
+
 def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
     """First and last figure of each series, with growth multiple and compound annual growth.
 
     For ranks (lower is better) the change is given in places instead. Growth is only computed
-    when both ends are exact; otherwise the columns stay empty and `note` says why.
+    when both ends are exact; otherwise the columns stay empty and `note` says why. Computed on
+    whole columns, so thousands of series cost about as much as two.
     """
-    rows = []
-    for (region, metric, status, provenance), group in series.groupby(SERIES_KEY, sort=False):
-        group = group.sort_values(M.year)
-        first, last = group.iloc[0], group.iloc[-1]
-        years = int(last[M.year]) - int(first[M.year])
-        row = {
-            M.region: region, M.metric: metric, M.status: status, PROVENANCE: provenance,
-            LABEL: first[LABEL], M.unit: first[M.unit],
-            "first_year": int(first[M.year]), "first_value": first[M.value],
-            "last_year": int(last[M.year]), "last_value": last[M.value],
-            "multiple": math.nan, "cagr_percent": math.nan, "places_gained": math.nan, "note": "",
-            SOURCE_TITLE: "; ".join(group[SOURCE_TITLE].unique()),
-        }
-        if (group[M.qualifier] != "exact").any():
-            row["note"] = "not computed: an end of the series is not an exact figure"
-        elif first[VALUE_TYPE] == "rank":
-            row["places_gained"] = first[M.value] - last[M.value]
-        elif first[M.value] > 0 and years > 0:
-            row["multiple"] = last[M.value] / first[M.value]
-            row["cagr_percent"] = ((last[M.value] / first[M.value]) ** (1 / years) - 1) * 100
-        rows.append(row)
-    return pd.DataFrame(rows)
+    if series.empty:
+        return pd.DataFrame(columns=GROWTH_COLUMNS)
+    ordered = series.sort_values([*SERIES_KEY, M.year], kind="stable")
+    keys = [ordered[k] for k in SERIES_KEY]
+    ordered = ordered.assign(
+        _inexact=(ordered[M.qualifier] != "exact").groupby(keys).transform("any"),
+        _sources=ordered.groupby(keys)[SOURCE_TITLE].transform(lambda titles: "; ".join(titles.unique())),
+    )
+    first = ordered.drop_duplicates(SERIES_KEY, keep="first").reset_index(drop=True)
+    last = ordered.drop_duplicates(SERIES_KEY, keep="last").reset_index(drop=True)
+    years = (last[M.year] - first[M.year]).astype(float)
+    exact = ~first["_inexact"].astype(bool)
+    rank = first[VALUE_TYPE] == "rank"
+    growing = exact & ~rank & (first[M.value] > 0) & (years > 0)
+    multiple = (last[M.value] / first[M.value]).where(growing)
+    summary = pd.DataFrame({
+        M.region: first[M.region], M.metric: first[M.metric], M.status: first[M.status],
+        PROVENANCE: first[PROVENANCE], LABEL: first[LABEL], M.unit: first[M.unit],
+        "first_year": first[M.year].astype(int), "first_value": first[M.value],
+        "last_year": last[M.year].astype(int), "last_value": last[M.value],
+        "multiple": multiple,
+        "cagr_percent": (multiple ** (1 / years.where(growing)) - 1) * 100,
+        "places_gained": (first[M.value] - last[M.value]).where(exact & rank),
+        "note": pd.Series("", index=first.index).mask(~exact, "not computed: an end of the series is not an exact figure"),
+        SOURCE_TITLE: first["_sources"],
+    })
+    return summary.sort_values([M.metric, M.region], kind="stable").reset_index(drop=True)
 
 
 def describe_growth(row: pd.Series) -> str:

@@ -110,3 +110,15 @@ def test_coverage_chart_shows_gaps_as_blank_cells():
     heat = fig.data[0]
     assert list(heat.x) == ["Shanxi", "Shandong"] and list(heat.y) == ["A", "B"]
     assert [list(r) for r in heat.text] == [["1", "2"], ["", "1"]]
+
+
+def test_series_chart_leaves_many_events_to_the_events_chart():
+    series = frame(
+        observation("Shanxi", "t", 1, year=2000, year_basis="stated"), observation("Shanxi", "t", 2, year=2020, year_basis="stated")
+    )
+    n = charts.MAX_EVENT_MARKERS + 1
+    events = pd.DataFrame({"region": ["Shanxi"] * n, "title": [f"e{i}" for i in range(n)], "date_precision": ["year"] * n,
+                           "quote": ["q"] * n, mx.PLOT_YEAR: [2001.5 + i for i in range(n)]})
+    assert charts.build_series_chart(series, COLOURS, "T", events=events).layout.shapes == ()
+    fewer = charts.build_series_chart(series, COLOURS, "T", events=events.head(charts.MAX_EVENT_LABELS + 1))
+    assert len(fewer.layout.shapes) == charts.MAX_EVENT_LABELS + 1 and fewer.layout.annotations == ()  # lines, no labels

@@ -6,6 +6,8 @@ from dashboard import charts
 from dashboard import metrics as mx
 from dashboard.views import ui
 
+MAX_CARDS = 4
+
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
 
@@ -17,12 +19,19 @@ st.caption(
 
 st.subheader("Growth over time")
 growth = mx.growth_summary(mx.time_series(obs))
-for column, (_, row) in zip(st.columns(max(len(growth), 1)), growth.iterrows()):
+# The longest series first; past a handful of cards the rest are a table.
+cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
+for column, (_, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
     with column:
         with st.container(border=True):
             st.markdown(f"**{ui.md(row['region'])}: {ui.md(row['label'])}**")
             st.markdown(ui.md(mx.describe_growth(row)))
             st.caption(f"Source: {ui.md(row['source_title'])}")
+
+if len(growth) > MAX_CARDS:
+    with st.expander(f"All {len(growth):,} series with two or more years"):
+        st.dataframe(growth.assign(growth=[mx.describe_growth(r) for _, r in growth.iterrows()])[
+            ["region", "label", "status", "growth", "source_title"]], hide_index=True, width="stretch")
 
 centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
 if len(centres):

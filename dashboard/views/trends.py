@@ -7,6 +7,8 @@ from dashboard import charts
 from dashboard import metrics as mx
 from dashboard.views import ui
 
+MAX_DEFAULT_REGIONS = 6
+
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
 placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))
@@ -14,7 +16,11 @@ placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))
 st.title("Trends")
 series = mx.time_series(obs)
 available = mx.present_in_order(dataset.regions["region"], series["region"])
-regions = st.multiselect("Regions", available, default=available, key="region", bind="query-params")
+# Every region when there are few; otherwise the default pair (or the first few), so a large
+# dataset does not draw, or send, every series at once.
+default = available if len(available) <= MAX_DEFAULT_REGIONS else (
+    [r for r in ui.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
+regions = st.multiselect("Regions", available, default=default, key="region", bind="query-params")
 series = series[series["region"].isin(regions)]
 growth = mx.growth_summary(series)
 
