@@ -18,6 +18,11 @@ $(VENV)/.test: requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@ $(VENV)/.runtime
 
+$(VENV)/.bench: requirements.txt requirements-test.txt requirements-bench.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@ $(VENV)/.test $(VENV)/.runtime
+
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
 # load test puts two app processes behind Debian's nginx.
 system-packages:
@@ -39,7 +44,7 @@ test-fast: $(VENV)/.test
 	$(PY) -m pytest -m "not browser and not load"
 
 # Timing goals live here, never in the test suite: results in bench/results/, summary in README.
-bench: $(VENV)/.test system-packages
+bench: $(VENV)/.bench system-packages
 	$(PY) -m bench.run
 	$(PY) -m bench.load_test --sessions 20
 

@@ -7,14 +7,11 @@ to SCREENSHOT_DIR (default: a temp folder) so a person can look at every page af
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from bench.common import streamlit_server as bench_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -26,45 +23,13 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "dashboard-screenshots"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def streamlit_server(app: Path | None = None, cwd: Path = ROOT, env: dict | None = None, timeout: float = 60):
-    """Run `python -m streamlit run` on a free port; yield its base URL; stop it afterwards."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(app or ROOT / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    process = subprocess.Popen(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                raise RuntimeError(f"streamlit did not become healthy on {url}:\n{output}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def streamlit_server(app: Path | None = None, env: dict | None = None, timeout: float = 60):
+    """Run `python -m streamlit run` on a free port; yield its base URL; stop it afterwards.
+
+    The benchmark's launcher, which logs to a file (a pipe nobody reads can block the server)."""
+    with bench_server(app or ROOT / "dashboard" / "app.py", env=env, timeout=timeout) as server:
+        yield server.url
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
