@@ -355,11 +355,20 @@ def events_on_timeline(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     return placed[placed[PLOT_YEAR].notna()], placed[placed[PLOT_YEAR].isna()].drop(columns=[PLOT_YEAR])
 
 
-def cite_sources(obs: pd.DataFrame) -> str:
-    """'Source: Title (2022-11-23); Other title (undated)' for the documents behind these rows."""
+def cite_sources(obs: pd.DataFrame, most: int = 5) -> str:
+    """'Source: Title (2022-11-23); Other title (undated)' for the documents behind these rows.
+
+    At most `most` documents are named: a line citing thousands of documents is unreadable and,
+    at a million rows, was a 700 KB message the browser choked on."""
     pairs = obs[[SOURCE_TITLE, PUBLISHED]].drop_duplicates()
-    parts = [f"{title} ({published if isinstance(published, str) else 'undated'})" for title, published in pairs.itertuples(index=False)]
-    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) if parts else "Source: none (no rows)"
+    parts = [
+        f"{title} ({published if isinstance(published, str) else 'undated'})"
+        for title, published in pairs.head(most).itertuples(index=False)
+    ]
+    if not parts:
+        return "Source: none (no rows)"
+    more = f"; and {len(pairs) - most:,} more documents (see the Sources page)" if len(pairs) > most else ""
+    return ("Source: " if len(pairs) == 1 else "Sources: ") + "; ".join(parts) + more
 
 
 def enrich_events(dataset: Dataset) -> pd.DataFrame:

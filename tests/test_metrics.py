@@ -191,3 +191,10 @@ def test_present_in_order_keeps_the_candidates_order():
     values = pd.Series(["Shandong", "Jilin", "Shandong", "Shanxi"])
     assert mx.present_in_order(["China", "Shanxi", "Shaanxi", "Shandong", "Jilin"], values) == ["Shanxi", "Shandong", "Jilin"]
     assert mx.present_in_order(["China"], values) == []
+
+
+def test_cite_sources_names_a_few_documents_and_counts_the_rest():
+    obs = frame(*[observation(f"R{i}", metric="m") for i in range(8)])
+    text = mx.cite_sources(obs, most=3)
+    assert text == ("Sources: News from R0 (2021-03-10); News from R1 (2021-03-10); News from R2 (2021-03-10); "
+                    "and 5 more documents (see the Sources page)")
