@@ -3,7 +3,6 @@ passage highlighted, and the figures and events taken from it."""
 
 import streamlit as st
 
-from dashboard import metrics as mx
 from dashboard.evidence import quote_spans
 from dashboard.views import ui
 
