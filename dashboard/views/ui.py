@@ -31,7 +31,7 @@ from dashboard.data import (
 DEFAULT_REGIONS = ("Shanxi", "Shandong")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_PROBLEMS_SHOWN = 20
-UPLOAD_ROWS, UPLOAD_FILE = "uploaded_rows", "uploaded_file_id"
+UPLOAD_ROWS, UPLOAD_FILE, DATA_KEY = "uploaded_rows", "uploaded_file_id", "curated_data_key"
 LAZY_DOWNLOAD_ROWS = 20_000
 
 
@@ -71,8 +71,7 @@ def download_data(rows: pd.DataFrame, filters: mx.Filters):
     if st.session_state.get(UPLOAD_ROWS) is not None:
         make = lambda: export.to_csv_bytes(rows)  # noqa: E731 - uploads are per session, never cached
     else:
-        root = data_root()
-        key = (str(root), _fingerprint(root), filters)
+        key = (*st.session_state[DATA_KEY], filters)  # the data this run loaded, not a fresh scan
         make = lambda: _curated_csv(*key)  # noqa: E731
     return make if len(rows) > LAZY_DOWNLOAD_ROWS else make()
 
@@ -81,7 +80,10 @@ def load_curated():
     """The validated dataset and its enriched observations; on bad data, an error page and stop."""
     try:
         root = data_root()
-        return _load(str(root), _fingerprint(root))
+        key = (str(root), _fingerprint(root))
+        loaded = _load(*key)
+        st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
+        return loaded
     except UnreadableFile as err:
         show_data_error(str(err), [])
     except InvalidData as err:
