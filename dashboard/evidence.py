@@ -8,6 +8,7 @@ English number and ordinal words ("five", "third").
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -33,6 +34,10 @@ for _word, _number in NUMBER_WORDS.items():
 
 def normalise_whitespace(text: str) -> str:
     """Fold every run of whitespace (spaces, tabs, newlines) into one space and trim the ends."""
+    # isprintable() is False for every whitespace character but the ASCII space: the cheap test
+    # that most texts (one-line quotes) are normalised already.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -48,22 +53,72 @@ def quote_in_document(quote: str, document: str) -> bool:
 # A number as the seed texts write it: digits, thousands commas ("1,000"), a decimal point
 # ("12.42") and single stray spaces between digits ("20 12" is 2012, "1 1" is 11). A run never
 # starts right after a digit, point or comma, and never stops just before ".5" or ",5", so 12 is
-# not found inside 2012, 12.42 or "20 12". (The first digit is matched before the look-behind is
-# tried, which lets the engine skip non-digits fast.)
-_NUMBER_RUN = re.compile(r"\d(?<![\d.,]\d)(?:\d|,(?=\d{3}(?!\d))|\.(?=\d)| (?=\d))*(?![.,]\d)")
+# not found inside 2012, 12.42 or "20 12". The repetition is possessive: a run that would stop
+# before ",5" is no number at all, never a shorter one ("12,34" states neither 1 nor 12). (The
+# first digit is matched before the look-behind is tried, which lets the engine skip non-digits.)
+_NUMBER_RUN = re.compile(r"\d(?<![\d.,]\d)(?:\d|,(?=\d{3}(?!\d))|\.(?=\d)| (?=\d))*+(?![.,]\d)")
 _LOWER_WORD = re.compile(r"[a-z]+")
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
 
 
+def _run_numbers(run: str) -> list[float]:
+    """The number a run writes; a run with several points ("2022.05.01", "3.14.15") is no decimal
+    but a dotted sequence, and states each of its parts."""
+    plain = run.replace(",", "").replace(" ", "")
+    return [float(part) for part in plain.split(".")] if plain.count(".") > 1 else [float(plain)]
+
+
 def digit_numbers(text: str) -> frozenset[float]:
-    """The numbers the text writes in digits (see _NUMBER_RUN)."""
-    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
-        text = " ".join(text.split())
-    runs = _NUMBER_RUN.findall(text)
-    try:
-        return frozenset(map(float, runs))  # the common case: no thousands comma, no stray space
-    except ValueError:
-        return frozenset(float(run.replace(",", "").replace(" ", "")) for run in runs)
+    """The numbers the text writes in digits (see _NUMBER_RUN), with whitespace folded first."""
+    return frozenset(n for run in _NUMBER_RUN.findall(normalise_whitespace(text)) for n in _run_numbers(run))
+
+
+@functools.lru_cache(maxsize=4096)  # the same values (years above all) recur across rows
+def _plain_digits(value: float) -> str | None:
+    """How the value is written with no comma or stray space ("2012", "12.42"); None if it cannot
+    be written as digits with at most one point (negative, not finite, exponent notation)."""
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        return None
+    plain = str(int(value)) if value.is_integer() else repr(value)
+    return plain if plain.replace(".", "", 1).isdigit() else None
+
+
+def _digit_past_space(text: str, index: int, step: int) -> bool:
+    """Whether the character at `index` is whitespace and, past all the whitespace there in
+    direction `step`, the next character is a digit: the whitespace would join two digit runs."""
+    if not text[index].isspace():
+        return False
+    while 0 <= index < len(text) and text[index].isspace():
+        index += step
+    return 0 <= index < len(text) and text[index].isdecimal()
+
+
+def states_in_digits(value: float, text: str, numbers: dict[str, frozenset[float]] | None = None) -> bool:
+    """Exactly `value in digit_numbers(text)`, fast in the usual case.
+
+    When the value's plain digits occur in the text as a whole run (nothing that could extend the
+    run on either side: a digit, a point or comma with a digit, whitespace then a digit), that run
+    is the value. Otherwise the text's numbers are read in full (memoised in `numbers`, per text).
+    """
+    plain = _plain_digits(value)
+    start = text.find(plain) if plain is not None else -1
+    if start >= 0:
+        end = start + len(plain)
+        if not (
+            start and (text[start - 1].isdecimal() or text[start - 1] in ".," or _digit_past_space(text, start - 1, -1))
+            or end < len(text) and (
+                text[end].isdecimal()
+                or text[end] in ".," and end + 1 < len(text) and text[end + 1].isdecimal()
+                or _digit_past_space(text, end, 1)
+            )
+        ):
+            return True
+    if numbers is None:
+        return value in digit_numbers(text)
+    if text not in numbers:
+        numbers[text] = digit_numbers(text)
+    return value in numbers[text]
 
 
 def word_numbers(text: str) -> frozenset[float]:

@@ -1,8 +1,10 @@
 """Number and quote matching behind the provenance checks."""
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from dashboard.evidence import normalise_whitespace, quote_in_document, value_in_text
+from dashboard.evidence import digit_numbers, normalise_whitespace, quote_in_document, states_in_digits, value_in_text
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,13 @@ from dashboard.evidence import normalise_whitespace, quote_in_document, value_in
         (1, "someone built it", False),  # "one" inside a word is not a number word
         (15, "with 14 provincial centres", False),
         (-3, "a fall of 3 places", False),
+        (1, "12,34 units", False),  # no shorter number hides in a run that is no number
+        (12, "12,34 units", False),
+        (2022, "signed on 2022.05.01", True),  # a dotted date states its parts
+        (5, "signed on 2022.05.01", True),
+        (2022.05, "signed on 2022.05.01", False),
+        (2012, "in 20\n12", True),  # whitespace is folded before numbers are read
+        (12, "in 20\n12", False),
     ],
 )
 def test_value_in_text(value, text, found):
@@ -49,9 +58,34 @@ def test_quote_matching_ignores_whitespace_but_not_characters():
         ("about 1,000 projects (2023-2025), ranks third", {1000, 2023, 2025, 3}),
         ("values 2,3 and 4.", {4}),  # "2,3" is neither 2, 3 nor 23
         ("no numbers here", set()),
+        ("version 3.14.15 of 12,3456", {3, 14, 15}),
     ],
 )
 def test_numbers_in_text(text, numbers):
     from dashboard.evidence import numbers_in_text
 
     assert numbers_in_text(text) == {float(n) for n in numbers}
+
+
+# Texts made of the pieces number runs are built from, so every kind of boundary is hit often.
+_PIECES = ["12", "3", "000", "0", "5", ".", ",", " ", "  ", "\n", "\t", "\u00a0", "a", "\u0661", "1e-05"]
+_RUN_TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=300)
+@given(_RUN_TEXT)
+@example("20\n12")
+@example("12,34")
+@example("a.12")
+def test_states_in_digits_agrees_with_reading_every_number(text):
+    """The fast path must give exactly the answer of reading all the text's numbers."""
+    numbers = digit_numbers(text)
+    memo: dict = {}
+    for value in [*numbers, 0.0, 1.0, 3.0, 5.0, 12.0, 12.5, 123.0, 1e-05, 1e20]:
+        assert states_in_digits(value, text) is (value in numbers), value
+        assert states_in_digits(value, text, memo) is (value in numbers), value
+
+
+@given(st.text(max_size=60))
+def test_reading_numbers_never_raises(text):
+    assert all(n >= 0 for n in digit_numbers(text))
