@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def _read_plain(raw: bytes, text: str, header: list[str]) -> pd.DataFrame | None
     """pyarrow's CSV reader, for a plain file only: one physical line per record, every record as
     wide as the header, no blank line, no duplicate column. Then record i sits on line i + 2.
     None means 'not plain': the careful reader decides what is wrong and where."""
-    if len(set(header)) != len(header) or "\r" in text.replace("\r\n", "\n"):
+    if len(set(header)) != len(header) or "\r" in text and "\r" in text.replace("\r\n", "\n"):
         return None
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
@@ -291,13 +292,29 @@ def _read_and_validate(
     return validated.reset_index(drop=True)
 
 
+def _seed_path(root: Path, seeds: Path, relative: str) -> Path | None:
+    """The regular file `relative` names inside seeds/, or None: a path that leads out of seeds/
+    (through '..' or a symbolic link) is never read. A plain "seeds/<name>" that is no symbolic
+    link is answered with one stat call; anything else is resolved in full."""
+    folder, _, name = relative.partition("/")
+    if folder == "seeds" and name and "/" not in name and name not in (".", ".."):
+        try:
+            mode = os.lstat(seeds / name).st_mode
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISLNK(mode):
+            return seeds / name if stat.S_ISREG(mode) else None
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(seeds) and path.is_file() else None
+
+
 def _read_documents(root: Path, files: pd.Series) -> tuple[dict[str, str | None], dict[str, str | None]]:
     texts, digests = {}, {}
     seeds = (root / "seeds").resolve()
     for relative in files.dropna().unique():
-        path = (root / relative).resolve()
         texts[relative] = digests[relative] = None
-        if path.is_relative_to(seeds) and path.is_file():
+        path = _seed_path(root, seeds, relative)
+        if path is not None:
             raw = path.read_bytes()
             digests[relative] = hashlib.sha256(raw).hexdigest()
             texts[relative] = raw.decode("utf-8", errors="replace")

@@ -180,3 +180,34 @@ def test_unusual_files_keep_exact_line_numbers(raw, line):
     frame, problems = read_raw_table(raw, "x.csv")
     assert [p.line for p in problems] == [line]
     assert list(frame.index) == [2]
+
+
+def _point_first_source_at(project: Path, file: str) -> None:
+    path = project / "data" / "sources.csv"
+    rows = read_rows(path)
+    rows[0]["file"] = file
+    write_rows(path, rows)
+
+
+@pytest.mark.parametrize("file", ["seeds/../data/metrics.csv", "data/metrics.csv", "seeds/", "seeds/..", "/etc/hostname"])
+def test_a_source_file_outside_seeds_is_never_read(project_copy: Path, file: str):
+    _point_first_source_at(project_copy, file)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    assert any(p.line == 2 and p.column == "file" for p in raised.value.problems)
+
+
+def test_a_symbolic_link_out_of_seeds_is_never_read(project_copy: Path):
+    link = project_copy / "seeds" / "escape.txt"
+    link.symlink_to(project_copy / "data" / "metrics.csv")
+    _point_first_source_at(project_copy, "seeds/escape.txt")
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    assert any(p.line == 2 and p.column == "file" for p in raised.value.problems)
+
+
+def test_a_symbolic_link_within_seeds_is_followed(project_copy: Path):
+    first = read_rows(project_copy / "data" / "sources.csv")[0]["file"]
+    (project_copy / "seeds" / "alias.txt").symlink_to(project_copy / first)
+    _point_first_source_at(project_copy, "seeds/alias.txt")
+    assert load_dataset(project_copy).sources.loc[0, "file"] == "seeds/alias.txt"
