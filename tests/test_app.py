@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -77,10 +78,29 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
 def test_compare_targets_view_lists_target_figures(obs):
     at = run_page("compare", region=["Jilin"], status=["target"])
     targets = obs[(obs["region"] == "Jilin") & (obs["status"] == "target")]
-    # One table under each shared metric's chart, then the side-by-side table, then coverage.
-    side_by_side = at.dataframe[len(targets)].value
+    (side_by_side,) = [d.value for d in at.dataframe]  # the chart tables stay unsent until opened
     assert set(side_by_side["Metric"]) == set(targets[mx.LABEL])
     assert all(value.endswith("(2025)") for value in side_by_side["Jilin"])
+
+
+def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
+    at = run_page("compare")
+    charts_shown = len(at.get("plotly_chart"))
+    assert [e.label for e in at.expander] == [ui.TABLE_LABEL] * charts_shown
+    assert len(at.dataframe) == 1  # only the side-by-side table
+    at.session_state["coverage-table"] = True
+    at.run()
+    expected = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"]).reset_index()
+    pd.testing.assert_frame_equal(at.dataframe[-1].value.reset_index(drop=True), expected, check_dtype=False)
+    assert len(at.dataframe) == 2  # one opened table, the others still unsent
+
+    overview = run_page("overview")
+    assert len(overview.dataframe) == 0
+    overview.session_state["centres-table"] = True
+    overview.run()
+    centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
+    (table,) = [d.value for d in overview.dataframe]
+    assert len(table) == len(centres) and set(table["Quote"]) == set(centres["quote"])
 
 
 def test_trends_charts_every_series_and_follows_region_filter(obs):

@@ -10,9 +10,10 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from dashboard.data import load_dataset
+from dashboard.views.ui import TABLE_LABEL
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_idle
 from tests.conftest import EVIL_REGION, HOSTILE_TITLE
 
@@ -33,9 +34,11 @@ def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Pa
             page.goto(f"{url}/{path}")
             wait_idle(page)
             page.wait_for_timeout(500)
-            for expander in page.locator("[data-testid='stExpander'] summary").all():
-                expander.click()  # tables and highlighted full texts
-            wait_idle(page)
+            for expander in page.locator("[data-testid='stExpander']").all():
+                expander.locator("summary").click()  # tables (sent only once opened) and highlighted full texts
+                wait_idle(page)
+                if TABLE_LABEL in expander.locator("summary").inner_text():
+                    expect(expander.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=30_000)
             for point in page.locator(".js-plotly-plot .point").all()[:12]:
                 point.hover(force=True)  # hover labels render data-derived text
                 page.wait_for_timeout(100)

@@ -61,4 +61,4 @@ st.dataframe(
 
 st.subheader("Coverage")
 matrix = mx.coverage_matrix(obs[obs["status"] == status], regions)
-ui.chart_block(charts.build_coverage_chart(matrix), chosen, table=matrix.reset_index(), key="coverage")
+ui.chart_block(charts.build_coverage_chart(matrix), chosen, key="coverage", table=matrix.reset_index())

@@ -37,8 +37,8 @@ for metric, rows in series.groupby("metric", sort=False):
 st.subheader("Policy events")
 if len(placed):
     ui.chart_block(
-        charts.build_events_chart(placed, colours), placed,
-        table=placed[["region", "date_text", "period_start", "period_end", "title", "quote"]], key="events",
+        charts.build_events_chart(placed, colours), placed, key="events",
+        table=placed[["region", "date_text", "period_start", "period_end", "title", "quote"]],
     )
 if len(unplaced):
     st.markdown(f"**{len(unplaced)} event(s) without a stated date** (not placed on the axis):")

@@ -168,13 +168,22 @@ def colours(dataset) -> dict[str, str]:
     return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS)
 
 
-def chart_block(fig: go.Figure, rows: pd.DataFrame, table: pd.DataFrame | None = None, key: str | None = None) -> None:
-    """A chart, the source line under it, and its data as a table in an expander."""
+TABLE_LABEL = "Show the numbers as a table"
+
+
+def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None) -> None:
+    """A chart, the source line under it, and its data as a table in an expander.
+
+    The expander is lazy (it tracks its state under `<key>-table`): the table is built and sent
+    only while the reader has it open, so a page of charts does not ship, and the browser does
+    not redraw on every rerun, tables nobody is looking at.
+    """
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
     st.caption(md(mx.cite_sources(rows)))
-    with st.expander("Show the numbers as a table"):
-        shown = table if table is not None else observation_table(rows)
-        st.dataframe(shown, hide_index=True, width="stretch")
+    box = st.expander(TABLE_LABEL, key=f"{key}-table", on_change="rerun")
+    if box.open:
+        with box:
+            st.dataframe(table if table is not None else observation_table(rows), hide_index=True, width="stretch")
 
 
 def observation_table(rows: pd.DataFrame) -> pd.DataFrame:
