@@ -24,7 +24,6 @@ from playwright.sync_api import expect, sync_playwright
 from bench import load_test as lt
 from dashboard import export
 from dashboard import metrics as mx
-from dashboard.data import load_dataset
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, wait_idle
 
 pytestmark = pytest.mark.load

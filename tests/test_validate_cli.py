@@ -87,7 +87,7 @@ def test_duplicate_observation_names_both_lines(capsys, tmp_path: Path, rows):
     last = len(rows) + 1
     code, _, err = run(capsys, str(write_rows(tmp_path / "dup.csv", rows)))
     assert code == 1
-    assert f":2: column 'region, metric, year, status, qualifier, source_id': got " in err
+    assert ":2: column 'region, metric, year, status, qualifier, source_id': got " in err
     assert f"expected a combination no other row has (line {last} has the same)" in err
 
 
