@@ -1,15 +1,12 @@
-"""Pieces every benchmark shares: paths, a `streamlit run` server whose PID we know, RSS, statistics.
-
-The server helper mirrors tests/browser.py's `streamlit_server` (same flags, same health check)
-but also exposes the process, so the memory benchmark can read /proc/PID/status, and it logs to
-a file instead of a pipe nobody reads (a full pipe would block a long-running server).
-"""
+"""Pieces the benchmarks, the load test and the browser tests share: paths, `streamlit run`
+servers whose processes we know (for /proc memory readings and clean stops), statistics."""
 
 from __future__ import annotations
 
 import json
 import math
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -17,9 +14,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -33,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
+HOST = "127.0.0.1"
 
 
 def log(message: str) -> None:
@@ -41,13 +40,107 @@ def log(message: str) -> None:
 
 def free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+# --- processes ------------------------------------------------------------------------------------
+
+# Loopback only: never through a proxy from the environment.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def healthy(url: str, timeout: float = 2) -> bool:
+    """Whether `url/_stcore/health` answers 200 (nginx forwards it to a backend)."""
+    try:
+        with OPENER.open(f"{url}/_stcore/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def tail(path: Path, chars: int = 3000) -> str:
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (children, grandchildren, ...), from /proc."""
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.append(child)
+                    queue.append(child)
+    return found
+
+
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory(pid: int) -> dict:
+    """VmRSS (and the VmHWM peak) in MB of pid plus all its descendants."""
+    pids = [pid, *descendants(pid)]
+    return {"rss_mb": round(sum(_status_kb(p, "VmRSS") for p in pids) / 1024, 1),
+            "peak_mb": round(sum(_status_kb(p, "VmHWM") for p in pids) / 1024, 1),
+            "processes": len(pids)}
+
+
+def die_with_parent() -> None:
+    """In a child before exec: SIGTERM when we die, even by SIGKILL (Linux prctl), so a killed
+    benchmark or test run leaves no server behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
+    """Stop a process we started, then any of its descendants left behind, by pid."""
+    if process.poll() is None:
+        below = descendants(process.pid)
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            for pid in below:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            process.kill()
+            process.wait(timeout=grace)
+        for pid in below:  # workers the master did not take down with it
+            if Path(f"/proc/{pid}").exists():
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 @dataclass
 class Server:
+    """One `streamlit run` process on a loopback port."""
+
     url: str
+    port: int
     process: subprocess.Popen
     log_path: Path
 
@@ -55,54 +148,69 @@ class Server:
     def pid(self) -> int:
         return self.process.pid
 
+    @property
+    def address(self) -> str:
+        return f"{HOST}:{self.port}"
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def healthy(self, timeout: float = 5) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=timeout) as response:
-                return response.status == 200
-        except OSError:
-            return False
+        return healthy(self.url, timeout)
 
     def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
+        return tail(self.log_path, chars)
+
+    def memory(self) -> dict:
+        return memory(self.pid)
 
 
 @contextmanager
-def streamlit_server(app: Path, env: dict | None = None, timeout: float = 60):
-    """`python -m streamlit run APP` on a free loopback port, from the repo root (its .streamlit/config)."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    handle = tempfile.NamedTemporaryFile("w", prefix="bench-streamlit-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=handle, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    server = Server(f"http://127.0.0.1:{port}", process, Path(handle.name))
+def streamlit_servers(count: int, app: Path = DASHBOARD_APP, env: dict | None = None, log_dir: Path | None = None,
+                      timeout: float = 60) -> Iterator[list[Server]]:
+    """`count` × `python -m streamlit run APP` on free loopback ports, started together; stopped after.
+
+    Run from the repo root, so each reads .streamlit/config.toml (XSRF on, no error details). Each
+    logs to a file, never a pipe nobody reads (a full pipe blocks a long-running server): in
+    `log_dir`, kept, when given; else a temp file removed afterwards.
+    """
+    servers: list[Server] = []
     try:
+        for index in range(count):
+            port = free_port()
+            if log_dir is None:
+                with tempfile.NamedTemporaryFile(prefix="bench-streamlit-", suffix=".log", delete=False) as handle:
+                    log_path = Path(handle.name)
+            else:
+                log_path = log_dir / f"streamlit-{index + 1}.log"
+            command = [
+                sys.executable, "-m", "streamlit", "run", str(app),
+                "--server.port", str(port), "--server.address", HOST, "--server.headless", "true",
+                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            ]
+            with log_path.open("wb") as out:
+                process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
+            servers.append(Server(f"http://{HOST}:{port}", port, process, log_path))
         deadline = time.monotonic() + timeout
-        while not server.healthy(timeout=2):
-            if not server.alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not become healthy on {server.url}:\n{server.log_tail()}")
-            time.sleep(0.2)
-        yield server
+        for server in servers:
+            while not server.healthy(timeout=2):
+                if not server.alive() or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not become healthy on {server.url}:\n{server.log_tail()}")
+                time.sleep(0.2)
+        yield servers
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        handle.close()
-        Path(handle.name).unlink(missing_ok=True)
+        for server in servers:
+            stop_process(server.process)
+            if log_dir is None:
+                server.log_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def streamlit_server(app: Path = DASHBOARD_APP, env: dict | None = None, timeout: float = 60) -> Iterator[Server]:
+    """One server (see streamlit_servers)."""
+    with streamlit_servers(1, app, env, timeout=timeout) as (server,):
+        yield server
 
 
 def proc_status(pid: int) -> dict[str, int]:

@@ -49,18 +49,17 @@ import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from bench.common import free_port
+from bench.common import HOST, OPENER, Server, die_with_parent, free_port, healthy, memory, stop_process, streamlit_servers, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 DEFAULT_JSON = Path(__file__).with_name("results") / "load.json"
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
-HOST = "127.0.0.1"
 ROUTE_COOKIE = "st_route"
 XSRF_COOKIE = "_streamlit_xsrf"
 
@@ -75,152 +74,10 @@ MATCH = re.compile(r"\*\*(\d+)\*\* of (\d+) figures match\.")
 FILTERED_DOWNLOAD = re.compile(r"^Download CSV \((\d+) rows\)$")
 
 STEP_TIMEOUT = 60.0      # one page visit or one HTTP request
-STARTUP_TIMEOUT = 60.0   # a server becoming healthy
 MAX_MESSAGE = 32 * 2**20
 
 
 # --- processes ----------------------------------------------------------------------------------
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below pid (children, grandchildren, ...), from /proc."""
-    found, queue = [], [pid]
-    while queue:
-        parent = queue.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.append(child)
-                    queue.append(child)
-    return found
-
-
-def _status_kb(pid: int, key: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def memory(pid: int) -> dict:
-    """VmRSS (and the VmHWM peak) in MB of pid plus all its descendants."""
-    pids = [pid, *descendants(pid)]
-    return {"rss_mb": round(sum(_status_kb(p, "VmRSS") for p in pids) / 1024, 1),
-            "peak_mb": round(sum(_status_kb(p, "VmHWM") for p in pids) / 1024, 1),
-            "processes": len(pids)}
-
-
-def _die_with_parent() -> None:
-    """In a child before exec: SIGTERM when the load test dies, even by SIGKILL (Linux prctl)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
-    """Stop a process we started, then any of its descendants left behind, by pid."""
-    if process.poll() is None:
-        below = descendants(process.pid)
-        process.send_signal(sig)
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            for pid in below:
-                with _suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            process.kill()
-            process.wait(timeout=grace)
-        for pid in below:  # workers the master did not take down with it
-            if Path(f"/proc/{pid}").exists():
-                with _suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-
-@contextmanager
-def _suppress(*errors):
-    try:
-        yield
-    except errors:
-        pass
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only: never a proxy
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with _OPENER.open(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@dataclass
-class Backend:
-    """One `streamlit run` process."""
-
-    url: str
-    port: int
-    process: subprocess.Popen
-    log: Path
-
-    @property
-    def address(self) -> str:
-        return f"{HOST}:{self.port}"
-
-    def memory(self) -> dict:
-        return memory(self.process.pid)
-
-
-@contextmanager
-def streamlit_servers(count: int, workdir: Path, timeout: float = STARTUP_TIMEOUT) -> Iterator[list[Backend]]:
-    """Start `count` `streamlit run dashboard/app.py` on free ports (in parallel); stop them after."""
-    backends: list[Backend] = []
-    try:
-        for index in range(count):
-            port = free_port()
-            log = workdir / f"streamlit-{index + 1}.log"
-            command = [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-                "--server.port", str(port), "--server.address", HOST, "--server.headless", "true",
-                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            ]
-            # cwd=ROOT: `streamlit run` reads .streamlit/config.toml (XSRF on, no error details) from there.
-            with log.open("wb") as out:
-                process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                           stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-            backends.append(Backend(f"http://{HOST}:{port}", port, process, log))
-        deadline = time.monotonic() + timeout
-        for backend in backends:
-            while not _healthy(backend.url):
-                if backend.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not become healthy on {backend.url}:\n{_tail(backend.log)}")
-                time.sleep(0.2)
-        yield backends
-    finally:
-        for backend in backends:
-            stop_process(backend.process)
 
 
 @dataclass
@@ -248,14 +105,14 @@ class Proxy:
         return entries
 
 
-def render_nginx_config(prefix: Path, port: int, backends: list[Backend]) -> str:
+def render_nginx_config(prefix: Path, port: int, backends: list[Server]) -> str:
     servers = "\n".join(f"        server {b.address};" for b in backends)
     return (TEMPLATE.read_text().replace("{{PREFIX}}", str(prefix)).replace("{{PORT}}", str(port))
             .replace("{{SERVERS}}", servers))
 
 
 @contextmanager
-def nginx_proxy(backends: list[Backend], workdir: Path, timeout: float = 20.0) -> Iterator[Proxy]:
+def nginx_proxy(backends: list[Server], workdir: Path, timeout: float = 20.0) -> Iterator[Proxy]:
     """nginx on a free port as a foreground child, its own prefix/pid/logs/temp under workdir."""
     if not os.access(NGINX, os.X_OK):
         raise RuntimeError(f"{NGINX} not found: install Debian's nginx (`make system-packages`)")
@@ -270,14 +127,14 @@ def nginx_proxy(backends: list[Backend], workdir: Path, timeout: float = 20.0) -
     command = [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")]
     with (prefix / "stdout.log").open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   preexec_fn=_die_with_parent)
+                                   preexec_fn=die_with_parent)
     proxy = Proxy(f"http://{HOST}:{port}", process, prefix)
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(proxy.url):
+        while not healthy(proxy.url):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start on {proxy.url}:\n{_tail(prefix / 'error.log')}"
-                                   f"\n{_tail(prefix / 'stdout.log')}")
+                raise RuntimeError(f"nginx did not start on {proxy.url}:\n{tail(prefix / 'error.log')}"
+                                   f"\n{tail(prefix / 'stdout.log')}")
             time.sleep(0.1)
         yield proxy
     finally:
@@ -289,7 +146,7 @@ class Cluster:
     """What the sessions talk to: one backend directly, or nginx in front of several."""
 
     entry_url: str
-    backends: list[Backend]
+    backends: list[Server]
     proxy: Proxy | None = None
     workdir: Path | None = None
 
@@ -299,7 +156,7 @@ def cluster(backends: int = 1, nginx: bool = False) -> Iterator[Cluster]:
     """Start the servers (and nginx) in a temp directory; stop everything and remove it after."""
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-test-")))
-        servers = stack.enter_context(streamlit_servers(backends, workdir))
+        servers = stack.enter_context(streamlit_servers(backends, log_dir=workdir))
         proxy = stack.enter_context(nginx_proxy(servers, workdir)) if nginx else None
         yield Cluster(proxy.url if proxy else servers[0].url, servers, proxy, workdir)
 
@@ -358,7 +215,7 @@ class Client:
         if self.cookies:
             request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         try:
-            with _OPENER.open(request, timeout=STEP_TIMEOUT) as response:
+            with OPENER.open(request, timeout=STEP_TIMEOUT) as response:
                 status, headers, body = response.status, response.headers, response.read()
         except urllib.error.HTTPError as err:
             status, headers, body = err.code, err.headers, err.read()
@@ -389,7 +246,7 @@ class Client:
 
     async def close(self) -> None:
         if self.ws is not None:
-            with _suppress(Exception):
+            with suppress(Exception):
                 await self.ws.close()
 
     async def visit(self, page: str, widget_states=None) -> PageVisit:
@@ -601,7 +458,7 @@ def timing_summary(sessions: list[SessionResult]) -> dict[str, dict]:
     return summary
 
 
-def stickiness(proxy: Proxy, sessions: list[SessionResult], backends: list[Backend]) -> dict:
+def stickiness(proxy: Proxy, sessions: list[SessionResult], backends: list[Server]) -> dict:
     """From nginx's access log: which backend each client's requests reached."""
     by_route: dict[str, Counter] = defaultdict(Counter)
     websockets: Counter = Counter()
@@ -660,7 +517,7 @@ async def _run_sessions(entry_url: str, count: int, first_index: int, ramp: floa
         return results
 
 
-def _backend_of(session: SessionResult, report: dict, backends: list[Backend]) -> str | None:
+def _backend_of(session: SessionResult, report: dict, backends: list[Server]) -> str | None:
     if "stickiness" not in report:
         return backends[0].address
     client = next(c for c in report["stickiness"]["clients"] if c["index"] == session.index)
@@ -681,7 +538,7 @@ def run_scenario(target: Cluster, sessions: int = 20, name: str | None = None, w
             for backend in target.backends:  # directly, so every backend has run each page once
                 warm = asyncio.run(run_session(-1 - target.backends.index(backend), backend.url, executor))
                 if not warm.ok:
-                    raise RuntimeError(f"warm-up session on {backend.url} failed: {warm.error}\n{_tail(backend.log)}")
+                    raise RuntimeError(f"warm-up session on {backend.url} failed: {warm.error}\n{backend.log_tail()}")
     time.sleep(0.5)
     for backend in target.backends:
         memory_log[backend.address]["before"] = backend.memory()
