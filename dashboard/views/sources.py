@@ -1,34 +1,87 @@
 """Sources (/sources): each document with its title and date, its full text with every quoted
-passage highlighted, and the figures and events taken from it."""
+passage highlighted, and the figures and events taken from it.
+
+Up to ALL_DOCUMENTS_UP_TO documents are all shown in full. Past that (generated data has one
+document per 100 rows: 10,000 at a million rows) the page shows one page of an overview table,
+a picker, and only the picked document in full: the browser gets what the reader can see.
+"""
 
 import streamlit as st
 
+from dashboard import metrics as mx
 from dashboard.evidence import quote_spans
+from dashboard.schema import Sources as S
 from dashboard.views import ui
 
-dataset, obs = ui.load()
-events = dataset.events
+ALL_DOCUMENTS_UP_TO = 10
+DOCUMENTS_PAGE_ROWS = 100
+FIGURES_PAGE_ROWS = 500
 
-st.title("Sources")
-st.caption(
-    "Every figure in this dashboard comes from one of these documents. Highlighted passages are the "
-    "quotes the figures and events were taken from; validation checks that each quote is in its document."
-)
-for source in dataset.sources.itertuples():
-    figures = obs[obs["source_id"] == source.source_id]
-    dated = events[events["source_id"] == source.source_id]
+
+def page_control(key: str, pages: int, label: str) -> None:
+    """A page number input when there is more than one page (clamped if the rows shrank)."""
+    if pages > 1:
+        if st.session_state.get(key, 1) > pages:
+            st.session_state[key] = pages
+        st.number_input(label, 1, pages, key=key)
+
+
+def show_document(source, figures, dated, text: str) -> None:
+    """One document: title, date, publisher, counts, note, a page of its figures, highlighted text."""
     published = source.published if isinstance(source.published, str) else "date not stated"
+    publisher = source.publisher if isinstance(source.publisher, str) else "not named"
     with st.container(border=True):
         st.subheader(ui.md(source.title))
         st.markdown(
-            f"**Published:** {ui.md(published)} · **Publisher:** {ui.md(source.publisher if isinstance(source.publisher, str) else 'not named')}"
+            f"**Published:** {ui.md(published)} · **Publisher:** {ui.md(publisher)}"
             f" · **File:** `{source.file}` · **{len(figures)}** figure{'' if len(figures) == 1 else 's'},"
             f" **{len(dated)}** event{'' if len(dated) == 1 else 's'}"
         )
         if isinstance(source.note, str):
             st.caption(ui.md(source.note))
         if len(figures):
-            st.dataframe(ui.observation_table(figures), hide_index=True, width="stretch")
+            key = f"figures_page-{source.source_id}"
+            shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
+            st.dataframe(ui.observation_table(shown), hide_index=True, width="stretch")
+            page_control(key, pages, f"Page of figures (of {pages:,}, {FIGURES_PAGE_ROWS} rows each)")
         with st.expander("Full text with quoted passages highlighted"):
-            text = dataset.documents[source.source_id]
             st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]])))
+
+
+def pick_document(sources) -> str:
+    """The source id the picker holds: from the URL (?source=title or ?source=id), else the first."""
+    labels = mx.document_labels(sources)
+    # The bound picker keeps its label (the title) in the URL and drops any other value; a link
+    # may also name the document by its id (/sources?source=shandong-mic-2022), so take that here.
+    linked = st.query_params.get("source")
+    if linked in labels and "source" not in st.session_state:
+        st.session_state["source"] = linked
+    return st.selectbox("Document", list(labels), format_func=labels.__getitem__, key="source", bind="query-params")
+
+
+dataset, obs = ui.load()
+sources, events = dataset.sources, dataset.events
+
+st.title("Sources")
+st.caption(
+    "Every figure in this dashboard comes from one of these documents. Highlighted passages are the "
+    "quotes the figures and events were taken from; validation checks that each quote is in its document."
+)
+if len(sources) <= ALL_DOCUMENTS_UP_TO:
+    ids = list(sources[S.source_id])
+    figures_of, events_of = mx.rows_by_source(obs, ids), mx.rows_by_source(events, ids)
+    for source in sources.itertuples():
+        show_document(source, figures_of[source.source_id], events_of[source.source_id],
+                      dataset.documents[source.source_id])
+else:
+    overview = mx.source_overview(sources, obs, events)
+    st.markdown(f"**{len(overview):,}** documents; pick one below to read it with its figures.")
+    shown, pages = mx.page_of(overview, st.session_state.get("documents_page", 1), DOCUMENTS_PAGE_ROWS)
+    table = shown.drop(columns=[S.source_id]).fillna({S.published: "not stated", S.publisher: "not named"})
+    st.dataframe(table.rename(columns={S.title: "Title", S.published: "Published", S.publisher: "Publisher",
+                                       "figures": "Figures", "events": "Events"}), hide_index=True, width="stretch")
+    page_control("documents_page", pages, f"Page of documents (of {pages:,}, {DOCUMENTS_PAGE_ROWS} each)")
+    chosen = pick_document(sources)
+    source = next(sources[sources[S.source_id] == chosen].itertuples())
+    show_document(source, mx.rows_by_source(obs, [chosen])[chosen], mx.rows_by_source(events, [chosen])[chosen],
+                  dataset.documents[chosen])

@@ -1,0 +1,223 @@
+"""The Sources page: every document in full when there are few, an overview, a picker and one
+document when there are many, so the browser only gets what the reader can see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from streamlit.testing.v1 import AppTest
+
+from bench.datagen import ROWS_PER_DOCUMENT, generate
+from dashboard import metrics as mx
+from dashboard.data import load_dataset
+from dashboard.views import ui
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
+from tests.conftest import ROOT
+
+PAGE = ROOT / "dashboard" / "views" / "sources.py"
+DOCUMENTS = 20
+
+
+@pytest.fixture(scope="module")
+def many_root(tmp_path_factory) -> Path:
+    """A generated project of 20 documents (100 figures each), past the page's all-in-full limit."""
+    root = tmp_path_factory.mktemp("many-documents")
+    generate(root, DOCUMENTS * ROWS_PER_DOCUMENT)
+    return root
+
+
+@pytest.fixture(scope="module")
+def many(many_root):
+    return load_dataset(many_root)
+
+
+@pytest.fixture
+def many_env(many_root, monkeypatch) -> Path:
+    monkeypatch.setenv("DASHBOARD_ROOT", str(many_root))
+    return many_root
+
+
+def run_page(script: str | None = None, **query) -> AppTest:
+    """The page (or a variant of its code) opened with these URL query parameters."""
+    if script is None:
+        at = AppTest.from_file(str(PAGE), default_timeout=60)
+    else:
+        at = AppTest.from_string(script, default_timeout=60)
+    for key, values in query.items():
+        at.query_params[key] = values
+    return at.run()
+
+
+def rendered_text(at: AppTest) -> str:
+    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader),
+                      *(c.value for c in at.caption)])
+
+
+def highlighted_texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if ":orange-background[" in m.value]
+
+
+def title(dataset, n: int) -> str:
+    return dataset.sources["title"].iloc[n]
+
+
+def assert_shows_only(at: AppTest, dataset, n: int) -> None:
+    """The page shows document n in full (heading, its figures, its text) and no other document."""
+    assert not at.exception
+    assert [s.value for s in at.subheader] == [ui.md(title(dataset, n))]
+    assert len(at.dataframe) == 2 and len(at.expander) == 1  # the overview, and this document's figures
+    assert set(at.dataframe[1].value["Source"]) == {title(dataset, n)}
+    assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT
+    (text,) = highlighted_texts(at)
+    assert f"report no\\. {n}\n" in text
+    other = (n + 1) % DOCUMENTS
+    assert ui.md(title(dataset, other)) not in rendered_text(at)
+
+
+# --- few documents: the checkout's five are all shown, as before ---------------------------------
+
+
+def test_the_checkouts_five_documents_are_all_shown_in_full(dataset, obs):
+    at = run_page()
+    assert not at.exception and not at.get("selectbox")
+    assert [s.value for s in at.subheader] == [ui.md(t) for t in dataset.sources["title"]]
+    assert len(at.expander) == len(highlighted_texts(at)) == len(dataset.sources) == 5
+    # One figures table per document with figures, each holding exactly that document's rows.
+    counts = obs["source_id"].value_counts()
+    with_figures = [sid for sid in dataset.sources["source_id"] if counts.get(sid, 0)]
+    assert [len(frame.value) for frame in at.dataframe] == [counts[sid] for sid in with_figures]
+    for frame, sid in zip(at.dataframe, with_figures, strict=True):
+        assert set(frame.value["Source"]) == set(obs.loc[obs["source_id"] == sid, mx.SOURCE_TITLE])
+    events = dataset.events["source_id"].value_counts()
+    for sid in dataset.sources["source_id"]:
+        n, e = counts.get(sid, 0), events.get(sid, 0)
+        assert f"**{n}** figure{'' if n == 1 else 's'}, **{e}** event{'' if e == 1 else 's'}" in rendered_text(at)
+
+
+# --- many documents: overview, picker, one document ------------------------------------------------
+
+
+def test_many_documents_show_an_overview_and_only_the_first_document(many_env, many):
+    at = run_page()
+    assert at.markdown[0].value == f"**{DOCUMENTS}** documents; pick one below to read it with its figures."
+    overview = at.dataframe[0].value
+    assert list(overview.columns) == ["Title", "Published", "Publisher", "Figures", "Events"]
+    assert list(overview["Title"]) == list(many.sources["title"])
+    assert set(overview["Figures"]) == {ROWS_PER_DOCUMENT} and set(overview["Events"]) == {1}
+    assert at.selectbox(key="source").value == many.sources["source_id"].iloc[0]
+    assert_shows_only(at, many, 0)
+
+
+@pytest.mark.parametrize("by", ["source_id", "title"])
+def test_a_url_naming_a_document_by_id_or_title_opens_it(many_env, many, by):
+    at = run_page(source=many.sources[by].iloc[7])
+    assert at.selectbox(key="source").value == many.sources["source_id"].iloc[7]
+    assert_shows_only(at, many, 7)
+
+
+@pytest.mark.parametrize("value", ["gen-999999", "", "<script>alert(1)</script>", "GEN-000007", "gen-000007 "])
+def test_an_unknown_or_malformed_source_in_the_url_falls_back_to_the_first_document(many_env, many, value):
+    at = run_page(source=value)
+    assert at.selectbox(key="source").value == many.sources["source_id"].iloc[0]
+    assert_shows_only(at, many, 0)
+
+
+def test_picking_another_document_shows_it_instead(many_env, many):
+    at = run_page()
+    at.selectbox(key="source").set_value(many.sources["source_id"].iloc[12]).run()
+    assert_shows_only(at, many, 12)
+
+
+def test_the_picked_documents_figures_and_the_overview_are_paginated(many_env, many):
+    # The same page with small pages, so 100 figures and 20 documents each span several.
+    script = (PAGE.read_text(encoding="utf-8").replace("FIGURES_PAGE_ROWS = 500", "FIGURES_PAGE_ROWS = 30")
+              .replace("DOCUMENTS_PAGE_ROWS = 100", "DOCUMENTS_PAGE_ROWS = 8"))
+    at = run_page(script, source=many.sources["source_id"].iloc[3])
+    overview, figures = at.dataframe[0].value, at.dataframe[1].value
+    assert list(overview["Title"]) == list(many.sources["title"].iloc[:8])
+    assert len(figures) == 30 and set(figures["Source"]) == {title(many, 3)}
+    documents_page, figures_page = at.number_input
+    assert documents_page.label == "Page of documents (of 3, 8 each)"
+    assert figures_page.label == "Page of figures (of 4, 30 rows each)"
+    figures_page.set_value(4).run()
+    assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT - 3 * 30
+    at.number_input[0].set_value(3).run()
+    assert list(at.dataframe[0].value["Title"]) == list(many.sources["title"].iloc[16:])
+    assert [s.value for s in at.subheader] == [ui.md(title(many, 3))]  # paging the list keeps the document
+
+
+# --- the pure pieces ------------------------------------------------------------------------------
+
+
+def test_source_overview_counts_figures_and_events_per_document_in_the_sources_order():
+    sources = pd.DataFrame({"source_id": ["b", "a", "c"], "title": ["B", "A", "C"],
+                            "published": ["2021-01-01", None, "2022-02-02"], "publisher": [None, "P", None]})
+    obs = pd.DataFrame({"source_id": ["a", "b", "a", "user-x"]})
+    events = pd.DataFrame({"source_id": ["c", "c", "a"]})
+    overview = mx.source_overview(sources, obs, events)
+    assert overview.fillna("-").to_dict("list") == {
+        "source_id": ["b", "a", "c"], "title": ["B", "A", "C"], "published": ["2021-01-01", "-", "2022-02-02"],
+        "publisher": ["-", "P", "-"], "figures": [1, 2, 0], "events": [0, 1, 2],
+    }
+
+
+def test_rows_by_source_splits_rows_once_and_gives_an_empty_frame_to_a_document_without_rows():
+    frame = pd.DataFrame({"source_id": ["a", "b", "a", None], "quote": ["q1", "q2", "q3", "q4"]})
+    split = mx.rows_by_source(frame, ["a", "c"])
+    assert list(split) == ["a", "c"]
+    assert list(split["a"]["quote"]) == ["q1", "q3"] and list(split["a"].index) == [0, 2]
+    assert split["c"].empty and list(split["c"].columns) == ["source_id", "quote"]
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        (["One", "Two"], {"a": "One", "b": "Two"}),
+        (["Same", "Same", "Other"], {"a": "Same (a)", "b": "Same (b)", "c": "Other"}),
+    ],
+)
+def test_document_labels_are_titles_made_unique_with_the_id(titles, expected):
+    sources = pd.DataFrame({"source_id": list("abc")[: len(titles)], "title": titles})
+    assert mx.document_labels(sources) == expected
+
+
+# --- in a real browser: a link to one document, and the URL after picking another --------------
+
+
+@pytest.mark.browser
+def test_a_link_to_a_document_opens_it_and_picking_another_gives_a_shareable_url(many_root, many):
+    def heading(page, n: int):
+        return page.get_by_role("heading", name=title(many, n), exact=True)
+
+    with streamlit_server(env={"DASHBOARD_ROOT": str(many_root)}) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            page.set_default_timeout(30_000)
+            page.goto(f"{base_url}/sources?source={many.sources['source_id'].iloc[7]}", wait_until="domcontentloaded")
+            wait_idle(page)
+            expect(heading(page, 7)).to_be_visible()
+            expect(page.locator("h3")).to_have_count(1)  # one document's heading, no other
+
+            box = page.get_by_role("combobox", name="Document", exact=True)
+            box.click()
+            box.fill(title(many, 12))
+            page.get_by_role("option", name=title(many, 12), exact=True).click()
+            wait_idle(page)
+            expect(heading(page, 12)).to_be_visible()
+            assert parse_qs(urlparse(page.url).query).get("source") == [title(many, 12)], page.url
+
+            fresh = browser.new_context().new_page()
+            fresh.goto(page.url, wait_until="domcontentloaded", timeout=30_000)
+            wait_idle(fresh)
+            expect(heading(fresh, 12)).to_be_visible()
+            fresh.goto(f"{base_url}/sources?source=no-such-document", wait_until="domcontentloaded")
+            wait_idle(fresh)
+            expect(heading(fresh, 0)).to_be_visible()
+            expect(fresh.locator("[data-testid='stException']")).to_have_count(0)
+        finally:
+            browser.close()
