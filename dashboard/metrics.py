@@ -269,6 +269,18 @@ def coverage_matrix(obs: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
     return counts.reindex(index=labels, columns=regions, fill_value=0).astype(int)
 
 
+def describe_coverage(matrix: pd.DataFrame) -> str:
+    """One sentence from a coverage_matrix: for how many metrics each region has figures, and how
+    many every region has."""
+    if matrix.empty:
+        return "No selected region has a figure here."
+    has = matrix > 0
+    per_region = ", ".join(f"{region} {int(has[region].sum())}" for region in matrix.columns)
+    everyone = "both regions" if len(matrix.columns) == 2 else "every selected region"
+    shared = "" if len(matrix.columns) == 1 else f"; {everyone}: {int(has.all(axis=1).sum())}"
+    return f"Metrics with figures, of the {len(matrix)} any selected region has: {per_region}{shared}."
+
+
 def time_series(obs: pd.DataFrame) -> pd.DataFrame:
     """Figures of every (region, metric, status) that has two or more distinct years, by year."""
     dated = obs[obs[M.year].notna()]

@@ -68,10 +68,14 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     assert at.subheader[0].value == f"Metrics every selected region has ({shared})"
     assert any("Shanxi − Shandong" in m.value for m in at.markdown)
     assert any("different reference dates" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == shared + 1  # one per shared metric, plus coverage
+    assert len(at.get("plotly_chart")) == shared  # one per shared metric; the coverage heatmap is opt-in
+    matrix = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"])
+    assert any(ui.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
 
     at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
     assert at.subheader[0].value == "Metrics every selected region has (0)"
+    assert len(at.get("plotly_chart")) == 0
+    at.toggle(key="coverage").set_value(True).run()
     assert len(at.get("plotly_chart")) == 1
 
 
@@ -84,11 +88,11 @@ def test_compare_targets_view_lists_target_figures(obs):
 
 
 def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
-    at = run_page("compare")
+    at = run_page("compare", coverage=["true"])
     charts_shown = len(at.get("plotly_chart"))
     assert [e.label for e in at.expander] == [ui.TABLE_LABEL] * charts_shown
     assert len(at.dataframe) == 1  # only the side-by-side table
-    at.session_state["coverage-table"] = True
+    at.session_state["coverage-chart-table"] = True
     at.run()
     expected = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"]).reset_index()
     pd.testing.assert_frame_equal(at.dataframe[-1].value.reset_index(drop=True), expected, check_dtype=False)

@@ -124,7 +124,7 @@ def expected_chart_counts(dataset, obs) -> dict[str, int]:
     placed, _ = mx.events_on_timeline(mx.enrich_events(dataset))
     return {
         "/": 1 if len(centres) else 0,
-        "/compare": int(shared.sum()) + 1,
+        "/compare": int(shared.sum()),  # the coverage heatmap is opt-in
         "/trends": mx.time_series(obs)["metric"].nunique() + (1 if len(placed) else 0),
         "/explore": 0,
         "/sources": 0,

@@ -114,6 +114,20 @@ def test_coverage_matrix_shows_gaps_as_zero():
     assert matrix.to_dict() == {"Shanxi": {"A": 1, "B": 1}, "Shandong": {"A": 1, "B": 0}, "Jilin": {"A": 0, "B": 0}}
 
 
+def test_coverage_is_described_per_region_and_for_all():
+    obs = frame(observation("Shanxi", "a"), observation("Shanxi", "b"), observation("Shandong", "a"))
+    assert mx.describe_coverage(mx.coverage_matrix(obs, ["Shanxi", "Shandong"])) == (
+        "Metrics with figures, of the 2 any selected region has: Shanxi 2, Shandong 1; both regions: 1."
+    )
+    assert mx.describe_coverage(mx.coverage_matrix(obs, ["Shanxi", "Shandong", "Jilin"])).endswith(
+        "Shanxi 2, Shandong 1, Jilin 0; every selected region: 0."
+    )
+    assert mx.describe_coverage(mx.coverage_matrix(obs, ["Shandong"])) == (
+        "Metrics with figures, of the 1 any selected region has: Shandong 1."
+    )
+    assert mx.describe_coverage(mx.coverage_matrix(obs, ["Jilin"])) == "No selected region has a figure here."
+
+
 def test_growth_multiple_and_compound_rate_are_computed_from_the_data():
     series = mx.time_series(
         frame(
