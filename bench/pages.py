@@ -5,7 +5,7 @@ Playwright's own round trips are not in it. An init script records each change o
 script state (`data-test-script-state` on stApp) and the last DOM change inside any Plotly chart
 (hover layer aside). A page counts as settled when
 
-- the script state is `notRunning` and a run has started since the trigger,
+- the script state is `notRunning` and a run has been requested or started since the trigger,
 - no `stSkeleton` placeholder is left (Streamlit lazy-loads the Plotly and table components),
 - every graphic element (`.stPrintGraphic`) holds a drawn Plotly chart (`.main-svg`),
 - and nothing of the above has changed for HOLD_MS.
@@ -100,7 +100,9 @@ def settle(page, since: float, timeout_s: float, hold_ms: float = HOLD_MS) -> Se
         if snap:
             states = snap["states"]
             state, changed = states[-1] if states else (None, 0.0)
-            ran = any(s == "running" and t >= since for s, t in states)
+            # A rerun request shows as 'rerunRequested'; when the whole run's messages arrive in one
+            # batch React never renders 'running' in between, so either marks a run since `since`.
+            ran = any(s in ("running", "rerunRequested") and t >= since for s, t in states)
             ready = (state == "notRunning" and ran and snap["skeletons"] == 0
                      and snap["drawn"] == snap["graphics"])
             last = max(changed, snap["chartMut"] if snap["chartMut"] >= since else since)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 
 import pytest
@@ -140,3 +141,28 @@ def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
     assert explore().markdown[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*(ROOT / "data").iterdir(), *(ROOT / "seeds").iterdir()]}
     assert after == before
+
+
+def centres_chart_regions(app: AppTest) -> set[str]:
+    """The regions in the overview's centres chart (a figure the page caches per data version)."""
+    app.switch_page("views/overview.py").run()
+    (chart,) = app.get("plotly_chart")
+    return {trace.get("name").split(" (")[0] for trace in json.loads(chart.proto.spec)["data"]}
+
+
+def test_figures_computed_from_an_upload_stay_with_that_upload():
+    """Pages cache what they compute per version of the data (ui.derived); an upload is its own
+    version, so neither another session nor the same session after a failed re-upload sees it."""
+    mine = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    assert "Zhejiang" not in centres_chart_regions(mine)  # the curated version, computed first
+    mine.switch_page("views/explore.py").run()
+    upload(mine, "mine.csv", csv_bytes(UNVERIFIED))
+    assert "Zhejiang" in centres_chart_regions(mine)
+
+    other = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    assert "Zhejiang" not in centres_chart_regions(other)
+
+    mine.switch_page("views/explore.py").run()
+    upload(mine, "broken.csv", b"region,value\nShanxi,1\n")  # replaces the upload, and is refused
+    assert any("Not added" in e.value for e in mine.error)
+    assert "Zhejiang" not in centres_chart_regions(mine)

@@ -28,18 +28,27 @@ if not regions:
     st.info("Choose at least one region.")
     st.stop()
 
-table = mx.compare_regions(obs, regions, status=status)
-shared = table[table["shared"]]
-chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
+
+def comparison(obs, regions, status, colours):
+    """What the page shows for these regions and status, computed once per version of the data
+    (see ui.derived): the side-by-side table, the rows and chart of each shared metric, coverage."""
+    table = mx.compare_regions(obs, list(regions), status=status)
+    chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
+    shared = []
+    for _, row in table[table["shared"]].iterrows():
+        rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
+        shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region")))
+    return table, chosen, shared, mx.coverage_matrix(obs[obs["status"] == status], list(regions))
+
+
+table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours)
 
 st.subheader(f"Metrics every selected region has ({len(shared)})")
-if shared.empty:
+if not shared:
     st.info("The selected regions have no metric in common; see the coverage matrix below.")
-for _, row in shared.iterrows():
-    rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
+for row, rows, fig in shared:
     left, right = st.columns([3, 2])
     with left:
-        fig = charts.build_bar_chart(rows, colours, row["label"], x="region")
         ui.chart_block(fig, rows, key=f"compare-{row['metric']}")
     with right:
         for region in regions:
@@ -60,7 +69,6 @@ st.dataframe(
 )
 
 st.subheader("Coverage")
-matrix = mx.coverage_matrix(obs[obs["status"] == status], regions)
 st.markdown(ui.md(mx.describe_coverage(matrix)) + " A metric a region lacks reads *no figure* in the table above.")
 # The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
 # it); it is one click away, and the toggle travels in the URL.

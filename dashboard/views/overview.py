@@ -17,8 +17,19 @@ st.caption(
     "each with the sentence it came from."
 )
 
+
+
+def growth_and_centres(obs, colours):
+    """What the page shows, computed once per version of the data (see ui.derived)."""
+    growth = mx.growth_summary(mx.time_series(obs))
+    centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
+    fig = charts.build_bar_chart(centres, colours, "Manufacturing innovation centres, by type and region") if len(centres) else None
+    return growth, centres, fig
+
+
+growth, centres, centres_chart = ui.derived(growth_and_centres, obs, colours)
+
 st.subheader("Growth over time")
-growth = mx.growth_summary(mx.time_series(obs))
 # The longest series first; past a handful of cards the rest are a table.
 cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
 for column, (_, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
@@ -33,11 +44,9 @@ if len(growth) > MAX_CARDS:
         st.dataframe(growth.assign(growth=[mx.describe_growth(r) for _, r in growth.iterrows()])[
             ["region", "label", "status", "growth", "source_title"]], hide_index=True, width="stretch")
 
-centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
 if len(centres):
     st.subheader("Manufacturing innovation centres per province")
-    fig = charts.build_bar_chart(centres, colours, "Manufacturing innovation centres, by type and region")
-    ui.chart_block(fig, centres, key="centres")
+    ui.chart_block(centres_chart, centres, key="centres")
     st.info(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
         "each figure's reference date. Hatched bars with a '+' are lower bounds, not exact counts. "

@@ -11,35 +11,52 @@ MAX_DEFAULT_REGIONS = 6
 
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
-placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))
+
+
+def timeline(data, colours):
+    """Events on the time axis (and their chart) and those without a date; every series with two
+    or more years, and the regions that have one. Computed once per version of the data."""
+    dataset, obs = data
+    placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))
+    series = mx.time_series(obs)
+    available = mx.present_in_order(dataset.regions["region"], series["region"])
+    return placed, unplaced, charts.build_events_chart(placed, colours) if len(placed) else None, series, available
+
+
+def series_charts(data, regions, colours):
+    """Per metric of the chosen regions: its label, growth rows and chart (see ui.derived)."""
+    placed, _, _, series, _ = ui.derived(timeline, data, colours)
+    series = series[series["region"].isin(regions)]
+    growth = mx.growth_summary(series)
+    return [
+        (metric, rows[mx.LABEL].iloc[0], rows, growth[growth["metric"] == metric],
+         charts.build_series_chart(rows, colours, rows[mx.LABEL].iloc[0], events=placed))
+        for metric, rows in series.groupby("metric", sort=False)
+    ]
+
+
+placed, unplaced, events_chart, series, available = ui.derived(timeline, (dataset, obs), colours)
 
 st.title("Trends")
-series = mx.time_series(obs)
-available = mx.present_in_order(dataset.regions["region"], series["region"])
 # Every region when there are few; otherwise the default pair (or the first few), so a large
 # dataset does not draw, or send, every series at once.
 default = available if len(available) <= MAX_DEFAULT_REGIONS else (
     [r for r in ui.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
 regions = st.multiselect("Regions", available, default=default, key="region", bind="query-params")
-series = series[series["region"].isin(regions)]
-growth = mx.growth_summary(series)
+blocks = ui.derived(series_charts, (dataset, obs), tuple(regions), colours)
 
-if series.empty:
+if not blocks:
     st.info("No region selected has a metric with two or more years.")
-for metric, rows in series.groupby("metric", sort=False):
-    label = rows[mx.LABEL].iloc[0]
+for metric, label, rows, growth, fig in blocks:
     st.subheader(label)
-    for _, row in growth[growth["metric"] == metric].iterrows():
+    for _, row in growth.iterrows():
         st.markdown(f"**{ui.md(row['region'])}**: {ui.md(mx.describe_growth(row))}")
-    fig = charts.build_series_chart(rows, colours, label, events=placed)
     ui.chart_block(fig, rows, key=f"series-{metric}")
 
 st.subheader("Policy events")
 if len(placed):
-    ui.chart_block(
-        charts.build_events_chart(placed, colours), placed, key="events",
-        table=placed[["region", "date_text", "period_start", "period_end", "title", "quote"]],
-    )
+    ui.chart_block(events_chart, placed, key="events",
+                   table=placed[["region", "date_text", "period_start", "period_end", "title", "quote"]])
 if len(unplaced):
     st.markdown(f"**{len(unplaced)} event(s) without a stated date** (not placed on the axis):")
     st.dataframe(

@@ -91,6 +91,28 @@ def load_curated():
     st.stop()
 
 
+def data_key() -> tuple:
+    """What this run's figures are computed from: the curated files (as load_curated saw them) and
+    this session's upload, if one is in use."""
+    upload = st.session_state.get(UPLOAD_FILE) if st.session_state.get(UPLOAD_ROWS) is not None else None
+    return (*st.session_state[DATA_KEY], upload)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _derived(name: str, key: tuple, args: tuple, _fn, _data):
+    return _fn(_data, *args)
+
+
+def derived(fn, data, *args):
+    """fn(data, *args), computed once per version of the data and per arguments, then shared by
+    every rerun and session (curated data is the same for everyone; an upload has its own key).
+
+    `data` is what load() returned on this run (the observations, or the dataset and them); it is
+    identified by data_key(), never hashed. `args` are hashed. The result is shared: never mutate it.
+    """
+    return _derived(f"{fn.__module__}.{fn.__qualname__}", data_key(), args, _fn=fn, _data=data)
+
+
 def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:
     """The curated observations plus what this session uploaded (kept in the session only)."""
     uploaded = st.session_state.get(UPLOAD_ROWS)
@@ -115,6 +137,7 @@ def upload_section(dataset) -> None:
         return
     if st.session_state.get(UPLOAD_FILE) != file.file_id:
         st.session_state.pop(UPLOAD_ROWS, None)
+        st.session_state.pop(UPLOAD_FILE, None)
         try:
             rows = validate_upload(file.getvalue(), file.name, dataset.reference)
         except UnreadableFile as err:
