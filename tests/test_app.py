@@ -247,3 +247,24 @@ def test_explore_sends_one_page_of_rows_at_a_time(obs):
     assert len(at.dataframe[0].value) == len(obs) - 10 * (pages - 1)
     at.multiselect(key="region").set_value(["Shandong"]).run()  # fewer rows than the page we were on
     assert not at.exception and len(at.dataframe[0].value) == int((obs["region"] == "Shandong").sum())
+
+
+def test_loaded_data_is_frozen_out_of_the_collectors_sight_and_thawed_for_a_reload(project_copy: Path, monkeypatch):
+    """Streamlit collects garbage after every run; the long-lived heap (modules, the dataset) is
+    frozen once loaded so those collections stay short, and thawed before the data is reloaded so
+    the old version can be collected."""
+    import gc
+
+    calls: list[str] = []
+    unfreeze, freeze = gc.unfreeze, gc.freeze
+    monkeypatch.setattr(gc, "unfreeze", lambda: (calls.append("unfreeze"), unfreeze())[1])
+    monkeypatch.setattr(gc, "freeze", lambda: (calls.append("freeze"), freeze())[1])
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    run_page("overview")
+    assert calls == ["unfreeze", "freeze"] and gc.get_freeze_count() > 10_000
+    run_page("overview")
+    assert calls == ["unfreeze", "freeze"]  # a rerun on the same data loads nothing
+    path = project_copy / "data" / "metrics.csv"
+    write_rows(path, read_rows(path)[:-1])
+    run_page("overview")
+    assert calls == ["unfreeze", "freeze"] * 2
