@@ -30,6 +30,7 @@ pytestmark = pytest.mark.load
 
 SESSIONS = 20
 FIRST_WAVE_ALLOWANCE_MB = 2.0  # per session, see test_one_server_memory_levels_off
+SECOND_WAVE_ALLOWANCE_MB = 1.5  # per session, ditto
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def expected(dataset, obs) -> dict:
     shared = mx.compare_regions(obs, list(lt.FILTER_REGIONS), status="actual")["shared"]
     filters = mx.Filters(regions=lt.FILTER_REGIONS)
     return {
-        "charts": {"overview": 1 if len(centres) else 0, "compare": int(shared.sum()) + 1, "explore": 0, "filter": 0},
+        "charts": {"overview": 1 if len(centres) else 0, "compare": int(shared.sum()), "explore": 0, "filter": 0},
         "match": {"explore": [len(obs), len(obs)],
                   "filter": [len(mx.filter_observations(obs, filters)), len(obs)]},
         "filename": export.export_filename(filters),
@@ -67,30 +68,26 @@ def nginx():
         yield target, report
 
 
-@pytest.fixture(scope="module")
-def dataset_copy_mb() -> float:
-    """RSS that one more copy of the app's cached value (dataset + enriched observations) costs.
-
-    st.cache_data hands each run an unpickled copy of what `ui._load` returns; this measures
-    what keeping such a copy costs, in a fresh interpreter so the test process's heap does not
-    blur it (about 0.3 MB with the shipped data).
-    """
+def dataset_copy_mb(root=ROOT) -> float:
+    """RSS that one more copy of the app's cached value (dataset + enriched observations) of the
+    data under `root` costs, measured in a fresh interpreter so this process's heap does not blur
+    it. A session that kept its own copy (st.cache_data unpickles one per run) would cost this."""
     code = (
-        "import gc, pickle\n"
+        "import gc, pickle, sys\n"
         "from pathlib import Path\n"
         "from dashboard.data import load_dataset\n"
         "from dashboard.metrics import enrich_observations\n"
         "rss = lambda: int(next(l for l in Path('/proc/self/status').read_text().splitlines()"
         " if l.startswith('VmRSS')).split()[1]) / 1024\n"
-        "d = load_dataset()\n"
+        "d = load_dataset(Path(sys.argv[1]))\n"
         "blob = pickle.dumps((d, enrich_observations(d)))\n"
         "warm = [pickle.loads(blob) for _ in range(3)]\n"
         "gc.collect(); before = rss()\n"
-        "copies = [pickle.loads(blob) for _ in range(40)]\n"
-        "gc.collect(); print((rss() - before) / 40)\n"
+        "copies = [pickle.loads(blob) for _ in range(10)]\n"
+        "gc.collect(); print((rss() - before) / 10)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            check=True)
+    result = subprocess.run([sys.executable, "-c", code, str(root)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300, check=True)
     return float(result.stdout.strip().splitlines()[-1])
 
 
@@ -134,24 +131,66 @@ def test_every_session_rendered_every_page_from_the_data(single, expected):
     assert_pages_rendered(single, expected)
 
 
-def test_one_server_memory_levels_off(single, dataset_copy_mb):
+def test_one_server_memory_levels_off(single):
     (address, memory), = single["memory"].items()
     first, second = memory["waves"]
     assert first["sessions"] == second["sessions"] == SESSIONS
     # The first wave pays one-time costs on top of its sessions: the allocator keeps the heap that
     # 20 concurrent script runs needed at their peak, and arenas for their threads. Measured:
-    # about +18 MB (0.9 MB/session) after a warm-up session. 2 MB/session catches a real
+    # +5 to +18 MB (0.3-0.9 MB/session) after a warm-up session. 2 MB/session catches a real
     # per-session leak of anything sizeable without tripping on that.
     assert first["growth_mb"] <= FIRST_WAVE_ALLOWANCE_MB * SESSIONS, summary(single)
     # The second wave runs on the warm heap, with the first wave's 20 sessions still held for
-    # reconnection: what it adds is what sessions keep. Measured: within about ±2 MB of zero.
-    # Bound: less than one copy of the dataset per session (dataset_copy_mb, ~0.3 MB, so ~6 MB
-    # for 20), i.e. the sessions share the one cached dataset rather than each holding its own.
-    bound = SESSIONS * dataset_copy_mb
-    assert dataset_copy_mb > 0.05, f"calibration measured {dataset_copy_mb:.3f} MB per copy"
-    assert second["growth_mb"] < bound, (
-        f"second wave grew RSS by {second['growth_mb']} MB, bound {bound:.1f} MB "
-        f"({dataset_copy_mb:.2f} MB per dataset copy x {SESSIONS})\n{summary(single)}"
+    # reconnection: what it adds is what sessions keep. Measured over 14 runs: -2.6 to +13.8 MB,
+    # allocator noise. That the sessions share one copy of the data is checked where a copy is
+    # big enough to see (test_sessions_share_one_copy_of_a_large_dataset); here, that it levels off.
+    assert second["growth_mb"] < SECOND_WAVE_ALLOWANCE_MB * SESSIONS, summary(single)
+
+
+def test_sessions_share_one_copy_of_a_large_dataset(tmp_path):
+    """Sessions on a generated 20k-row dataset (one copy of its loaded data: several MB) add far less
+    than a copy each: they all read the one cached dataset. With the shipped data a copy is ~0.3 MB,
+    below the allocator's noise, so the check needs data this size to mean anything."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench import datagen
+    from bench.common import streamlit_server
+
+    root = tmp_path / "data-20k"
+    datagen.generate(root, 20_000)
+    copy_mb = dataset_copy_mb(root)
+    assert copy_mb > 2, f"calibration: one copy of the 20k-row data measured {copy_mb:.2f} MB"
+    sessions = 10
+
+    async def visit_explore(client):
+        await client.get("/")
+        await client.get("/_stcore/health")
+        await client.connect()
+        visit = await client.visit("explore")
+        assert visit.match == [20_000, 20_000], visit
+        return client
+
+    async def open_sessions(url, count, executor):
+        return await asyncio.gather(*(visit_explore(lt.Client(url, executor)) for _ in range(count)))
+
+    async def close(clients):
+        await asyncio.gather(*(client.close() for client in clients))
+
+    with streamlit_server(env={"DASHBOARD_ROOT": str(root)}) as server, ThreadPoolExecutor(8) as executor:
+        loop = asyncio.new_event_loop()
+        try:
+            warm = loop.run_until_complete(open_sessions(server.url, 2, executor))  # loads the data once
+            time.sleep(1)
+            before = server.memory()["rss_mb"]
+            held = loop.run_until_complete(open_sessions(server.url, sessions, executor))
+            time.sleep(1)
+            growth = server.memory()["rss_mb"] - before
+            loop.run_until_complete(close(warm + held))
+        finally:
+            loop.close()
+    assert growth < 0.5 * sessions * copy_mb, (
+        f"{sessions} sessions added {growth:.1f} MB; one copy of the data is {copy_mb:.1f} MB"
     )
 
 
