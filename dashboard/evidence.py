@@ -84,10 +84,20 @@ def _plain_digits(value: float) -> str | None:
     return plain if plain.replace(".", "", 1).isdigit() else None
 
 
-def _digit_past_space(text: str, index: int, step: int) -> bool:
-    """Whether the character at `index` is whitespace and, past all the whitespace there in
-    direction `step`, the next character is a digit: the whitespace would join two digit runs."""
-    if not text[index].isspace():
+def _extends_run(text: str, index: int, step: int) -> bool:
+    """Whether the character at `index`, next to a digit run on the side `step` points to, could
+    extend it: a digit; before the run a point or comma, after it a point or comma with a digit
+    next (a decimal, a thousands comma, a dotted sequence); whitespace with a digit past it."""
+    if not 0 <= index < len(text):
+        return False
+    char = text[index]
+    if char == " " and 0 <= index + step < len(text) and not text[index + step].isspace():
+        return text[index + step].isdecimal()  # the usual case: one space, then a word or a digit
+    if char.isdecimal():
+        return True
+    if char in ".,":
+        return step < 0 or index + 1 < len(text) and text[index + 1].isdecimal()
+    if not char.isspace():
         return False
     while 0 <= index < len(text) and text[index].isspace():
         index += step
@@ -97,23 +107,14 @@ def _digit_past_space(text: str, index: int, step: int) -> bool:
 def states_in_digits(value: float, text: str, numbers: dict[str, frozenset[float]] | None = None) -> bool:
     """Exactly `value in digit_numbers(text)`, fast in the usual case.
 
-    When the value's plain digits occur in the text as a whole run (nothing that could extend the
-    run on either side: a digit, a point or comma with a digit, whitespace then a digit), that run
-    is the value. Otherwise the text's numbers are read in full (memoised in `numbers`, per text).
+    When the value's plain digits occur in the text as a whole run (nothing on either side that
+    could extend the run, see _extends_run), that run is the value. Otherwise the text's numbers
+    are read in full (memoised in `numbers`, per text).
     """
     plain = _plain_digits(value)
     start = text.find(plain) if plain is not None else -1
-    if start >= 0:
-        end = start + len(plain)
-        if not (
-            start and (text[start - 1].isdecimal() or text[start - 1] in ".," or _digit_past_space(text, start - 1, -1))
-            or end < len(text) and (
-                text[end].isdecimal()
-                or text[end] in ".," and end + 1 < len(text) and text[end + 1].isdecimal()
-                or _digit_past_space(text, end, 1)
-            )
-        ):
-            return True
+    if start >= 0 and not _extends_run(text, start - 1, -1) and not _extends_run(text, start + len(plain), 1):
+        return True
     if numbers is None:
         return value in digit_numbers(text)
     if text not in numbers:

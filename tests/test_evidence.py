@@ -89,3 +89,14 @@ def test_states_in_digits_agrees_with_reading_every_number(text):
 @given(st.text(max_size=60))
 def test_reading_numbers_never_raises(text):
     assert all(n >= 0 for n in digit_numbers(text))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(2012, "in 2012."), (2929, "reported 2929 centres"), (2023, "(2023-2025)"), (12.42, "12.42 billion yuan"),
+     (14, "with 14 provincial centres"), (40, "won 40 national awards, the")],
+)
+def test_the_usual_quotes_are_decided_without_reading_all_their_numbers(value, text):
+    memo: dict = {}
+    assert states_in_digits(value, text, memo) is True
+    assert memo == {}  # the fast path answered: the text's numbers were never read in full
