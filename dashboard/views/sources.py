@@ -59,8 +59,19 @@ def pick_document(sources) -> str:
     return st.selectbox("Document", list(labels), format_func=labels.__getitem__, key="source", bind="query-params")
 
 
+def figures_and_events(data, ids):
+    """Each listed document's figures and events (computed once per version of the data)."""
+    dataset, obs = data
+    return mx.rows_by_source(obs, list(ids)), mx.rows_by_source(dataset.events, list(ids))
+
+
+def overview_of(data):
+    dataset, obs = data
+    return mx.source_overview(dataset.sources, obs, dataset.events)
+
+
 dataset, obs = ui.load()
-sources, events = dataset.sources, dataset.events
+sources = dataset.sources
 
 st.title("Sources")
 st.caption(
@@ -68,13 +79,12 @@ st.caption(
     "quotes the figures and events were taken from; validation checks that each quote is in its document."
 )
 if len(sources) <= ALL_DOCUMENTS_UP_TO:
-    ids = list(sources[S.source_id])
-    figures_of, events_of = mx.rows_by_source(obs, ids), mx.rows_by_source(events, ids)
+    figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), tuple(sources[S.source_id]))
     for source in sources.itertuples():
         show_document(source, figures_of[source.source_id], events_of[source.source_id],
                       dataset.documents[source.source_id])
 else:
-    overview = mx.source_overview(sources, obs, events)
+    overview = ui.derived(overview_of, (dataset, obs))
     st.markdown(f"**{len(overview):,}** documents; pick one below to read it with its figures.")
     shown, pages = mx.page_of(overview, st.session_state.get("documents_page", 1), DOCUMENTS_PAGE_ROWS)
     table = shown.drop(columns=[S.source_id]).fillna({S.published: "not stated", S.publisher: "not named"})
@@ -83,5 +93,5 @@ else:
     page_control("documents_page", pages, f"Page of documents (of {pages:,}, {DOCUMENTS_PAGE_ROWS} each)")
     chosen = pick_document(sources)
     source = next(sources[sources[S.source_id] == chosen].itertuples())
-    show_document(source, mx.rows_by_source(obs, [chosen])[chosen], mx.rows_by_source(events, [chosen])[chosen],
-                  dataset.documents[chosen])
+    figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), (chosen,))
+    show_document(source, figures_of[chosen], events_of[chosen], dataset.documents[chosen])
