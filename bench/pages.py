@@ -5,13 +5,14 @@ Playwright's own round trips are not in it. An init script records each change o
 script state (`data-test-script-state` on stApp) and the last DOM change inside any Plotly chart
 (hover layer aside). A page counts as settled when
 
-- the script state is `notRunning` and a run has been requested or started since the trigger,
+- the script state is `notRunning` and a run has been requested or started since the trigger
+  (or, for a rerun so fast that the state attribute never changed, the main area has changed),
 - no `stSkeleton` placeholder is left (Streamlit lazy-loads the Plotly and table components),
 - every graphic element (`.stPrintGraphic`) holds a drawn Plotly chart (`.main-svg`),
 - and nothing of the above has changed for HOLD_MS.
 
 The time reported is that of the last change (the final `notRunning`, or the last chart
-mutation, whichever is later) minus the trigger: navigation start for a page load, the
+mutation, or in the case above the main area's last mutation) minus the trigger: navigation start for a page load, the
 pointerdown/keydown of the interaction for a rerun. HOLD_MS only decides when to stop looking.
 """
 
@@ -27,7 +28,7 @@ POLL_S = 0.05
 
 INIT_JS = r"""
 (() => {
-  const b = window.__bench = {states: [], chartMut: -1, input: null, armed: false};
+  const b = window.__bench = {states: [], chartMut: -1, mainMut: -1, input: null, armed: false};
   const record = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     const s = app ? app.getAttribute('data-test-script-state') : null;
@@ -40,7 +41,11 @@ INIT_JS = r"""
   };
   const observer = new MutationObserver((mutations) => {
     const now = performance.now();
-    for (const m of mutations) { if (inChart(m.target)) { b.chartMut = now; break; } }
+    for (const m of mutations) {
+      const el = m.target && (m.target.nodeType === 1 ? m.target : m.target.parentElement);
+      if (el && el.closest && el.closest('[data-testid="stMain"]') && !el.closest('.hoverlayer')) b.mainMut = now;
+      if (inChart(m.target)) { b.chartMut = now; break; }
+    }
     record();
   });
   observer.observe(document,
@@ -62,6 +67,7 @@ SNAPSHOT_JS = r"""
     now: performance.now(),
     states: b.states,
     chartMut: b.chartMut,
+    mainMut: b.mainMut,
     input: b.input,
     skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
     graphics: graphics.length,
@@ -102,10 +108,14 @@ def settle(page, since: float, timeout_s: float, hold_ms: float = HOLD_MS) -> Se
             state, changed = states[-1] if states else (None, 0.0)
             # A rerun request shows as 'rerunRequested'; when the whole run's messages arrive in one
             # batch React never renders 'running' in between, so either marks a run since `since`.
-            ran = any(s in ("running", "rerunRequested") and t >= since for s, t in states)
-            ready = (state == "notRunning" and ran and snap["skeletons"] == 0
+            # A fast cached rerun may not even show 'rerunRequested' (React batches it away): then
+            # the page's own change (a DOM mutation in the main area) marks it, and ends it.
+            by_state = any(s in ("running", "rerunRequested") and t >= since for s, t in states)
+            by_dom = not by_state and snap["mainMut"] >= since
+            ready = (state == "notRunning" and (by_state or by_dom) and snap["skeletons"] == 0
                      and snap["drawn"] == snap["graphics"])
-            last = max(changed, snap["chartMut"] if snap["chartMut"] >= since else since)
+            last = max(changed if by_state else since, snap["chartMut"] if snap["chartMut"] >= since else since,
+                       snap["mainMut"] if by_dom else since)
             if ready and snap["now"] - last >= hold_ms:
                 return Settled(ms=last - since, charts=snap["graphics"], states=states)
         time.sleep(POLL_S)
