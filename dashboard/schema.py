@@ -282,13 +282,19 @@ def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
 
 
 def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
-    """A dataframe-level check that names one failing row per False, never raising on bad types."""
+    """A dataframe-level check that names one failing row per False, and never raises.
+
+    A column the check needs is missing (KeyError): every row passes it, as the column-level check
+    already reports the missing column. Any other error means the check could not tell: every row
+    fails it, so a fault in a check shows as problems at file:line, never as a silent pass."""
 
     def run(df: pd.DataFrame) -> pd.Series:
         try:
             return fn(df).astype(bool)
-        except (TypeError, ValueError, KeyError):
-            return pd.Series(True, index=df.index)  # the column-level checks report the bad type
+        except KeyError:
+            return pd.Series(True, index=df.index)
+        except (TypeError, ValueError, AttributeError):
+            return pd.Series(False, index=df.index)
 
     return pa.Check(run, name=name, error=name)
 

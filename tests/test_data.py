@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
 import pytest
 
 from dashboard import schema
@@ -211,3 +212,21 @@ def test_a_symbolic_link_within_seeds_is_followed(project_copy: Path):
     (project_copy / "seeds" / "alias.txt").symlink_to(project_copy / first)
     _point_first_source_at(project_copy, "seeds/alias.txt")
     assert load_dataset(project_copy).sources.loc[0, "file"] == "seeds/alias.txt"
+
+
+def test_a_check_that_cannot_tell_fails_every_row_instead_of_passing_it():
+    """A fault inside a cross-file check must never read as 'verified' (a crash on one quote once
+    turned the whole value check into a pass). Only a missing column passes: it is reported anyway."""
+    frame = pd.DataFrame({"value": [1.0, 2.0]})
+
+    def broken(df):
+        raise ValueError("cannot compare")
+
+    def needs_missing_column(df):
+        return df["quote"].notna()
+
+    failing = pa.DataFrameSchema(checks=[schema._row_check("value_in_quote", broken)])
+    with pytest.raises(pa.errors.SchemaErrors) as raised:
+        failing.validate(frame, lazy=True)
+    assert sorted(raised.value.failure_cases["index"]) == [0, 1]
+    assert schema._row_check("x", needs_missing_column)(frame).check_passed.item()
