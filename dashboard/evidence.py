@@ -27,9 +27,6 @@ _ORDINALS = {
     "hundredth": 100,
 }
 NUMBER_WORDS: dict[str, int] = {**_CARDINALS, **_ORDINALS}
-_WORDS_BY_VALUE: dict[int, list[str]] = {}
-for _word, _number in NUMBER_WORDS.items():
-    _WORDS_BY_VALUE.setdefault(_number, []).append(_word)
 
 
 def normalise_whitespace(text: str) -> str:
