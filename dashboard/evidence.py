@@ -129,11 +129,23 @@ def numbers_in_text(text: str) -> frozenset[float]:
     return digit_numbers(text) | word_numbers(text)
 
 
-def value_in_text(value: float, text: str) -> bool:
-    """True when the text states this number as digits (thousands commas allowed) or as a word."""
+def value_in_text(
+    value: float, text: str, digits: dict[str, frozenset[float]] | None = None,
+    words: dict[str, frozenset[float]] | None = None,
+) -> bool:
+    """True when the text states this number as digits (thousands commas allowed) or as a word.
+
+    Digits first (see states_in_digits); words only when the digits do not state it. `digits` and
+    `words` memoise what a text states, for callers that check many values against shared texts."""
     if value is None or not math.isfinite(value) or value < 0:
         return False
-    return float(value) in numbers_in_text(text)
+    if states_in_digits(value, text, digits):
+        return True
+    if words is None:
+        return float(value) in word_numbers(text)
+    if text not in words:
+        words[text] = word_numbers(text)
+    return float(value) in words[text]
 
 
 def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:

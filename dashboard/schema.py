@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from dashboard.evidence import quote_in_document, states_in_digits, word_numbers
+from dashboard.evidence import quote_in_document, value_in_text
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
@@ -314,18 +314,14 @@ def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
 @dataclass
 class _QuoteNumbers:
     """What each quote states, read at most once per validation and shared by the value and year
-    checks: digits only where the fast path cannot tell (see evidence.states_in_digits), words
-    only for a quote whose digits do not state the number sought."""
+    checks (evidence.value_in_text reads digits only where its fast path cannot tell, and words
+    only when the digits do not state the number sought)."""
 
     digits: dict[str, frozenset[float]] = field(default_factory=dict)
     words: dict[str, frozenset[float]] = field(default_factory=dict)
 
     def states(self, number: float, quote: str) -> bool:
-        if states_in_digits(number, quote, self.digits):
-            return True
-        if quote not in self.words:
-            self.words[quote] = word_numbers(quote)
-        return number in self.words[quote]
+        return value_in_text(number, quote, self.digits, self.words)
 
 
 def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, memo: _QuoteNumbers) -> pd.Series:
