@@ -197,10 +197,15 @@ def highlighted(document: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def colours(dataset) -> dict[str, str]:
-    """Region colours over the regions that have figures, so the palette is spent on them only."""
+def _region_colours(dataset) -> dict[str, str]:
     with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
     return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS)
+
+
+def colours(dataset) -> dict[str, str]:
+    """Region colours over the regions that have figures, so the palette is spent on them only.
+    Scans every row, so it is computed once per version of the data (see derived)."""
+    return derived(_region_colours, dataset)
 
 
 TABLE_LABEL = "Show the numbers as a table"
