@@ -8,7 +8,8 @@
   every sentence its rows quote (each quote states its value, and its year when the year is
   'stated'); every 25th document is undated, as real ones sometimes are;
 - sources.csv with each document's real SHA-256;
-- a small events.csv (one plan per document, at most MAX_EVENTS) quoting the documents too.
+- a small events.csv (one plan per document, at most MAX_EVENTS) quoting the documents too;
+- published_ids.csv listing every figure and event id (gen-000012-034, gen-000012-plan).
 
 The observation key (region, metric, year, status, qualifier, source) is unique by construction:
 within a document, row j has metric j % 20 and one of 5 (status, qualifier) slots by j // 20.
@@ -68,12 +69,13 @@ SLOTS = [
 ]
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
 
-METRICS_HEADER = ["region", "metric", "value", "unit", "year", "qualifier", "status", "source_id", "quote", "as_of",
+METRICS_HEADER = ["figure_id", "region", "metric", "value", "unit", "year", "qualifier", "status", "source_id", "quote", "as_of",
                   "year_basis", "period_start", "period_end", "period_label", "note"]
 SOURCES_HEADER = ["source_id", "file", "title", "publisher", "published", "published_text", "sha256", "note"]
-EVENTS_HEADER = ["region", "date", "date_precision", "date_text", "title", "event_type", "period_start", "period_end",
+EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "title", "event_type", "period_start", "period_end",
                  "source_id", "quote", "note"]
 REGIONS_HEADER = ["region", "iso_code", "name_zh", "level"]
+IDS_HEADER = ["id", "kind", "region", "metric", "source_id"]
 CATALOGUE_HEADER = ["metric", "label", "unit", "value_type", "category", "lower_is_better", "definition"]
 
 FILLER = [
@@ -161,11 +163,14 @@ def generate(root: Path, rows: int) -> dict:
 
     documents = (rows + ROWS_PER_DOCUMENT - 1) // ROWS_PER_DOCUMENT
     with (data / "metrics.csv").open("w", newline="", encoding="utf-8") as metrics_file, \
-            (data / "sources.csv").open("w", newline="", encoding="utf-8") as sources_file:
+            (data / "sources.csv").open("w", newline="", encoding="utf-8") as sources_file, \
+            (data / "published_ids.csv").open("w", newline="", encoding="utf-8") as ids_file:
         metrics_out = csv.writer(metrics_file, lineterminator="\n")
         sources_out = csv.writer(sources_file, lineterminator="\n")
+        ids_out = csv.writer(ids_file, lineterminator="\n")
         metrics_out.writerow(METRICS_HEADER)
         sources_out.writerow(SOURCES_HEADER)
+        ids_out.writerow(IDS_HEADER)
         events = []
         for doc in range(documents):
             rng = random.Random(f"{SEED}-doc-{doc}")
@@ -191,7 +196,9 @@ def generate(root: Path, rows: int) -> dict:
                 quote = _sentence(region, label, unit, value_type, qualifier, status, basis, value_text, year,
                                   f"{doc}-{j}")
                 sentences.append(quote)
-                metrics_out.writerow([region, metric, value_text, unit, "" if year is None else year, qualifier,
+                figure_id = f"{source_id}-{j:03d}"
+                ids_out.writerow([figure_id, "figure", region, metric, source_id])
+                metrics_out.writerow([figure_id, region, metric, value_text, unit, "" if year is None else year, qualifier,
                                       status, source_id, quote, iso, basis, "", "", "", ""])
             event_region = names[rng.randrange(len(names))]
             event_year = (published.year if published else 2023) - rng.randint(0, 3)
@@ -199,7 +206,8 @@ def generate(root: Path, rows: int) -> dict:
             event_quote = f"{event_region} issued its innovation plan no. {doc} in {event_year}."
             sentences.append(event_quote)
             if len(events) < MAX_EVENTS:
-                events.append({"region": event_region, "date": str(event_year), "date_precision": "year",
+                ids_out.writerow([f"{source_id}-plan", "event", event_region, "", source_id])
+                events.append({"event_id": f"{source_id}-plan", "region": event_region, "date": str(event_year), "date_precision": "year",
                                "date_text": f"in {event_year}", "title": event_title, "event_type": "plan",
                                "period_start": "", "period_end": "", "source_id": source_id, "quote": event_quote,
                                "note": ""})

@@ -34,10 +34,13 @@ DATA_FILES = {
     "catalogue": "data/metric_catalogue.csv",
     "metrics": "data/metrics.csv",
     "events": "data/events.csv",
+    "published_ids": "data/published_ids.csv",
 }
 HEADER_LINE = 1
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_ROWS = 5_000
+VERSION_LENGTH = 10
+UPLOAD_ID_PREFIX = "user.line-"  # the "." keeps it out of the curated id form (schema.ID_PATTERN)
 
 
 def data_root() -> Path:
@@ -82,6 +85,7 @@ class Dataset:
     events: pd.DataFrame
     documents: dict[str, str]
     reference: schema.Reference
+    version: str = ""  # data_version() of the files this was loaded from
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -200,7 +204,10 @@ def _describe(check: str) -> str:
         return "one of " + check[len("isin(") : -1].replace("'", "")
     if check.startswith("str_matches("):
         pattern = check[len("str_matches(") : -1].strip("'")
-        return {schema.ISO_DATE: "a date written YYYY-MM-DD"}.get(pattern, f"text matching {pattern}")
+        return {schema.ISO_DATE: "a date written YYYY-MM-DD", schema.ID_PATTERN: schema.ID_IN_WORDS}.get(
+            pattern, f"text matching {pattern}")
+    if check.startswith("str_length("):
+        return f"text of at most {schema.ID_MAX_LENGTH} characters" if check.endswith(f", {schema.ID_MAX_LENGTH})") else check
     for prefix, words in (
         ("greater_than_or_equal_to(", "a number of at least "),
         ("less_than_or_equal_to(", "a number of at most "),
@@ -241,6 +248,7 @@ def problems_from_errors(
 ) -> list[Problem]:
     """One Problem per failing cell, from pandera's lazy failure cases."""
     problems: dict[tuple, Problem] = {}
+    lines_by_value: dict[str, dict] = {}
     for case in errors.failure_cases.to_dict("records"):
         check, column, index = str(case["check"]), case["column"], case["index"]
         target = schema.CHECK_TARGETS.get(check)
@@ -261,6 +269,12 @@ def problems_from_errors(
             problem = _duplicate_key_problem(frame, name, int(index))
             problems.setdefault((problem.line, problem.column, problem.expected), problem)
             continue
+        elif check == "field_uniqueness" and column in frame.columns and index is not None and not pd.isna(index):
+            if column not in lines_by_value:  # once per column: a file of many duplicates stays linear
+                lines_by_value[column] = frame.groupby(column, sort=False).groups
+            line = int(index)
+            others = [str(other) for other in lines_by_value[column].get(frame.at[line, column], []) if other != line]
+            value, expected = frame.at[line, column], f"a value no other row has (line {', '.join(others)} has it too)"
         elif index is None or pd.isna(index):
             continue  # a whole-column failure that a per-row case already explains
         else:
@@ -341,8 +355,33 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
         metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
         documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
+        ids=_published_ids(root),
     )
     return ref, {"sources": sources, "regions": regions, "catalogue": catalogue}, documents
+
+
+def data_version(root: Path, files: list[str]) -> str:
+    """A short content hash of the curated files and the seed documents (paths relative to root):
+    the same files give the same version on any machine, and any edit gives a new one. A
+    citation or download names it, so a reader can tell which version of the data it saw."""
+    digest = hashlib.sha256()
+    for relative in sorted(set(files)):
+        digest.update(relative.encode("utf-8") + b"\0")
+        try:
+            digest.update(hashlib.sha256((root / relative).read_bytes()).digest())
+        except OSError:
+            digest.update(b"(unreadable)")
+    return digest.hexdigest()[:VERSION_LENGTH]
+
+
+def _published_ids(root: Path) -> dict[str, tuple[str, str, str | None, str]]:
+    frame = _read_and_validate(
+        root / DATA_FILES["published_ids"], DATA_FILES["published_ids"], schema.PublishedIds.to_schema()
+    )
+    return {
+        row.id: (row.kind, row.region, row.metric if isinstance(row.metric, str) else None, row.source_id)
+        for row in frame.itertuples()
+    }
 
 
 def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset:
@@ -352,7 +391,8 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
     metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
     events = _read_and_validate(root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref)
-    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, **tables)
+    version = data_version(root, [*DATA_FILES.values(), *tables["sources"]["file"]])
+    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version, **tables)
 
 
 def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFrame:
@@ -371,6 +411,11 @@ def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFram
     validated, more = validate_frame(frame, schema.metrics_schema(ref, user_supplied=True), name, ref)
     if problems or more:
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
+    # Whatever ids the file gives, its rows get ones no curated figure can have, named after their
+    # CSV line: they live in this session only, like the rows.
+    ids = [f"{UPLOAD_ID_PREFIX}{line}" for line in validated.index]
+    validated = validated.drop(columns=["figure_id"], errors="ignore")
+    validated.insert(0, "figure_id", pd.Series(ids, index=validated.index, dtype="str"))
     return validated.reset_index(drop=True)
 
 

@@ -2,8 +2,9 @@
 
 A downloaded row must stand on its own when cited: region and its ISO code, metric label, value
 with unit and qualifier, status, year and as-of date, source title, published date, file and the
-verbatim quote. Text cells that a spreadsheet would run as a formula are neutralised (OWASP CSV
-injection); numeric columns stay numeric.
+verbatim quote, and where to find and cite it: the figure's id and page, and the version of the
+data it was taken from. Text cells that a spreadsheet would run as a formula are neutralised
+(OWASP CSV injection); numeric columns stay numeric.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import re
 
 import pandas as pd
 
+from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.schema import Metrics as M
 
+FIGURE_URL, DATA_VERSION = "figure_url", "data_version"
 EXPORT_COLUMNS = {
+    M.figure_id: "figure_id",
+    FIGURE_URL: FIGURE_URL,
     M.region: "region",
     mx.ISO_CODE: "iso_code",
     M.metric: "metric",
@@ -37,6 +42,7 @@ EXPORT_COLUMNS = {
     M.quote: "quote",
     M.note: "note",
     mx.PROVENANCE: "provenance",
+    DATA_VERSION: DATA_VERSION,
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILE_PREFIX = "innovation-metrics"
@@ -49,9 +55,13 @@ def neutralise_formula(cell: object) -> object:
     return cell
 
 
-def export_frame(obs: pd.DataFrame) -> pd.DataFrame:
-    """The provenance columns of these rows, in a fixed order, with text cells neutralised."""
-    frame = obs[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
+def export_frame(obs: pd.DataFrame, version: str) -> pd.DataFrame:
+    """The provenance columns of these rows, in a fixed order, with text cells neutralised.
+
+    `version` is the data version the rows come from (data.Dataset.version)."""
+    base = citation.base_url()
+    links = pd.Series([citation.figure_url(i, base) for i in obs[M.figure_id].astype(object)], index=obs.index, dtype="str")
+    frame = obs.assign(**{FIGURE_URL: links, DATA_VERSION: version})[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
     for column in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             text = frame[column].astype("str")
@@ -61,9 +71,9 @@ def export_frame(obs: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def to_csv_bytes(obs: pd.DataFrame) -> bytes:
-    """UTF-8 CSV of `export_frame(obs)`: what the download buttons hand to the browser."""
-    return export_frame(obs).to_csv(index=False, lineterminator="\n").encode("utf-8")
+def to_csv_bytes(obs: pd.DataFrame, version: str) -> bytes:
+    """UTF-8 CSV of `export_frame(obs, version)`: what the download buttons hand to the browser."""
+    return export_frame(obs, version).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _slug(values: tuple[str, ...], limit: int = 3) -> str:

@@ -11,6 +11,7 @@ one CSV line, with what was expected, in words.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,15 @@ VALUE_TYPES = ["count", "money", "percent", "rank"]
 REGION_LEVELS = ["country", "province", "municipality", "autonomous_region", "sar"]
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
 EVENT_TYPES = ["plan", "regulation", "proposal", "milestone", "list", "guidance"]
+ID_KINDS = ["figure", "event"]
+# A readable slug (shanxi-technology-contract-turnover-2021): lower-case words joined by single
+# hyphens. Ids outside this form (an upload's "user.line-5") can never collide with a curated one.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 80
+ID_IN_WORDS = (
+    "a readable id: lower-case letters and digits, words joined by single hyphens "
+    f"(e.g. shanxi-technology-contract-turnover-2021), at most {ID_MAX_LENGTH} characters"
+)
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 METRICS_KEY = ["region", "metric", "year", "status", "qualifier", "source_id"]
@@ -117,9 +127,36 @@ class MetricCatalogue(pa.DataFrameModel):
         coerce = True
 
 
+def _id_field(what: str) -> pa.Field:
+    return pa.Field(
+        unique=True, str_matches=ID_PATTERN, str_length={"max_value": ID_MAX_LENGTH},
+        description=f"Stable id of the {what}: a readable slug, unique, listed in data/published_ids.csv and "
+        "never reused for anything else once published. Its page is /figure?id=<id>.",
+    )
+
+
+class PublishedIds(pa.DataFrameModel):
+    """data/published_ids.csv: every figure and event id ever published, with what it names.
+
+    Append-only. A row stays after its figure is removed, so that the id can never name another
+    figure: a link or citation someone made keeps meaning what it meant."""
+
+    id: Series[str] = pa.Field(unique=True, str_matches=ID_PATTERN, str_length={"max_value": ID_MAX_LENGTH},
+                               description="The published figure_id or event_id.")
+    kind: Series[str] = pa.Field(isin=ID_KINDS, description="figure (data/metrics.csv) or event (data/events.csv).")
+    region: Series[str] = pa.Field(description="The region the id was published for.")
+    metric: Series[str] = pa.Field(nullable=True, description="The metric a figure id was published for; empty for events.")
+    source_id: Series[str] = pa.Field(description="The document the id was published for.")
+
+    class Config:
+        strict = True
+        coerce = True
+
+
 class Metrics(pa.DataFrameModel):
     """data/metrics.csv: one observation per row, each with the verbatim quote that states it."""
 
+    figure_id: Series[str] = _id_field("figure")
     region: Series[str] = pa.Field(description="English region name from data/regions.csv.")
     metric: Series[str] = pa.Field(description="Metric id from data/metric_catalogue.csv.")
     value: Series[float] = pa.Field(description="The number the document states, in the unit it states it.")
@@ -181,6 +218,7 @@ class Metrics(pa.DataFrameModel):
 class Events(pa.DataFrameModel):
     """data/events.csv: dated policy events (plans, regulations, proposals) with their quotes."""
 
+    event_id: Series[str] = _id_field("event")
     region: Series[str] = pa.Field(description="English region name from data/regions.csv.")
     date: Series[str] = pa.Field(nullable=True, description="ISO date, month (YYYY-MM) or year; empty when unknown.")
     date_precision: Series[str] = pa.Field(isin=DATE_PRECISIONS, description="day, month, year or unknown.")
@@ -223,6 +261,8 @@ class Reference:
     metrics: dict[str, tuple[str, str]]  # metric id -> (unit, value_type)
     documents: dict[str, str] = field(repr=False)  # source id -> whitespace-normalised text
     published: dict[str, str | None] = field(default_factory=dict)  # source id -> ISO date or None
+    # published id -> (kind, region, metric or None, source id), from data/published_ids.csv
+    ids: dict[str, tuple[str, str, str | None, str]] = field(default_factory=dict, repr=False)
 
 
 # Check name -> (column it is about, what was expected). `expected` may depend on the row.
@@ -263,11 +303,40 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
         else "the source's published date",
     ),
     "date_text_in_quote": ("date_text", "words that occur in the quote"),
+    "figure_id_published": (
+        "figure_id",
+        lambda row, ref: _published_as(row, ref, "figure", row.get("metric")),
+    ),
+    "event_id_published": ("event_id", lambda row, ref: _published_as(row, ref, "event", None)),
     "file_exists": ("file", "an existing file under seeds/"),
     "file_unchanged": ("sha256", "the SHA-256 of the file as shipped (seeds must stay unchanged)"),
     "title_in_document": ("title", "the headline as it appears in the document"),
     "published_text_in_document": ("published_text", "the date line exactly as it appears in the document"),
 }
+
+
+def _published_as(row: pd.Series, ref: Reference | None, kind: str, metric: str | None) -> str:
+    """What an id's row must match: the ledger entry it was published with, or a new entry."""
+    what = " / ".join(str(part) for part in (row.get("region"), metric, row.get("source_id")) if isinstance(part, str))
+    entry = ref.ids.get(row.get(f"{kind}_id")) if ref else None
+    if entry is None:
+        return f"an id listed in data/published_ids.csv (add '{row.get(f'{kind}_id')},{kind},{what.replace(' / ', ',')}' there to publish it)"
+    published = " / ".join(part for part in entry[1:] if part)
+    return f"an id published for this {kind}; it was published as a {entry[0]} for {published}, not {what}"
+
+
+def _ids_published(df: pd.DataFrame, ref: Reference, kind: str) -> pd.Series:
+    """Whether each row's id is in the ledger, for this kind, region, metric (figures) and source.
+    A malformed id passes here: the format check reports it, and it could not be published anyway."""
+    ids = df[f"{kind}_id"].astype(object).tolist()
+    well_formed = re.compile(ID_PATTERN).fullmatch
+    regions, sources = df["region"].astype(object).tolist(), df["source_id"].astype(object).tolist()
+    metrics = df["metric"].astype(object).tolist() if kind == "figure" else [None] * len(df)
+    return pd.Series(
+        [not isinstance(i, str) or not well_formed(i) or ref.ids.get(i) == (kind, r, m, s)
+         for i, r, m, s in zip(ids, regions, metrics, sources, strict=True)],
+        index=df.index,
+    )
 
 
 def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataFrameSchema:
@@ -354,14 +423,21 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
     stated = _QuoteNumbers()
     if user_supplied:
-        base = Metrics.to_schema().update_columns({"source_id": {"nullable": True}, "quote": {"nullable": True}})
+        # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
+        base = Metrics.to_schema().update_columns({
+            "source_id": {"nullable": True}, "quote": {"nullable": True},
+            "figure_id": {"nullable": True, "required": False, "unique": False},
+        })
         # Only rows that name a shipped document can be, and are, checked against it.
         unchecked = lambda df: ~df["source_id"].isin(ref.documents)  # noqa: E731
         source_checks = []
     else:
         base = Metrics.to_schema()
         unchecked = lambda df: pd.Series(False, index=df.index)  # noqa: E731
-        source_checks = [_row_check("known_source", lambda df: df["source_id"].isin(ref.documents))]
+        source_checks = [
+            _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
+            _row_check("figure_id_published", lambda df: _ids_published(df, ref, "figure")),
+        ]
     return _with_checks(
         base,
         [
@@ -404,6 +480,7 @@ def events_schema(ref: Reference) -> pa.DataFrameSchema:
         [
             _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
             _row_check("known_region", lambda df: df["region"].isin(ref.regions)),
+            _row_check("event_id_published", lambda df: _ids_published(df, ref, "event")),
             _row_check("quote_in_document", lambda df: ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref)),
             _row_check(
                 "date_text_in_quote",

@@ -40,6 +40,14 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def publish_ids(data: Path, rows: list[dict[str, str]], kind: str) -> None:
+    """List these rows' figure or event ids in data/published_ids.csv, as a curator does on publishing."""
+    ledger = read_rows(data / "published_ids.csv")
+    ledger += [{"id": row[f"{kind}_id"], "kind": kind, "region": row["region"],
+                "metric": row.get("metric", "") if kind == "figure" else "", "source_id": row["source_id"]} for row in rows]
+    write_rows(data / "published_ids.csv", ledger)
+
+
 def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
@@ -77,23 +85,28 @@ def third_region_project(project_copy: Path) -> Path:
     assert "Zhejiang" in {row["region"] for row in read_rows(data / "regions.csv")}
     metrics = read_rows(data / "metrics.csv")
     blank = {k: "" for k in metrics[0]}
-    metrics += [
-        {**blank, "region": "Zhejiang", "metric": "provincial_manufacturing_innovation_centres", "value": "9",
+    new = [
+        {**blank, "figure_id": "zhejiang-provincial-manufacturing-innovation-centres-2023", "region": "Zhejiang",
+         "metric": "provincial_manufacturing_innovation_centres", "value": "9",
          "unit": "centres", "year": "2023", "qualifier": "exact", "status": "actual", "source_id": "zhejiang-2023",
          "quote": "Zhejiang now has 9 provincial manufacturing innovation centers.", "as_of": "2023-06-01", "year_basis": "as_of"},
-        {**blank, "region": "Zhejiang", "metric": "technology_contract_turnover", "value": "150.5", "unit": "billion yuan",
+        {**blank, "figure_id": "zhejiang-technology-contract-turnover-2020", "region": "Zhejiang",
+         "metric": "technology_contract_turnover", "value": "150.5", "unit": "billion yuan",
          "year": "2020", "qualifier": "exact", "status": "actual", "source_id": "zhejiang-2023", "as_of": "2023-06-01",
          "quote": "Technology contract turnover reached 150.5 billion yuan in 2020", "year_basis": "stated"},
-        {**blank, "region": "Zhejiang", "metric": "technology_contract_turnover", "value": "200.25", "unit": "billion yuan",
+        {**blank, "figure_id": "zhejiang-technology-contract-turnover-2022", "region": "Zhejiang",
+         "metric": "technology_contract_turnover", "value": "200.25", "unit": "billion yuan",
          "year": "2022", "qualifier": "exact", "status": "actual", "source_id": "zhejiang-2023", "as_of": "2023-06-01",
          "quote": "200.25 billion yuan in 2022", "year_basis": "stated"},
     ]
-    write_rows(data / "metrics.csv", metrics)
+    write_rows(data / "metrics.csv", metrics + new)
+    publish_ids(data, new, "figure")
     events = read_rows(data / "events.csv")
-    events.append({**{k: "" for k in events[0]}, "region": "Zhejiang", "date": "2021", "date_precision": "year",
-                   "date_text": "in 2021", "title": "Zhejiang innovation plan", "event_type": "plan",
-                   "source_id": "zhejiang-2023", "quote": "Zhejiang issued its innovation plan in 2021."})
-    write_rows(data / "events.csv", events)
+    event = {**{k: "" for k in events[0]}, "event_id": "zhejiang-innovation-plan-2021", "region": "Zhejiang",
+             "date": "2021", "date_precision": "year", "date_text": "in 2021", "title": "Zhejiang innovation plan",
+             "event_type": "plan", "source_id": "zhejiang-2023", "quote": "Zhejiang issued its innovation plan in 2021."}
+    write_rows(data / "events.csv", events + [event])
+    publish_ids(data, [event], "event")
     return project_copy
 
 
@@ -132,11 +145,13 @@ def hostile_project(project_copy: Path) -> Path:
                                     "lower_is_better": "false", "definition": "<script>window.__xss=8</script>"})
     common = {"region": EVIL_REGION, "metric": "hostile_metric", "unit": "centres", "qualifier": "exact",
               "status": "actual", "source_id": "hostile", "as_of": "2023-01-01", "year_basis": "stated"}
-    append("metrics.csv", {**common, "value": "7", "year": "2021",
+    append("metrics.csv", {**common, "figure_id": "hostile-2021", "value": "7", "year": "2021",
                            "quote": "In 2021 the <b onmouseover=window.__xss=3>count</b> was 7 [click](javascript:window.__xss=7) :red[styled]."})
-    append("metrics.csv", {**common, "value": "9", "year": "2022",
+    append("metrics.csv", {**common, "figure_id": "hostile-2022", "value": "9", "year": "2022",
                            "quote": "In 2022 it was 9 <iframe src=javascript:window.__xss=6></iframe> $x$."})
-    append("events.csv", {"region": EVIL_REGION, "date": "2021", "date_precision": "year", "date_text": "In 2021",
+    append("events.csv", {"event_id": "hostile-event", "region": EVIL_REGION, "date": "2021", "date_precision": "year", "date_text": "In 2021",
                           "title": "<img src=x onerror=window.__xss=9>event", "event_type": "plan", "source_id": "hostile",
                           "quote": "In 2021 the <b onmouseover=window.__xss=3>count</b> was 7"})
+    publish_ids(data, [{"figure_id": f"hostile-{year}", **common} for year in (2021, 2022)], "figure")
+    publish_ids(data, [{"event_id": "hostile-event", "region": EVIL_REGION, "source_id": "hostile"}], "event")
     return project_copy

@@ -10,6 +10,7 @@ from dashboard import metrics as mx
 def observation(region="Shanxi", metric="centres", value=14.0, qualifier="exact", status="actual", year=2021,
                 year_basis="as_of", as_of="2021-03-10", unit="centres", value_type="count", **extra) -> dict:
     row = {
+        "figure_id": f"{region}-{metric}-{year}-{status}-{qualifier}".lower().replace("_", "-"),
         "region": region, "metric": metric, "value": value, "unit": unit, "year": year, "qualifier": qualifier,
         "status": status, "source_id": f"src-{region.lower()}", "quote": f"{region} has {value:g} {unit}.",
         "as_of": as_of, "year_basis": year_basis, "period_start": None, "period_end": None, "period_label": None,

@@ -230,3 +230,62 @@ def test_a_check_that_cannot_tell_fails_every_row_instead_of_passing_it():
         failing.validate(frame, lazy=True)
     assert sorted(raised.value.failure_cases["index"]) == [0, 1]
     assert schema._row_check("x", needs_missing_column)(frame).check_passed.item()
+
+
+def test_every_figure_and_event_has_a_unique_published_id(dataset):
+    ids = [*dataset.metrics["figure_id"], *dataset.events["event_id"]]
+    assert len(ids) == len(set(ids)) == len(dataset.metrics) + len(dataset.events)
+    ledger = dataset.reference.ids
+    for row in dataset.metrics.itertuples():
+        assert ledger[row.figure_id] == ("figure", row.region, row.metric, row.source_id)
+    for row in dataset.events.itertuples():
+        assert ledger[row.event_id] == ("event", row.region, None, row.source_id)
+
+
+def test_an_event_id_published_for_another_event_is_rejected(project_copy: Path):
+    path = project_copy / "data" / "events.csv"
+    rows = read_rows(path)
+    rows[0]["event_id"] = rows[1]["event_id"]  # line 2 takes line 3's id
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    assert [(p.line, p.column, p.expected) for p in raised.value.problems] == [
+        (2, "event_id", "a value no other row has (line 3 has it too)"),
+        (3, "event_id", "a value no other row has (line 2 has it too)"),
+    ]
+
+
+def test_a_removed_figure_keeps_its_id_out_of_reach(project_copy: Path):
+    """The ledger outlives the row: a new figure cannot take the id a removed one was cited by."""
+    path = project_copy / "data" / "metrics.csv"
+    rows = read_rows(path)
+    removed = rows.pop(2)  # Beijing's national centres
+    rows[0]["figure_id"] = removed["figure_id"]
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.column) == (2, "figure_id")
+    assert problem.expected.startswith("an id published for this figure; it was published as a figure for Beijing")
+
+
+def test_the_ledger_itself_is_validated(project_copy: Path):
+    path = project_copy / "data" / "published_ids.csv"
+    rows = read_rows(path)
+    rows[0]["kind"] = "chart"
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    (problem,) = raised.value.problems
+    assert str(problem) == "data/published_ids.csv:2: column 'kind': got 'chart'; expected one of [figure, event]"
+
+
+def test_the_data_version_is_a_content_hash_of_data_and_seeds(project_copy: Path):
+    first = load_dataset(project_copy).version
+    assert re.fullmatch(r"[0-9a-f]{10}", first)
+    assert load_dataset(ROOT).version == first  # the same files anywhere give the same version
+    path = project_copy / "data" / "metrics.csv"
+    rows = read_rows(path)
+    rows[0]["note"] = "A curator's clarification."
+    write_rows(path, rows)
+    assert load_dataset(project_copy).version not in ("", first)

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from dashboard import export
+from dashboard import citation, export
 from dashboard import metrics as mx
 from tests.factories import frame, observation
 
@@ -36,8 +36,10 @@ def test_csv_has_provenance_columns_escapes_text_and_keeps_numbers_numeric():
         observation("Shanxi", value=14),
         observation("=cmd|' /C calc'!A0", value=-3.5, unit="percent", value_type="percent", note="@risk"),
     )
-    rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(obs).decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(obs, "abc123").decode("utf-8"))))
     assert list(rows[0]) == list(export.EXPORT_COLUMNS.values())
+    assert list(rows[0])[:2] == ["figure_id", "figure_url"] and list(rows[0])[-1] == "data_version"
+    assert rows[0]["figure_id"] == obs["figure_id"].iloc[0] and rows[0]["data_version"] == "abc123"
     assert rows[0]["region"] == "Shanxi" and rows[0]["iso_code"] == "CN-SH" and rows[0]["value"] == "14.0"
     assert rows[0]["source_title"] == "News from Shanxi" and rows[0]["quote"] == "Shanxi has 14 centres."
     assert rows[1]["region"] == "'=cmd|' /C calc'!A0" and rows[1]["note"] == "'@risk"
@@ -63,5 +65,31 @@ def test_export_filename_reflects_the_filter(filters, name):
 def test_vectorised_escaping_matches_the_cell_rule_for_every_case():
     cells = ["=1+1", "+1", "-1", "@a", "\tx", "\rx", "plain", "a=b", None]
     obs = frame(*[observation("Shanxi", metric=f"m{i}", note=cell) for i, cell in enumerate(cells)])
-    notes = export.export_frame(obs)["note"].tolist()
+    notes = export.export_frame(obs, "v")["note"].tolist()
     assert [None if n is None or n != n else n for n in notes] == [export.neutralise_formula(c) for c in cells]
+
+
+@pytest.mark.parametrize(
+    ("base", "figure_id", "url"),
+    [
+        (None, "shanxi-technology-contract-turnover-2021", "/figure?id=shanxi-technology-contract-turnover-2021"),
+        ("https://metrics.example.org/", "shanxi-x-2021", "https://metrics.example.org/figure?id=shanxi-x-2021"),
+        ("https://metrics.example.org/app", "user.line-2", "https://metrics.example.org/app/figure?id=user.line-2"),
+        # an id from an upload cannot break out of the query string
+        (None, "a&lang=zh#<x>", "/figure?id=a%26lang%3Dzh%23%3Cx%3E"),
+    ],
+)
+def test_figure_url_uses_the_configured_base_or_the_path_alone(monkeypatch, base, figure_id, url):
+    if base is None:
+        monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    else:
+        monkeypatch.setenv(citation.BASE_URL_ENV, base)
+    assert citation.figure_url(figure_id) == url
+    obs = frame(observation("Shanxi", figure_id=figure_id))
+    assert export.export_frame(obs, "v")["figure_url"].tolist() == [url]
+
+
+def test_a_formula_like_figure_id_from_an_upload_is_neutralised_in_the_download():
+    obs = frame(observation("Shanxi", figure_id="=HYPERLINK(1)"))
+    row = export.export_frame(obs, "v").iloc[0]
+    assert row["figure_id"] == "'=HYPERLINK(1)"

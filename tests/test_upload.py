@@ -166,3 +166,22 @@ def test_figures_computed_from_an_upload_stay_with_that_upload():
     upload(mine, "broken.csv", b"region,value\nShanxi,1\n")  # replaces the upload, and is refused
     assert any("Not added" in e.value for e in mine.error)
     assert "Zhejiang" not in centres_chart_regions(mine)
+
+
+def test_uploaded_rows_get_session_ids_no_curated_figure_can_have(dataset):
+    from dashboard.schema import ID_PATTERN
+
+    taken = {**UNVERIFIED, "figure_id": dataset.metrics["figure_id"].iloc[0]}  # a curated id, claimed
+    rows = validate_upload(csv_bytes(taken, VERIFIED), "mine.csv", dataset.reference)
+    assert list(rows["figure_id"]) == ["user.line-2", "user.line-3"]
+    assert not any(re.fullmatch(ID_PATTERN, i) for i in rows["figure_id"])
+    assert not set(rows["figure_id"]) & set(dataset.metrics["figure_id"])
+
+
+def test_an_upload_without_a_figure_id_column_is_accepted(dataset):
+    old_format = csv_bytes(UNVERIFIED).decode("utf-8").split("\n")
+    header = old_format[0].split(",")
+    keep = [i for i, c in enumerate(header) if c != "figure_id"]
+    text = "\n".join(",".join(next(csv.reader([line]))[i] for i in keep) for line in old_format if line)
+    rows = validate_upload(text.encode("utf-8"), "old.csv", dataset.reference)
+    assert list(rows["figure_id"]) == ["user.line-2"]

@@ -34,7 +34,7 @@ def test_shipped_metrics_are_valid(capsys):
 
 def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     rows[0]["value"] = "15"  # line 2: not what the quote says
-    rows[1]["region"] = "Shanxii"  # line 3
+    rows[1]["region"] = "Shanxii"  # line 3 (and its id was published for Shandong)
     rows[2]["unit"] = "units"  # line 4
     rows[4]["qualifier"] = "roughly"  # line 6
     rows[5]["quote"] = "Shandong has 3 centres"  # line 7
@@ -45,10 +45,13 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     code, out, err = run(capsys, str(path))
     assert code == 1 and out == ""
     lines = err.splitlines()
-    assert lines[-1] == "invalid: 9 problem(s)"
+    assert lines[-1] == "invalid: 10 problem(s)"
     p = str(path)
     assert lines[:-1] == [
         f"{p}:2: column 'value': got '15'; expected a number the quote states (digits, digits split by a space, or a number word)",
+        f"{p}:3: column 'figure_id': got 'shandong-national-manufacturing-innovation-centres-2022'; expected an id "
+        "published for this figure; it was published as a figure for Shandong / national_manufacturing_innovation_centres"
+        " / shandong-mic-2022, not Shanxii / national_manufacturing_innovation_centres / shandong-mic-2022",
         f"{p}:3: column 'region': got 'Shanxii'; expected a region listed in data/regions.csv",
         f"{p}:4: column 'unit': got 'units'; expected 'centres', the catalogue's unit for national_manufacturing_innovation_centres",
         f"{p}:6: column 'qualifier': got 'roughly'; expected one of [exact, approx, more_than, at_least, at_most]",
@@ -73,6 +76,14 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
         ({"quote": ""}, "quote", "a value (this column cannot be empty)"),
         ({"year_basis": "unstated"}, "year", "empty when it is 'unstated'"),
         ({"period_end": "2017"}, "period_end", "a year not before period_start"),
+        ({"figure_id": "Shanxi_Centres"}, "figure_id", "a readable id: lower-case letters and digits, words joined by"
+         " single hyphens (e.g. shanxi-technology-contract-turnover-2021), at most 80 characters"),
+        ({"figure_id": "shanxi--centres"}, "figure_id", "a readable id: lower-case letters and digits, words joined by"
+         " single hyphens (e.g. shanxi-technology-contract-turnover-2021), at most 80 characters"),
+        ({"figure_id": "a" * 81}, "figure_id", "text of at most 80 characters"),
+        ({"figure_id": ""}, "figure_id", "a value (this column cannot be empty)"),
+        ({"figure_id": "shanxi-centres-now"}, "figure_id", "an id listed in data/published_ids.csv (add 'shanxi-centres"
+         "-now,figure,Shanxi,provincial_manufacturing_innovation_centres,shanxi-cppcc-proposals-2021' there to publish it)"),
     ],
 )
 def test_each_rule_names_line_column_and_expectation(capsys, tmp_path: Path, rows, change, column, expected):
@@ -99,6 +110,21 @@ def test_missing_columns_are_reported_on_the_header_line(capsys, tmp_path: Path)
     assert f"{path}:1: column 'quote': got (missing); expected this column in the header" in err.splitlines()
 
 
+def test_a_duplicate_or_reused_figure_id_names_both_lines(capsys, tmp_path: Path, rows):
+    reused = rows[1]["figure_id"]  # Shandong's national centres
+    rows[2]["figure_id"] = reused  # line 4: Beijing's row takes Shandong's published id
+    code, _, err = run(capsys, str(path := write_rows(tmp_path / "m.csv", rows)))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path}:3: column 'figure_id': got '{reused}'; expected a value no other row has (line 4 has it too)",
+        f"{path}:4: column 'figure_id': got '{reused}'; expected an id published for this figure; it was published as a"
+        " figure for Shandong / national_manufacturing_innovation_centres / shandong-mic-2022, not Beijing /"
+        " national_manufacturing_innovation_centres / shandong-mic-2022",
+        f"{path}:4: column 'figure_id': got '{reused}'; expected a value no other row has (line 3 has it too)",
+        "invalid: 3 problem(s)",
+    ]
+
+
 def test_ragged_row_is_reported_with_its_line(capsys, tmp_path: Path):
     text = METRICS.read_text(encoding="utf-8").splitlines()
     text[3] += ",extra"
@@ -106,7 +132,7 @@ def test_ragged_row_is_reported_with_its_line(capsys, tmp_path: Path):
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, _, err = run(capsys, str(path))
     assert code == 1
-    assert f"{path}:4: column '(row)': got 16 fields; expected 15 fields, as in the header" in err.splitlines()
+    assert f"{path}:4: column '(row)': got 17 fields; expected 16 fields, as in the header" in err.splitlines()
 
 
 @pytest.mark.parametrize(

@@ -64,8 +64,8 @@ def _load(root: str, fingerprint: tuple):
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _curated_csv(root: str, fingerprint: tuple, filters: mx.Filters) -> bytes:
-    _, obs = _load(root, fingerprint)
-    return export.to_csv_bytes(mx.filter_observations(obs, filters))
+    dataset, obs = _load(root, fingerprint)
+    return export.to_csv_bytes(mx.filter_observations(obs, filters), dataset.version)
 
 
 def download_data(rows: pd.DataFrame, filters: mx.Filters):
@@ -78,7 +78,8 @@ def download_data(rows: pd.DataFrame, filters: mx.Filters):
     The callable then holds only the cache key, never a per-session copy of the rows.
     """
     if st.session_state.get(UPLOAD_ROWS) is not None:
-        make = lambda: export.to_csv_bytes(rows)  # noqa: E731 - uploads are per session, never cached
+        version = _load(*st.session_state[DATA_KEY])[0].version
+        make = lambda: export.to_csv_bytes(rows, version)  # noqa: E731 - uploads are per session, never cached
     else:
         key = (*st.session_state[DATA_KEY], filters)  # the data this run loaded, not a fresh scan
         make = lambda: _curated_csv(*key)  # noqa: E731
