@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast validate system-packages bench clean
+.PHONY: run test test-fast validate translations system-packages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ $(VENV)/.bench: requirements.txt requirements-test.txt requirements-bench.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@ $(VENV)/.test $(VENV)/.runtime
+
+# Extract every marked string into the template and merge it into each language's catalogue;
+# translators then fill in dashboard/locale/<lang>/LC_MESSAGES/messages.po (the app compiles the
+# .po files in memory when it starts). A new language: pybabel init -l <lang> (see README).
+translations: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --keywords "_ N_ ngettext:1,2" --no-location \
+	  --sort-output --project "Regional innovation metrics" --output-file dashboard/locale/messages.pot .
+	$(VENV)/bin/pybabel update --input-file dashboard/locale/messages.pot --output-dir dashboard/locale \
+	  --domain messages --no-fuzzy-matching --ignore-obsolete
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
 # load test puts two app processes behind Debian's nginx.

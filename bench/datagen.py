@@ -76,7 +76,8 @@ EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "t
                  "source_id", "quote", "note"]
 REGIONS_HEADER = ["region", "iso_code", "name_zh", "level"]
 IDS_HEADER = ["id", "kind", "region", "metric", "source_id"]
-CATALOGUE_HEADER = ["metric", "label", "unit", "value_type", "category", "lower_is_better", "definition"]
+CATALOGUE_HEADER = ["metric", "label", "label_zh", "unit", "unit_zh", "value_type", "category", "category_zh",
+                    "lower_is_better", "definition", "definition_zh"]
 
 FILLER = [
     "The provincial department said the figures were compiled from enterprise reports.",
@@ -104,10 +105,11 @@ def regions() -> list[dict[str, str]]:
 
 def catalogue() -> list[dict[str, str]]:
     return [
-        {"metric": metric, "label": label, "unit": unit, "value_type": value_type, "category": category,
+        {"metric": metric, "label": label, "label_zh": f"生成的指标{number}", "unit": unit, "unit_zh": "个",
+         "value_type": value_type, "category": category, "category_zh": f"生成的类别：{category}",
          "lower_is_better": "true" if value_type == "rank" else "false",
-         "definition": f"Generated benchmark metric: {label.lower()}, in {unit}."}
-        for metric, label, unit, value_type, category in METRICS
+         "definition": f"Generated benchmark metric: {label.lower()}, in {unit}.", "definition_zh": f"生成的基准指标{number}。"}
+        for number, (metric, label, unit, value_type, category) in enumerate(METRICS, start=1)
     ]
 
 

@@ -204,7 +204,8 @@ def _describe(check: str) -> str:
         return "one of " + check[len("isin(") : -1].replace("'", "")
     if check.startswith("str_matches("):
         pattern = check[len("str_matches(") : -1].strip("'")
-        return {schema.ISO_DATE: "a date written YYYY-MM-DD", schema.ID_PATTERN: schema.ID_IN_WORDS}.get(
+        return {schema.ISO_DATE: "a date written YYYY-MM-DD", schema.ID_PATTERN: schema.ID_IN_WORDS,
+                schema.CHINESE_TEXT: "Chinese text (at least one Chinese character)"}.get(
             pattern, f"text matching {pattern}")
     if check.startswith("str_length("):
         return f"text of at most {schema.ID_MAX_LENGTH} characters" if check.endswith(f", {schema.ID_MAX_LENGTH})") else check

@@ -33,6 +33,8 @@ ID_KINDS = ["figure", "event"]
 # hyphens. Ids outside this form (an upload's "user.line-5") can never collide with a curated one.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
+# Chinese text: at least one CJK ideograph, so an English label copied into a _zh column fails.
+CHINESE_TEXT = r"^.*[\u3400-\u9fff]"
 ID_IN_WORDS = (
     "a readable id: lower-case letters and digits, words joined by single hyphens "
     f"(e.g. shanxi-technology-contract-turnover-2021), at most {ID_MAX_LENGTH} characters"
@@ -113,14 +115,28 @@ class MetricCatalogue(pa.DataFrameModel):
 
     metric: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z][a-z0-9_]*$", description="Metric id.")
     label: Series[str] = pa.Field(unique=True, description="Human-readable name shown in the dashboard.")
+    label_zh: Series[str] = pa.Field(
+        unique=True, str_matches=CHINESE_TEXT, description="The label in Simplified Chinese, shown to Chinese readers."
+    )
     unit: Series[str] = pa.Field(description="The unit every value of this metric is stated in.")
+    unit_zh: Series[str] = pa.Field(
+        description="The unit in Chinese (a measure word such as 个 or 项; money is shown in 亿元 whatever its unit)."
+    )
     value_type: Series[str] = pa.Field(isin=VALUE_TYPES, description="count, money, percent or rank.")
     category: Series[str] = pa.Field(description="Theme used to group metrics.")
+    category_zh: Series[str] = pa.Field(str_matches=CHINESE_TEXT, description="The category in Simplified Chinese.")
     # Kept as the literal text: pandas would coerce any non-empty string, "false" included, to True.
     lower_is_better: Series[str] = pa.Field(
         isin=["true", "false"], description="true for ranks, where 1 is best; false otherwise."
     )
     definition: Series[str] = pa.Field(description="What exactly is counted or measured.")
+    definition_zh: Series[str] = pa.Field(str_matches=CHINESE_TEXT, description="The definition in Simplified Chinese.")
+
+    @pa.dataframe_check(name="category_zh_consistent")
+    def category_zh_consistent(cls, df: pd.DataFrame) -> pd.Series:
+        """One Chinese name per category, so a category is one group in both languages."""
+        names = df.groupby("category")["category_zh"].transform("nunique")
+        return names.le(1)
 
     class Config:
         strict = True
@@ -277,6 +293,7 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     ),
     "period_in_order": ("period_end", "a year not before period_start"),
     "value_is_finite": ("value", "a finite number"),
+    "category_zh_consistent": ("category_zh", "the same Chinese name as every other row of this category"),
     "date_matches_precision": (
         "date",
         "YYYY-MM-DD for day, YYYY-MM for month, YYYY for year, and empty for unknown precision",

@@ -141,8 +141,11 @@ def hostile_project(project_copy: Path) -> Path:
                            "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     append("regions.csv", {"region": EVIL_REGION, "iso_code": "CN-ZZ", "name_zh": "恶", "level": "province"})
     append("metric_catalogue.csv", {"metric": "hostile_metric", "label": "=cmd|' /C calc'!A0 <b onmouseover=window.__xss=5>centres</b>",
-                                    "unit": "centres", "value_type": "count", "category": "Manufacturing innovation centres",
-                                    "lower_is_better": "false", "definition": "<script>window.__xss=8</script>"})
+                                    "label_zh": "恶意<b onmouseover=window.__xss=10>指标</b>", "unit": "centres",
+                                    "unit_zh": "个", "value_type": "count", "category": "Manufacturing innovation centres",
+                                    "category_zh": "制造业创新中心", "lower_is_better": "false",
+                                    "definition": "<script>window.__xss=8</script>",
+                                    "definition_zh": "<script>window.__xss=11</script>定义"})
     common = {"region": EVIL_REGION, "metric": "hostile_metric", "unit": "centres", "qualifier": "exact",
               "status": "actual", "source_id": "hostile", "as_of": "2023-01-01", "year_basis": "stated"}
     append("metrics.csv", {**common, "figure_id": "hostile-2021", "value": "7", "year": "2021",
