@@ -10,12 +10,14 @@ import math
 import sys
 from pathlib import Path
 
+from bench import lighthouse
 from bench.common import RESULTS, median, ratio, spread
 
 RATIO_TARGET = 1.3
 LOAD_100K_TARGET_S = 2.0
 RERUN_100K_TARGET_S = 1.0
 MEMORY_RATIO_TARGET = 1.5
+CLS_TARGET = 0.1  # Core Web Vitals "good"
 # "No faster than linear": 10x the rows may cost at most this many times the time (slope <= ~1.08
 # on the log-log plot, i.e. linear plus noise). Decades below 10k rows are dominated by fixed costs.
 LINEAR_FACTOR_LIMIT = 12.0
@@ -175,6 +177,21 @@ def targets(results: dict) -> list[dict]:
         add("1M rows: app starts and answers", measured, "/explore settles", "pass" if answered else "fail")
     else:
         add("1M rows: app starts and answers", "not run", "/explore settles", "n/a")
+    vitals = results.get("vitals", {}).get("summary", {})
+    bare = vitals.get("bare", {})
+    pages_measured = {name: row for name, row in vitals.items() if name != "bare" and "error" not in row}
+    if pages_measured:
+        worst_cls = max(pages_measured.items(), key=lambda item: item[1]["cls_max"])
+        add("CLS on every page (worst run)", f"{worst_cls[1]['cls_max']:.3f} on {worst_cls[0]}", f"< {CLS_TARGET}",
+            "pass" if worst_cls[1]["cls_max"] < CLS_TARGET else "fail")
+        if "performance" in bare:
+            slowest = min(pages_measured.items(), key=lambda item: item[1]["performance"])
+            add("Lighthouse performance, every page", f"{slowest[1]['performance']:.0f} on {slowest[0]} "
+                f"(bare app {bare['performance']:.0f})", "≥ bare app",
+                "pass" if slowest[1]["performance"] >= bare["performance"] else "fail")
+        lowest = min(pages_measured.items(), key=lambda item: item[1]["accessibility"])
+        add("Lighthouse accessibility, every page", f"{lowest[1]['accessibility']:.0f} on {lowest[0]}", "100",
+            "pass" if lowest[1]["accessibility"] >= 100 else "fail")
     memory = results.get("memory", {})
     if memory.get("rss_1_bytes") and memory.get("rss_n_bytes"):
         value = memory["rss_n_bytes"] / memory["rss_1_bytes"]
@@ -244,6 +261,7 @@ def render(results: dict) -> str:
     lines += _render_memory(results.get("memory", {}))
     lines += _render_scale(results.get("scale", {}))
     lines += _render_profile(results.get("profile", {}))
+    lines += lighthouse.render(results.get("vitals", {}))
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,8 @@ Sections:
 3. scale: synthetic datasets of 1k-1M rows (bench/datagen.py) in a temp dir; per size, in a fresh
    process, load_dataset time and peak RSS; then a server on that data: /explore's first load and
    its rerun after picking a region. Slow sizes are recorded as timeouts, never waited on forever.
+5. vitals: Lighthouse (bench/lighthouse.py) on every page and the bare app: performance, FCP, LCP,
+   TBT, CLS and accessibility, medians of 3 rounds after a warm-up.
 4. profile: pyinstrument on load_dataset and on /explore (first run and rerun) at 100k rows, and
    on / and /compare (first run and rerun) with the checkout's data.
 
@@ -43,7 +45,9 @@ from bench.common import (
     BARE_APP, BENCH, DASHBOARD_APP, RESULTS, ROOT, log, machine_info, proc_status, streamlit_server, write_json,
 )
 
-SECTIONS = ("pages", "memory", "scale", "profile")
+SECTIONS = ("pages", "memory", "scale", "profile", "vitals")
+# The pages Lighthouse measures (path after the server address); the bare app is measured beside them.
+VITAL_PAGES = ["/", "/compare", "/trends", "/explore", "/sources"]
 DATA_CACHE = Path(tempfile.gettempdir()) / "dashboard-bench-data"
 
 
@@ -63,12 +67,13 @@ class Config:
     explore_budget_s: float = 240
     profile_rows: int = 100_000
     profile_timeout_s: float = 600
+    vitals_runs: int = 3
 
     @classmethod
     def quick_mode(cls) -> Config:
         return cls(quick=True, runs=2, sessions=5, sizes=[1_000, 10_000], load_repeats={1_000: 3, 10_000: 1},
                    load_timeout_s=120, explore_cold_timeout_s=120, explore_runs=2, explore_budget_s=60,
-                   profile_rows=10_000, profile_timeout_s=300)
+                   profile_rows=10_000, profile_timeout_s=300, vitals_runs=1)
 
 
 # --- data ----------------------------------------------------------------------------------------------
@@ -146,6 +151,15 @@ def section_pages(config: Config, shipped: Path) -> dict:
         finally:
             browser.close()
     return {"samples": samples, "summary": report.summarise_pages(samples)}
+
+
+def section_vitals(config: Config, shipped: Path) -> dict:
+    from bench import lighthouse
+
+    env = {"DASHBOARD_ROOT": str(shipped)}
+    with streamlit_server(DASHBOARD_APP, env=env) as dashboard, streamlit_server(BARE_APP, env=env) as bare:
+        urls = {"bare": bare.url + "/", **{page: dashboard.url + page for page in VITAL_PAGES}}
+        return lighthouse.run(urls, runs=config.vitals_runs, warmups=config.warmups)
 
 
 def section_memory(config: Config, shipped: Path) -> dict:
@@ -277,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "git": git_info(),
     }
     json_path = out / "bench.json"
-    shipped = snapshot_checkout_data() if {"pages", "memory", "profile"} & set(sections) else None
+    shipped = snapshot_checkout_data() if {"pages", "memory", "profile", "vitals"} & set(sections) else None
     try:
         for section in sections:
             section_started = time.monotonic()
@@ -292,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
                     results["scale"] = section_scale(config, args.fresh_data)
                 elif section == "profile":
                     results["profile"] = section_profile(config, out, args.fresh_data, shipped)
+                elif section == "vitals":
+                    results["vitals"] = section_vitals(config, shipped)
             except Exception as err:  # noqa: BLE001 - one broken section must not lose the others
                 log(f"{section} FAILED: {err!r}")
                 results[section] = {"error": repr(err)}
