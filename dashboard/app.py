@@ -14,6 +14,7 @@ page = st.navigation(
         st.Page(VIEWS / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
         st.Page(VIEWS / "explore.py", title="Explore", icon=":material/table:", url_path="explore"),
         st.Page(VIEWS / "sources.py", title="Sources", icon=":material/description:", url_path="sources"),
+        st.Page(VIEWS / "figure.py", title="Figure", icon=":material/format_quote:", url_path="figure"),
     ]
 )
 page.run()
