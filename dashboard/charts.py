@@ -113,7 +113,7 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420)
     return fig
 
 
-def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL) -> go.Figure:
+def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL, height: int = 420) -> go.Figure:
     """Bars of one unit: x is a column (metric label by default), one trace per region and status.
 
     Bounds are hatched and labelled ('2+'); targets are hatched differently and lighter.
@@ -140,7 +140,7 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
             )
         )
     units = obs[M.unit].unique()
-    return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "")
+    return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "", height=height)
 
 
 def build_series_chart(

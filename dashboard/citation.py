@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 BASE_URL_ENV = "DASHBOARD_BASE_URL"
 FIGURE_PAGE = "figure"
@@ -105,6 +105,14 @@ def figure_statement(row: Mapping) -> str:
         return f"{row['region']}: {row['title']} ({_text(row.get('date_text')) or 'date not stated'})"
     status = "" if row["status"] == "actual" else f", {row['status']}"
     return f"{row['region']}: {row['label']}, {row['display_value']}{status} ({row['reference']})"
+
+
+def short_statement(row: Mapping, metric: str) -> str:
+    """A figure in a few words, region and value first (a narrow screen cuts the end): 'Beijing:
+    more than 2 centres', with the metric's label after it when it is not `metric`."""
+    status = "" if row["status"] == "actual" else f", {row['status']}"
+    label = "" if row["metric"] == metric else f" · {row['label']}"
+    return f"{row['region']}: {row['display_value']}{status}{label}"
 
 
 def cited_figure(row: Mapping, version: str, accessed: date, base: str | None = None) -> CitedFigure:
@@ -197,9 +205,17 @@ def page_queries(region: str, label: str, status: str, compare_with: list[str]) 
     return {"compare": compare, "trends": {"region": [region]}, "explore": {"region": [region], "metric": [label]}}
 
 
-def linked_cells(texts: list[str], ids: list[str | None], base: str | None = None) -> list[str | None]:
-    """Table cells that show each text and link to its figure (a LinkColumn with
-    display_text=TEXT_IN_LINK); a cell without a figure id stays empty."""
+def explore_url(region: str, label: str, base: str | None = None) -> str:
+    """/explore filtered to one region and metric (explore takes a metric by its label)."""
+    query = urlencode(page_queries(region, label, "", [])["explore"], doseq=True)
+    return (base_url() if base is None else base.rstrip("/")) + f"/explore?{query}"
+
+
+def linked_cells(texts: list[str], ids: list[str | None], region: str, labels: list[str],
+                 base: str | None = None) -> list[str]:
+    """Table cells that show each text (a LinkColumn with display_text=TEXT_IN_LINK) and link to
+    its figure; a cell without a figure ('no figure') links to /explore on that region and metric,
+    where a reader sees what there is (a target, say, when actual results were compared)."""
     base = base_url() if base is None else base
-    return [labelled_link(figure_url(i, base), t) if isinstance(i, str) and i else None
-            for t, i in zip(texts, ids, strict=True)]
+    return [labelled_link(figure_url(i, base) if isinstance(i, str) and i else explore_url(region, label, base), t)
+            for t, i, label in zip(texts, ids, labels, strict=True)]

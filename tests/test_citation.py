@@ -151,6 +151,18 @@ def test_figure_statement(row, statement):
     assert citation.figure_statement(row) == statement
 
 
+@pytest.mark.parametrize(
+    ("row", "statement"),
+    [
+        (observation("Beijing", "centres", 2, qualifier="more_than"), "Beijing: more than 2 centres"),
+        (observation("Shandong", "rank", 3, unit="rank", value_type="rank", label="Rank by centres"), "Shandong: rank 3 · Rank by centres"),
+        (observation("Jilin", "centres", 9, status="target"), "Jilin: 9 centres, target"),
+    ],
+)
+def test_short_statement_puts_region_and_value_first(row, statement):
+    assert citation.short_statement(row, "centres") == statement
+
+
 def test_cited_figure_from_an_enriched_row_uses_the_base_address():
     row = observation("Shanxi", "centres", 14, publisher=float("nan"))
     c = citation.cited_figure(row, "v1", ACCESSED, base="https://x.org/")
@@ -193,10 +205,15 @@ def shown_by_link_column(cell: str, pattern: str) -> str:
 
 @pytest.mark.parametrize("text", ["14 centres (as of 2021-03-10)", "≥2 centres; ≤3 centres", "50% & #1 + more", "a\nb"])
 def test_a_linked_cell_shows_its_text_and_leads_to_its_figure(text):
-    (cell,) = citation.linked_cells([text], ["shanxi-x-2021"], base="")
+    (cell,) = citation.linked_cells([text], ["shanxi-x-2021"], "Shanxi", ["Labs"], base="")
     assert cell.startswith("/figure?id=shanxi-x-2021#")
     assert shown_by_link_column(cell, citation.TEXT_IN_LINK) == text
-    assert citation.linked_cells([text], [None], base="") == [None]
+
+
+def test_a_cell_with_no_figure_says_so_and_leads_to_explore_on_its_region_and_metric():
+    (cell,) = citation.linked_cells(["no figure"], [None], "Inner Mongolia", ["R&D projects, 2+ years"], base="https://x.org")
+    assert cell.startswith("https://x.org/explore?region=Inner+Mongolia&metric=R%26D+projects%2C+2%2B+years#")
+    assert shown_by_link_column(cell, citation.TEXT_IN_LINK) == "no figure"
 
 
 def test_a_figure_link_shows_its_id():

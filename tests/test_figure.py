@@ -88,7 +88,7 @@ def test_a_figure_page_links_to_the_same_sentence_and_filtered_pages(app, obs):
     same_sentence = obs[(obs["quote"] == figure["quote"]) & (obs["figure_id"] != figure_id)]
     found = links(app)
     for other in same_sentence.itertuples():
-        assert found[citation.figure_statement(other._asdict())] == ("figure", {"id": [other.figure_id]})
+        assert found[citation.short_statement(other._asdict(), figure["metric"])] == ("figure", {"id": [other.figure_id]})
     assert found["This metric and region on Explore"] == (
         "explore", {"region": ["Shandong"], "metric": ["National manufacturing innovation centres"]})
     assert found["Trends of this region"] == ("trends", {"region": ["Shandong"]})

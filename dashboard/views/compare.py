@@ -36,7 +36,8 @@ def comparison(obs, regions, status, colours):
     table = mx.compare_regions(obs, list(regions), status=status)
     ids = [mx.figure_id_column(region) for region in regions]
     side_by_side = table.drop(columns=ids).assign(**{
-        region: citation.linked_cells(table[region].tolist(), table[column].tolist()) for region, column in zip(regions, ids)})
+        region: citation.linked_cells(table[region].tolist(), table[column].tolist(), region, table["label"].tolist())
+        for region, column in zip(regions, ids, strict=True)})
     chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
     shared = []
     for _, row in table[table["shared"]].iterrows():
@@ -71,12 +72,12 @@ st.dataframe(
     table.drop(columns=["metric"] + ([] if len(regions) == 2 else ["difference", "ratio"])).rename(columns=labels),
     hide_index=True, width="stretch",
     column_config={region: st.column_config.LinkColumn(region, display_text=citation.TEXT_IN_LINK, help=f"{region}'s "
-                   "figure; open its page to read the sentence and cite it. Empty: the documents give no figure.")
+                   "figure; open its page to read the sentence and cite it.")
                    for region in regions},
 )
 
 st.subheader("Coverage")
-st.markdown(ui.md(mx.describe_coverage(matrix)) + " A metric a region lacks has an empty cell in the table above.")
+st.markdown(ui.md(mx.describe_coverage(matrix)) + " A metric a region lacks reads *no figure* in the table above.")
 # The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
 # it); it is one click away, and the toggle travels in the URL.
 if st.toggle("Show the coverage heatmap (figures per metric and region)", key="coverage", bind="query-params"):

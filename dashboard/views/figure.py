@@ -29,7 +29,8 @@ def context_of(data, figure_id, colours):
     if figure is None:
         return None, None, None, None
     by_region = mx.same_metric_by_region(obs, figure, dataset.regions["region"])
-    fig = charts.build_bar_chart(by_region, colours, f"{figure[mx.LABEL]}, by region", x="region") if len(by_region) > 1 else None
+    # Untitled: the subheader above says what it is, and a title would run into the legend on a phone.
+    fig = charts.build_bar_chart(by_region, colours, "", x="region", height=300) if len(by_region) > 1 else None
     return figure, mx.stated_together(obs, figure), by_region, fig
 
 
@@ -58,9 +59,11 @@ def show_citation(row, version: str) -> None:
     st.subheader("Cite this figure")
     st.caption("The original document first, then this dataset with the data version you saw. Copy with the icon "
                "at the top right of each block.")
-    st.code(citation.cite_text(cited), language=None, wrap_lines=True)
-    st.code(citation.cite_bibtex(cited), language="latex", wrap_lines=True)
-    st.code(citation.cite_csl_json(cited), language="json", wrap_lines=True)
+    for label, text, language in (("Plain text", citation.cite_text(cited), None),
+                                  ("BibTeX", citation.cite_bibtex(cited), "latex"),
+                                  ("CSL-JSON (Zotero, pandoc)", citation.cite_csl_json(cited), "json")):
+        st.markdown(f"**{label}**")
+        st.code(text, language=language, wrap_lines=True)
 
 
 dataset, obs = ui.load()
@@ -109,7 +112,7 @@ show_document(figure, dataset)
 if len(together):
     st.markdown("**The same sentence also states:**")
     for other in together.itertuples():
-        st.page_link(ui.FIGURE_PAGE, label=ui.md(citation.figure_statement(other._asdict())),
+        st.page_link(ui.FIGURE_PAGE, label=ui.md(citation.short_statement(other._asdict(), figure["metric"])),
                      icon=":material/arrow_forward:", query_params={"id": other.figure_id})
 
 if same_metric_chart is not None:
