@@ -232,3 +232,35 @@ def test_page_queries_open_compare_trends_and_explore_on_the_figure(status, comp
     queries = citation.page_queries("Shanxi", "Technology contract turnover", status, compare_with)
     assert queries == {"compare": compare, "trends": {"region": ["Shanxi"]},
                        "explore": {"region": ["Shanxi"], "metric": ["Technology contract turnover"]}}
+
+
+# What CFF 1.2.0 allows at the root and in a reference (citation-file-format/citation-file-format,
+# schema.json), for the parts this file uses; its `type` is dataset or software.
+CFF_ROOT_KEYS = {"abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers",
+                 "keywords", "license", "license-url", "message", "preferred-citation", "references", "repository",
+                 "repository-artifact", "repository-code", "title", "type", "url", "version"}
+
+
+def test_citation_cff_is_valid_cff_1_2_0_describing_the_dataset_and_the_software():
+    import yaml
+
+    from tests.conftest import ROOT
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert set(cff) <= CFF_ROOT_KEYS
+    assert {"cff-version", "message", "title", "authors"} <= set(cff)
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset" and cff["title"] == citation.DATASET_TITLE
+    assert all(isinstance(a, dict) and set(a) == {"name"} and a["name"].strip() for a in cff["authors"])
+    assert all(isinstance(k, str) and k for k in cff["keywords"]) and len(set(cff["keywords"])) == len(cff["keywords"])
+    (software,) = cff["references"]
+    assert software["type"] == "software" and {"type", "title", "authors"} <= set(software)
+    assert "cite the original document first" in " ".join(cff["message"].split())
+
+
+def test_readme_says_how_to_cite():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How to cite", 1)[1].split("\n## ", 1)[0]
+    for needed in ("/figure?id=", "CITATION.cff", "data version", "DASHBOARD_BASE_URL", "BibTeX", "CSL-JSON"):
+        assert needed in section, needed
