@@ -3,14 +3,13 @@ the page of that very figure. Screenshots of the figure page at desktop and phon
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from dashboard import metrics as mx
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_idle
+from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -18,22 +17,6 @@ WAIT = 30_000
 DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
 DRAWN_CHART = "[data-testid='stPlotlyChart']:has(.main-svg)"
 EXCEPTION = "[data-testid='stException']"
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
