@@ -14,6 +14,8 @@ page = st.navigation(
         st.Page(VIEWS / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
         st.Page(VIEWS / "explore.py", title="Explore", icon=":material/table:", url_path="explore"),
         st.Page(VIEWS / "sources.py", title="Sources", icon=":material/description:", url_path="sources"),
+        # A figure page needs an id, so it is reached from charts and tables, not from the menu.
+        st.Page(VIEWS / "figure.py", title="Figure", icon=":material/format_quote:", url_path="figure", visibility="hidden"),
     ]
 )
 page.run()

@@ -1,7 +1,9 @@
 """Figure builders: enriched observations in, plotly Figure out; no Streamlit, no file I/O.
 
 Every figure follows the same rules: hover shows the value with its qualifier and unit, the
-reference date, the source title and the quote (through customdata and one hovertemplate);
+reference date, the source title and the quote (through customdata and one hovertemplate); the
+last element of each point's customdata is the id of the figure (or event) it draws, which is
+what a click opens (see selected_id);
 targets are drawn hatched and lighter than actual results; bounds are labelled '20+', '≥2', '≤3';
 each region keeps one colour from a colour-blind-safe palette on every page. Data-derived text is
 HTML-escaped before it reaches plotly, whose labels understand a little HTML.
@@ -33,6 +35,7 @@ HOVER = (
     "<i>“%{customdata[5]}”</i><extra></extra>"
 )
 CUSTOMDATA_COLUMNS = [M.region, mx.LABEL, mx.DISPLAY, mx.REFERENCE, mx.SOURCE_TITLE, M.quote]
+EVENT_ID = "event_id"
 
 
 def region_colours(regions: list[str], first: tuple[str, ...] = ()) -> dict[str, str]:
@@ -66,12 +69,26 @@ def hover_text(text: object, width: int = 70) -> str:
 
 
 def hover_customdata(obs: pd.DataFrame) -> np.ndarray:
-    """The per-point hover fields, escaped and wrapped, in the order HOVER uses them.
+    """The per-point hover fields, escaped and wrapped, in the order HOVER uses them, then the
+    figure id (never shown, so as it is).
 
     A NumPy array: plotly validates a list of lists element by element, which dominated the cost
     of large charts."""
     columns = [[hover_text(value) for value in obs[c].astype(object).tolist()] for c in CUSTOMDATA_COLUMNS]
-    return np.array(columns, dtype=object).T.reshape(len(obs), len(CUSTOMDATA_COLUMNS))
+    columns.append(obs[M.figure_id].astype(object).tolist())
+    return np.array(columns, dtype=object).T.reshape(len(obs), len(CUSTOMDATA_COLUMNS) + 1)
+
+
+def selected_id(selection: object) -> str | None:
+    """The id of the clicked point in a plotly selection event (what st.plotly_chart(on_select=...)
+    returns): the last element of its customdata, by the rule every chart here follows. None when
+    nothing, or something without an id (a heatmap cell), is selected."""
+    points = (selection or {}).get("selection", {}).get("points", []) if isinstance(selection, dict) else []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, list) and custom and isinstance(custom[-1], str) and custom[-1]:
+            return custom[-1]
+    return None
 
 
 def _trace_name(region: str, status: str, provenance: str) -> str:
@@ -96,7 +113,7 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420)
     return fig
 
 
-def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL) -> go.Figure:
+def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL, height: int = 420) -> go.Figure:
     """Bars of one unit: x is a column (metric label by default), one trace per region and status.
 
     Bounds are hatched and labelled ('2+'); targets are hatched differently and lighter.
@@ -123,7 +140,7 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
             )
         )
     units = obs[M.unit].unique()
-    return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "")
+    return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "", height=height)
 
 
 def build_series_chart(
@@ -196,9 +213,9 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
         colour = colours.get(region, "#777")
         custom = [
             [hover_text(t), hover_text(d if isinstance(d, str) else "date not stated"), hover_text(q), hover_text(s),
-             f"{int(a)}–{int(b)}" if pd.notna(a) and pd.notna(b) else ""]
-            for t, d, q, s, a, b in zip(rows["title"], rows["date_text"], rows["quote"], rows[mx.SOURCE_TITLE],
-                                        rows["period_start"], rows["period_end"], strict=True)
+             f"{int(a)}–{int(b)}" if pd.notna(a) and pd.notna(b) else "", event_id]
+            for t, d, q, s, a, b, event_id in zip(rows["title"], rows["date_text"], rows["quote"], rows[mx.SOURCE_TITLE],
+                                                  rows["period_start"], rows["period_end"], rows[EVENT_ID], strict=True)
         ]
         periods = (rows["period_start"].notna() & rows["period_end"].notna()).to_numpy()
         if periods.any():

@@ -1,17 +1,40 @@
 """How a figure is addressed and cited: its permalink, and the citation texts that name it.
 
-A figure's page is `/figure?id=<figure_id>`. The public address of the dashboard comes from
-$DASHBOARD_BASE_URL (say https://metrics.example.org); without it a link is the path alone, which
-works inside the app and says honestly that no public address was configured. No Streamlit here.
+A figure's page is `/figure?id=<figure_id>` (an event's too, by its event_id). The public address
+of the dashboard comes from $DASHBOARD_BASE_URL (say https://metrics.example.org); without it a
+link is the path alone, which works inside the app and says honestly that no public address was
+configured.
+
+A citation names the original document first and this dataset second (readers otherwise credit
+the portal instead of the producer), with the data version it saw, the figure id, its address and
+the date accessed. Plain text, BibTeX and CSL-JSON are built from one `CitedFigure`; data-derived
+text is escaped for each format (BibTeX braces and backslashes, JSON through json.dumps), so a
+hostile title stays inside its field. No Streamlit here.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from urllib.parse import quote
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote, urlencode
 
 BASE_URL_ENV = "DASHBOARD_BASE_URL"
 FIGURE_PAGE = "figure"
+DATASET_TITLE = "Regional innovation metrics"
+# st.column_config.LinkColumn(display_text=...) patterns: a link shows the figure id it points
+# to, or the text after '#' (see labelled_link).
+ID_IN_LINK = r"id=([^&#]*)"
+TEXT_IN_LINK = r"#(.*)$"
+MAX_SHOWN_ID = 80
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
+    "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+}
+_BIBTEX_PATTERN = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
 
 
 def base_url() -> str:
@@ -27,3 +50,172 @@ def figure_path(figure_id: str) -> str:
 def figure_url(figure_id: str, base: str | None = None) -> str:
     """The figure page's address: the base URL (default: $DASHBOARD_BASE_URL) plus its path."""
     return (base_url() if base is None else base.rstrip("/")) + figure_path(figure_id)
+
+
+def labelled_link(url: str, text: str) -> str:
+    """A link that a LinkColumn with display_text=TEXT_IN_LINK shows as `text` (the fragment,
+    percent-encoded here and decoded by the table; the server never sees it)."""
+    return f"{url}#{quote(str(text), safe='')}"
+
+
+def shown_id(figure_id: str) -> str:
+    """An id as a message quotes it: in quotes, cut at MAX_SHOWN_ID characters."""
+    text = str(figure_id)
+    return repr(text if len(text) <= MAX_SHOWN_ID else text[:MAX_SHOWN_ID] + "…")
+
+
+def missing_figure_message(ids: list[str], upload_prefix: str) -> str:
+    """What the figure page says when the link's ids name no figure: `ids` is every `id` value
+    in the link (none, one, or a repeated parameter)."""
+    given = [i for i in ids if i.strip()]
+    if not given:
+        return "No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>."
+    if len(ids) > 1:
+        return f"No figure with id {', '.join(map(shown_id, ids))}: this link gives {len(ids)} ids, and a page shows one figure."
+    if given[0].startswith(upload_prefix):
+        return (f"No figure with id {shown_id(given[0])} in this session. Uploaded figures live only in the browser "
+                "tab that uploaded them; upload the file again on Explore.")
+    return f"No figure with id {shown_id(given[0])}."
+
+
+@dataclass(frozen=True)
+class CitedFigure:
+    """What a citation of one figure (or event) says, in plain values."""
+
+    figure_id: str
+    statement: str  # "Shanxi: Provincial manufacturing innovation centres, 14 centres (as of 2021-03-10)"
+    source_id: str
+    title: str
+    publisher: str | None
+    published: str | None  # YYYY-MM-DD, or None for an undated document
+    file: str | None
+    version: str
+    accessed: date
+    url: str
+
+
+def _text(value: object) -> str | None:
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def figure_statement(row: Mapping) -> str:
+    """One line naming a figure ('Shanxi: Technology contract turnover, 52.18 billion yuan (2021)')
+    or an event ('Shanxi: Shanxi starts building ... (in 2018)')."""
+    if "event_id" in row:
+        return f"{row['region']}: {row['title']} ({_text(row.get('date_text')) or 'date not stated'})"
+    status = "" if row["status"] == "actual" else f", {row['status']}"
+    return f"{row['region']}: {row['label']}, {row['display_value']}{status} ({row['reference']})"
+
+
+def short_statement(row: Mapping, metric: str) -> str:
+    """A figure in a few words, region and value first (a narrow screen cuts the end): 'Beijing:
+    more than 2 centres', with the metric's label after it when it is not `metric`."""
+    status = "" if row["status"] == "actual" else f", {row['status']}"
+    label = "" if row["metric"] == metric else f" · {row['label']}"
+    return f"{row['region']}: {row['display_value']}{status}{label}"
+
+
+def cited_figure(row: Mapping, version: str, accessed: date, base: str | None = None) -> CitedFigure:
+    """A CitedFigure from an enriched observation or event row (metrics.enrich_observations/enrich_events)."""
+    figure_id = row["event_id"] if "event_id" in row else row["figure_id"]
+    return CitedFigure(
+        figure_id=str(figure_id), statement=" ".join(figure_statement(row).split()), source_id=str(row["source_id"]),
+        title=_text(row["source_title"]) or "untitled document", publisher=_text(row.get("publisher")),
+        published=_text(row.get("published")), file=_text(row.get("file")), version=version, accessed=accessed,
+        url=figure_url(str(figure_id), base),
+    )
+
+
+def cite_text(c: CitedFigure) -> str:
+    """Plain text: the document (publisher, title, date, file), then the dataset (name, data
+    version, figure id and statement, address, date accessed)."""
+    document = " ".join(part for part in (
+        f"{c.publisher}." if c.publisher else "",
+        f"“{c.title}” ({c.published or 'n.d.'}).",
+        f"File {c.file}." if c.file else "",
+    ) if part)
+    return (f"{document} Compiled in: {DATASET_TITLE}, data version {c.version}, figure {c.figure_id} "
+            f"({c.statement}). {c.url or figure_path(c.figure_id)}. Accessed {c.accessed.isoformat()}.")
+
+
+def bibtex_escape(text: str) -> str:
+    """Text safe inside a braced BibTeX field: braces and backslashes become text commands (their
+    own braces balanced), LaTeX specials are escaped, whitespace runs are one space."""
+    return _BIBTEX_PATTERN.sub(lambda m: _BIBTEX_SPECIAL[m.group()], " ".join(text.split()))
+
+
+def bibtex_key(text: str) -> str:
+    """A citation key: letters, digits and '-_:.' only."""
+    return re.sub(r"[^A-Za-z0-9_:.-]+", "-", text).strip("-") or "figure"
+
+
+def _bibtex_entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> str:
+    body = ",\n".join(f"  {name} = {{{bibtex_escape(value)}}}" for name, value in fields if value)
+    return f"@{kind}{{{bibtex_key(key)},\n{body}\n}}"
+
+
+def cite_bibtex(c: CitedFigure) -> str:
+    """Two @misc entries: the original document first, then this dataset's figure, which cites it."""
+    document = _bibtex_entry("misc", c.source_id, [
+        ("title", c.title), ("publisher", c.publisher), ("date", c.published),
+        ("year", c.published[:4] if c.published else None), ("note", f"File {c.file}" if c.file else None),
+    ])
+    dataset = _bibtex_entry("misc", c.figure_id, [
+        ("title", f"{DATASET_TITLE}: {c.statement}"), ("version", c.version),
+        ("note", f"Figure {c.figure_id}, data version {c.version}; from {c.title}"),
+        ("url", c.url or figure_path(c.figure_id)), ("urldate", c.accessed.isoformat()),
+    ])
+    return f"{document}\n\n{dataset}"
+
+
+def _date_parts(text: str) -> dict:
+    return {"date-parts": [[int(part) for part in text.split("-")]]}
+
+
+def cite_csl_json(c: CitedFigure) -> str:
+    """CSL-JSON (what Zotero and pandoc read): the document, then this dataset's figure."""
+    document = {"id": c.source_id, "type": "document", "title": c.title}
+    if c.publisher:
+        document["publisher"] = c.publisher
+    if c.published:
+        document["issued"] = _date_parts(c.published)
+    if c.file:
+        document["note"] = f"File {c.file}"
+    dataset = {
+        "id": c.figure_id, "type": "dataset", "title": f"{DATASET_TITLE}: {c.statement}", "version": c.version,
+        "URL": c.url or figure_path(c.figure_id), "accessed": _date_parts(c.accessed.isoformat()),
+        "note": f"Figure {c.figure_id}, data version {c.version}; from {c.title}",
+    }
+    # One item a line: indented JSON spreads each date over seven lines.
+    return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in (document, dataset)) + "\n]"
+
+
+def cite_chart(sources_line: str, version: str, base: str | None = None) -> str:
+    """Under a chart: its documents first (metrics.cite_sources), then the dataset and version."""
+    where = base_url() if base is None else base.rstrip("/")
+    return f"{sources_line}. Compiled in {DATASET_TITLE}, data version {version}{f', {where}' if where else ''}."
+
+
+def page_queries(region: str, label: str, status: str, compare_with: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Query parameters that open /compare, /trends and /explore on this figure's region and metric
+    (the keys those pages bind their widgets to; explore takes a metric by its label)."""
+    compare = {"region": [region, *[r for r in compare_with if r != region]]}
+    if status in ("actual", "target"):
+        compare["status"] = [status]
+    return {"compare": compare, "trends": {"region": [region]}, "explore": {"region": [region], "metric": [label]}}
+
+
+def explore_url(region: str, label: str, base: str | None = None) -> str:
+    """/explore filtered to one region and metric (explore takes a metric by its label)."""
+    query = urlencode(page_queries(region, label, "", [])["explore"], doseq=True)
+    return (base_url() if base is None else base.rstrip("/")) + f"/explore?{query}"
+
+
+def linked_cells(texts: list[str], ids: list[str | None], region: str, labels: list[str],
+                 base: str | None = None) -> list[str]:
+    """Table cells that show each text (a LinkColumn with display_text=TEXT_IN_LINK) and link to
+    its figure; a cell without a figure ('no figure') links to /explore on that region and metric,
+    where a reader sees what there is (a target, say, when actual results were compared)."""
+    base = base_url() if base is None else base
+    return [labelled_link(figure_url(i, base) if isinstance(i, str) and i else explore_url(region, label, base), t)
+            for t, i, label in zip(texts, ids, labels, strict=True)]

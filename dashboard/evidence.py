@@ -167,3 +167,25 @@ def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def paragraph_around(document: str, quote: str) -> tuple[str, list[tuple[int, int]]]:
+    """The paragraph (text between blank lines) holding the quote, and the quote's span in it.
+
+    A quote that runs over several paragraphs gets all of them. When the quote is not in the
+    document (an unverified upload), the answer is ('', []): nothing is shown as its context.
+    """
+    spans = quote_spans(document, [quote])
+    if not spans:
+        return "", []
+    start, end = spans[0]
+    breaks = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(document)]
+    first = max((e for s, e in breaks if e <= start), default=0)
+    last = min((s for s, e in breaks if s >= end), default=len(document))
+    paragraph = document[first:last]
+    trimmed = len(paragraph) - len(paragraph.lstrip())
+    paragraph = paragraph.strip()
+    return paragraph, [(start - first - trimmed, end - first - trimmed)]

@@ -219,7 +219,7 @@ def comparison_caveats(rows: list[dict]) -> list[str]:
 
 # What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
 _COMPARE_COLUMNS = [
-    M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
+    M.figure_id, M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
     DISPLAY, REFERENCE, LABEL, CATEGORY,
 ]
 
@@ -231,12 +231,19 @@ def _cell(rows: list[dict]) -> str:
     ) or "no figure"
 
 
+def figure_id_column(region: str) -> str:
+    """The compare_regions column holding the id of the figure in `region`'s cell."""
+    return f"{M.figure_id}:{region}"
+
+
 def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual") -> pd.DataFrame:
     """One row per metric that any selected region has: each region's latest figure side by side.
 
     Columns: label, unit, category, one column per region ('14 centres (as of 2021-03-10)', or
     'no figure'), shared (every selected region has it), and, for exactly two regions, the
-    difference and ratio (first minus/over second) plus caveats (reference dates, bounds).
+    difference and ratio (first minus/over second) plus caveats (reference dates, bounds). Last,
+    per region, `figure_id_column(region)`: the id of the figure its cell states (the first one
+    when a cell states a range of two; empty when it states none), so a cell can link to its page.
     """
     chosen = obs.loc[obs[M.region].isin(regions) & (obs[M.status] == status), _COMPARE_COLUMNS]
     by_metric: dict[str, list[dict]] = {}
@@ -255,8 +262,10 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
             row["difference"] = difference_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
             row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
         row["caveats"] = "; ".join(comparison_caveats(records)) if row["shared"] else ""
+        row.update({figure_id_column(region): mine[0][M.figure_id] if mine else None for region, mine in by_region.items()})
         rows.append(row)
-    columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats"]
+    columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",
+               *map(figure_id_column, regions)]
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["shared", CATEGORY, LABEL], ascending=[False, True, True], kind="stable").reset_index(drop=True)
 
@@ -384,8 +393,8 @@ def cite_sources(obs: pd.DataFrame, most: int = 5) -> str:
 
 
 def enrich_events(dataset: Dataset) -> pd.DataFrame:
-    """Events with their source's title and published date, for hover text and source lines."""
-    sources = dataset.sources[[S.source_id, S.title, S.published]].rename(columns={S.title: SOURCE_TITLE})
+    """Events with their source's title, date, publisher and file, for hover text, source lines and citations."""
+    sources = dataset.sources[[S.source_id, S.title, S.published, S.publisher, S.file]].rename(columns={S.title: SOURCE_TITLE})
     return dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
 
 
@@ -449,3 +458,26 @@ def document_labels(sources: pd.DataFrame) -> dict[str, str]:
         source_id: f"{title} ({source_id})" if twin else title
         for source_id, title, twin in zip(sources[S.source_id], sources[S.title], shared, strict=True)
     }
+
+
+def find_by_id(frame: pd.DataFrame, column: str, wanted: str) -> pd.Series | None:
+    """The row whose id `column` (figure_id, event_id) is `wanted`, or None when there is none."""
+    found = frame[frame[column] == wanted]
+    return found.iloc[0] if len(found) else None
+
+
+def stated_together(obs: pd.DataFrame, figure: pd.Series) -> pd.DataFrame:
+    """The other figures taken from the same sentence of the same document (whitespace aside)."""
+    same_source = obs[(obs[M.source_id] == figure[M.source_id]) & (obs[M.figure_id] != figure[M.figure_id])]
+    quote = " ".join(str(figure[M.quote]).split())
+    return same_source[[" ".join(str(q).split()) == quote for q in same_source[M.quote]]]
+
+
+def same_metric_by_region(obs: pd.DataFrame, figure: pd.Series, region_order) -> pd.DataFrame:
+    """This figure and, for every other region with the same metric and status, its latest figure,
+    in `region_order` (the regions table's order): what a small comparison chart shows."""
+    same = obs[(obs[M.metric] == figure[M.metric]) & (obs[M.status] == figure[M.status])
+               & (obs[M.region] != figure[M.region])]
+    rows = pd.concat([latest_observations(same), obs[obs[M.figure_id] == figure[M.figure_id]]])
+    order = {region: i for i, region in enumerate(region_order)}
+    return rows.assign(_order=rows[M.region].map(order)).sort_values("_order", kind="stable").drop(columns="_order")

@@ -1,6 +1,7 @@
 """Shared pieces of the browser tests: a `streamlit run` server on a free port and Debian's Chromium.
 
-Playwright cannot download its own browser here, so it drives /usr/bin/chromium. Screenshots go
+Playwright cannot download its own browser here, so it drives /usr/bin/chromium. A test module
+imports the `base_url` and `browser` fixtures to get one server and one browser for the module. Screenshots go
 to SCREENSHOT_DIR (default: a temp folder) so a person can look at every page after a run.
 """
 
@@ -10,6 +11,9 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
 
 from bench.common import streamlit_server as bench_server
 
@@ -50,3 +54,20 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+# Module fixtures: one server and one browser per test module that imports them.
+@pytest.fixture(scope="module")
+def base_url():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -35,6 +35,13 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def link_text(cell: object) -> str | None:
+    """What a link cell of a table (citation.labelled_link) shows: its decoded fragment."""
+    from urllib.parse import unquote
+
+    return unquote(cell.split("#", 1)[1]) if isinstance(cell, str) and "#" in cell else None
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

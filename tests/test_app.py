@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.views import ui
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import ROOT, link_text, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
 PAGES = ["overview", "compare", "trends", "explore", "sources"]
@@ -84,7 +85,7 @@ def test_compare_targets_view_lists_target_figures(obs):
     targets = obs[(obs["region"] == "Jilin") & (obs["status"] == "target")]
     (side_by_side,) = [d.value for d in at.dataframe]  # the chart tables stay unsent until opened
     assert set(side_by_side["Metric"]) == set(targets[mx.LABEL])
-    assert all(value.endswith("(2025)") for value in side_by_side["Jilin"])
+    assert all(link_text(value).endswith("(2025)") for value in side_by_side["Jilin"])
 
 
 def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
@@ -268,3 +269,38 @@ def test_loaded_data_is_frozen_out_of_the_collectors_sight_and_thawed_for_a_relo
     write_rows(path, read_rows(path)[:-1])
     run_page("overview")
     assert calls == ["unfreeze", "freeze"] * 2
+
+
+def test_compare_side_by_side_cells_show_their_figure_and_link_to_its_page(obs, monkeypatch):
+    monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    at = run_page("compare")
+    (side_by_side,) = [d.value for d in at.dataframe]
+    expected = mx.compare_regions(obs, ["Shanxi", "Shandong"])
+    for region in ("Shanxi", "Shandong"):
+        for cell, text, figure_id in zip(side_by_side[region], expected[region], expected[mx.figure_id_column(region)], strict=True):
+            assert link_text(cell) == text
+            has_figure = isinstance(figure_id, str)
+            assert cell.startswith(citation.figure_path(figure_id) + "#" if has_figure else f"/explore?region={region}&metric=")
+
+
+def test_explore_and_chart_tables_link_each_row_to_its_figure_page(obs, monkeypatch):
+    monkeypatch.setenv(citation.BASE_URL_ENV, "https://metrics.example.org")
+    at = run_page("explore", region=["Shandong"])
+    rows = mx.filter_observations(obs, mx.Filters(regions=("Shandong",)))
+    assert list(at.dataframe[0].value[ui.FIGURE_LINK]) == [
+        f"https://metrics.example.org/figure?id={i}" for i in rows["figure_id"]]
+    overview = run_page("overview")
+    overview.session_state["centres-table"] = True
+    overview.run()
+    (table,) = [d.value for d in overview.dataframe]
+    assert all(link.startswith("https://metrics.example.org/figure?id=") for link in table[ui.FIGURE_LINK])
+    assert len(set(table[ui.FIGURE_LINK])) == len(table)  # one page per row
+
+
+def test_every_chart_cites_its_documents_then_the_dataset_with_its_version(dataset):
+    at = run_page("compare")
+    cites = [c.value.replace("\\", "") for c in at.caption if "Compiled in" in c.value]
+    assert len(cites) == len(at.get("plotly_chart"))
+    for text in cites:
+        assert text.startswith("Source") and text.index("(") < text.index("Compiled in Regional innovation metrics")
+        assert f"data version {dataset.version}" in text

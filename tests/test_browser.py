@@ -14,10 +14,10 @@ from collections import Counter
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from dashboard import metrics as mx
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser import ROOT, base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -34,23 +34,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-# --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+# --- fixtures (base_url and browser come from tests.browser) ----------------------------
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from tests.conftest import EVIL_REGION, HOSTILE_TITLE
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]), "trends", "explore", "sources"]
+PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]), "trends", "explore", "sources",
+         "figure?id=hostile-2021", "figure?id=hostile-event"]
 
 
 def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Path):
@@ -58,7 +59,7 @@ def test_hostile_upload_is_inert(tmp_path: Path):
     upload = tmp_path / "<img src=x onerror=window.__xss=10>.csv"
     upload.write_text(
         header + "\n"
-        'Zhejiang,provincial_manufacturing_innovation_centres,9,centres,2023,exact,actual,'
+        ',Zhejiang,provincial_manufacturing_innovation_centres,9,centres,2023,exact,actual,'
         '"<script>window.__xss=11</script>","<img src=x onerror=window.__xss=12>",,stated,,,,"=1+1"\n',
         encoding="utf-8",
     )

@@ -91,6 +91,7 @@ def test_series_chart_marks_only_dated_events_of_its_regions():
 def test_events_chart_draws_periods_and_dated_points():
     placed = pd.DataFrame(
         {
+            "event_id": ["shanxi-start", "jilin-plan"],
             "region": ["Shanxi", "Jilin"], "title": ["Start", "Plan"], "date_text": ["in 2018", None],
             "date_precision": ["year", "unknown"], "quote": ["q1", "q2"], mx.SOURCE_TITLE: ["S", "J"],
             "period_start": pd.array([None, 2023], dtype="Int64"), "period_end": pd.array([None, 2025], dtype="Int64"),
@@ -102,6 +103,8 @@ def test_events_chart_draws_periods_and_dated_points():
     bars = [t for t in fig.data if t.type == "bar"]
     assert [list(p.x) for p in points] == [[2018.5]]  # the plan has no date: no point
     assert list(bars[0].base) == [2023.0] and list(bars[0].x) == [3.0] and bars[0].customdata[0][4] == "2023–2025"
+    # A click opens the event's page: its id is the last element of each point's customdata.
+    assert [c[-1] for c in points[0].customdata] == ["shanxi-start"] and bars[0].customdata[0][-1] == "jilin-plan"
 
 
 def test_coverage_chart_shows_gaps_as_blank_cells():
@@ -122,3 +125,24 @@ def test_series_chart_leaves_many_events_to_the_events_chart():
     assert charts.build_series_chart(series, COLOURS, "T", events=events).layout.shapes == ()
     fewer = charts.build_series_chart(series, COLOURS, "T", events=events.head(charts.MAX_EVENT_LABELS + 1))
     assert len(fewer.layout.shapes) == charts.MAX_EVENT_LABELS + 1 and fewer.layout.annotations == ()  # lines, no labels
+
+
+def test_every_point_carries_its_figure_id_last_and_a_click_reads_it():
+    obs = frame(observation("Shanxi", value=14), observation("Shandong", value=20, year=2022, as_of="2022-02-28"))
+    bars = charts.build_bar_chart(obs, COLOURS, "Centres")
+    assert [point[-1] for trace in bars.data for point in trace.customdata] == list(obs["figure_id"])
+    series = frame(observation("Shanxi", "t", 1, year=2020, year_basis="stated"), observation("Shanxi", "t", 2, year=2021, year_basis="stated"))
+    (line,) = charts.build_series_chart(series, COLOURS, "T").data
+    assert [point[-1] for point in line.customdata] == list(series["figure_id"])
+    # What st.plotly_chart(on_select="rerun") returns when the reader clicks a point.
+    clicked = {"selection": {"points": [{"curve_number": 0, "point_index": 1, "customdata": list(line.customdata[1])}],
+                             "point_indices": [1], "box": [], "lasso": []}}
+    assert charts.selected_id(clicked) == series["figure_id"].iloc[1]
+
+
+def test_a_selection_without_a_figure_id_opens_nothing():
+    empty = {"selection": {"points": [], "point_indices": [], "box": [], "lasso": []}}
+    heat_cell = {"selection": {"points": [{"x": "Shanxi", "y": "A", "z": 1}]}}
+    numbers_only = {"selection": {"points": [{"customdata": [1, 2]}]}}
+    for selection in (None, {}, empty, heat_cell, numbers_only):
+        assert charts.selected_id(selection) is None

@@ -100,3 +100,25 @@ def test_the_usual_quotes_are_decided_without_reading_all_their_numbers(value, t
     memo: dict = {}
     assert states_in_digits(value, text, memo) is True
     assert memo == {}  # the fast path answered: the text's numbers were never read in full
+
+
+DOCUMENT = "Title\n\nUpdated: 2023-01-01\n\nFirst sentence. It has 14\ncentres now.\nAnd more.\n\n  Last paragraph.  \n"
+
+
+@pytest.mark.parametrize(
+    ("quote", "paragraph", "highlighted"),
+    [
+        ("It has 14 centres now.", "First sentence. It has 14\ncentres now.\nAnd more.", "It has 14\ncentres now."),
+        ("Last paragraph.", "Last paragraph.", "Last paragraph."),
+        ("Title", "Title", "Title"),
+        ("centres now. And more. Last", "First sentence. It has 14\ncentres now.\nAnd more.\n\n  Last paragraph.",
+         "centres now.\nAnd more.\n\n  Last"),  # a quote over a paragraph break gets both paragraphs
+        ("not in the document", "", None),
+    ],
+)
+def test_paragraph_around_a_quote(quote, paragraph, highlighted):
+    from dashboard.evidence import paragraph_around
+
+    text, spans = paragraph_around(DOCUMENT, quote)
+    assert text == paragraph
+    assert [text[a:b] for a, b in spans] == ([highlighted] if highlighted else [])

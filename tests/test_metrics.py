@@ -212,3 +212,35 @@ def test_cite_sources_names_a_few_documents_and_counts_the_rest():
     text = mx.cite_sources(obs, most=3)
     assert text == ("Sources: News from R0 (2021-03-10); News from R1 (2021-03-10); News from R2 (2021-03-10); "
                     "and 5 more documents (see the Sources page)")
+
+
+def test_compare_regions_names_the_figure_behind_each_cell():
+    shanxi, shandong = observation("Shanxi", "provincial", 14), observation("Shandong", "provincial", 22, year=2022)
+    low = observation("Jilin", "provincial", 2, qualifier="at_least", year=2022)
+    high = observation("Jilin", "provincial", 3, qualifier="at_most", year=2022)
+    table = mx.compare_regions(frame(shanxi, shandong, low, high), ["Shanxi", "Shandong", "Jilin", "Beijing"])
+    ids = table[[mx.figure_id_column(r) for r in ("Shanxi", "Shandong", "Jilin", "Beijing")]].iloc[0].tolist()
+    assert ids == [shanxi["figure_id"], shandong["figure_id"], low["figure_id"], None]  # a range: its first figure
+
+
+def test_find_by_id_and_what_the_same_sentence_states():
+    quote = "Shanxi has 14 centres and 3 labs."
+    centres = observation("Shanxi", "centres", 14, quote=quote)
+    labs = observation("Shanxi", "labs", 3, quote="Shanxi has 14 centres\n and 3 labs.")  # whitespace aside
+    elsewhere = observation("Shanxi", "labs", 3, quote=quote, source_id="other-document", year=2020)
+    obs = frame(centres, labs, elsewhere)
+    figure = mx.find_by_id(obs, "figure_id", centres["figure_id"])
+    assert figure["value"] == 14
+    assert mx.find_by_id(obs, "figure_id", "nope") is None
+    assert list(mx.stated_together(obs, figure)["figure_id"]) == [labs["figure_id"]]
+
+
+def test_same_metric_by_region_takes_each_other_regions_latest_and_this_figure():
+    this = observation("Shanxi", "centres", 10, year=2019, as_of="2019-01-01")
+    obs = frame(
+        this, observation("Shanxi", "centres", 14),  # a later Shanxi figure: the page is about the 2019 one
+        observation("Jilin", "centres", 5, year=2020), observation("Jilin", "centres", 6, year=2022, as_of="2022-01-01"),
+        observation("Jilin", "centres", 9, status="target", year=2025), observation("Shandong", "labs", 3),
+    )
+    rows = mx.same_metric_by_region(obs, mx.find_by_id(obs, "figure_id", this["figure_id"]), ["Jilin", "Shanxi", "Shandong"])
+    assert list(zip(rows["region"], rows["value"], strict=True)) == [("Jilin", 6), ("Shanxi", 10)]

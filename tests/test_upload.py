@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
 from dashboard.data import MAX_UPLOAD_ROWS, InvalidData, load_dataset, validate_upload
-from tests.conftest import ROOT
+from tests.conftest import ROOT, link_text
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
 COLUMNS = HEADER.split(",")
@@ -137,10 +137,31 @@ def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
     app.switch_page("views/compare.py").run()
     app.multiselect(key="region").set_value(["Shanxi", "Zhejiang"]).run()
     (side_by_side,) = [d.value for d in app.dataframe]
-    assert "9 centres (2023) [user-supplied, unverified]" in set(side_by_side["Zhejiang"])
+    assert "9 centres (2023) [user-supplied, unverified]" in {link_text(cell) for cell in side_by_side["Zhejiang"]}
     assert explore().markdown[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*(ROOT / "data").iterdir(), *(ROOT / "seeds").iterdir()]}
     assert after == before
+
+
+def test_an_uploaded_figure_has_a_page_in_its_session_only():
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    app.switch_page("views/explore.py").run()
+    upload(app, "mine.csv", csv_bytes(UNVERIFIED))
+    app.switch_page("views/figure.py")
+    app.query_params["id"] = "user.line-2"  # the upload's first row, on line 2 of its file
+    app.run()
+    assert not app.exception and [t.value for t in app.title] == ["Zhejiang: Provincial manufacturing innovation centres"]
+    assert shown(app.markdown[0].value) == "## 9 centres"
+    assert shown(app.warning[0].value) == "user-supplied, unverified: uploaded in this session, not part of the curated data."
+    assert any(shown(m.value) == "“<img src=x onerror=alert(1)> my own count”" for m in app.markdown)  # escaped, as text
+    assert "“user-supplied, unverified: my-notes” (n.d.)." in app.code[0].value  # the citation says what it is
+
+    fresh = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    fresh.switch_page("views/figure.py")
+    fresh.query_params["id"] = "user.line-2"
+    fresh.run()
+    assert shown(fresh.error[0].value) == ("No figure with id 'user.line-2' in this session. Uploaded figures live only in "
+                                           "the browser tab that uploaded them; upload the file again on Explore.")
 
 
 def centres_chart_regions(app: AppTest) -> set[str]:

@@ -7,7 +7,7 @@ which metrics each region has, so gaps are visible.
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.views import ui
 
@@ -31,14 +31,19 @@ if not regions:
 
 def comparison(obs, regions, status, colours):
     """What the page shows for these regions and status, computed once per version of the data
-    (see ui.derived): the side-by-side table, the rows and chart of each shared metric, coverage."""
+    (see ui.derived): the side-by-side table (each region's cell linking to its figure's page),
+    the rows and chart of each shared metric, coverage."""
     table = mx.compare_regions(obs, list(regions), status=status)
+    ids = [mx.figure_id_column(region) for region in regions]
+    side_by_side = table.drop(columns=ids).assign(**{
+        region: citation.linked_cells(table[region].tolist(), table[column].tolist(), region, table["label"].tolist())
+        for region, column in zip(regions, ids, strict=True)})
     chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
     shared = []
     for _, row in table[table["shared"]].iterrows():
         rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
         shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region")))
-    return table, chosen, shared, mx.coverage_matrix(obs[obs["status"] == status], list(regions))
+    return side_by_side, chosen, shared, mx.coverage_matrix(obs[obs["status"] == status], list(regions))
 
 
 table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours)
@@ -66,6 +71,9 @@ labels = {"label": "Metric", "unit": "Unit", "category": "Category", "shared": "
 st.dataframe(
     table.drop(columns=["metric"] + ([] if len(regions) == 2 else ["difference", "ratio"])).rename(columns=labels),
     hide_index=True, width="stretch",
+    column_config={region: st.column_config.LinkColumn(region, display_text=citation.TEXT_IN_LINK, help=f"{region}'s "
+                   "figure; open its page to read the sentence and cite it.")
+                   for region in regions},
 )
 
 st.subheader("Coverage")
@@ -73,4 +81,5 @@ st.markdown(ui.md(mx.describe_coverage(matrix)) + " A metric a region lacks read
 # The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
 # it); it is one click away, and the toggle travels in the URL.
 if st.toggle("Show the coverage heatmap (figures per metric and region)", key="coverage", bind="query-params"):
-    ui.chart_block(charts.build_coverage_chart(matrix), chosen, key="coverage-chart", table=matrix.reset_index())
+    ui.chart_block(charts.build_coverage_chart(matrix), chosen, key="coverage-chart", table=matrix.reset_index(),
+                   clickable=False)

@@ -43,7 +43,7 @@ rows = mx.filter_observations(obs, filters)
 st.markdown(f"**{len(rows)}** of {len(obs)} figures match.")
 # Only one page of rows goes to the browser: what the reader can see, however large the data.
 page, pages = mx.page_of(rows, st.session_state.get("table_page", 1), TABLE_PAGE_ROWS)
-st.dataframe(ui.observation_table(page), hide_index=True, width="stretch")
+ui.show_figures(page)
 if pages > 1:
     if st.session_state.get("table_page", 1) > pages:  # the filters shrank the result
         st.session_state["table_page"] = pages

@@ -42,7 +42,7 @@ def show_document(source, figures, dated, text: str) -> None:
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
-            st.dataframe(ui.observation_table(shown), hide_index=True, width="stretch")
+            ui.show_figures(shown)
             page_control(key, pages, f"Page of figures (of {pages:,}, {FIGURES_PAGE_ROWS} rows each)")
         with st.expander("Full text with quoted passages highlighted"):
             st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]])))

@@ -55,13 +55,12 @@ for metric, label, rows, growth, fig in blocks:
 
 st.subheader("Policy events")
 if len(placed):
-    ui.chart_block(events_chart, placed, key="events",
-                   table=placed[["region", "date_text", "period_start", "period_end", "title", "quote"]])
+    columns = {"region": "region", "date_text": "date_text", "period_start": "period_start", "period_end": "period_end",
+               "title": "title", "quote": "quote"}
+    ui.chart_block(events_chart, placed, key="events", table=ui.event_table(placed, columns))
 if len(unplaced):
     st.markdown(f"**{len(unplaced)} event(s) without a stated date** (not placed on the axis):")
-    st.dataframe(
-        unplaced[["region", "title", "date_text", "note", mx.SOURCE_TITLE, "quote"]]
-        .fillna({"date_text": "not stated", "note": ""})
-        .rename(columns={"date_text": "Date as worded", mx.SOURCE_TITLE: "Source"}),
-        hide_index=True, width="stretch",
-    )
+    columns = {"region": "region", "title": "title", "date_text": "Date as worded", "note": "note",
+               mx.SOURCE_TITLE: "Source", "quote": "quote"}
+    st.dataframe(ui.event_table(unplaced.fillna({"date_text": "not stated", "note": ""}), columns),
+                 hide_index=True, width="stretch", column_config=ui.LINK_COLUMNS)

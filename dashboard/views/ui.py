@@ -1,4 +1,5 @@
-"""The Streamlit pieces every page shares: the cached dataset, the error screen, a chart block.
+"""The Streamlit pieces every page shares: the cached dataset, the error screen, a chart block,
+tables whose rows link to their figure's page, and the data version in the sidebar.
 
 The loader is cached on a fingerprint of the curated files (path, size, modification time), so
 an edited file is picked up on the next page load without a restart. It is a cache_resource:
@@ -17,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, export
+from dashboard import charts, citation, export
 from dashboard import metrics as mx
 from dashboard.data import (
     MAX_UPLOAD_MB,
@@ -29,6 +30,9 @@ from dashboard.data import (
     validate_upload,
 )
 
+VIEWS = Path(__file__).parent
+FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
+COMPARE_PAGE, TRENDS_PAGE, EXPLORE_PAGE = VIEWS / "compare.py", VIEWS / "trends.py", VIEWS / "explore.py"
 DEFAULT_REGIONS = ("Shanxi", "Shandong")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_PROBLEMS_SHOWN = 20
@@ -93,12 +97,19 @@ def load_curated():
         key = (str(root), _fingerprint(root))
         loaded = _load(*key)
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
+        st.sidebar.caption(f"Data version {loaded[0].version}. Click a bar, point or table link to open a "
+                           "figure's page and cite it.")
         return loaded
     except UnreadableFile as err:
         show_data_error(str(err), [])
     except InvalidData as err:
         show_data_error(f"{len(err.problems)} problem(s) in the curated data", [str(p) for p in err.problems])
     st.stop()
+
+
+def data_version() -> str:
+    """The version (content hash of data/ and seeds/) of the curated data this run loaded."""
+    return _load(*st.session_state[DATA_KEY])[0].version
 
 
 def data_key() -> tuple:
@@ -212,23 +223,69 @@ def colours(dataset) -> dict[str, str]:
 TABLE_LABEL = "Show the numbers as a table"
 
 
-def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None) -> None:
-    """A chart, the source line under it, and its data as a table in an expander.
+def open_figure(figure_id: str | None) -> None:
+    """Go to the figure page of this id (in this session, so uploaded figures open too)."""
+    if figure_id:
+        st.switch_page(FIGURE_PAGE, query_params={"id": figure_id})
 
-    The expander is lazy (it tracks its state under `<key>-table`): the table is built and sent
-    only while the reader has it open, so a page of charts does not ship, and the browser does
-    not redraw on every rerun, tables nobody is looking at.
+
+def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None,
+                clickable: bool = True) -> None:
+    """A chart, the citation under it, and its data as a table in an expander.
+
+    A click on a bar or point opens its figure page: every chart puts the figure (or event) id
+    last in each point's customdata (charts.selected_id); `clickable=False` for charts whose
+    marks are not figures (a coverage heatmap). The expander is lazy (it tracks its state under
+    `<key>-table`): the table is built and sent only while the reader has it open, so a page of
+    charts does not ship, and the browser does not redraw on every rerun, tables nobody is looking at.
     """
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
-    st.caption(md(mx.cite_sources(rows)))
+    config = {"displaylogo": False}
+    if clickable:
+        event = st.plotly_chart(fig, width="stretch", key=key, config=config, on_select="rerun", selection_mode="points")
+        open_figure(charts.selected_id(event))
+    else:
+        st.plotly_chart(fig, width="stretch", key=key, config=config)
+    st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version())))
     box = st.expander(TABLE_LABEL, key=f"{key}-table", on_change="rerun")
     if box.open:
         with box:
-            st.dataframe(table if table is not None else observation_table(rows), hide_index=True, width="stretch")
+            if table is not None:
+                st.dataframe(table, hide_index=True, width="stretch", column_config=LINK_COLUMNS)
+            else:
+                show_figures(rows)
+
+
+FIGURE_LINK, EVENT_LINK = "Figure", "Event"
+LINK_COLUMNS = {
+    name: st.column_config.LinkColumn(name, display_text="Open", help=f"This {name.lower()}'s page: its "
+                                      "sentence in its document, and how to cite it", width="small")
+    for name in (FIGURE_LINK, EVENT_LINK)
+}
+
+
+def figure_links(ids: pd.Series) -> list[str]:
+    """Each id's page address, for a LinkColumn."""
+    base = citation.base_url()
+    return [citation.figure_url(i, base) for i in ids.astype(object)]
 
 
 def observation_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The columns a reader checks a figure with, for tables under charts and on pages."""
+    """The columns a reader checks a figure with, for tables under charts and on pages; the first
+    links to the figure's page."""
     columns = {"region": "Region", mx.LABEL: "Metric", mx.DISPLAY: "Value", "status": "Status",
                mx.REFERENCE: "Refers to", mx.SOURCE_TITLE: "Source", "quote": "Quote", mx.PROVENANCE: "Provenance"}
-    return rows[list(columns)].rename(columns=columns)
+    table = rows[list(columns)].rename(columns=columns)
+    table.insert(0, FIGURE_LINK, figure_links(rows["figure_id"]))
+    return table
+
+
+def event_table(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """These event columns (renamed), the first linking to each event's page."""
+    table = rows[list(columns)].rename(columns=columns)
+    table.insert(0, EVENT_LINK, figure_links(rows["event_id"]))
+    return table
+
+
+def show_figures(rows: pd.DataFrame) -> None:
+    """A table of figures, each row linking to its figure's page."""
+    st.dataframe(observation_table(rows), hide_index=True, width="stretch", column_config=LINK_COLUMNS)
