@@ -32,13 +32,13 @@ translations: $(VENV)/.runtime
 	$(VENV)/bin/pybabel update --input-file dashboard/locale/messages.pot --output-dir dashboard/locale \
 	  --domain messages --no-fuzzy-matching --ignore-obsolete
 
-# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
-# load test puts two app processes behind Debian's nginx.
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here), which
+# needs a CJK font to draw the Chinese interface; the load test puts app processes behind nginx.
 system-packages:
-	@test -x /usr/bin/chromium && test -x /usr/sbin/nginx || { \
-	  echo "Installing Debian's chromium and nginx for the browser and load tests"; \
+	@test -x /usr/bin/chromium && test -x /usr/sbin/nginx && test -d /usr/share/fonts/opentype/noto || { \
+	  echo "Installing Debian's chromium, nginx and fonts-noto-cjk for the browser and load tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium nginx; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium nginx fonts-noto-cjk; }
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
