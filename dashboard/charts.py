@@ -256,7 +256,9 @@ TILE_SCALE = "Viridis"
 TILE_HALF = 0.46  # half a tile's side in grid cells; the rest is the gap between tiles
 TILE_TARGET_PX = 36  # the marker that catches hover and clicks: fits a tile at phone width
 TILE_NAME_WIDTH = 9  # longer names break at a space ("Inner<br>Mongolia")
-TILE_FONT, TILE_FONT_LONG = 10, 9  # names past 7 letters get the smaller size to fit a phone-width tile
+# A name's longest word sets its size, so it fits a tile at phone width (~44 px): "Guangdong" at 8 px.
+TILE_FONT_BY_LENGTH = ((7, 10), (8, 9))  # up to 7 letters: 10 px, 8 letters: 9 px, longer: 8 px
+TILE_MARK_FONT = 12
 TILE_HOVER = HOVER.replace("<extra></extra>", "%{customdata[6]}<extra></extra>")
 COVERAGE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 DARK_TEXT, LIGHT_TEXT = "#1a1a1a", "#ffffff"
@@ -291,11 +293,14 @@ def _outline(is_bound: bool, is_target: bool) -> dict:
 
 
 def _tile_label(name: str, mark: str = "") -> str:
-    return hover_text(name, TILE_NAME_WIDTH) + (f"<br><b>{html.escape(mark)}</b>" if mark else "")
+    """The short name, and under it the value in a larger bold type: the value is what a reader compares."""
+    value = f'<br><span style="font-size:{TILE_MARK_FONT}px"><b>{html.escape(mark)}</b></span>' if mark else ""
+    return hover_text(name, TILE_NAME_WIDTH) + value
 
 
 def _name_sizes(names: pd.Series) -> list[int]:
-    return [TILE_FONT_LONG if max(map(len, str(n).split()), default=0) > 7 else TILE_FONT for n in names]
+    longest = [max(map(len, str(n).split()), default=0) for n in names]
+    return [next((size for most, size in TILE_FONT_BY_LENGTH if n <= most), 8) for n in longest]
 
 
 def _legend_key(name: str, **marker) -> go.Scatter:
@@ -390,7 +395,7 @@ def build_tile_map(placed: pd.DataFrame, title: str) -> go.Figure:
     if is_target[has].any():
         traces.append(_legend_key("target (dashed outline)", color="white", line=dict(color="#111111", width=1.5)))
     rows = int(placed[mx.TILE_ROW].max()) + 1
-    return _tile_figure(placed, tile_fills, outlines, traces, title, height=130 + 50 * rows)
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=140 + 52 * rows)
 
 
 def build_coverage_tile_map(placed: pd.DataFrame, title: str = "Figures per province") -> go.Figure:

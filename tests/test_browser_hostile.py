@@ -19,7 +19,9 @@ from tests.conftest import EVIL_REGION, HOSTILE_TITLE
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]), "trends", "explore", "sources"]
+HOSTILE_LABEL = "=cmd|' /C calc'!A0 <b onmouseover=window.__xss=5>centres</b>"
+PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]),
+         "map?" + urllib.parse.urlencode([("metric", HOSTILE_LABEL)]), "trends", "explore", "sources"]
 
 
 def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Path):

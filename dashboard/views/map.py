@@ -50,11 +50,11 @@ figures, placed, national, fig, table = ui.derived(map_of, (dataset, obs), metri
 
 shown, total = int(placed[mx.HAS_FIGURE].sum()), len(placed)
 st.markdown(f"**{shown}** of {total} provincial-level divisions have a figure.")
+if note := mx.reference_dates_note(placed):
+    st.warning(ui.md(note), icon=":material/event:")
 map_column, national_column = st.columns([3, 1])
 with map_column:
     ui.chart_block(fig, figures[figures["region"].isin(placed["region"])], key="map", table=table)
-    if note := mx.reference_dates_note(placed):
-        st.warning(ui.md(note), icon=":material/event:")
     st.caption(
         "Grey: the documents give no figure (not zero). Outlined: a bound (2+ more than 2, ≥2 at least 2, ≤3 at "
         "most 3) or a range (2–3, coloured at its midpoint). Dashed outline: a target. Darker is more; for ranks, "
