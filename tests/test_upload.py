@@ -146,7 +146,7 @@ def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
 def centres_chart_regions(app: AppTest) -> set[str]:
     """The regions in the overview's centres chart (a figure the page caches per data version)."""
     app.switch_page("views/overview.py").run()
-    (chart,) = app.get("plotly_chart")
+    chart = app.get("plotly_chart")[0]  # the coverage map follows it
     return {trace.get("name").split(" (")[0] for trace in json.loads(chart.proto.spec)["data"]}
 
 
