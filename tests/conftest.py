@@ -140,7 +140,7 @@ def hostile_project(project_copy: Path) -> Path:
                            "published": "2023-01-01", "published_text": "Updated: 2023-01-01",
                            "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     append("regions.csv", {"region": EVIL_REGION, "iso_code": "CN-ZZ", "name_zh": "恶", "level": "province"})
-    append("tile_grid.csv", {"iso_code": "CN-ZZ", "row": "0", "col": "0", "short_name_en": EVIL_REGION, "short_name_zh": "恶"})
+    append("tile_grid.csv", {"iso_code": "CN-ZZ", "row": "7", "col": "0", "short_name_en": EVIL_REGION, "short_name_zh": "恶"})
     append("metric_catalogue.csv", {"metric": "hostile_metric", "label": "=cmd|' /C calc'!A0 <b onmouseover=window.__xss=5>centres</b>",
                                     "unit": "centres", "value_type": "count", "category": "Manufacturing innovation centres",
                                     "lower_is_better": "false", "definition": "<script>window.__xss=8</script>"})

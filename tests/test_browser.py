@@ -104,6 +104,21 @@ def expect_charts_drawn(page, count: int) -> None:
     expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
 
 
+def hover_label(page, chart, point, fragment: str):
+    """Hover `point` until the chart's hover label shows `fragment`; return the label's locator."""
+    hover = chart.locator(".hoverlayer")
+    for _ in range(3):  # plotly may miss a first move that lands before its drag layer is ready
+        page.mouse.move(0, 0)
+        point.hover(force=True)
+        try:
+            expect(hover).to_contain_text(fragment, timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    expect(hover).to_contain_text(fragment, timeout=5_000)
+    return hover
+
+
 def metrics_csv_rows() -> list[dict[str, str]]:
     with (ROOT / "data" / "metrics.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -271,16 +286,7 @@ def test_hovering_a_trend_point_shows_its_quote(page, base_url, obs):
     chart.scroll_into_view_if_needed()
     point = chart.locator(".scatterlayer .trace").first.locator("path.point").first
     expect(point).to_have_count(1, timeout=WAIT)
-    hover = chart.locator(".hoverlayer")
-    for _ in range(3):  # plotly may miss a first move that lands before its drag layer is ready
-        page.mouse.move(0, 0)
-        point.hover(force=True)
-        try:
-            expect(hover).to_contain_text(fragment, timeout=3_000)
-            break
-        except AssertionError:
-            continue
-    expect(hover).to_contain_text(fragment, timeout=5_000)
+    hover = hover_label(page, chart, point, fragment)
     expect(hover).to_contain_text(first_trace["region"].iloc[0], timeout=5_000)
 
 
@@ -302,16 +308,7 @@ def test_the_map_draws_a_tile_per_division_and_hovering_one_shows_its_quote(page
     assert drawn == [34, 34, 34], drawn  # 34 tiles in the layout, 34 hover/click points, 34 drawn squares
     chart.scroll_into_view_if_needed()
     point = chart.locator(".scatterlayer .trace").first.locator("path.point").first
-    hover = chart.locator(".hoverlayer")
-    for _ in range(3):  # plotly may miss a first move that lands before its drag layer is ready
-        page.mouse.move(0, 0)
-        point.hover(force=True)
-        try:
-            expect(hover).to_contain_text(fragment, timeout=3_000)
-            break
-        except AssertionError:
-            continue
-    expect(hover).to_contain_text(fragment, timeout=5_000)
+    hover = hover_label(page, chart, point, fragment)
     expect(hover).to_contain_text(first["region"], timeout=5_000)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the tiles shrink with the chart
     wait_idle(page)
