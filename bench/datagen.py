@@ -2,7 +2,9 @@
 
 `generate(root, rows)` writes ROOT/data/*.csv and ROOT/seeds/*.txt for `rows` metric rows:
 
-- 34 regions with unique ISO-like codes (CN-XX) and unique Chinese names;
+- 34 regions with unique ISO-like codes (CN-XX) and unique Chinese names, and a tile grid that
+  places them on the province map (TILE_COLUMNS to a row, in name order: the codes are made up,
+  so no geography to follow);
 - a catalogue of 20 metrics (counts, money, percentages, ranks) with their units;
 - one seed document per ROWS_PER_DOCUMENT rows, holding a title, a date line and, verbatim,
   every sentence its rows quote (each quote states its value, and its year when the year is
@@ -75,6 +77,8 @@ SOURCES_HEADER = ["source_id", "file", "title", "publisher", "published", "publi
 EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "title", "event_type", "period_start", "period_end",
                  "source_id", "quote", "note"]
 REGIONS_HEADER = ["region", "iso_code", "name_zh", "level"]
+TILE_GRID_HEADER = ["iso_code", "row", "col", "short_name_en", "short_name_zh"]
+TILE_COLUMNS = 6
 IDS_HEADER = ["id", "kind", "region", "metric", "source_id"]
 CATALOGUE_HEADER = ["metric", "label", "label_zh", "unit", "unit_zh", "value_type", "category", "category_zh",
                     "lower_is_better", "definition", "definition_zh"]
@@ -101,6 +105,15 @@ def regions() -> list[dict[str, str]]:
             "level": "province",
         })
     return sorted(rows, key=lambda row: row["region"])
+
+
+def tile_grid(region_rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Every generated region on its own tile, TILE_COLUMNS to a row."""
+    return [
+        {"iso_code": row["iso_code"], "row": str(i // TILE_COLUMNS), "col": str(i % TILE_COLUMNS),
+         "short_name_en": row["region"], "short_name_zh": row["name_zh"][:2]}
+        for i, row in enumerate(region_rows)
+    ]
 
 
 def catalogue() -> list[dict[str, str]]:
@@ -161,6 +174,7 @@ def generate(root: Path, rows: int) -> dict:
     region_rows = regions()
     names = [r["region"] for r in region_rows]
     _write(data / "regions.csv", REGIONS_HEADER, region_rows)
+    _write(data / "tile_grid.csv", TILE_GRID_HEADER, tile_grid(region_rows))
     _write(data / "metric_catalogue.csv", CATALOGUE_HEADER, catalogue())
 
     documents = (rows + ROWS_PER_DOCUMENT - 1) // ROWS_PER_DOCUMENT

@@ -11,6 +11,7 @@ page = st.navigation(
     [
         st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
         st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(VIEWS / "map.py", title="Map", icon=":material/grid_view:", url_path="map"),
         st.Page(VIEWS / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
         st.Page(VIEWS / "explore.py", title="Explore", icon=":material/table:", url_path="explore"),
         st.Page(VIEWS / "sources.py", title="Sources", icon=":material/description:", url_path="sources"),

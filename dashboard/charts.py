@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import plotly.colors as pc
 import plotly.graph_objects as go
 
 from dashboard import metrics as mx
@@ -261,3 +262,186 @@ def build_coverage_chart(matrix: pd.DataFrame, title: str = "Which metrics each 
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top")
     return _layout(fig, title, height=max(260, 80 + 24 * len(matrix)))
+
+
+# --- the province map: one equal square per provincial-level division ---------------------------
+# Tiles are layout shapes in axis units (they grow and shrink with the chart, and the axes keep them
+# square); an invisible square marker at each tile's centre carries its label, hover and click.
+NO_FIGURE = "#d9d9d9"  # neutral grey: a tile whose region has no figure
+# Sequential and colour-blind-safe, and never grey (Cividis' grey middle read as "no figure").
+TILE_SCALE = "Viridis"
+TILE_HALF = 0.46  # half a tile's side in grid cells; the rest is the gap between tiles
+TILE_TARGET_PX = 36  # the marker that catches hover and clicks: fits a tile at phone width
+TILE_NAME_WIDTH = 9  # longer names break at a space ("Inner<br>Mongolia")
+# A name's longest word sets its size, so it fits a tile at phone width (~44 px): "Guangdong" at 8 px.
+TILE_FONT_BY_LENGTH = ((7, 10), (8, 9))  # up to 7 letters: 10 px, 8 letters: 9 px, longer: 8 px
+TILE_MARK_FONT = 12
+TILE_HOVER = HOVER.replace("<extra></extra>", "%{customdata[6]}<extra></extra>")
+COVERAGE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
+DARK_TEXT, LIGHT_TEXT = "#1a1a1a", "#ffffff"
+
+
+def tile_scale(lower_is_better: bool) -> list[list]:
+    """The colour scale of a map, darker for more: reversed Viridis (light yellow for the least,
+    dark purple for the most); for ranks, where 1 is best, Viridis itself, so the best is darkest."""
+    scale = [[float(p), c] for p, c in pc.get_colorscale(TILE_SCALE)]
+    return scale if lower_is_better else [[1 - p, c] for p, c in reversed(scale)]
+
+
+def _text_on(colour: str) -> str:
+    """Dark text on a light fill, white on a dark one (relative luminance, WCAG)."""
+    r, g, b = (int(part) / 255 for part in colour[colour.index("(") + 1 : -1].split(","))
+    channel = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return DARK_TEXT if 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b) > 0.18 else LIGHT_TEXT
+
+
+def _tile_fills(values: pd.Series, scale: list[list]) -> tuple[list[str], float, float]:
+    """Each value's colour on the scale, and the scale's ends. One distinct value sits mid-scale."""
+    low, high = float(values.min()), float(values.max())
+    positions = [0.5 if high == low else (float(v) - low) / (high - low) for v in values]
+    return pc.sample_colorscale(scale, positions) if positions else [], low, high
+
+
+def _outline(is_bound: bool, is_target: bool) -> dict:
+    """Bounds and ranges get a thick dark outline, targets a dashed one, exact results none."""
+    if not (is_bound or is_target):
+        return dict(color="white", width=1)
+    return dict(color="#111111", width=2.5 if is_bound else 1.5, dash="dash" if is_target else "solid")
+
+
+def _tile_label(name: str, mark: str = "") -> str:
+    """The short name, and under it the value in a larger bold type: the value is what a reader compares."""
+    value = f'<br><span style="font-size:{TILE_MARK_FONT}px"><b>{html.escape(mark)}</b></span>' if mark else ""
+    return hover_text(name, TILE_NAME_WIDTH) + value
+
+
+def _name_sizes(names: pd.Series) -> list[int]:
+    longest = [max(map(len, str(n).split()), default=0) for n in names]
+    return [next((size for most, size in TILE_FONT_BY_LENGTH if n <= most), 8) for n in longest]
+
+
+def _legend_key(name: str, **marker) -> go.Scatter:
+    """A legend entry only: no point of its own."""
+    return go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+                      marker=dict(symbol="square", size=13, **marker))
+
+
+def _tile_figure(placed: pd.DataFrame, fills: list[str], outlines: list[dict], traces: list[go.Scatter],
+                 title: str, height: int) -> go.Figure:
+    """The grid of tiles (shapes), the traces over them, square axes without ticks."""
+    rows, cols = int(placed[mx.TILE_ROW].max()) + 1, int(placed[mx.TILE_COL].max()) + 1
+    shapes = [
+        dict(type="rect", layer="below", x0=c - TILE_HALF, x1=c + TILE_HALF, y0=r - TILE_HALF, y1=r + TILE_HALF,
+             fillcolor=fill, line=line)
+        for r, c, fill, line in zip(placed[mx.TILE_ROW], placed[mx.TILE_COL], fills, outlines, strict=True)
+    ]
+    fig = go.Figure(traces)
+    title_text = hover_text(title, 48)
+    fig.update_layout(
+        title=dict(text=title_text, x=0, xanchor="left"),
+        font=FONT, height=height, shapes=shapes, plot_bgcolor="white", dragmode=False,
+        margin=dict(l=4, r=4, t=40 + 20 * title_text.count("<br>"), b=8),
+        # The legend sits in the grid's empty north-west corner (Mongolia), where no tile is.
+        legend=dict(orientation="v", x=0, xanchor="left", y=1.0, yanchor="top", font=dict(size=11),
+                    bgcolor="rgba(255,255,255,0.8)"),
+        hoverlabel=dict(align="left", font_size=12), hovermode="closest", hoverdistance=40,
+    )
+    fig.update_xaxes(range=[-0.5, cols - 0.5], visible=False, fixedrange=True, constrain="domain")
+    # Square tiles: the grid keeps its aspect and sits at the top (a phone's narrow chart leaves
+    # room below it, not above).
+    fig.update_yaxes(range=[rows - 0.5, -0.5], visible=False, fixedrange=True, constrain="domain",
+                     constraintoward="top", scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def _tile_marker(**colours) -> dict:
+    """The invisible square that catches a tile's hover and click (the tile itself is a shape)."""
+    return dict(symbol="square", size=TILE_TARGET_PX, opacity=0, **colours)
+
+
+def _colour_bar(title: str) -> dict:
+    return dict(orientation="h", x=0.5, xanchor="center", y=-0.01, yanchor="top", thickness=10, len=0.7,
+                title=dict(text=html.escape(title), side="top"), tickfont=dict(size=11))
+
+
+def build_tile_map(placed: pd.DataFrame, title: str) -> go.Figure:
+    """A province map of one metric: every tile of `placed` (metrics.place_on_tiles), coloured on a
+    sequential scale where its region has a figure and grey where it has none.
+
+    On the tile: its short name and the value as a mark ('14', '2+', '≥2', '2–3'); bounds and ranges
+    are outlined, targets dashed. Hover gives the value with qualifier and unit, the reference date,
+    the source and the quote; each point's customdata ends with its figure_id ('' for no figure).
+    """
+    has = placed[mx.HAS_FIGURE].to_numpy(dtype=bool)
+    shown, empty = placed[has], placed[~has]
+    lower_is_better = bool(shown[mx.LOWER_IS_BETTER].any()) if len(shown) else False
+    scale = tile_scale(lower_is_better)
+    colours, low, high = _tile_fills(shown[mx.TILE_VALUE], scale)
+    fills = iter(colours)
+    tile_fills = [next(fills) if h else NO_FIGURE for h in has]
+    is_target = (placed[M.status] == "target").to_numpy()
+    outlines = [_outline(bool(b) and h, bool(t)) for b, t, h in zip(placed[mx.IS_BOUND].fillna(False), is_target, has, strict=True)]
+    hover = shown.assign(**{mx.LABEL: [f"{label} (target)" if status == "target" else label
+                                      for label, status in zip(shown[mx.LABEL], shown[M.status], strict=True)]})
+    notes = [f"<br>{hover_text(n)}" if isinstance(n, str) and n else "" for n in shown[mx.TILE_NOTE]]
+    # hover_customdata ends with the figure id; the tile's note goes before it, so the id stays last.
+    fields = hover_customdata(hover)
+    custom = np.column_stack([fields[:, :-1], np.array(notes, dtype=object), fields[:, -1]]) if len(shown) \
+        else np.empty((0, len(CUSTOMDATA_COLUMNS) + 2), dtype=object)
+    unit = str(shown[M.unit].iloc[0]) if len(shown) else ""
+    traces = [
+        go.Scatter(
+            name="figures", x=shown[mx.TILE_COL], y=shown[mx.TILE_ROW], mode="markers+text", showlegend=False,
+            text=[_tile_label(n, m) for n, m in zip(shown[mx.TILE_NAME], shown[mx.TILE_MARK], strict=True)],
+            textfont=dict(size=_name_sizes(shown[mx.TILE_NAME]), color=[_text_on(c) for c in colours]), cliponaxis=False,
+            marker=_tile_marker(color=shown[mx.TILE_VALUE].to_numpy(dtype=float), colorscale=scale, cmin=low,
+                                cmax=high, showscale=bool(high > low),
+                                colorbar=_colour_bar(f"{unit} (1 = best)" if lower_is_better else unit)),
+            customdata=custom, hovertemplate=TILE_HOVER,
+        ),
+        go.Scatter(
+            name="no figure", x=empty[mx.TILE_COL], y=empty[mx.TILE_ROW], mode="markers+text", showlegend=False,
+            text=[_tile_label(n) for n in empty[mx.TILE_NAME]], textfont=dict(size=_name_sizes(empty[mx.TILE_NAME]), color="#555555"),
+            cliponaxis=False, marker=_tile_marker(color=NO_FIGURE),
+            customdata=np.array([[hover_text(r), ""] for r in empty[M.region]], dtype=object).reshape(len(empty), 2),
+            hovertemplate="<b>%{customdata[0]}</b><br>no figure<extra></extra>",
+        ),
+    ]
+    if len(empty):
+        traces.append(_legend_key("no figure", color=NO_FIGURE))
+    if placed[mx.IS_BOUND].fillna(False).astype(bool).any():
+        traces.append(_legend_key("bound or range (outlined)", color="white", line=dict(color="#111111", width=2.5)))
+    if is_target[has].any():
+        traces.append(_legend_key("target (dashed outline)", color="white", line=dict(color="#111111", width=1.5)))
+    rows = int(placed[mx.TILE_ROW].max()) + 1
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=140 + 52 * rows)
+
+
+def build_coverage_tile_map(placed: pd.DataFrame, title: str = "Figures per province") -> go.Figure:
+    """The overview's small map: each tile coloured by how many figures its region has
+    (metrics.figures_per_region), grey where it has none; hover names the region and the count."""
+    has = placed[mx.HAS_FIGURE].to_numpy(dtype=bool)
+    counts = placed[mx.TILE_VALUE]
+    scale = tile_scale(False)
+    colours, low, high = _tile_fills(counts[has], scale)
+    fills = iter(colours)
+    tile_fills = [next(fills) if h else NO_FIGURE for h in has]
+    text_colours = [_text_on(f) if h else "#555555" for f, h in zip(tile_fills, has, strict=True)]
+    words = [f"{n:,} figure{'s' if n != 1 else ''}" if n else "no figure" for n in counts]
+    traces = [
+        go.Scatter(
+            name="figures", x=placed[mx.TILE_COL], y=placed[mx.TILE_ROW], mode="markers+text", showlegend=False,
+            text=[_tile_label(n, m) for n, m in zip(placed[mx.TILE_NAME], placed[mx.TILE_MARK], strict=True)],
+            textfont=dict(size=_name_sizes(placed[mx.TILE_NAME]), color=text_colours), cliponaxis=False,
+            marker=_tile_marker(color=counts.to_numpy(dtype=float), colorscale=scale, cmin=low, cmax=high,
+                                showscale=False),
+            customdata=np.array([[hover_text(r), w, ""] for r, w in zip(placed[M.region], words, strict=True)],
+                                dtype=object).reshape(len(placed), 3),
+            hovertemplate=COVERAGE_HOVER,
+        ),
+    ]
+    if (~has).any():
+        traces.append(_legend_key("no figure", color=NO_FIGURE))
+    outlines = [_outline(False, False)] * len(placed)
+    rows = int(placed[mx.TILE_ROW].max()) + 1
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=90 + 44 * rows)

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = {
     "sources": "data/sources.csv",
     "regions": "data/regions.csv",
+    "tile_grid": "data/tile_grid.csv",
     "catalogue": "data/metric_catalogue.csv",
     "metrics": "data/metrics.csv",
     "events": "data/events.csv",
@@ -80,6 +81,7 @@ class Dataset:
 
     sources: pd.DataFrame
     regions: pd.DataFrame
+    tile_grid: pd.DataFrame  # where each division sits on the province map
     catalogue: pd.DataFrame
     metrics: pd.DataFrame
     events: pd.DataFrame
@@ -230,8 +232,8 @@ def _shown(value: object) -> str:
     return repr(str(value))
 
 
-def _duplicate_key_problem(frame: pd.DataFrame, name: str, line: int) -> Problem:
-    key = [column for column in schema.METRICS_KEY if column in frame.columns]
+def _duplicate_key_problem(frame: pd.DataFrame, name: str, line: int, unique: list[str]) -> Problem:
+    key = [column for column in unique if column in frame.columns]
     values = frame[key].fillna("(empty)")
     same = values.eq(values.loc[line]).all(axis=1)
     others = [str(other) for other in frame.index[same] if other != line]
@@ -245,9 +247,11 @@ def _duplicate_key_problem(frame: pd.DataFrame, name: str, line: int) -> Problem
 
 
 def problems_from_errors(
-    errors: pa.errors.SchemaErrors, frame: pd.DataFrame, name: str, ref: schema.Reference | None = None
+    errors: pa.errors.SchemaErrors, frame: pd.DataFrame, name: str, ref: schema.Reference | None = None,
+    unique: list[str] | None = None,
 ) -> list[Problem]:
-    """One Problem per failing cell, from pandera's lazy failure cases."""
+    """One Problem per failing cell, from pandera's lazy failure cases. `unique` is the table's
+    key (columns whose combination no two rows may share), named in a duplicate key's problem."""
     problems: dict[tuple, Problem] = {}
     lines_by_value: dict[str, dict] = {}
     for case in errors.failure_cases.to_dict("records"):
@@ -267,7 +271,7 @@ def problems_from_errors(
             line, column, value, expected = HEADER_LINE, str(case["failure_case"]), None, _describe(check)
             value = "(missing)"
         elif check.startswith("multiple_fields_uniqueness"):
-            problem = _duplicate_key_problem(frame, name, int(index))
+            problem = _duplicate_key_problem(frame, name, int(index), unique or schema.METRICS_KEY)
             problems.setdefault((problem.line, problem.column, problem.expected), problem)
             continue
         elif check == "field_uniqueness" and column in frame.columns and index is not None and not pd.isna(index):
@@ -294,7 +298,7 @@ def validate_frame(
     try:
         return table_schema.validate(frame, lazy=True), []
     except pa.errors.SchemaErrors as errors:
-        return frame, problems_from_errors(errors, frame, name, ref)
+        return frame, problems_from_errors(errors, frame, name, ref, unique=table_schema.unique)
 
 
 def _read_and_validate(
@@ -345,7 +349,7 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
     if problems or more:
         raise InvalidData(problems + more)
     sources = sources.reset_index(drop=True)
-    regions = _read_and_validate(root / DATA_FILES["regions"], DATA_FILES["regions"], schema.Regions.to_schema())
+    regions, tile_grid = _regions_and_tiles(root)
     catalogue = _read_and_validate(
         root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema()
     )
@@ -358,7 +362,27 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
         ids=_published_ids(root),
     )
-    return ref, {"sources": sources, "regions": regions, "catalogue": catalogue}, documents
+    return ref, {"sources": sources, "regions": regions, "tile_grid": tile_grid, "catalogue": catalogue}, documents
+
+
+def _regions_and_tiles(root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The regions catalogue and the map's tile grid, each checked against the other: first the
+    regions on their own, then the grid against them (known codes, Chinese names), then that every
+    division but the country has a tile, reported at its line of data/regions.csv."""
+    name = DATA_FILES["regions"]
+    raw, problems = read_table_file(root / name, name)
+    regions, more = validate_frame(raw, schema.Regions.to_schema(), name)
+    if problems or more:
+        raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
+    divisions = regions[regions["level"] != schema.COUNTRY_LEVEL]
+    tile_grid = _read_and_validate(
+        root / DATA_FILES["tile_grid"], DATA_FILES["tile_grid"],
+        schema.tile_grid_schema(dict(zip(divisions["iso_code"], divisions["name_zh"], strict=True))),
+    )
+    _, untiled = validate_frame(raw, schema.regions_schema(frozenset(tile_grid["iso_code"])), name)
+    if untiled:
+        raise InvalidData(untiled)
+    return regions.reset_index(drop=True), tile_grid
 
 
 def data_version(root: Path, files: list[str]) -> str:

@@ -2,8 +2,8 @@
 
 Each file in data/ has one `DataFrameModel` holding the checks that need only that table (types,
 allowed values, ranges, keys, rules across its own columns). The checks that need another file
-(the catalogues, the seed documents) are added by `metrics_schema`, `events_schema` and
-`sources_schema`, which bind a `Reference` built from the already-validated catalogues. Every
+(the catalogues, the seed documents, the map's tile grid) are added by `metrics_schema`,
+`events_schema`, `sources_schema`, `tile_grid_schema` and `regions_schema`, which bind a `Reference` built from the already-validated catalogues. Every
 check has a name listed in `CHECK_TARGETS`, so a failure can be reported against one column of
 one CSV line, with what was expected, in words.
 """
@@ -41,6 +41,8 @@ ID_IN_WORDS = (
 )
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+COUNTRY_LEVEL = "country"
+TILE_GRID_MAX = 20  # rows and columns of the province map; a bigger grid is a typo, not a layout
 METRICS_KEY = ["region", "metric", "year", "status", "qualifier", "source_id"]
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
@@ -108,6 +110,30 @@ class Regions(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+
+
+class TileGrid(pa.DataFrameModel):
+    """data/tile_grid.csv: where each provincial-level division sits on the province map.
+
+    One equal square per division, placed roughly where it lies (standard reference data, adapted
+    from geofacet's china_prov_grid1). The cross-file rules (every division of data/regions.csv
+    but the country exactly once, codes from that file) are bound by `tile_grid_schema` and
+    `regions_schema`."""
+
+    iso_code: Series[str] = pa.Field(
+        unique=True, description="ISO 3166-2 code of the division, as in data/regions.csv (CN-SX Shanxi)."
+    )
+    row: Series[int] = pa.Field(ge=0, le=TILE_GRID_MAX, description="Row of the tile, 0 at the top (north).")
+    col: Series[int] = pa.Field(ge=0, le=TILE_GRID_MAX, description="Column of the tile, 0 at the left (west).")
+    short_name_en: Series[str] = pa.Field(description="Short English name written on the tile, e.g. Shanxi.")
+    short_name_zh: Series[str] = pa.Field(
+        description="Short Chinese name for the tile, e.g. 山西: the start of the division's name_zh in data/regions.csv."
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["row", "col"]
 
 
 class MetricCatalogue(pa.DataFrameModel):
@@ -329,6 +355,19 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "file_unchanged": ("sha256", "the SHA-256 of the file as shipped (seeds must stay unchanged)"),
     "title_in_document": ("title", "the headline as it appears in the document"),
     "published_text_in_document": ("published_text", "the date line exactly as it appears in the document"),
+    "known_division": (
+        "iso_code",
+        "the ISO code of a provincial-level division in data/regions.csv (the country is shown beside the map, not on a tile)",
+    ),
+    "short_name_zh_matches_region": (
+        "short_name_zh",
+        "the start of the division's Chinese name in data/regions.csv (山西 for 山西省)",
+    ),
+    "has_tile": (
+        "iso_code",
+        "a tile in data/tile_grid.csv: every division but the country is on the province map "
+        "(add a row iso_code,row,col,short_name_en,short_name_zh there)",
+    ),
 }
 
 
@@ -539,4 +578,33 @@ def sources_schema(documents: dict[str, str | None], digests: dict[str, str | No
             _row_check("title_in_document", in_document("title")),
             _row_check("published_text_in_document", in_document("published_text")),
         ],
+    )
+
+
+def tile_grid_schema(divisions: dict[str, str]) -> pa.DataFrameSchema:
+    """The TileGrid model plus the checks against the regions catalogue.
+
+    `divisions` maps the ISO code of every division that gets a tile (each region whose level is
+    not the country) to its Chinese name."""
+    return _with_checks(
+        TileGrid.to_schema(),
+        [
+            _row_check("known_division", lambda df: df["iso_code"].isin(divisions)),
+            _row_check(
+                "short_name_zh_matches_region",
+                lambda df: pd.Series(
+                    [code not in divisions or (isinstance(short, str) and divisions[code].startswith(short))
+                     for code, short in zip(df["iso_code"], df["short_name_zh"], strict=True)],
+                    index=df.index,
+                ),
+            ),
+        ],
+    )
+
+
+def regions_schema(tile_codes: frozenset[str]) -> pa.DataFrameSchema:
+    """The Regions model plus the rule that every division but the country has a tile on the map."""
+    return _with_checks(
+        Regions.to_schema(),
+        [_row_check("has_tile", lambda df: (df["level"] == COUNTRY_LEVEL) | df["iso_code"].isin(tile_codes))],
     )

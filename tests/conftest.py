@@ -147,6 +147,7 @@ def hostile_project(project_copy: Path) -> Path:
                            "published": "2023-01-01", "published_text": "Updated: 2023-01-01",
                            "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     append("regions.csv", {"region": EVIL_REGION, "iso_code": "CN-ZZ", "name_zh": "恶", "level": "province"})
+    append("tile_grid.csv", {"iso_code": "CN-ZZ", "row": "7", "col": "0", "short_name_en": EVIL_REGION, "short_name_zh": "恶"})
     append("metric_catalogue.csv", {"metric": "hostile_metric", "label": "=cmd|' /C calc'!A0 <b onmouseover=window.__xss=5>centres</b>",
                                     "label_zh": "恶意<b onmouseover=window.__xss=10>指标</b>", "unit": "centres",
                                     "unit_zh": "个", "value_type": "count", "category": "Manufacturing innovation centres",

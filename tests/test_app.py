@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ from dashboard.views import ui
 from tests.conftest import ROOT, link_text, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
-PAGES = ["overview", "compare", "trends", "explore", "sources"]
+PAGES = ["overview", "compare", "map", "trends", "explore", "sources"]
 
 
 def run_page(name: str, **query) -> AppTest:
@@ -57,8 +58,20 @@ def test_overview_shows_growth_computed_from_data_and_centres_by_region(obs):
         assert ui.md(mx.describe_growth(row)) in page
     assert "4\\.20×" in page  # Shanxi's turnover multiple 52.18 / 12.42, escaped for markdown
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
-    (names,) = chart_traces(at)
+    names, coverage = chart_traces(at)
     assert sorted(set(names)) == sorted(set(centres["region"]))
+    assert coverage[0] == "figures"  # the coverage map's tiles
+
+
+def test_overview_coverage_map_counts_figures_per_province(dataset, obs):
+    at = run_page("overview")
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    tiles = spec["data"][0]
+    counts = obs["region"].value_counts()
+    assert len(tiles["customdata"]) == len(dataset.tile_grid) == 34
+    assert {row[0]: row[1] for row in tiles["customdata"]}["Shanxi"] == f"{counts['Shanxi']} figures"
+    with_figures = obs.loc[obs["region"].isin(mx.tile_layout(dataset)["region"]), "region"].nunique()
+    assert any(m.value.startswith(f"**{with_figures}** of 34 provincial-level divisions have at least one figure") for m in at.markdown)
 
 
 def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
@@ -106,6 +119,84 @@ def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
     (table,) = [d.value for d in overview.dataframe]
     assert len(table) == len(centres) and set(table["Quote"]) == set(centres["quote"])
+
+
+def map_tiles(at: AppTest, divisions: int = 34) -> dict[str, str]:
+    """Region -> the mark on its tile, for the tiles of the map that show a figure."""
+    (spec,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    tiles = spec["data"][0]
+    assert len(spec["layout"]["shapes"]) == divisions
+    return {row[0]: re.search("<b>(.*)</b>", text).group(1) for row, text in zip(tiles["customdata"], tiles["text"], strict=True)}
+
+
+def national(at: AppTest) -> list[tuple[str, str]]:
+    return [(m.label, m.value.replace("\\", "")) for m in at.metric]
+
+
+@pytest.mark.parametrize(
+    ("query", "metric", "tiles", "beside"),
+    [
+        ({}, "national_manufacturing_innovation_centres", {"Shandong": "2", "Beijing": "2+", "Guangdong": "2+"}, []),
+        ({"metric": ["Technology contract turnover"]}, "technology_contract_turnover", {"Shanxi": "52.18"}, []),
+        ({"metric": ["Technology contract turnover"], "year": ["2012"]}, "technology_contract_turnover", {"Shanxi": "12.42"}, []),
+        ({"metric": ["Space-bearing platforms per industrial chain"], "status": ["target"]},
+         "industrial_chain_platforms_per_chain", {"Hubei": "2–3"}, []),
+        ({"metric": ["Global Innovation Index rank"], "year": ["2012"]}, "global_innovation_index_rank", {}, [("China", "rank 34")]),
+        ({"metric": ["Global Innovation Index rank"]}, "global_innovation_index_rank", {}, [("China", "rank 11")]),
+    ],
+)
+def test_map_opens_with_the_url_state(obs, query, metric, tiles, beside):
+    at = run_page("map", **query)
+    assert not at.exception and at.selectbox(key="metric").value == metric
+    assert map_tiles(at) == tiles
+    assert national(at) == beside  # national figures beside the map, never on a tile
+    assert at.markdown[0].value == f"**{len(tiles)}** of 34 provincial-level divisions have a figure."
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"metric": ["<script>alert(1)</script>"]},
+        {"metric": ["Atlantis"], "status": ["nonsense"]},
+        {"year": ["abc"]},
+        {"metric": ["Technology contract turnover"], "year": ["1800"]},
+        {"metric": ["Technology contract turnover"], "year": ["2099"]},
+        {"status": ["ACTUAL"], "year": [""]},
+    ],
+)
+def test_map_falls_back_to_defaults_on_unknown_url_values(obs, query):
+    at = run_page("map", **query)
+    assert not at.exception and not at.error
+    if query.get("metric") == ["Technology contract turnover"]:
+        assert at.selectbox(key="year").value == "latest" and map_tiles(at) == {"Shanxi": "52.18"}
+    else:
+        assert at.selectbox(key="metric").value == "national_manufacturing_innovation_centres"
+        assert map_tiles(at) == {"Shandong": "2", "Beijing": "2+", "Guangdong": "2+"}
+
+
+def test_map_widgets_change_the_map_and_the_table_lists_every_tile(obs):
+    at = run_page("map")
+    assert not [s for s in at.selectbox if s.key == "year"]  # one year only: no year choice
+    at.selectbox(key="metric").set_value("technology_contract_turnover").run()
+    assert at.selectbox(key="year").options == ["Latest per region", "2012", "2021"]
+    at.selectbox(key="year").set_value("2012").run()
+    assert map_tiles(at) == {"Shanxi": "12.42"}
+    at.selectbox(key="metric").set_value("digital_transformation_demo_projects").run()
+    assert map_tiles(at) == {}  # Jilin's figure is a target
+    at.segmented_control(key="status").set_value("target").run()
+    assert map_tiles(at) == {"Jilin": "300+"}
+    at.session_state["map-table"] = True
+    at.run()
+    (table,) = [d.value for d in at.dataframe]
+    assert len(table) == 34 and (table["Value"] == "no figure").sum() == 33
+    assert table.set_index("Region").loc["Jilin", "Quote"] == obs.loc[obs["metric"] == "digital_transformation_demo_projects", "quote"].iloc[0]
+
+
+def test_map_flags_different_reference_dates(obs):
+    at = run_page("map", metric=["Provincial manufacturing innovation centres"])
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        "The figures refer to different dates: as of 2021-03-10 (Shanxi); as of 2022-02-28 (Shandong)."
+    ]
 
 
 def test_trends_charts_every_series_and_follows_region_filter(obs):
@@ -304,3 +395,14 @@ def test_every_chart_cites_its_documents_then_the_dataset_with_its_version(datas
     for text in cites:
         assert text.startswith("Source") and text.index("(") < text.index("Compiled in Regional innovation metrics")
         assert f"data version {dataset.version}" in text
+
+
+def test_map_of_a_hostile_metric_keeps_its_text_inert(hostile_project: Path, monkeypatch):
+    from tests.conftest import EVIL_REGION
+
+    monkeypatch.setenv("DASHBOARD_ROOT", str(hostile_project))
+    label = load_dataset(hostile_project).catalogue.set_index("metric").loc["hostile_metric", "label"]
+    at = run_page("map", metric=[label])
+    assert not at.exception and at.selectbox(key="metric").value == "hostile_metric"
+    assert map_tiles(at, divisions=35) == {"Evil&lt;svg onload=window.__xss=4&gt;": "9"}  # its latest figure, escaped
+    assert EVIL_REGION not in json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))

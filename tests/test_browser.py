@@ -88,6 +88,21 @@ def expect_charts_drawn(page, count: int) -> None:
     expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
 
 
+def hover_label(page, chart, point, fragment: str):
+    """Hover `point` until the chart's hover label shows `fragment`; return the label's locator."""
+    hover = chart.locator(".hoverlayer")
+    for _ in range(3):  # plotly may miss a first move that lands before its drag layer is ready
+        page.mouse.move(0, 0)
+        point.hover(force=True)
+        try:
+            expect(hover).to_contain_text(fragment, timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    expect(hover).to_contain_text(fragment, timeout=5_000)
+    return hover
+
+
 def metrics_csv_rows() -> list[dict[str, str]]:
     with (ROOT / "data" / "metrics.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -107,8 +122,9 @@ def expected_chart_counts(dataset, obs) -> dict[str, int]:
     shared = mx.compare_regions(obs, DEFAULT_REGIONS, status="actual")["shared"]
     placed, _ = mx.events_on_timeline(mx.enrich_events(dataset))
     return {
-        "/": 1 if len(centres) else 0,
+        "/": (1 if len(centres) else 0) + 1,  # plus the coverage map
         "/compare": int(shared.sum()),  # the coverage heatmap is opt-in
+        "/map": 1,
         "/trends": mx.time_series(obs)["metric"].nunique() + (1 if len(placed) else 0),
         "/explore": 0,
         "/sources": 0,
@@ -120,7 +136,8 @@ def expected_chart_counts(dataset, obs) -> dict[str, int]:
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [("/", "overview"), ("/compare", "compare"), ("/trends", "trends"), ("/explore", "explore"), ("/sources", "sources")],
+    [("/", "overview"), ("/compare", "compare"), ("/map", "map"), ("/trends", "trends"), ("/explore", "explore"),
+     ("/sources", "sources")],
 )
 def test_each_page_draws_the_charts_its_data_implies(page, base_url, dataset, obs, path, name):
     expected = expected_chart_counts(dataset, obs)[path]
@@ -253,14 +270,32 @@ def test_hovering_a_trend_point_shows_its_quote(page, base_url, obs):
     chart.scroll_into_view_if_needed()
     point = chart.locator(".scatterlayer .trace").first.locator("path.point").first
     expect(point).to_have_count(1, timeout=WAIT)
-    hover = chart.locator(".hoverlayer")
-    for _ in range(3):  # plotly may miss a first move that lands before its drag layer is ready
-        page.mouse.move(0, 0)
-        point.hover(force=True)
-        try:
-            expect(hover).to_contain_text(fragment, timeout=3_000)
-            break
-        except AssertionError:
-            continue
-    expect(hover).to_contain_text(fragment, timeout=5_000)
+    hover = hover_label(page, chart, point, fragment)
     expect(hover).to_contain_text(first_trace["region"].iloc[0], timeout=5_000)
+
+
+def test_the_map_draws_a_tile_per_division_and_hovering_one_shows_its_quote(page, base_url, dataset, obs):
+    tiled = mx.tile_layout(dataset)["region"].tolist()
+    metric = mx.default_map_metric(obs, tiled)
+    figures = mx.map_figures(obs[obs["region"].isin(tiled)], metric, "actual")
+    first = mx.tile_figures(figures).iloc[0]  # the figures trace's first point
+    fragment = textwrap.wrap(first["quote"], 70)[0][:20]
+
+    open_page(page, base_url, "/map")
+    chart = page.locator(DRAWN_CHART).first
+    expect(chart).to_be_visible(timeout=WAIT)
+    drawn = chart.evaluate(
+        "c => { const p = c.querySelector('.js-plotly-plot'); return [p.layout.shapes.length,"
+        " c.querySelectorAll('.scatterlayer .trace path.point').length,"
+        " c.querySelectorAll('.shapelayer path').length]; }"
+    )
+    assert drawn == [34, 34, 34], drawn  # 34 tiles in the layout, 34 hover/click points, 34 drawn squares
+    chart.scroll_into_view_if_needed()
+    point = chart.locator(".scatterlayer .trace").first.locator("path.point").first
+    hover = hover_label(page, chart, point, fragment)
+    expect(hover).to_contain_text(first["region"], timeout=5_000)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the tiles shrink with the chart
+    wait_idle(page)
+    screenshot(page, "map-phone")
+    width = chart.evaluate("c => c.querySelector('.shapelayer path').getBoundingClientRect().width")
+    assert 30 < width < 60, width  # a tile at phone width: small, yet room for a short name

@@ -19,7 +19,9 @@ from tests.conftest import EVIL_REGION, HOSTILE_TITLE
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]), "trends", "explore", "sources",
+HOSTILE_LABEL = "=cmd|' /C calc'!A0 <b onmouseover=window.__xss=5>centres</b>"
+PAGES = ["", "compare?" + urllib.parse.urlencode([("region", "Shanxi"), ("region", EVIL_REGION)]),
+         "map?" + urllib.parse.urlencode([("metric", HOSTILE_LABEL)]), "trends", "explore", "sources",
          "figure?id=hostile-2021", "figure?id=hostile-event"]
 
 

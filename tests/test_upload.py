@@ -167,7 +167,7 @@ def test_an_uploaded_figure_has_a_page_in_its_session_only():
 def centres_chart_regions(app: AppTest) -> set[str]:
     """The regions in the overview's centres chart (a figure the page caches per data version)."""
     app.switch_page("views/overview.py").run()
-    (chart,) = app.get("plotly_chart")
+    chart = app.get("plotly_chart")[0]  # the coverage map follows it
     return {trace.get("name").split(" (")[0] for trace in json.loads(chart.proto.spec)["data"]}
 
 

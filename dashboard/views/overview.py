@@ -29,6 +29,16 @@ def growth_and_centres(obs, colours):
 
 growth, centres, centres_chart = ui.derived(growth_and_centres, obs, colours)
 
+
+def coverage_map(data):
+    """Figures per province on the tile map, once per version of the data (see ui.derived)."""
+    dataset, obs = data
+    placed = mx.figures_per_region(obs, mx.tile_layout(dataset))
+    return placed, charts.build_coverage_tile_map(placed)
+
+
+coverage, coverage_chart = ui.derived(coverage_map, (dataset, obs))
+
 st.subheader("Growth over time")
 # The longest series first; past a handful of cards the rest are a table.
 cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
@@ -51,6 +61,18 @@ if len(centres):
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
         "each figure's reference date. Hatched bars with a '+' are lower bounds, not exact counts. "
         "A missing bar means the documents give no figure, not zero."
+    )
+
+st.subheader("Where the data is")
+left, right = st.columns([2, 1])
+with left:
+    ui.chart_block(coverage_chart, obs[obs["region"].isin(coverage["region"])], key="coverage-map",
+                   table=coverage[["region", mx.TILE_VALUE]].rename(columns={"region": "Region", mx.TILE_VALUE: "Figures"}))
+with right:
+    st.markdown(
+        f"**{int(coverage[mx.HAS_FIGURE].sum())}** of {len(coverage)} provincial-level divisions have at least one "
+        "figure. A grey tile means the documents give none, not that the number is zero. The Map page maps any "
+        "metric, with national figures beside it."
     )
 
 st.subheader("How to read this")
