@@ -622,7 +622,7 @@ def tile_table(placed: pd.DataFrame) -> pd.DataFrame:
     blank = lambda column: ordered[column].where(has, "") if column in ordered else ""  # noqa: E731
     base = citation.base_url()
     return pd.DataFrame({
-        "Figure": [citation.figure_url(i, base) if i else None for i in ordered[M.figure_id].astype(object)],
+        "Figure": [citation.figure_url(i, base) if isinstance(i, str) and i else None for i in ordered[M.figure_id].astype(object)],
         "Region": ordered[M.region].to_numpy(),
         "Value": ordered[DISPLAY].where(has, "no figure").to_numpy() if DISPLAY in ordered else "",
         "Refers to": blank(REFERENCE), "Source": blank(SOURCE_TITLE), "Quote": blank(M.quote),
