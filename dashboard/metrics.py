@@ -384,9 +384,12 @@ def cite_sources(obs: pd.DataFrame, most: int = 5) -> str:
 
 
 def enrich_events(dataset: Dataset) -> pd.DataFrame:
-    """Events with their source's title and published date, for hover text and source lines."""
-    sources = dataset.sources[[S.source_id, S.title, S.published]].rename(columns={S.title: SOURCE_TITLE})
-    return dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
+    """Events with their source's title, published date and file, and their region's ISO code, for
+    hover text, source lines and downloads."""
+    sources = dataset.sources[[S.source_id, S.title, S.published, S.file]].rename(columns={S.title: SOURCE_TITLE})
+    regions = dataset.regions[[R.region, R.iso_code]]
+    return (dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
+            .merge(regions, on=R.region, how="left", validate="many_to_one"))
 
 
 def page_of(rows: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, int]:
