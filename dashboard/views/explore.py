@@ -78,5 +78,5 @@ with st.expander("Use these figures in a script", icon=":material/code:"):
     url = query.api_url(base, filters, choices)
     st.caption("The read API serves this view with the same filters (curated figures only, not your uploads); "
                "text cells a spreadsheet would run as a formula start with ' as in the downloads.")
-    st.code(f"import pandas as pd\nfigures = pd.read_csv({url!r})", language="python")
+    st.code(f"import pandas as pd\nfigures = pd.read_csv({url!r})", language="python", wrap_lines=True)
     st.code(url, language=None)
