@@ -50,7 +50,7 @@ test: $(VENV)/.test system-packages
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.test
-	$(PY) -m pytest -m "not browser and not load"
+	$(PY) -m pytest -m "not browser and not load and not server"
 
 # Timing goals live here, never in the test suite: results in bench/results/, summary in README.
 bench: $(VENV)/.bench system-packages

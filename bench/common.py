@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -57,6 +58,17 @@ def healthy(url: str, timeout: float = 2) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def fetch(url: str, headers: dict | None = None, method: str = "GET", timeout: float = 30) -> tuple[int, dict, bytes]:
+    """(status, headers with lower-case names, body) of one HTTP request; error statuses are
+    answers too, never exceptions (the read API's 4xx/5xx are what tests and load waves check)."""
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with OPENER.open(request, timeout=timeout) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
 
 
 def tail(path: Path, chars: int = 3000) -> str:

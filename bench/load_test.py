@@ -3,6 +3,7 @@
     python -m bench.load_test --sessions 20             # both scenarios
     python -m bench.load_test --sessions 20 --no-nginx  # one server only
     python -m bench.load_test --nginx --backends 2      # nginx scenario only
+    python -m bench.load_test --api-clients 20 --api-requests 50  # the read API wave (the default)
 
 Each session does what a visitor does: load the page over HTTP (which is where nginx hands out the
 sticky-route cookie and Streamlit its XSRF cookie), open the websocket, view the overview, switch
@@ -525,8 +526,10 @@ def _backend_of(session: SessionResult, report: dict, backends: list[Server]) ->
 
 
 def run_scenario(target: Cluster, sessions: int = 20, name: str | None = None, waves: int = 1,
-                 ramp: float = 0.0, deadline: float = 240.0, warmup: bool = True) -> dict:
-    """Warm each backend with one session, then `waves` rounds of `sessions` concurrent sessions.
+                 ramp: float = 0.0, deadline: float = 240.0, warmup: bool = True, api_clients: int = 20,
+                 api_requests: int = 50) -> dict:
+    """Warm each backend with one session, then `waves` rounds of `sessions` concurrent sessions,
+    then a wave of `api_clients` script clients of the read API (`api_requests` each; 0: none).
 
     Memory per backend: cold (just started), before (after the warm-up), after each wave (all of
     its sessions done and still connected), after close (the last wave disconnected).
@@ -593,7 +596,65 @@ def run_scenario(target: Cluster, sessions: int = 20, name: str | None = None, w
                                                if sample["sessions"] else None)
             previous = sample["after"]["rss_mb"]
     report["results"] = [asdict(r) for r in results]
+    if api_clients:  # after the stickiness count: script clients carry no route cookie
+        report["api"] = api_wave(target.entry_url, api_clients, api_requests)
     return report
+
+
+# --- the read API wave ---------------------------------------------------------------------------
+
+# What a script client asks, in turn: filtered CSV and JSON (the /explore query keys), one figure,
+# events, a catalogue, the package descriptor, and a conditional GET that must answer 304.
+API_PATHS = (
+    "/api/figures.csv?region=Shanxi&region=Shandong",
+    "/api/figures.json?years=2012&years=2021&undated=false",
+    "/api/figures.csv?metric=Technology+contract+turnover",
+    "/api/figures.json?_size=10",
+    "/api/events.json",
+    "/api/sources.json",
+    "/api/datapackage.json",
+)
+
+
+def _api_client(base_url: str, index: int, requests: int) -> tuple[list[float], Counter]:
+    """One script client: `requests` GETs in turn over API_PATHS (every 8th conditional, expecting
+    304); an answer counts as an error unless its status and body are what the API promises."""
+    from bench.common import fetch
+
+    times, errors = [], Counter()
+    etag = None
+    for number in range(requests):
+        conditional = etag is not None and number % 8 == 7
+        path = API_PATHS[(index + number) % len(API_PATHS)]
+        started = time.perf_counter()
+        try:
+            status, headers, body = fetch(base_url + path, {"If-None-Match": etag} if conditional else None,
+                                          timeout=STEP_TIMEOUT)
+        except OSError as err:
+            errors[f"{type(err).__name__}"] += 1
+            continue
+        times.append(time.perf_counter() - started)
+        expected = 304 if conditional else 200
+        if status != expected:
+            errors[f"HTTP {status} (expected {expected})"] += 1
+        elif status == 200 and (not body or "charset=utf-8" not in headers.get("content-type", "")):
+            errors["200 without a UTF-8 body"] += 1
+        etag = headers.get("etag", etag)
+    return times, errors
+
+
+def api_wave(base_url: str, clients: int = 20, requests: int = 50) -> dict:
+    """`clients` concurrent script clients, `requests` each, against the read API."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as executor:
+        results = list(executor.map(lambda i: _api_client(base_url, i, requests), range(clients)))
+    wall = time.perf_counter() - started
+    times = [t for client_times, _ in results for t in client_times]
+    errors = sum((client_errors for _, client_errors in results), Counter())
+    return {"clients": clients, "requests": clients * requests, "answered": len(times),
+            "errors": sum(errors.values()), "error_kinds": dict(errors), "wall_seconds": round(wall, 2),
+            "requests_per_second": round(len(times) / wall, 1) if wall else None,
+            "p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times) if times else None}
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -632,6 +693,12 @@ def format_report(report: dict) -> str:
                      f"{_seconds(stats['max']):>7}   {stats['n']}")
     for address, entry in report["memory"].items():
         lines.append(_memory_line(address, entry))
+    if "api" in report:
+        api = report["api"]
+        lines.append(f"   read API: {api['clients']} clients x {api['requests'] // api['clients']} requests: "
+                     f"{api['answered']} answered, {api['errors']} errors {api['error_kinds'] or ''}; "
+                     f"p50 {_seconds(api['p50'])} s, p95 {_seconds(api['p95'])} s, max {_seconds(api['max'])} s; "
+                     f"{api['requests_per_second']} requests/s")
     if "stickiness" in report:
         sticky = report["stickiness"]
         stuck = sum(c["sticky"] for c in sticky["clients"])
@@ -654,6 +721,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="rounds of --sessions against the same servers; the 2nd shows whether memory levels off")
     parser.add_argument("--ramp", type=float, default=0.0, help="spread session starts over this many seconds")
     parser.add_argument("--deadline", type=float, default=240.0, help="give up on sessions after this many seconds")
+    parser.add_argument("--api-clients", type=int, default=20, help="script clients of the read API (default 20; 0: none)")
+    parser.add_argument("--api-requests", type=int, default=50, help="requests per API client (default 50)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"results file (default {DEFAULT_JSON})")
     args = parser.parse_args(argv)
     if min(args.sessions, args.backends, args.waves) < 1:
@@ -683,7 +752,7 @@ def _run(args: argparse.Namespace) -> int:
     for name, backends, nginx in scenarios:
         with cluster(backends, nginx) as target:
             report = run_scenario(target, args.sessions, name, waves=args.waves, ramp=args.ramp,
-                                  deadline=args.deadline)
+                                  deadline=args.deadline, api_clients=args.api_clients, api_requests=args.api_requests)
         output["scenarios"].append(for_json(report))
         print(format_report(report), flush=True)
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -726,6 +795,9 @@ def verdict(reports: list[dict]) -> list[str]:
             problems.append(f"{report['scenario']}: a client's requests reached more than one backend")
         if sticky and not all(sticky["sessions_per_backend"].values()):
             problems.append(f"{report['scenario']}: a backend served no session")
+        api = report.get("api")
+        if api and (api["errors"] or api["answered"] != api["requests"]):
+            problems.append(f"{report['scenario']}: read API: {api['errors']} error(s) in {api['requests']} requests")
     return problems
 
 

@@ -1,4 +1,9 @@
-"""Entry point (`streamlit run dashboard/app.py`): routes to one page per module in views/."""
+"""Entry point (`streamlit run dashboard/app.py`): the server with its read API, and the page router.
+
+`streamlit run` finds the `app = st.App(...)` below, imports this file as a module to get it, and
+serves the pages and the /api routes (dashboard/api.py) on one port. For every page view Streamlit
+then runs this file as `__main__`: that run routes to one page per module in views/.
+"""
 
 from pathlib import Path
 
@@ -6,9 +11,9 @@ import streamlit as st
 
 VIEWS = Path(__file__).parent / "views"
 
-st.set_page_config(page_title="Regional innovation metrics", page_icon=":material/insights:", layout="wide")
-page = st.navigation(
-    [
+
+def pages() -> list:
+    return [
         st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
         st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
         st.Page(VIEWS / "map.py", title="Map", icon=":material/grid_view:", url_path="map"),
@@ -18,5 +23,12 @@ page = st.navigation(
         # A figure page needs an id, so it is reached from charts and tables, not from the menu.
         st.Page(VIEWS / "figure.py", title="Figure", icon=":material/format_quote:", url_path="figure", visibility="hidden"),
     ]
-)
-page.run()
+
+
+if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
+    st.set_page_config(page_title="Regional innovation metrics", page_icon=":material/insights:", layout="wide")
+    st.navigation(pages()).run()
+else:  # the server importing this file to find the app
+    from dashboard import api
+
+    app = st.App(__file__, routes=api.ROUTES, exception_handlers={Exception: api.server_error})

@@ -219,3 +219,24 @@ def linked_cells(texts: list[str], ids: list[str | None], region: str, labels: l
     base = base_url() if base is None else base
     return [labelled_link(figure_url(i, base) if isinstance(i, str) and i else explore_url(region, label, base), t)
             for t, i, label in zip(texts, ids, labels, strict=True)]
+
+
+DATASET_DESCRIPTION = (
+    "A curated, provenance-checked dataset of Chinese regional innovation and manufacturing-upgrading figures: "
+    "every value carries the verbatim sentence of the document it came from."
+)
+# The project's choice for its own work; the documents are not the project's to license.
+LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+           "title": "Creative Commons Attribution 4.0 International (the curation)"}
+LICENCE_NOTE = (
+    "The curation (the tables, their ids, values as read, notes and checks) is the project's and is offered under "
+    "CC BY 4.0. The source documents and the sentences quoted from them remain their publishers' work under the "
+    "publishers' own terms: cite the document behind a figure first, and check its terms before republishing it."
+)
+
+
+def dataset_citation(version: str, base: str | None = None) -> str:
+    """How to cite the dataset as a whole, naming the data version a reader saw."""
+    where = base_url() if base is None else base.rstrip("/")
+    return (f"{DATASET_TITLE} (data version {version}). {DATASET_DESCRIPTION}"
+            + (f" {where}/" if where else "") + " Cite the source document of each figure you use first.")

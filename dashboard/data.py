@@ -444,6 +444,14 @@ def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFram
     return validated.reset_index(drop=True)
 
 
+def describe_failure(err: UnreadableFile | InvalidData) -> tuple[str, list[str]]:
+    """What the pages and the API say when the curated files cannot be used: a headline and the
+    problems, one line each (empty for a file that cannot be read at all: the headline says why)."""
+    if isinstance(err, InvalidData):
+        return f"{len(err.problems)} problem(s) in the curated data", [str(p) for p in err.problems]
+    return str(err), []
+
+
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     """Problems as a table a person can sort: line, column, value, expected."""
     return pd.DataFrame(

@@ -1,20 +1,27 @@
-"""What a download contains: the provenance columns, formula-injection escaping and the file name.
+"""What a download contains: the provenance columns, formula-injection escaping, the file formats
+(CSV, Excel, JSON, Parquet) and the file name.
 
 A downloaded row must stand on its own when cited: region and its ISO code, metric label, value
 with unit and qualifier, status, year and as-of date, source title, published date, file and the
 verbatim quote, and where to find and cite it: the figure's id and page, and the version of the
 data it was taken from. Text cells that a spreadsheet would run as a formula are neutralised
-(OWASP CSV injection); numeric columns stay numeric.
+(OWASP CSV injection) in every format, so all of them carry the same values; numeric columns stay
+numeric. The Excel file also writes every text cell as text, so no cell can be a formula. The
+read API (dashboard/api.py) serves these same bytes and records.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import citation
+from dashboard import citation, schema
 from dashboard import metrics as mx
+from dashboard.schema import Events as E
 from dashboard.schema import Metrics as M
 
 FIGURE_URL, DATA_VERSION = "figure_url", "data_version"
@@ -62,6 +69,12 @@ def export_frame(obs: pd.DataFrame, version: str) -> pd.DataFrame:
     base = citation.base_url()
     links = pd.Series([citation.figure_url(i, base) for i in obs[M.figure_id].astype(object)], index=obs.index, dtype="str")
     frame = obs.assign(**{FIGURE_URL: links, DATA_VERSION: version})[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
+    return neutralised(frame)
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every formula-like text cell prefixed (neutralise_formula), index reset."""
+    frame = frame.copy()
     for column in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             text = frame[column].astype("str")
@@ -71,9 +84,41 @@ def export_frame(obs: pd.DataFrame, version: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+EVENT_COLUMNS = {
+    E.event_id: "event_id",
+    E.region: "region",
+    mx.ISO_CODE: "iso_code",
+    E.date: "date",
+    E.date_precision: "date_precision",
+    E.date_text: "date_text",
+    E.title: "title",
+    E.event_type: "event_type",
+    E.period_start: "period_start",
+    E.period_end: "period_end",
+    E.source_id: "source_id",
+    mx.SOURCE_TITLE: "source_title",
+    mx.PUBLISHED: "source_published",
+    mx.FILE: "source_file",
+    E.quote: "quote",
+    E.note: "note",
+    DATA_VERSION: DATA_VERSION,
+}
+
+
+def events_frame(events: pd.DataFrame, version: str) -> pd.DataFrame:
+    """The columns of a downloaded event (from metrics.enrich_events), text cells neutralised."""
+    frame = events.assign(**{DATA_VERSION: version})[list(EVENT_COLUMNS)].rename(columns=EVENT_COLUMNS)
+    return neutralised(frame)
+
+
 def to_csv_bytes(obs: pd.DataFrame, version: str) -> bytes:
     """UTF-8 CSV of `export_frame(obs, version)`: what the download buttons hand to the browser."""
-    return export_frame(obs, version).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_bytes(export_frame(obs, version))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV of an export frame (export_frame, events_frame), lines ending in \\n."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _slug(values: tuple[str, ...], limit: int = 3) -> str:
@@ -84,7 +129,7 @@ def _slug(values: tuple[str, ...], limit: int = 3) -> str:
     return "-".join(words)
 
 
-def export_filename(filters: mx.Filters) -> str:
+def export_filename(filters: mx.Filters, extension: str = "csv") -> str:
     """A file name that says what was filtered: innovation-metrics_Shanxi-Shandong_2012-2021.csv."""
     parts = [
         _slug(filters.regions),
@@ -95,4 +140,139 @@ def export_filename(filters: mx.Filters) -> str:
         _slug(filters.qualifiers),
     ]
     parts = [p for p in parts if p]
-    return "_".join([FILE_PREFIX, *parts] if parts else [FILE_PREFIX, "all"]) + ".csv"
+    return "_".join([FILE_PREFIX, *parts] if parts else [FILE_PREFIX, "all"]) + "." + extension
+
+
+# --- what each column holds: the schema's descriptions, and ours for the columns we add ----------
+
+_DESCRIBED_BY = {  # export column -> (Pandera model, column) whose description it carries
+    "figure_id": (schema.Metrics, M.figure_id), "region": (schema.Metrics, M.region),
+    "iso_code": (schema.Regions, "iso_code"), "metric": (schema.Metrics, M.metric),
+    "metric_label": (schema.MetricCatalogue, "label"), "value": (schema.Metrics, M.value),
+    "unit": (schema.Metrics, M.unit), "qualifier": (schema.Metrics, M.qualifier), "status": (schema.Metrics, M.status),
+    "year": (schema.Metrics, M.year), "year_basis": (schema.Metrics, M.year_basis), "as_of": (schema.Metrics, M.as_of),
+    "period_start": (schema.Metrics, M.period_start), "period_end": (schema.Metrics, M.period_end),
+    "period_label": (schema.Metrics, M.period_label), "source_id": (schema.Metrics, M.source_id),
+    "source_title": (schema.Sources, "title"), "source_published": (schema.Sources, "published"),
+    "source_file": (schema.Sources, "file"), "quote": (schema.Metrics, M.quote), "note": (schema.Metrics, M.note),
+}
+_OWN_DESCRIPTIONS = {
+    FIGURE_URL: "The figure's page: its permalink (the public address when one is configured, else the path).",
+    mx.PROVENANCE: "curated (checked against its document), or for uploaded rows: user-supplied, quote verified or "
+                   "unverified.",
+    DATA_VERSION: "Version of the data the row was taken from: a content hash of the curated files and documents.",
+}
+
+
+def column_guide(columns=tuple(EXPORT_COLUMNS.values())) -> list[tuple[str, str]]:
+    """(column, what it holds) for the columns of a figures download."""
+    described = {name: model.to_schema().columns[column].description for name, (model, column) in _DESCRIBED_BY.items()}
+    return [(name, described.get(name) or _OWN_DESCRIPTIONS[name]) for name in columns]
+
+
+# --- file formats ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileFormat:
+    label: str
+    extension: str
+    mime: str
+
+
+FORMATS = {
+    "csv": FileFormat("CSV", "csv", "text/csv"),
+    "xlsx": FileFormat("Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": FileFormat("JSON", "json", "application/json"),
+    "parquet": FileFormat("Parquet", "parquet", "application/vnd.apache.parquet"),
+}
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "published", "published_text", "file", "sha256", "note"]
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values, missing cells as None (JSON null)."""
+    plain = frame.astype(object)
+    return plain.where(frame.notna(), None).to_dict("records")
+
+
+def json_bytes(document: object) -> bytes:
+    """UTF-8 JSON. '<', '>' and '&' are written as \\u escapes (JSON strings only can hold them),
+    so the text stays inert even if someone pastes the JSON into an HTML page."""
+    text = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+def to_json_bytes(obs: pd.DataFrame, version: str) -> bytes:
+    """A JSON array of the rows of export_frame: the same columns and values as the CSV."""
+    return json_bytes(records(export_frame(obs, version)))
+
+
+def to_parquet_bytes(obs: pd.DataFrame, version: str) -> bytes:
+    """Parquet of export_frame (typed: value a double, years integers, missing cells null)."""
+    buffer = io.BytesIO()
+    export_frame(obs, version).to_parquet(buffer, index=False, engine="pyarrow")
+    return buffer.getvalue()
+
+
+def _text_cell(sheet, value: object):
+    """A write-only cell; text is always stored as text (never a formula), control characters that
+    the file format cannot hold replaced by U+FFFD."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return WriteOnlyCell(sheet, None)
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        cell.data_type = "s"  # openpyxl reads a leading '=' as a formula; this cell is text
+        return cell
+    return WriteOnlyCell(sheet, value.item() if hasattr(value, "item") else value)
+
+
+def _add_sheet(book, title: str, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    header = []
+    for name in frame.columns:
+        cell = _text_cell(sheet, str(name))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([_text_cell(sheet, value) for value in row])
+
+
+def to_xlsx_bytes(obs: pd.DataFrame, version: str, sources: pd.DataFrame) -> bytes:
+    """An Excel workbook: 'figures' (export_frame), 'sources' (the documents behind them) and
+    'README' (citation, licence note, column guide). Every text cell is stored as text."""
+    from openpyxl import Workbook
+
+    figures = export_frame(obs, version)
+    behind = sources[sources["source_id"].isin(set(obs[M.source_id].dropna()))][SOURCE_COLUMNS]
+    readme = pd.DataFrame(
+        [(citation.DATASET_TITLE, citation.DATASET_DESCRIPTION), ("Data version", version),
+         ("Rows", len(figures)), ("Cite as", citation.dataset_citation(version)), ("Licence", citation.LICENCE_NOTE),
+         ("", ""), ("Column of 'figures'", "What it holds"), *column_guide()],
+        columns=["about", "text"],
+    )
+    book = Workbook(write_only=True)
+    _add_sheet(book, "figures", figures)
+    _add_sheet(book, "sources", neutralised(behind))
+    _add_sheet(book, "README", neutralised(readme))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def download_bytes(fmt: str, obs: pd.DataFrame, version: str, sources: pd.DataFrame) -> bytes:
+    """The download of these rows in one of FORMATS."""
+    if fmt == "csv":
+        return to_csv_bytes(obs, version)
+    if fmt == "xlsx":
+        return to_xlsx_bytes(obs, version, sources)
+    if fmt == "json":
+        return to_json_bytes(obs, version)
+    if fmt == "parquet":
+        return to_parquet_bytes(obs, version)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -394,9 +394,12 @@ def cite_sources(obs: pd.DataFrame, most: int = 5) -> str:
 
 
 def enrich_events(dataset: Dataset) -> pd.DataFrame:
-    """Events with their source's title, date, publisher and file, for hover text, source lines and citations."""
+    """Events with their source's title, date, publisher and file, and their region's ISO code, for
+    hover text, source lines, citations and downloads."""
     sources = dataset.sources[[S.source_id, S.title, S.published, S.publisher, S.file]].rename(columns={S.title: SOURCE_TITLE})
-    return dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
+    regions = dataset.regions[[R.region, R.iso_code]]
+    return (dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
+            .merge(regions, on=R.region, how="left", validate="many_to_one"))
 
 
 def page_of(rows: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, int]:

@@ -34,7 +34,7 @@ ID_KINDS = ["figure", "event"]
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
 # Chinese text: at least one CJK ideograph, so an English label copied into a _zh column fails.
-CHINESE_TEXT = r"^.*[\u3400-\u9fff]"
+CHINESE_TEXT = r"^.*[\u3400-\u9fff].*$"  # a full match for Frictionless, a prefix match for pandera
 ID_IN_WORDS = (
     "a readable id: lower-case letters and digits, words joined by single hyphens "
     f"(e.g. shanxi-technology-contract-turnover-2021), at most {ID_MAX_LENGTH} characters"
@@ -307,6 +307,15 @@ class Reference:
     ids: dict[str, tuple[str, str, str | None, str]] = field(default_factory=dict, repr=False)
 
 
+# Columns that name a row of a catalogue: checked by metrics_schema and events_schema (known_region,
+# known_metric, known_source) and published as foreign keys of the data package (dashboard/package.py).
+REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
+    "Metrics": {"region": ("Regions", "region"), "metric": ("MetricCatalogue", "metric"),
+                "source_id": ("Sources", "source_id")},
+    "Events": {"region": ("Regions", "region"), "source_id": ("Sources", "source_id")},
+    "TileGrid": {"iso_code": ("Regions", "iso_code")},
+}
+
 # Check name -> (column it is about, what was expected). `expected` may depend on the row.
 Expected = str | Callable[[pd.Series, "Reference | None"], str]
 CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
@@ -375,6 +384,8 @@ def _published_as(row: pd.Series, ref: Reference | None, kind: str, metric: str 
     """What an id's row must match: the ledger entry it was published with, or a new entry."""
     what = " / ".join(str(part) for part in (row.get("region"), metric, row.get("source_id")) if isinstance(part, str))
     entry = ref.ids.get(row.get(f"{kind}_id")) if ref else None
+    if row.get(f"{kind}_id") is None:  # no row at hand: the rule in general (the data package's words)
+        return f"an id listed in data/published_ids.csv for this {kind}'s region{', metric' if metric or kind == 'figure' else ''} and source"
     if entry is None:
         return f"an id listed in data/published_ids.csv (add '{row.get(f'{kind}_id')},{kind},{what.replace(' / ', ',')}' there to publish it)"
     published = " / ".join(part for part in entry[1:] if part)

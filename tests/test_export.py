@@ -93,3 +93,109 @@ def test_a_formula_like_figure_id_from_an_upload_is_neutralised_in_the_download(
     obs = frame(observation("Shanxi", figure_id="=HYPERLINK(1)"))
     row = export.export_frame(obs, "v").iloc[0]
     assert row["figure_id"] == "'=HYPERLINK(1)"
+
+
+# --- Excel, JSON and Parquet: the same rows and values as the CSV, hostile text inert -------------
+
+HOSTILE = "=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+def hostile_rows():
+    return frame(
+        observation("Shanxi", value=14, note="plain note"),
+        observation(HOSTILE, metric="m2", value=-3.5, unit="percent", value_type="percent", note="@SUM(A1)",
+                    quote="+cmd|' /C calc'!A0 <script>alert(1)</script>", year=None, year_basis="unstated"),
+        observation("Shandong", metric="m3", value=2.25, note="bell\x07and\x00nul"),
+    )
+
+
+def csv_frame(obs):
+    import pandas as pd
+
+    return pd.read_csv(io.BytesIO(export.to_csv_bytes(obs, "v1")), dtype=str, keep_default_na=False)
+
+
+def as_text(value) -> str:
+    """A cell as the CSV writes it: None empty, whole floats as 14.0."""
+    if value is None:
+        return ""
+    return str(float(value)) if isinstance(value, float) else str(value)
+
+
+def test_json_download_has_the_csv_rows_and_values_and_escapes_angle_brackets():
+    import json
+
+    obs = hostile_rows()
+    raw = export.to_json_bytes(obs, "v1")
+    assert b"<" not in raw and b">" not in raw  # written as \u003c / \u003e
+    rows = json.loads(raw)
+    expected = csv_frame(obs)
+    assert [list(r) for r in rows] == [list(expected.columns)] * 3
+    assert [[as_text(v) for v in r.values()] for r in rows] == expected.values.tolist()
+    assert rows[1]["region"] == "'" + HOSTILE and rows[1]["note"] == "'@SUM(A1)" and rows[1]["value"] == -3.5
+    assert rows[1]["year"] is None and rows[0]["year"] == 2021
+
+
+def test_parquet_download_has_the_csv_rows_typed():
+    import pandas as pd
+
+    obs = hostile_rows()
+    back = pd.read_parquet(io.BytesIO(export.to_parquet_bytes(obs, "v1")))
+    expected = export.export_frame(obs, "v1")
+    assert list(back.columns) == list(expected.columns)
+    assert back["value"].tolist() == [14.0, -3.5, 2.25] and str(back["year"].dtype) == "Int64"
+    assert back["region"].tolist() == ["Shanxi", "'" + HOSTILE, "Shandong"]
+    pd.testing.assert_frame_equal(back, expected, check_dtype=False)
+
+
+def test_excel_download_has_the_csv_rows_as_text_cells_and_no_formula():
+    import openpyxl
+    import pandas as pd
+
+    obs = hostile_rows()
+    sources = pd.DataFrame([{"source_id": "src-shanxi", "title": "=1+1 title", "publisher": None, "published": "2021-03-10",
+                             "published_text": "2021", "file": "seeds/a.txt", "sha256": "0" * 64, "note": None},
+                            {"source_id": "src-other", "title": "not behind these rows", "publisher": None, "published": None,
+                             "published_text": None, "file": "seeds/b.txt", "sha256": "1" * 64, "note": None}])
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(obs, "v1", sources)))
+    assert book.sheetnames == ["figures", "sources", "README"]
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    figures = [[cell.value for cell in row] for row in book["figures"].iter_rows()]
+    assert figures[0] == list(export.EXPORT_COLUMNS.values())
+    expected = csv_frame(obs)
+    value = figures[0].index("value")  # Excel stores numbers: 14.0 reads back as 14
+    read = [[as_text(float(v)) if i == value else as_text(v) for i, v in enumerate(row)] for row in figures[1:]]
+    assert read == expected.replace(
+        {"bell\x07and\x00nul": "bell\ufffdand\ufffdnul"}).values.tolist()  # control characters xlsx cannot hold
+    assert figures[2][2] == "'" + HOSTILE and isinstance(figures[2][6], float)
+    listed = [row[0].value for row in book["sources"].iter_rows(min_row=2)]
+    assert listed == ["src-shanxi"]  # only the documents behind these rows
+    assert book["sources"]["B2"].value == "'=1+1 title"
+    readme = {row[0].value: row[1].value for row in book["README"].iter_rows(min_row=2)}
+    assert readme["Data version"] == "v1" and readme["Cite as"] == citation.dataset_citation("v1")
+    assert readme["quote"] == "Shortest verbatim sentence or clause stating the value."
+    assert readme["data_version"].startswith("Version of the data the row was taken from")
+
+
+def test_every_downloaded_column_is_described():
+    guide = dict(export.column_guide())
+    assert list(guide) == list(export.EXPORT_COLUMNS.values())
+    assert all(text for text in guide.values())
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_download_bytes_in_every_format_is_not_empty_and_names_its_extension(fmt):
+    obs = hostile_rows()
+    import pandas as pd
+
+    assert export.download_bytes(fmt, obs, "v1", pd.DataFrame(columns=export.SOURCE_COLUMNS))
+    assert export.export_filename(mx.Filters(), export.FORMATS[fmt].extension) == f"innovation-metrics_all.{fmt}"
+
+
+def test_events_download_columns_and_escaping(dataset):
+    events = mx.enrich_events(dataset)
+    frame_ = export.events_frame(events.assign(title="=evil()"), "v1")
+    assert list(frame_.columns) == list(export.EVENT_COLUMNS.values())
+    assert set(frame_["title"]) == {"'=evil()"} and set(frame_["data_version"]) == {"v1"}
+    assert frame_["iso_code"].notna().all() and frame_["source_file"].str.startswith("seeds/").all()

@@ -280,3 +280,18 @@ def test_a_real_browser_works_behind_nginx(nginx, expected, tmp_path):
     upgraded = [e for e in mine if e["uri"].startswith("/_stcore/stream") and e["status"] == "101"]
     assert len(upgraded) == len(sockets), (len(upgraded), sockets)
     assert any(e["uri"].startswith("/media/") and e["status"] == "200" for e in mine), json.dumps(mine[-5:])
+
+
+# --- the read API -------------------------------------------------------------------------------
+
+
+def test_read_api_wave_on_one_server_answers_every_request(single):
+    api = single["api"]
+    assert api["requests"] == 20 * 50 and api["answered"] == api["requests"], summary(single)
+    assert api["errors"] == 0, api["error_kinds"]
+
+
+def test_read_api_wave_through_nginx_answers_every_request(nginx):
+    _, report = nginx
+    api = report["api"]
+    assert api["answered"] == api["requests"] and api["errors"] == 0, api["error_kinds"]

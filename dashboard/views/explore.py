@@ -1,12 +1,16 @@
-"""Explore (/explore): filter every figure, read the table, download exactly what is shown."""
+"""Explore (/explore): filter every figure, read the table, download exactly what is shown (CSV,
+Excel, JSON, Parquet, or the whole data package), and fetch the same view from a script."""
+
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from dashboard import export
+from dashboard import citation, export, package, query
 from dashboard import metrics as mx
 from dashboard.views import ui
 
 TABLE_PAGE_ROWS = 500
+LOCAL_ADDRESS = "http://localhost:8501"  # when neither a public address nor the browser's is known
 
 dataset, curated = ui.load_curated()
 
@@ -15,29 +19,26 @@ with st.expander("Add your own figures", icon=":material/upload_file:"):
     ui.upload_section(dataset)
 obs = ui.with_uploads(curated)
 labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
+choices = query.filter_choices(dataset.regions["region"], labels, obs)
 with st.container(border=True):
     left, middle, right = st.columns(3)
-    regions = left.multiselect("Region", mx.present_in_order(dataset.regions["region"], obs["region"]),
-                               key="region", bind="query-params", placeholder="All regions")
-    metric_ids = middle.multiselect("Metric", sorted(obs["metric"].unique(), key=labels.get), format_func=labels.get,
+    regions = left.multiselect("Region", choices.regions, key="region", bind="query-params", placeholder="All regions")
+    metric_ids = middle.multiselect("Metric", [m for m, _ in choices.metrics], format_func=labels.get,
                                     key="metric", bind="query-params", placeholder="All metrics")
-    categories = right.multiselect("Category", sorted(obs[mx.CATEGORY].unique()), key="category",
+    categories = right.multiselect("Category", choices.categories, key="category",
                                    bind="query-params", placeholder="All categories")
     left, middle, right = st.columns(3)
-    bounds = mx.year_bounds(obs)
     years = None
-    if bounds and bounds[0] < bounds[1]:
-        chosen = left.slider("Reference year", *bounds, value=bounds, key="years", bind="query-params")
-        years = tuple(chosen) if tuple(chosen) != bounds else None
-    statuses = middle.multiselect("Status", sorted(obs["status"].unique()), key="status", bind="query-params",
+    if choices.years:
+        years = left.slider("Reference year", *choices.years, value=choices.years, key="years", bind="query-params")
+    statuses = middle.multiselect("Status", choices.statuses, key="status", bind="query-params",
                                   placeholder="Actual and targets")
-    qualifiers = right.multiselect("Qualifier", mx.present_in_order(mx.QUALIFIER_WORDS, obs["qualifier"]),
-                                   key="qualifier", bind="query-params", placeholder="All qualifiers")
+    qualifiers = right.multiselect("Qualifier", choices.qualifiers, key="qualifier", bind="query-params",
+                                   placeholder="All qualifiers")
     include_undated = st.checkbox("Include figures whose year is not stated", value=True, key="undated",
                                   bind="query-params")
 
-filters = mx.Filters(tuple(regions), tuple(metric_ids), tuple(categories), years, tuple(statuses), tuple(qualifiers),
-                     include_undated)
+filters = query.make_filters(choices, regions, metric_ids, categories, years, statuses, qualifiers, include_undated)
 rows = mx.filter_observations(obs, filters)
 
 st.markdown(f"**{len(rows)}** of {len(obs)} figures match.")
@@ -50,12 +51,32 @@ if pages > 1:
     st.number_input(f"Page (of {pages:,}, {TABLE_PAGE_ROWS} rows each)", 1, pages, key="table_page")
 st.caption(ui.md(mx.cite_sources(rows)) if len(rows) else "No figure matches these filters.")
 
-left, right = st.columns(2)
+fmt = st.radio("File format", list(export.FORMATS), format_func=lambda f: export.FORMATS[f].label, horizontal=True,
+               key="format")
+kind = export.FORMATS[fmt]
+left, middle, right = st.columns(3)
 left.download_button(
-    f"Download CSV ({len(rows)} rows)", ui.download_data(rows, filters), file_name=export.export_filename(filters),
-    mime="text/csv", icon=":material/download:", disabled=rows.empty, key="download-filtered", on_click="ignore",
+    f"Download {kind.label} ({len(rows)} rows)", ui.download_data(rows, filters, fmt),
+    file_name=export.export_filename(filters, kind.extension), mime=kind.mime, icon=":material/download:",
+    disabled=rows.empty, key="download-filtered", on_click="ignore",
+)
+middle.download_button(
+    f"Download the whole dataset as {kind.label} ({len(obs)} rows)", ui.download_data(obs, mx.Filters(), fmt),
+    file_name=export.export_filename(mx.Filters(), kind.extension), mime=kind.mime, key="download-all",
+    on_click="ignore",
 )
 right.download_button(
-    f"Download the whole dataset ({len(obs)} rows)", ui.download_data(obs, mx.Filters()),
-    file_name=export.export_filename(mx.Filters()), mime="text/csv", key="download-all", on_click="ignore",
+    "Download the data package", ui.package_download(), file_name=package.zip_filename(dataset.version),
+    mime="application/zip", icon=":material/folder_zip:", key="download-package", on_click="ignore",
+    help="The curated CSV files, datapackage.json (a Frictionless Data Package) and a README with the citation "
+         "and a column guide. Your uploaded rows are not in it.",
 )
+
+with st.expander("Use these figures in a script", icon=":material/code:"):
+    browser = urlsplit(st.context.url or "")
+    base = citation.base_url() or (f"{browser.scheme}://{browser.netloc}" if browser.netloc else LOCAL_ADDRESS)
+    url = query.api_url(base, filters, choices)
+    st.caption("The read API serves this view with the same filters (curated figures only, not your uploads); "
+               "text cells a spreadsheet would run as a formula start with ' as in the downloads.")
+    st.code(f"import pandas as pd\nfigures = pd.read_csv({url!r})", language="python", wrap_lines=True)
+    st.code(url, language=None)

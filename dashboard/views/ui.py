@@ -18,13 +18,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, citation, export
+from dashboard import charts, citation, export, package
 from dashboard import metrics as mx
 from dashboard.data import (
     MAX_UPLOAD_MB,
     InvalidData,
     UnreadableFile,
     data_root,
+    describe_failure,
     load_dataset,
     problems_frame,
     validate_upload,
@@ -67,13 +68,13 @@ def _load(root: str, fingerprint: tuple):
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _curated_csv(root: str, fingerprint: tuple, filters: mx.Filters) -> bytes:
+def _curated_file(root: str, fingerprint: tuple, filters: mx.Filters, fmt: str) -> bytes:
     dataset, obs = _load(root, fingerprint)
-    return export.to_csv_bytes(mx.filter_observations(obs, filters), dataset.version)
+    return export.download_bytes(fmt, mx.filter_observations(obs, filters), dataset.version, dataset.sources)
 
 
-def download_data(rows: pd.DataFrame, filters: mx.Filters):
-    """What a download button gets for these filtered rows.
+def download_data(rows: pd.DataFrame, filters: mx.Filters, fmt: str = "csv"):
+    """What a download button gets for these filtered rows, in one of export.FORMATS.
 
     Bytes, cached across sessions on the data and the filters (Streamlit stores identical files
     once). Only past LAZY_DOWNLOAD_ROWS is the CSV built on click instead: Streamlit 1.67 does not
@@ -82,28 +83,51 @@ def download_data(rows: pd.DataFrame, filters: mx.Filters):
     The callable then holds only the cache key, never a per-session copy of the rows.
     """
     if st.session_state.get(UPLOAD_ROWS) is not None:
-        version = _load(*st.session_state[DATA_KEY])[0].version
-        make = lambda: export.to_csv_bytes(rows, version)  # noqa: E731 - uploads are per session, never cached
+        dataset = _load(*st.session_state[DATA_KEY])[0]
+        make = lambda: export.download_bytes(fmt, rows, dataset.version, dataset.sources)  # noqa: E731 - uploads are per session, never cached
     else:
-        key = (*st.session_state[DATA_KEY], filters)  # the data this run loaded, not a fresh scan
-        make = lambda: _curated_csv(*key)  # noqa: E731
+        key = (*st.session_state[DATA_KEY], filters, fmt)  # the data this run loaded, not a fresh scan
+        make = lambda: _curated_file(*key)  # noqa: E731
     return make if len(rows) > LAZY_DOWNLOAD_ROWS else make()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _package_zip(root: str, fingerprint: tuple) -> bytes:
+    return package.package_zip(_load(root, fingerprint)[0], Path(root))
+
+
+def package_zip(key: tuple) -> bytes:
+    """The data package (package.package_zip) of the curated files `key` (from curated()) names;
+    built once per version of the data."""
+    return _package_zip(*key)
+
+
+def package_download():
+    """What the data package button gets: the zip of the curated files this run loaded; past
+    LAZY_DOWNLOAD_ROWS figures it is built on click instead (see download_data)."""
+    key = st.session_state[DATA_KEY]
+    make = lambda: _package_zip(*key)  # noqa: E731
+    return make if len(_load(*key)[0].metrics) > LAZY_DOWNLOAD_ROWS else make()
+
+
+def curated() -> tuple[tuple[str, tuple], tuple]:
+    """(key, (dataset, observations)) of the curated files as they are now, from the one cache the
+    pages and the read API share; raises UnreadableFile or InvalidData. No session needed."""
+    root = data_root()
+    key = (str(root), _fingerprint(root))
+    return key, _load(*key)
 
 
 def load_curated():
     """The validated dataset and its enriched observations; on bad data, an error page and stop."""
     try:
-        root = data_root()
-        key = (str(root), _fingerprint(root))
-        loaded = _load(*key)
+        key, loaded = curated()
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
         st.sidebar.caption(f"Data version {loaded[0].version}. Click a bar, point or table link to open a "
                            "figure's page and cite it.")
         return loaded
-    except UnreadableFile as err:
-        show_data_error(str(err), [])
-    except InvalidData as err:
-        show_data_error(f"{len(err.problems)} problem(s) in the curated data", [str(p) for p in err.problems])
+    except (UnreadableFile, InvalidData) as err:
+        show_data_error(*describe_failure(err))
     st.stop()
 
 
@@ -132,9 +156,15 @@ def derived(fn, data, *args):
     identified by data_key(), never hashed. `args` are hashed. The result is shared: never mutate it.
     `fn` must be a named function: its qualified name is part of the key.
     """
+    return derived_for(data_key(), fn, data, *args)
+
+
+def derived_for(key: tuple, fn, data, *args):
+    """derived() for a caller outside a session (the read API): `key` says what `data` is, as
+    curated() returned it, with None for 'no upload'."""
     if fn.__name__ == "<lambda>":
         raise TypeError("ui.derived needs a named function: two lambdas would share one cache entry")
-    return _derived(f"{fn.__module__}.{fn.__qualname__}", data_key(), args, _fn=fn, _data=data)
+    return _derived(f"{fn.__module__}.{fn.__qualname__}", key, args, _fn=fn, _data=data)
 
 
 def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,244 @@
+"""The read API under /api, served by the dashboard's own server (Starlette routes of st.App, app.py).
+
+Every view of the data can be fetched by a script with the filters a reader uses: /api/figures.csv
+with the query string of an /explore URL is that view's download, byte for byte (the same filter
+parsing, dashboard/query.py, and the same export code, dashboard/export.py). It reads the pages'
+cached dataset (ui.curated), never a second copy. A script can rely on: UTF-8 with charset in the
+content type; ETag = the data version (If-None-Match answers 304); Cache-Control; CORS for GET;
+pages of at most `_size` rows with a `next` link (JSON) or a Link header (CSV); JSON errors: 400
+naming the bad parameter, 404 for an unknown id or path, 409 for a page token of older data, 503
+with the problem list the pages show when the curated files are invalid; never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from dashboard import export, package, query
+from dashboard import metrics as mx
+from dashboard.data import InvalidData, UnreadableFile, describe_failure
+from dashboard.views import ui
+
+LOGGER = logging.getLogger(__name__)
+CSV, JSON, ZIP = "text/csv; charset=utf-8", "application/json; charset=utf-8", "application/zip"
+CACHE_CONTROL = "public, max-age=60"  # then revalidate with the ETag: a data edit shows within a minute
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Link, X-Total-Count"}
+PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+             "Access-Control-Allow-Headers": "If-None-Match", "Access-Control-Max-Age": "86400"}
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class NotFound(Exception):
+    """An id or path the API does not have."""
+
+
+class Loaded:
+    """What one request reads: the shared cached dataset, and what is derived from it once per version."""
+
+    def __init__(self):
+        key, (self.dataset, self.obs) = ui.curated()
+        self.key, self.root = key, Path(key[0])
+        self.derived_key = (*key, None)  # the key ui.derived uses for curated data with no upload
+        self.version = self.dataset.version
+
+    def derived(self, fn, *args):
+        return ui.derived_for(self.derived_key, fn, (self.dataset, self.obs), *args)
+
+
+def _figure_choices(data) -> query.FilterChoices:
+    dataset, obs = data
+    labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
+    return query.filter_choices(dataset.regions["region"], labels, obs)
+
+
+def _events(data) -> pd.DataFrame:
+    return mx.enrich_events(data[0])
+
+
+def _event_choices(data) -> query.FilterChoices:
+    dataset, _ = data
+    return query.FilterChoices(regions=tuple(mx.present_in_order(dataset.regions["region"], dataset.events["region"])))
+
+
+def _datapackage(data, root: str) -> bytes:
+    return export.json_bytes(package.datapackage(data[0], Path(root)))
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+def _headers(version: str, **more: str) -> dict[str, str]:
+    return {"ETag": f'W/"{version}"', "Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff", **CORS, **more}
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None, **more) -> Response:
+    body = export.json_bytes({"status": status, "error": message, **more})
+    return Response(body, status, media_type=JSON,
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", **CORS, **(headers or {})})
+
+
+def _fresh(request: Request, version: str) -> bool:
+    """Whether the client's copy (If-None-Match) is of this data version (weak comparison)."""
+    tags = [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]
+    return "*" in tags or f'"{version}"' in tags
+
+
+def _ok(request: Request, loaded: Loaded, build: Callable[[], bytes], media_type: str, **headers: str) -> Response:
+    """200 with the body `build` makes, or 304 without building it when the client has this version."""
+    if _fresh(request, loaded.version):
+        return Response(status_code=304, headers=_headers(loaded.version))
+    return Response(build(), media_type=media_type, headers=_headers(loaded.version, **headers))
+
+
+def _pairs(request: Request) -> list[tuple[str, str]]:
+    return request.query_params.multi_items()
+
+
+def _page(request: Request, loaded: Loaded, rows: pd.DataFrame, to_frame: Callable[[pd.DataFrame], pd.DataFrame],
+          fmt: str, filename: str = "") -> Response:
+    """One page of `rows` as CSV or JSON, with the link to the next page when there is one."""
+    page = query.page_request(_pairs(request), loaded.version)
+    chunk = rows.iloc[page.offset:page.offset + page.size]
+    end = page.offset + len(chunk)
+    following = end < len(rows)
+    link = str(request.url.include_query_params(**{query.NEXT: query.next_token(end, loaded.version)})) if following else None
+    headers = {"X-Total-Count": str(len(rows))}
+    if fmt == "csv":
+        if link:
+            headers["Link"] = f'<{link}>; rel="next"'
+        headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        return _ok(request, loaded, lambda: export.csv_bytes(to_frame(chunk)), CSV, **headers)
+    return _ok(request, loaded, lambda: export.json_bytes({
+        "data_version": loaded.version, "total": len(rows), "offset": page.offset, "count": len(chunk),
+        "next": link, "rows": export.records(to_frame(chunk)),
+    }), JSON, **headers)
+
+
+# --- endpoints -------------------------------------------------------------------------------------
+
+def figures(request: Request, loaded: Loaded, fmt: str) -> Response:
+    filters = query.filters_from_query(_pairs(request), loaded.derived(_figure_choices))
+    rows = mx.filter_observations(loaded.obs, filters)
+    return _page(request, loaded, rows, lambda chunk: export.export_frame(chunk, loaded.version), fmt,
+                 export.export_filename(filters))
+
+
+def events(request: Request, loaded: Loaded, fmt: str) -> Response:
+    filters = query.filters_from_query(_pairs(request), loaded.derived(_event_choices), keys=(query.REGION,))
+    table = loaded.derived(_events)
+    rows = table[table["region"].isin(filters.regions)] if filters.regions else table
+    name = export.export_filename(filters).replace(export.FILE_PREFIX, f"{export.FILE_PREFIX}-events", 1)
+    return _page(request, loaded, rows, lambda chunk: export.events_frame(chunk, loaded.version), fmt, name)
+
+
+def catalogue_table(name: str) -> Callable[[Request, Loaded], Response]:
+    def respond(request: Request, loaded: Loaded) -> Response:
+        query.filters_from_query(_pairs(request), query.FilterChoices(), keys=())  # only _size and _next
+        return _page(request, loaded, getattr(loaded.dataset, name), export.neutralised, "json")
+    return respond
+
+
+def figure(request: Request, loaded: Loaded) -> Response:
+    figure_id = request.path_params["figure_id"]
+    rows = loaded.obs[loaded.obs["figure_id"] == figure_id]
+    if rows.empty:
+        raise NotFound(f"no figure with id {figure_id[:100]!r}; the ids are in /api/figures.json")
+    return _ok(request, loaded, lambda: export.json_bytes({
+        "data_version": loaded.version, "figure": export.records(export.export_frame(rows, loaded.version))[0]}), JSON)
+
+
+def event(request: Request, loaded: Loaded) -> Response:
+    event_id = request.path_params["event_id"]
+    table = loaded.derived(_events)
+    rows = table[table["event_id"] == event_id]
+    if rows.empty:
+        raise NotFound(f"no event with id {event_id[:100]!r}; the ids are in /api/events.json")
+    return _ok(request, loaded, lambda: export.json_bytes({
+        "data_version": loaded.version, "event": export.records(export.events_frame(rows, loaded.version))[0]}), JSON)
+
+
+def datapackage_json(request: Request, loaded: Loaded) -> Response:
+    return _ok(request, loaded, lambda: loaded.derived(_datapackage, str(loaded.root)), JSON)
+
+
+def datapackage_zip(request: Request, loaded: Loaded) -> Response:
+    name = package.zip_filename(loaded.version)
+    return _ok(request, loaded, lambda: ui.package_zip(loaded.key), ZIP, **{"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+ENDPOINTS = {  # path -> (what it answers, handler)
+    "/api/figures.csv": ("figures as CSV (the /explore download); filters: " + ", ".join(query.FILTER_KEYS),
+                         lambda request, loaded: figures(request, loaded, "csv")),
+    "/api/figures.json": ("figures as JSON; the same filters", lambda request, loaded: figures(request, loaded, "json")),
+    "/api/figures/{figure_id}.json": ("one figure by its figure_id", figure),
+    "/api/events.csv": ("dated policy events as CSV; filter: region", lambda request, loaded: events(request, loaded, "csv")),
+    "/api/events.json": ("dated policy events as JSON; filter: region", lambda request, loaded: events(request, loaded, "json")),
+    "/api/events/{event_id}.json": ("one event by its event_id", event),
+    "/api/sources.json": ("the source documents", catalogue_table("sources")),
+    "/api/catalogue.json": ("the metric catalogue", catalogue_table("catalogue")),
+    "/api/regions.json": ("the regions", catalogue_table("regions")),
+    "/api/datapackage.json": ("the Frictionless Data Package descriptor", datapackage_json),
+    "/api/datapackage.zip": ("the data package: CSVs, datapackage.json, README", datapackage_zip),
+}
+
+
+def index(request: Request, loaded: Loaded) -> Response:
+    return _ok(request, loaded, lambda: export.json_bytes({
+        "data_version": loaded.version,
+        "endpoints": {path: text for path, (text, _) in ENDPOINTS.items()},
+        "paging": f"at most {query.SIZE} rows a response (default {query.DEFAULT_PAGE_SIZE}, at most "
+                  f"{query.MAX_PAGE_SIZE}); follow `next` (JSON) or the Link header (CSV)",
+    }), JSON)
+
+
+def _endpoint(handler: Callable[[Request, Loaded], Response]) -> Callable[[Request], Response]:
+    """A Starlette endpoint (run in the thread pool: it is not async) that turns every failure into
+    a JSON error: no traceback, no HTML."""
+
+    def respond(request: Request) -> Response:
+        try:
+            return handler(request, Loaded())
+        except query.BadParameter as err:
+            return _error(err.status, f"{err.parameter}: {err.message}", parameter=err.parameter)
+        except NotFound as err:
+            return _error(404, str(err))
+        except (UnreadableFile, InvalidData) as err:
+            headline, problems = describe_failure(err)
+            return _error(503, f"The dashboard cannot show data: {headline}.", problems=problems)
+        except Exception:
+            LOGGER.exception("read API: %s failed", request.url.path)
+            return _error(500, "the request could not be answered (logged on the server)")
+
+    return respond
+
+
+def _fallback(request: Request) -> Response:
+    """Anything else under /api: a CORS preflight, 405 for another method on a known path, else 404."""
+    known = any(route.path_regex.match(request.url.path) for route in _ROUTES)
+    if known and request.method == "OPTIONS":
+        return Response(status_code=204, headers=PREFLIGHT)
+    if known:
+        return _error(405, f"{request.method} is not allowed here; the API is read-only (GET)",
+                      headers={"Allow": "GET, HEAD, OPTIONS"})
+    return _error(404, f"no such API path: {request.url.path[:200]!r}; see /api for the list")
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """The server's last resort (st.App exception handler): a short JSON error, never a traceback."""
+    LOGGER.error("unhandled error on %s: %r", request.url.path, exc)
+    return _error(500, "the request could not be answered (logged on the server)")
+
+
+_ROUTES = [Route(path, _endpoint(handler), methods=["GET"]) for path, (_, handler) in ENDPOINTS.items()]
+ROUTES = [
+    Route("/api", _endpoint(index), methods=["GET"]),
+    Route("/api/", _endpoint(index), methods=["GET"]),
+    *_ROUTES,
+    Route("/api/{rest:path}", _fallback, methods=ALL_METHODS),
+]
