@@ -2,7 +2,7 @@
 
 Every figure follows the same rules: hover shows the value with its qualifier and unit, the
 reference date, the source title and the quote (through customdata and one hovertemplate);
-targets are drawn hatched and lighter than actual results; bounds are labelled '20+', '≥2', '≤3';
+targets are drawn hatched and lighter than actual results; bounds are labelled '>20', '≥2', '≤3';
 each region keeps one colour from a colour-blind-safe palette on every page. Data-derived text is
 HTML-escaped before it reaches plotly, whose labels understand a little HTML.
 """
@@ -99,7 +99,7 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420)
 def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL) -> go.Figure:
     """Bars of one unit: x is a column (metric label by default), one trace per region and status.
 
-    Bounds are hatched and labelled ('2+'); targets are hatched differently and lighter.
+    Bounds are hatched and labelled ('>2'); targets are hatched differently and lighter.
     """
     fig = go.Figure()
     for (region, status, provenance), rows in obs.groupby([M.region, M.status, mx.PROVENANCE], sort=False):

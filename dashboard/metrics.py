@@ -32,7 +32,7 @@ SERIES_KEY = [M.region, M.metric, M.status, PROVENANCE]
 
 BOUNDS = ("more_than", "at_least", "at_most")
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
-QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": "{}+", "at_least": "≥{}", "at_most": "≤{}"}
+QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": ">{}", "at_least": "≥{}", "at_most": "≤{}"}
 CENTRES_CATEGORY = "Manufacturing innovation centres"
 
 
@@ -52,7 +52,9 @@ def format_value(value: float, qualifier: str, unit: str) -> str:
 
 
 def short_value(value: float, qualifier: str) -> str:
-    """A compact label for a bar or point: '20+', '≥2', '≤3', '≈350', '14'."""
+    """A compact label for a bar or point: '>20', '≥2', '≤3', '≈350', '14'.
+
+    Never '20+': that reads as '20 or more', which "more than 20" is not."""
     return QUALIFIER_MARKS[qualifier].format(format_number(value))
 
 

@@ -15,11 +15,11 @@ from tests.factories import frame, observation
     ("value", "qualifier", "unit", "display", "short"),
     [
         (14, "exact", "centres", "14 centres", "14"),
-        (20, "more_than", "centres", "more than 20 centres", "20+"),
+        (20, "more_than", "centres", "more than 20 centres", ">20"),
         (350, "approx", "million yuan", "about 350 million yuan", "≈350"),
         (2, "at_least", "platforms", "at least 2 platforms", "≥2"),
         (3, "at_most", "platforms", "at most 3 platforms", "≤3"),
-        (80, "more_than", "percent", "more than 80%", "80+"),
+        (80, "more_than", "percent", "more than 80%", ">80"),
         (3, "exact", "rank", "rank 3", "3"),
         (52.18, "exact", "billion yuan", "52.18 billion yuan", "52.18"),
         (1000, "exact", "projects", "1,000 projects", "1,000"),
@@ -212,3 +212,15 @@ def test_cite_sources_names_a_few_documents_and_counts_the_rest():
     text = mx.cite_sources(obs, most=3)
     assert text == ("Sources: News from R0 (2021-03-10); News from R1 (2021-03-10); News from R2 (2021-03-10); "
                     "and 5 more documents (see the Sources page)")
+
+
+def test_bound_labels_cannot_be_read_as_or_more_and_every_explanation_uses_them():
+    """'more than 2' is '>2' (never '2+', which reads as '2 or more'), the same on every page."""
+    assert {q: mx.short_value(2, q) for q in mx.BOUNDS} == {"more_than": ">2", "at_least": "≥2", "at_most": "≤2"}
+    from tests.conftest import ROOT
+
+    overview = (ROOT / "dashboard" / "views" / "overview.py").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (overview, readme):
+        assert "**>20**" in text or "`>20`" in text
+        assert "20+**" not in text and "`20+` (" not in text

@@ -49,14 +49,14 @@ if len(centres):
     ui.chart_block(centres_chart, centres, key="centres")
     st.info(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
-        "each figure's reference date. Hatched bars with a '+' are lower bounds, not exact counts. "
+        "each figure's reference date. Hatched bars marked '>' or '≥' are lower bounds, '≤' upper bounds, not exact counts. "
         "A missing bar means the documents give no figure, not zero."
     )
 
 st.subheader("How to read this")
 st.markdown(
     """
-- **Qualifiers.** A figure stated as "more than 20" is shown as **20+** and treated as a lower bound;
+- **Qualifiers.** A figure stated as "more than 20" is shown as **>20** and treated as a lower bound;
   "about 350" as **≈350**; "at least"/"at most" as **≥** and **≤**. Differences involving a bound are
   given as a range ("more than 6"), never as an exact number.
 - **Targets and results.** Plans and goals are marked *target* and drawn hatched and lighter;
