@@ -70,7 +70,7 @@ SLOTS = [
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
 
 METRICS_HEADER = ["figure_id", "region", "metric", "value", "unit", "year", "qualifier", "status", "source_id", "quote", "as_of",
-                  "year_basis", "period_start", "period_end", "period_label", "note"]
+                  "year_basis", "period_start", "period_end", "period_label", "note", "reading", "reading_note"]
 SOURCES_HEADER = ["source_id", "file", "title", "publisher", "published", "published_text", "sha256", "note"]
 EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "title", "event_type", "period_start", "period_end",
                  "source_id", "quote", "note"]
@@ -199,7 +199,7 @@ def generate(root: Path, rows: int) -> dict:
                 figure_id = f"{source_id}-{j:03d}"
                 ids_out.writerow([figure_id, "figure", region, metric, source_id])
                 metrics_out.writerow([figure_id, region, metric, value_text, unit, "" if year is None else year, qualifier,
-                                      status, source_id, quote, iso, basis, "", "", "", ""])
+                                      status, source_id, quote, iso, basis, "", "", "", "", "certain", ""])
             event_region = names[rng.randrange(len(names))]
             event_year = (published.year if published else 2023) - rng.randint(0, 3)
             event_title = f"{event_region} innovation plan no. {doc}"

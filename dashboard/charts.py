@@ -3,7 +3,8 @@
 Every figure follows the same rules: hover shows the value with its qualifier and unit, the
 reference date, the source title and the quote (through customdata and one hovertemplate);
 targets are drawn hatched and lighter than actual results; bounds are labelled '>20', '≥2', '≤3';
-each region keeps one colour from a colour-blind-safe palette on every page. Data-derived text is
+each region keeps one colour from a colour-blind-safe palette on every page. A value whose text can be
+read two ways is labelled '12 (?)' and its hover gives the other reading. Data-derived text is
 HTML-escaped before it reaches plotly, whose labels understand a little HTML.
 """
 

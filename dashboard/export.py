@@ -41,6 +41,8 @@ EXPORT_COLUMNS = {
     mx.FILE: "source_file",
     M.quote: "quote",
     M.note: "note",
+    M.reading: "reading",
+    M.reading_note: "reading_note",
     mx.PROVENANCE: "provenance",
     DATA_VERSION: DATA_VERSION,
 }

@@ -24,6 +24,7 @@ from dashboard.evidence import quote_in_document, value_in_text
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
 YEAR_BASES = ["stated", "as_of", "unstated"]
+READINGS = ["certain", "ambiguous"]
 VALUE_TYPES = ["count", "money", "percent", "rank"]
 REGION_LEVELS = ["country", "province", "municipality", "autonomous_region", "sar"]
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
@@ -183,6 +184,20 @@ class Metrics(pa.DataFrameModel):
     )
     period_label: Series[str] = pa.Field(nullable=True, description="The span as the document words it.")
     note: Series[str] = pa.Field(nullable=True, description="Curator's note: how the figure was read.")
+    reading: Series[str] = pa.Field(
+        isin=READINGS,
+        description="certain: the text can be read one way only; ambiguous: it can be read two ways (a stray space "
+        "or a lost dash: '1 2' may be 12 or 1-2), and reading_note gives the other reading.",
+    )
+    reading_note: Series[str] = pa.Field(
+        nullable=True, description="For an ambiguous reading: what the text writes and the other way to read it, in words."
+    )
+
+    @pa.dataframe_check(name="ambiguous_reading_is_explained")
+    def ambiguous_reading_is_explained(cls, df: pd.DataFrame) -> pd.Series:
+        if "reading" not in df or "reading_note" not in df:  # an upload may leave both out: certain
+            return pd.Series(True, index=df.index)
+        return (df["reading"] != "ambiguous") | df["reading_note"].notna()
 
     @pa.dataframe_check(name="as_of_is_a_date")
     def as_of_is_a_date(cls, df: pd.DataFrame) -> pd.Series:
@@ -277,6 +292,8 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     ),
     "period_in_order": ("period_end", "a year not before period_start"),
     "value_is_finite": ("value", "a finite number"),
+    # Reported on `reading`: pandera leaves a failing row's empty cells (here reading_note) out.
+    "ambiguous_reading_is_explained": ("reading", "'certain', or a reading_note giving the other reading in words"),
     "date_matches_precision": (
         "date",
         "YYYY-MM-DD for day, YYYY-MM for month, YYYY for year, and empty for unknown precision",
@@ -427,6 +444,9 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
         base = Metrics.to_schema().update_columns({
             "source_id": {"nullable": True}, "quote": {"nullable": True},
             "figure_id": {"nullable": True, "required": False, "unique": False},
+            # Files written before the reading columns existed stay valid: data.validate_upload
+            # reads a missing or empty reading as 'certain'.
+            "reading": {"required": False, "nullable": True}, "reading_note": {"required": False},
         })
         # Only rows that name a shipped document can be, and are, checked against it.
         unchecked = lambda df: ~df["source_id"].isin(ref.documents)  # noqa: E731
