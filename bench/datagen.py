@@ -9,7 +9,8 @@
   'stated'); every 25th document is undated, as real ones sometimes are;
 - sources.csv with each document's real SHA-256;
 - a small events.csv (one plan per document, at most MAX_EVENTS) quoting the documents too;
-- published_ids.csv listing every figure and event id (gen-000012-034, gen-000012-plan).
+- published_ids.csv listing every figure and event id (gen-000012-034, gen-000012-plan);
+- an exclusions.csv with its header only (no number is curated as excluded).
 
 The observation key (region, metric, year, status, qualifier, source) is unique by construction:
 within a document, row j has metric j % 20 and one of 5 (status, qualifier) slots by j // 20.
@@ -76,6 +77,7 @@ EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "t
                  "source_id", "quote", "note"]
 REGIONS_HEADER = ["region", "iso_code", "name_zh", "level"]
 IDS_HEADER = ["id", "kind", "region", "metric", "source_id"]
+EXCLUSIONS_HEADER = ["source_id", "quote", "number", "reason", "note"]
 CATALOGUE_HEADER = ["metric", "label", "unit", "value_type", "category", "lower_is_better", "definition"]
 
 FILLER = [
@@ -218,6 +220,7 @@ def generate(root: Path, rows: int) -> dict:
                                   date_line, hashlib.sha256(raw).hexdigest(),
                                   "" if published else "Undated: the document gives no date."])
     _write(data / "events.csv", EVENTS_HEADER, events)
+    _write(data / "exclusions.csv", EXCLUSIONS_HEADER, [])
     return {"rows": rows, "documents": documents, "regions": len(region_rows), "metrics": len(METRICS),
             "events": len(events)}
 

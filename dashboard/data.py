@@ -35,6 +35,7 @@ DATA_FILES = {
     "metrics": "data/metrics.csv",
     "events": "data/events.csv",
     "published_ids": "data/published_ids.csv",
+    "exclusions": "data/exclusions.csv",
 }
 HEADER_LINE = 1
 MAX_UPLOAD_MB = 5
@@ -86,6 +87,7 @@ class Dataset:
     documents: dict[str, str]
     reference: schema.Reference
     version: str = ""  # data_version() of the files this was loaded from
+    exclusions: pd.DataFrame | None = None  # numbers deliberately not recorded (data/exclusions.csv)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -391,8 +393,12 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
     metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
     events = _read_and_validate(root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref)
+    exclusions = _read_and_validate(
+        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref
+    )
     version = data_version(root, [*DATA_FILES.values(), *tables["sources"]["file"]])
-    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version, **tables)
+    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version,
+                   exclusions=exclusions, **tables)
 
 
 def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFrame:

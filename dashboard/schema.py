@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from dashboard.evidence import quote_in_document, value_in_text
+from dashboard.numbers import find_numbers, same_number_text
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
@@ -30,6 +31,17 @@ REGION_LEVELS = ["country", "province", "municipality", "autonomous_region", "sa
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
 EVENT_TYPES = ["plan", "regulation", "proposal", "milestone", "list", "guidance"]
 ID_KINDS = ["figure", "event"]
+# Why a number a document writes is not a figure (data/exclusions.csv). The list is closed, so
+# the audit can count and show reasons; `note` says the rest in words.
+EXCLUSION_REASONS = [
+    "conversion",  # the same amount in another currency ("($48.94 million)")
+    "date_of_publication",  # the document's own date line
+    "part_of_name",  # "Three-year Action Plan", "5G"
+    "period_of_another_figure",  # the span a recorded figure covers
+    "restates_a_figure",  # the same figure written again; the note names its figure_id
+    "no_quantity",  # a number that counts nothing ("First,", "on the one hand", "zero carbon")
+    "out_of_scope",  # a real count, but not of anything this dataset records
+]
 # A readable slug (shanxi-technology-contract-turnover-2021): lower-case words joined by single
 # hyphens. Ids outside this form (an upload's "user.line-5") can never collide with a curated one.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -268,6 +280,27 @@ class Events(pa.DataFrameModel):
         unique = ["region", "title"]
 
 
+class Exclusions(pa.DataFrameModel):
+    """data/exclusions.csv: numbers in the documents that are deliberately not figures, and why.
+
+    With the figures and events, they account for every number in every document: the
+    completeness audit (python -m dashboard.audit) fails on a number none of them accounts for."""
+
+    source_id: Series[str] = pa.Field(description="Document id from data/sources.csv.")
+    quote: Series[str] = pa.Field(description="Verbatim sentence or clause around the number, as in the document.")
+    number: Series[str] = pa.Field(
+        description="The number exactly as the quote writes it ('$48.94 million', 'Three', '2021-03-10'); every "
+        "occurrence of it inside the quote is excluded."
+    )
+    reason: Series[str] = pa.Field(isin=EXCLUSION_REASONS, description="Why it is not a figure: " + ", ".join(EXCLUSION_REASONS) + ".")
+    note: Series[str] = pa.Field(description="The reason in words, for a reader checking the decision.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "quote", "number"]
+
+
 @dataclass(frozen=True)
 class Reference:
     """What the cross-file checks look things up in, built from validated catalogues and seeds."""
@@ -325,6 +358,7 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
         lambda row, ref: _published_as(row, ref, "figure", row.get("metric")),
     ),
     "event_id_published": ("event_id", lambda row, ref: _published_as(row, ref, "event", None)),
+    "number_in_quote": ("number", "a number the quote writes, exactly as written there (digits, words, dates)"),
     "file_exists": ("file", "an existing file under seeds/"),
     "file_unchanged": ("sha256", "the SHA-256 of the file as shipped (seeds must stay unchanged)"),
     "title_in_document": ("title", "the headline as it appears in the document"),
@@ -512,6 +546,28 @@ def events_schema(ref: Reference) -> pa.DataFrameSchema:
                     index=df.index,
                 ),
             ),
+        ],
+    )
+
+
+def _numbers_written_in_quotes(df: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [isinstance(number, str) and isinstance(quote, str)
+         and any(same_number_text(m.text, number) for m in find_numbers(quote))
+         for number, quote in zip(df["number"], df["quote"], strict=True)],
+        index=df.index,
+    )
+
+
+def exclusions_schema(ref: Reference) -> pa.DataFrameSchema:
+    """The Exclusions model plus the checks against the documents: each quote is in its document
+    and writes the excluded number."""
+    return _with_checks(
+        Exclusions.to_schema(),
+        [
+            _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
+            _row_check("quote_in_document", lambda df: ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref)),
+            _row_check("number_in_quote", _numbers_written_in_quotes),
         ],
     )
 

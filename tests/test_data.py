@@ -32,6 +32,7 @@ def test_shipped_data_validates_with_typed_columns(dataset):
         (schema.MetricCatalogue, "catalogue"),
         (schema.Metrics, "metrics"),
         (schema.Events, "events"),
+        (schema.Exclusions, "exclusions"),
     ],
 )
 def test_csv_header_matches_schema(model, file):
@@ -41,7 +42,7 @@ def test_csv_header_matches_schema(model, file):
 
 
 def test_every_schema_column_is_documented():
-    for model in (schema.Sources, schema.Regions, schema.MetricCatalogue, schema.Metrics, schema.Events):
+    for model in (schema.Sources, schema.Regions, schema.MetricCatalogue, schema.Metrics, schema.Events, schema.Exclusions):
         for name, column in model.to_schema().columns.items():
             assert column.description, f"{model.__name__}.{name} has no description"
 
