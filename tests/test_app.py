@@ -168,7 +168,8 @@ def test_sources_page_shows_each_document_with_highlighted_quotes():
     assert len(titles) == len(dataset.sources)
     highlighted = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert len(highlighted) == len(dataset.sources)
-    assert "Shanxi won 40 national science and technology awards" in highlighted[2].replace("\\", "")
+    assert ("Shanxi won [**40**](/figure?id=shanxi-national-st-awards-2022) national science and technology awards"
+            in highlighted[2].replace("\\", ""))
 
 
 def test_a_third_region_appears_on_every_page(third_region_project: Path, monkeypatch):
