@@ -419,8 +419,8 @@ def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFram
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
     # Whatever ids the file gives, its rows get ones no curated figure can have, named after their
     # CSV line: they live in this session only, like the rows.
-    readings = validated["reading"] if "reading" in validated.columns else pd.Series(None, index=validated.index)
-    validated = validated.assign(reading=readings.fillna("certain").astype("str"))
+    readings = validated["reading"] if "reading" in validated.columns else pd.Series(None, index=validated.index, dtype=object)
+    validated = validated.assign(reading=readings.astype(object).where(readings.notna(), "certain").astype("str"))
     if "reading_note" not in validated.columns:
         validated = validated.assign(reading_note=pd.Series(None, index=validated.index, dtype="str"))
     ids = [f"{UPLOAD_ID_PREFIX}{line}" for line in validated.index]
