@@ -166,18 +166,25 @@ def count_text(findings: list[Finding]) -> str:
     return text + (f", {unaccounted} unaccounted" if unaccounted else "")
 
 
+def load_for_command_line(root: Path) -> Dataset | None:
+    """The validated dataset, or None after printing in one line why it cannot be had (the
+    command lines then exit 2; validate lists the problems themselves)."""
+    try:
+        return load_dataset(root)
+    except UnreadableFile as err:
+        print(f"error: {err}", file=sys.stderr)
+    except InvalidData as err:
+        print(f"error: the curated data has {len(err.problems)} problem(s); run python -m dashboard.validate to list them",
+              file=sys.stderr)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.audit", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project folder holding data/ and seeds/ (default: this checkout)")
     args = parser.parse_args(argv)
-    try:
-        dataset = load_dataset(args.root or ROOT)
-    except UnreadableFile as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except InvalidData as err:
-        print(f"error: the curated data has {len(err.problems)} problem(s); run python -m dashboard.validate to list them",
-              file=sys.stderr)
+    dataset = load_for_command_line(args.root or ROOT)
+    if dataset is None:
         return EXIT_UNREADABLE
     results = audit_dataset(dataset)
     files = dict(zip(dataset.sources["source_id"], dataset.sources["file"], strict=True))

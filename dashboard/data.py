@@ -90,12 +90,13 @@ class Dataset:
     exclusions: pd.DataFrame | None = None  # numbers deliberately not recorded (data/exclusions.csv)
 
 
-def _decode(raw: bytes, name: str) -> str:
+def decode_text(raw: bytes, name: str, kind: str = "a CSV") -> str:
+    """UTF-8 text of a file's bytes; an empty, binary or non-UTF-8 file raises UnreadableFile."""
     if not raw.strip():
         raise UnreadableFile(f"{name}: the file is empty")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
-        raise UnreadableFile(f"{name}: this is a binary file (NUL byte at offset {offset}), not a CSV")
+        raise UnreadableFile(f"{name}: this is a binary file (NUL byte at offset {offset}), not {kind}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -152,7 +153,7 @@ def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.Dat
     files go through pyarrow's reader (fast); anything else, or `careful`, through the csv module,
     which tracks physical line numbers through quoted newlines and blank lines.
     """
-    text = _decode(raw, name)
+    text = decode_text(raw, name)
     header = _parse_header(text, name)
     plain = None if careful else _read_plain(raw, text, header)
     if plain is not None:
@@ -179,17 +180,21 @@ def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.Dat
     return frame.astype("str").where(frame.notna(), None) if len(frame) else frame.astype(object), problems
 
 
-def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """`read_raw_table` on a file, turning OS errors into one-line reasons."""
+def read_file_bytes(path: Path, name: str, kind: str = "a CSV file") -> bytes:
+    """The file's bytes, with OS errors turned into one-line reasons (UnreadableFile)."""
     if path.is_dir():
-        raise UnreadableFile(f"{name}: is a directory, not a CSV file")
+        raise UnreadableFile(f"{name}: is a directory, not {kind}")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise UnreadableFile(f"{name}: file not found") from None
     except OSError as err:
         raise UnreadableFile(f"{name}: cannot be read ({err.strerror})") from None
-    return read_raw_table(raw, name)
+
+
+def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """`read_raw_table` on a file, turning OS errors into one-line reasons."""
+    return read_raw_table(read_file_bytes(path, name), name)
 
 
 def _describe(check: str) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import audit
-from dashboard.data import ROOT, InvalidData, UnreadableFile, load_dataset
+from dashboard.data import ROOT, UnreadableFile, decode_text, read_file_bytes
 from dashboard.numbers import Mention, find_numbers, line_of, occurrences, sentence_spans
 from dashboard.schema import Metrics
 
@@ -327,26 +327,6 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _read_text(path: Path) -> str:
-    if path.is_dir():
-        raise UnreadableFile(f"{path}: is a directory, not a text file")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(f"{path}: file not found") from None
-    except OSError as err:
-        raise UnreadableFile(f"{path}: cannot be read ({err.strerror})") from None
-    if not raw.strip():
-        raise UnreadableFile(f"{path}: the file is empty")
-    if b"\x00" in raw:
-        offset = raw.index(b"\x00")
-        raise UnreadableFile(f"{path}: this is a binary file (NUL byte at offset {offset}), not text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UnreadableFile(f"{path}: not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.draft", description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, help="the new document (plain UTF-8 text)")
@@ -362,14 +342,12 @@ def main(argv: list[str] | None = None) -> int:
               "then copy the rows you keep into data/metrics.csv", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        text = _read_text(args.path)
-        dataset = load_dataset(root)
+        text = decode_text(read_file_bytes(args.path, str(args.path), "a text file"), str(args.path), "text")
     except UnreadableFile as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
-    except InvalidData as err:
-        print(f"error: the curated data has {len(err.problems)} problem(s); run python -m dashboard.validate to list them",
-              file=sys.stderr)
+    dataset = audit.load_for_command_line(root)
+    if dataset is None:
         return EXIT_UNREADABLE
     source_id = args.source_id or _slug(args.path.stem) or "new-document"
     known = dataset.sources.set_index("source_id")

@@ -134,7 +134,7 @@ def test_it_writes_the_draft_where_asked(capsys, tmp_path: Path):
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(None, "file not found"), (b"", "the file is empty"), (b"ab\x00c", "this is a binary file (NUL byte at offset 2), not text"),
-     (b"caf\xe9", "not valid UTF-8 (byte 0xe9 at offset 3)")],
+     (b"caf\xe9", "not valid UTF-8 (byte 0xe9 at offset 3); save the file as UTF-8")],
 )
 def test_an_unreadable_document_exits_2_with_one_line(capsys, tmp_path: Path, content, reason):
     path = tmp_path / "doc.txt"
