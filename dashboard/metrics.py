@@ -108,11 +108,13 @@ def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -
         obs[SOURCE_TITLE] = obs[SOURCE_TITLE].where(shipped, pd.Series(named, index=obs.index))
     else:
         obs[PROVENANCE] = CURATED
-    obs[DISPLAY] = _per_distinct(
-        obs, [M.value, M.qualifier, M.unit, M.reading, M.reading_note],
-        lambda value, qualifier, unit, reading, note: uncertain_text(format_value(value, qualifier, unit), reading, note),
-    )
-    obs[SHORT] = _per_distinct(obs, [M.value, M.qualifier, M.reading], short_value)
+    obs[DISPLAY] = _per_distinct(obs, [M.value, M.qualifier, M.unit], format_value)
+    obs[SHORT] = _per_distinct(obs, [M.value, M.qualifier], short_value)
+    uncertain = obs[M.reading] == AMBIGUOUS  # few rows: their text is written out one by one
+    if uncertain.any():
+        rows = obs.loc[uncertain]
+        obs.loc[uncertain, DISPLAY] = [uncertain_text(d, AMBIGUOUS, n) for d, n in zip(rows[DISPLAY], rows[M.reading_note])]
+        obs.loc[uncertain, SHORT] = [f"{s}{UNCERTAIN_MARK}" for s in rows[SHORT]]
     obs[REFERENCE] = _per_distinct(obs, [M.year, M.year_basis, M.as_of], reference_text)
     obs[IS_BOUND] = obs[M.qualifier].isin(BOUNDS)
     return obs
