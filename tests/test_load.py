@@ -43,7 +43,8 @@ def expected(dataset, obs) -> dict:
     shared = mx.compare_regions(obs, list(lt.FILTER_REGIONS), status="actual")["shared"]
     filters = mx.Filters(regions=lt.FILTER_REGIONS)
     return {
-        "charts": {"overview": 1 if len(centres) else 0, "compare": int(shared.sum()), "explore": 0, "filter": 0},
+        # The overview: the centres chart where there are centres, and always the coverage map.
+        "charts": {"overview": (1 if len(centres) else 0) + 1, "compare": int(shared.sum()), "explore": 0, "filter": 0},
         "match": {"explore": [len(obs), len(obs)],
                   "filter": [len(mx.filter_observations(obs, filters)), len(obs)]},
         "filename": export.export_filename(filters),
