@@ -33,12 +33,15 @@ METRICS_KEY = ["region", "metric", "year", "status", "qualifier", "source_id"]
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
 _DATE_FORMATS = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
+_DATE_PARSE = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
-def _is_real_date(values: pd.Series) -> pd.Series:
-    """Empty or a calendar date that exists (2021-02-30 fails)."""
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    return values.isna() | parsed.notna()
+def _is_real_date(values: pd.Series, pattern: str = ISO_DATE, parse: str = "%Y-%m-%d") -> pd.Series:
+    """Whether each value is a date that exists, written as `pattern`, in YEAR_MIN..YEAR_MAX
+    (2021-02-30, 2018-13 and 0000 fail). Empty values pass: the column says whether it may be empty."""
+    written = values.fillna("").astype(str)
+    parsed = pd.to_datetime(written.where(written.str.match(pattern), None), format=parse, errors="coerce")
+    return values.isna() | parsed.dt.year.between(YEAR_MIN, YEAR_MAX)
 
 
 def _period_in_order(df: pd.DataFrame) -> pd.Series:
@@ -202,7 +205,8 @@ class Events(pa.DataFrameModel):
         ok = pd.Series(False, index=df.index)
         ok |= (df["date_precision"] == "unknown") & df["date"].isna()
         for precision, pattern in _DATE_FORMATS.items():
-            ok |= (df["date_precision"] == precision) & df["date"].fillna("").str.match(pattern)
+            real = df["date"].notna() & _is_real_date(df["date"], pattern, _DATE_PARSE[precision])
+            ok |= (df["date_precision"] == precision) & real
         return ok | ~df["date_precision"].isin(DATE_PRECISIONS)
 
     @pa.dataframe_check(name="period_in_order")
@@ -239,7 +243,8 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "value_is_finite": ("value", "a finite number"),
     "date_matches_precision": (
         "date",
-        "YYYY-MM-DD for day, YYYY-MM for month, YYYY for year, and empty for unknown precision",
+        f"a real date from {YEAR_MIN} to {YEAR_MAX} at its precision (YYYY-MM-DD for day, YYYY-MM with month 01-12 for month, YYYY for year, "
+        "empty for unknown)",
     ),
     "known_source": ("source_id", "a source_id listed in data/sources.csv"),
     "known_region": ("region", "a region listed in data/regions.csv"),
