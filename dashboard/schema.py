@@ -286,6 +286,25 @@ def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
     return series.astype(object).map(mapping)
 
 
+Checkpoint = Callable[[float, str], None]
+
+
+def _checkpointed(checks: list[pa.Check], checkpoint: Checkpoint | None, start: float = 0.2, end: float = 0.9) -> list[pa.Check]:
+    """The checks, each calling checkpoint(done, 'Checking <name>') before it runs: where a caller
+    reports progress, and where its raising stops validation (pandera catches Exception from a
+    check; a BaseException such as Streamlit's StopException goes through)."""
+    if checkpoint is None:
+        return checks
+    wrapped = []
+    for i, check in enumerate(checks):
+        def run(df, _fn=check._check_fn, _done=start + (end - start) * i / len(checks), _step=check.name):
+            checkpoint(_done, f"Checking {_step.replace('_', ' ')}")
+            return _fn(df)
+
+        wrapped.append(pa.Check(run, name=check.name, error=check.error))
+    return wrapped
+
+
 def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     """A dataframe-level check that names one failing row per False, and never raises.
 
@@ -349,11 +368,12 @@ def _stated_years_in_quotes(df: pd.DataFrame, memo: _QuoteNumbers) -> pd.Series:
     return result
 
 
-def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameSchema:
+def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Checkpoint | None = None) -> pa.DataFrameSchema:
     """The Metrics model plus the checks that look into the catalogues and the seed documents.
 
     With `user_supplied` (an uploaded file), a row may name no source or one we do not ship: it is
     kept and later labelled unverified. Rows that name a shipped source get every quote check.
+    `checkpoint` is called before each of these checks (see _checkpointed).
     """
     value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
@@ -369,7 +389,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
         source_checks = [_row_check("known_source", lambda df: df["source_id"].isin(ref.documents))]
     return _with_checks(
         base,
-        [
+        _checkpointed([
             *source_checks,
             _row_check("known_region", lambda df: df["region"].isin(ref.regions)),
             _row_check("known_metric", lambda df: df["metric"].isin(ref.metrics)),
@@ -398,7 +418,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
                 lambda df: ~df["source_id"].isin(ref.published)
                 | (df["as_of"].fillna("") == _lookup(df["source_id"], ref.published).fillna("")),
             ),
-        ],
+        ], checkpoint),
     )
 
 

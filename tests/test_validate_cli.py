@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +156,105 @@ def test_real_entry_point_never_prints_a_traceback(tmp_path: Path):
         assert result.returncode == code
         assert "Traceback" not in result.stderr
         assert str(target) in result.stderr
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tail", [b"\n", b"\r\n"], ids=["LF", "CRLF"])
+def test_a_trailing_blank_line_is_not_a_row(capsys, tmp_path: Path, tail):
+    path = tmp_path / "m.csv"
+    raw = METRICS.read_bytes()
+    path.write_bytes((raw if tail == b"\n" else raw.replace(b"\n", b"\r\n")) + tail)
+    code, out, err = run(capsys, str(path))
+    assert (code, err) == (0, "")
+    assert out == f"valid: {path}: {len(read_rows(METRICS))} rows, 9 regions, 27 metrics, 4 sources\n"
+
+
+@pytest.mark.parametrize("column", ["value", "region", "note"])
+def test_a_duplicated_header_column_is_reported_on_line_1(capsys, tmp_path: Path, column):
+    lines = METRICS.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + f",{column}"] + [line + ",x" for line in lines[1:]]
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, str(path))
+    position = lines[0].split(",").index(column) + 1
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{path}:1: column '{column}': got a duplicate column (columns {position} and 16); "
+        "expected each column named once in the header",
+        "invalid: 1 problem(s)",
+    ]
+
+
+def test_a_header_line_over_the_csv_field_limit_is_one_line(capsys, tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"r" * 131_073 + b",value\nShanxi,1\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: the header line is longer than 10,000 characters; this is not a metrics CSV\n"
+
+
+def test_a_cell_over_the_csv_field_limit_is_one_line(capsys, tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"region,value\r\nShanxi,1\r\n\"" + b"q" * 131_073 + b"\",2\r\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: line 3: a cell is longer than 131,072 characters\n"
+
+
+def test_a_header_only_file_says_it_has_no_rows(capsys, tmp_path: Path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(METRICS.read_bytes().split(b"\n")[0] + b"\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: the file has a header but no rows\n"
+
+
+def test_utf16_is_named_not_called_binary(capsys, tmp_path: Path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(METRICS.read_text(encoding="utf-8").encode("utf-16"))
+    code, _, err = run(capsys, str(path))
+    assert code == 2
+    assert err == f"error: {path}: this is UTF-16 text (byte order mark FF FE); expected UTF-8: save the file as UTF-8\n"
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path):
+    import os
+
+    path = tmp_path / "pipe.csv"
+    os.mkfifo(path)
+    result = subprocess.run([sys.executable, "-m", "dashboard.validate", str(path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {path}: not a regular file (a FIFO); expected a CSV file\n"
+
+
+def test_the_command_validates_the_copy_the_app_serves(capsys, project_copy: Path, monkeypatch):
+    """DASHBOARD_ROOT points the app at another copy; the command the error screen recommends must
+    check that same copy, its metrics and its catalogues and seeds."""
+    rows = read_rows(project_copy / "data" / "metrics.csv")
+    rows[0]["value"] = "15"
+    write_rows(project_copy / "data" / "metrics.csv", rows)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    code, out, err = run(capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith("data/metrics.csv:2: column 'value': got '15'; expected ")
+    assert err.splitlines()[-1] == "invalid: 1 problem(s)"
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
+        (lambda root: (shutil.rmtree(root / "seeds"), (root / "seeds").write_text("x")),
+         "seeds/: not a folder ({root}/seeds is a file)"),
+    ],
+    ids=["no-data", "seeds-is-a-file"],
+)
+def test_a_missing_folder_is_one_line_with_its_path(project_copy: Path, fault, message):
+    fault(project_copy)
+    result = subprocess.run([sys.executable, "-m", "dashboard.validate"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "DASHBOARD_ROOT": str(project_copy)})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {message.format(root=project_copy)}\n"
