@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -268,3 +270,49 @@ def test_loaded_data_is_frozen_out_of_the_collectors_sight_and_thawed_for_a_relo
     write_rows(path, read_rows(path)[:-1])
     run_page("overview")
     assert calls == ["unfreeze", "freeze"] * 2
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+def test_a_reversed_year_range_in_the_url_is_put_in_order(obs):
+    at = run_page("explore", years=["2021", "2012"])
+    n = len(mx.filter_observations(obs, mx.Filters(years=(2012, 2021))))
+    assert at.slider(key="years").value == (2012, 2021)
+    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
+        (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found ({root}/seeds)"),
+        (lambda root: (shutil.rmtree(root / "data"), (root / "data").write_text("x")),
+         "data/: not a folder ({root}/data is a file)"),
+        (lambda root: (root / "data" / "events.csv").unlink() or os.mkfifo(root / "data" / "events.csv"),
+         "data/events.csv: not a regular file (a FIFO); expected a CSV file"),
+    ],
+    ids=["no-data", "no-seeds", "data-is-a-file", "fifo"],
+)
+def test_a_missing_folder_or_odd_file_shows_the_cannot_show_data_screen_on_every_page(
+    project_copy: Path, monkeypatch, fault, message
+):
+    fault(project_copy)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    for page in PAGES:
+        at = run_page(page)
+        assert not at.exception
+        assert at.error[0].value.replace("\\", "") == f"The dashboard cannot show data: {message.format(root=project_copy)}."
+        assert "python -m dashboard.validate" in at.caption[0].value
+
+
+def test_an_unreadable_seed_shows_the_cannot_show_data_screen(project_copy: Path, monkeypatch):
+    from tests.test_data import deny
+
+    deny(monkeypatch, project_copy / "seeds" / "002_ee4fd5ed85ea2616.txt")
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    at = run_page("overview")
+    assert not at.exception
+    assert at.error[0].value.replace("\\", "") == (
+        "The dashboard cannot show data: seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)."
+    )

@@ -120,13 +120,27 @@ def test_row_limit_has_a_clear_message(dataset):
     assert [shown(e.value) for e in at.error] == [f"Not added: big.csv: the file has {MAX_UPLOAD_ROWS + 1:,} rows; the limit is {MAX_UPLOAD_ROWS:,} rows"]
 
 
-def test_size_limit_has_a_clear_message(dataset):
-    content = HEADER.encode() + b"\n" + b"#" * (5 * 1024 * 1024 + 10)
+def test_one_size_limit_stated_the_same_everywhere(dataset):
+    """5 MB = 5,000,000 bytes: the code refuses one byte more, the widget is given 5 (MB), the server's
+    transport cap is 5 (MiB, just above), and the widget label and README say 5 MB (5,000,000 bytes)."""
+    import tomllib
+
+    from dashboard.data import MAX_UPLOAD_BYTES
+
+    assert MAX_UPLOAD_BYTES == 5_000_000
+    content = HEADER.encode() + b"\n"
+    content += b"#" * (MAX_UPLOAD_BYTES + 1 - len(content))
     with pytest.raises(Exception) as raised:
         validate_upload(content, "huge.csv", dataset.reference)
-    assert str(raised.value) == "huge.csv: the file is 5.0 MB; the limit is 5 MB"
+    assert str(raised.value) == "huge.csv: the file is 5,000,001 bytes; the limit is 5 MB (5,000,000 bytes)"
     at = explore()
-    assert at.file_uploader(key="upload").proto.max_upload_size_mb == 5  # the widget refuses it before the server
+    widget = at.file_uploader(key="upload")
+    assert widget.proto.max_upload_size_mb == 5  # the widget refuses it before the server
+    assert "at most 5 MB (5,000,000 bytes)" in widget.label
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 5
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "5 MB (5,000,000 bytes)" in readme
 
 
 def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
@@ -166,3 +180,129 @@ def test_figures_computed_from_an_upload_stay_with_that_upload():
     upload(mine, "broken.csv", b"region,value\nShanxi,1\n")  # replaces the upload, and is refused
     assert any("Not added" in e.value for e in mine.error)
     assert "Zhejiang" not in centres_chart_regions(mine)
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+def shipped_rows_repeated(n: int) -> bytes:
+    """The shipped rows repeated to n rows: every row is a duplicate of n / 35 others, the worst
+    case for the duplicate-key report (it once compared the whole frame per duplicate)."""
+    header, *rows = (ROOT / "data" / "metrics.csv").read_bytes().rstrip(b"\n").split(b"\n")
+    return header + b"\n" + b"\n".join((rows * (n // len(rows) + 1))[:n]) + b"\n"
+
+
+def upload_cpu_seconds(dataset, n: int) -> tuple[float, int]:
+    import time
+
+    content = shipped_rows_repeated(n)
+    started = time.process_time()
+    with pytest.raises(InvalidData) as raised:
+        validate_upload(content, "dup.csv", dataset.reference)
+    return time.process_time() - started, len(raised.value.problems)
+
+
+def test_the_worst_duplicate_upload_costs_time_linear_in_its_rows(dataset):
+    """Ten times the rows may cost about ten times the CPU, never a hundred (quadratic). Both sizes
+    run here, one after the other, so the ratio holds on a loaded machine; no absolute time is asserted."""
+    upload_cpu_seconds(dataset, 100)  # warm-up: imports, regex compilation
+    small, small_problems = upload_cpu_seconds(dataset, 500)
+    large, large_problems = upload_cpu_seconds(dataset, MAX_UPLOAD_ROWS)
+    assert (small_problems, large_problems) == (500, MAX_UPLOAD_ROWS)  # one duplicate-key problem per row
+    assert large / small < 30, f"500 rows: {small:.2f} s CPU, {MAX_UPLOAD_ROWS} rows: {large:.2f} s CPU"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b",".join([b"c%d" % i for i in range(540_000)]) + b"\n" + b"1\n",
+         "Not added: wide.csv: the header line is longer than 10,000 characters; this is not a metrics CSV"),
+        (b",".join([b"c%d" % i for i in range(101)]) + b"\n" + b"1\n",
+         "Not added: wide.csv: the header has 101 columns; the limit is 100"),
+        (b"x" * 140_000 + b",b\n1,2\n",
+         "Not added: wide.csv: the header line is longer than 10,000 characters; this is not a metrics CSV"),
+    ],
+    ids=["540k-columns", "101-columns", "140k-char-header"],
+)
+def test_too_wide_or_too_long_headers_are_refused_before_reading_rows(content, message):
+    at = upload(explore(), "wide.csv", content)
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == [message]
+
+
+def test_a_duplicated_header_column_is_reported_on_line_1():
+    header, row, _ = csv_bytes(UNVERIFIED).split(b"\n")
+    at = upload(explore(), "twice.csv", header + b",note\n" + row + b",\n")
+    assert not at.exception
+    assert shown(at.error[0].value) == "Not added: twice.csv has 1 problem(s); fix them and upload again."
+    assert at.dataframe[0].value.iloc[0].to_dict() == {
+        "line": 1, "column": "note", "value": "a duplicate column (columns 15 and 16)",
+        "expected": "each column named once in the header",
+    }
+    n = len(load_dataset(ROOT).metrics)
+    assert at.markdown[0].value == f"**{n}** of {n} figures match."  # nothing added, the page still works
+
+
+def test_validation_stops_at_its_next_checkpoint_when_the_visitor_has_gone(dataset):
+    """The app passes a checkpoint that raises once the visitor has left (Streamlit's stop request);
+    validation calls it between its steps, so at most one step runs for nobody."""
+    from dashboard.data import validate_upload as validate
+
+    class Gone(BaseException):  # like Streamlit's StopException: not an Exception, so nothing swallows it
+        pass
+
+    calls = []
+
+    def checkpoint(done: float, step: str) -> None:
+        calls.append(step)
+        if len(calls) == 3:
+            raise Gone
+
+    with pytest.raises(Gone):
+        validate(shipped_rows_repeated(MAX_UPLOAD_ROWS), "dup.csv", dataset.reference, checkpoint=checkpoint)
+    assert len(calls) == 3
+    assert calls[:2] == ["Reading the file", "Checking column types and allowed values"]
+
+
+def test_an_upload_survives_moving_to_another_page_and_back(dataset):
+    n = len(dataset.metrics)
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    app.switch_page("views/explore.py").run()
+    upload(app, "mine.csv", csv_bytes(UNVERIFIED))
+    app.switch_page("views/compare.py").run()
+    app.switch_page("views/explore.py").run()  # Streamlit forgets the widget's file when its page is left
+    assert not app.exception and not app.error
+    assert app.markdown[0].value == f"**{n + 1}** of {n + 1} figures match."
+    assert [shown(i.value) for i in app.info] == [
+        "Still using 1 row(s) from mine.csv, added earlier in this session (1 labelled user-supplied, unverified). "
+        "Upload another file to replace it, or remove it."
+    ]
+    app.button(key="remove-upload").click().run()
+    assert app.markdown[0].value == f"**{n}** of {n} figures match."
+    assert not app.info
+
+
+def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache(monkeypatch):
+    """The shared per-data-version cache is for the curated data; what pages compute from an
+    upload is kept in the uploading session and goes with it (or with the next upload), so closed
+    sessions leave nothing behind."""
+    from dashboard.views import ui
+
+    shared_keys = []
+    real = ui._derived
+    monkeypatch.setattr(ui, "_derived", lambda name, key, args, _fn, _data: (shared_keys.append(key),
+                                                                              real(name, key, args, _fn=_fn, _data=_data))[1])
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    app.switch_page("views/explore.py").run()
+    upload(app, "mine.csv", csv_bytes(UNVERIFIED))
+    shared_keys.clear()
+    assert "Zhejiang" in centres_chart_regions(app)
+    app.switch_page("views/trends.py").run()
+    assert not app.exception
+    file_id = app.session_state[ui.UPLOAD_FILE]
+    assert not [key for key in shared_keys if file_id in key]
+    stored = app.session_state[ui.UPLOAD_DERIVED]
+    assert {name.rsplit(".", 1)[-1] for name, _, _ in stored} >= {"growth_and_centres", "timeline", "series_charts"}
+
+    upload(app.switch_page("views/explore.py").run(), "other.csv", csv_bytes({**UNVERIFIED, "value": "8"}))
+    assert ui.UPLOAD_DERIVED not in app.session_state  # the first upload's figures went with it

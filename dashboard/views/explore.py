@@ -27,8 +27,8 @@ with st.container(border=True):
     bounds = mx.year_bounds(obs)
     years = None
     if bounds and bounds[0] < bounds[1]:
-        chosen = left.slider("Reference year", *bounds, value=bounds, key="years", bind="query-params")
-        years = tuple(chosen) if tuple(chosen) != bounds else None
+        chosen = ui.range_slider(left, "Reference year", bounds, key="years")
+        years = chosen if chosen != bounds else None
     statuses = middle.multiselect("Status", sorted(obs["status"].unique()), key="status", bind="query-params",
                                   placeholder="Actual and targets")
     qualifiers = right.multiselect("Qualifier", mx.present_in_order(mx.QUALIFIER_WORDS, obs["qualifier"]),
