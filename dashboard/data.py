@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -308,10 +309,28 @@ def _describe(check: str) -> str:
     return check
 
 
-def _shown(value: object) -> str:
+# Free text, where characters beyond ASCII are expected; in other columns (names, ids, codes,
+# numbers) they are shown by code point, so 'Shanxі' with a Cyrillic і does not read as Shanxi.
+FREE_TEXT_COLUMNS = frozenset({"quote", "note", "title", "period_label", "definition", "label", "published_text",
+                               "date_text", "name_zh", "publisher", "category"})
+CODE_POINTS_SHOWN = 3
+
+
+def _code_points(text: str) -> str:
+    """' (not ASCII: U+0456 CYRILLIC SMALL LETTER ... at character 6)' for a text with non-ASCII characters, else ''."""
+    odd = [(i, char) for i, char in enumerate(text, start=1) if not char.isascii()]
+    if not odd:
+        return ""
+    shown = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')} at character {i}"
+                      for i, char in odd[:CODE_POINTS_SHOWN])
+    return f" (not ASCII: {shown}{f' and {len(odd) - CODE_POINTS_SHOWN} more' if len(odd) > CODE_POINTS_SHOWN else ''})"
+
+
+def _shown(value: object, column: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "(empty)"
-    return repr(str(value))
+    text = str(value)
+    return repr(text) + ("" if column in FREE_TEXT_COLUMNS else _code_points(text))
 
 
 SAME_LINES_SHOWN = 5
@@ -382,7 +401,8 @@ def problems_from_errors(
             line = int(index)
             expected = _describe(check)
             value = frame.at[line, column] if column in frame.columns else case["failure_case"]
-        problem = Problem(name, line, str(column), value if value == "(missing)" else _shown(value), str(expected))
+        problem = Problem(name, line, str(column), value if value == "(missing)" else _shown(value, str(column)),
+                          str(expected))
         problems.setdefault((problem.line, problem.column, problem.expected), problem)
     if duplicates:
         for problem in _duplicate_key_problems(frame, name, list(unique or schema.METRICS_KEY), duplicates):
@@ -390,15 +410,44 @@ def problems_from_errors(
     return sorted(problems.values(), key=lambda p: (p.line, p.column))
 
 
+NOT_ASCII_NUMBER = (
+    "a number in ASCII digits 0-9 (full-width and other scripts' digits, and '_' between digits, are not numbers "
+    "in this data)"
+)
+_NOT_ASCII_NUMBER_CELL = r"[^\x00-\x7f]|_"
+
+
+def _foreign_number_cells(frame: pd.DataFrame, table_schema: pa.DataFrameSchema, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Number cells holding non-ASCII characters or '_' ("１４", "١٤", "1_4"), which pandas would
+    coerce to 14: one Problem each, and the frame with those cells emptied so no other check reads
+    them as numbers."""
+    problems, cleaned = [], frame
+    for column, spec in table_schema.columns.items():
+        if column not in frame.columns or not pd.api.types.is_numeric_dtype(spec.dtype.type):
+            continue
+        bad = frame[column].astype("string").str.contains(_NOT_ASCII_NUMBER_CELL, regex=True).fillna(False)
+        if bad.any():
+            cleaned = cleaned.copy() if cleaned is frame else cleaned
+            for line in frame.index[bad.to_numpy(dtype=bool)]:
+                problems.append(Problem(name, int(line), column, _shown(frame.at[line, column], column), NOT_ASCII_NUMBER))
+            cleaned.loc[bad.to_numpy(dtype=bool), column] = None
+    return cleaned, problems
+
+
 def validate_frame(
     frame: pd.DataFrame, table_schema: pa.DataFrameSchema, name: str, ref: schema.Reference | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate lazily; return the coerced frame and every problem (empty when valid)."""
+    checked, foreign = _foreign_number_cells(frame, table_schema, name)
+    reported = {(p.line, p.column) for p in foreign}
     try:
-        return table_schema.validate(frame, lazy=True), []
+        validated = table_schema.validate(checked, lazy=True)
+        return (frame, foreign) if foreign else (validated, [])
     except pa.errors.SchemaErrors as errors:
         unique = table_schema.unique if isinstance(table_schema.unique, list) else None
-        return frame, problems_from_errors(errors, frame, name, ref, unique)
+        problems = problems_from_errors(errors, checked, name, ref, unique)
+        problems = [p for p in problems if (p.line, p.column) not in reported]  # its own message says why
+        return frame, sorted(foreign + problems, key=lambda p: (p.line, p.column))
 
 
 def _no_rows(frame: pd.DataFrame, problems: list[Problem], name: str) -> None:
@@ -470,6 +519,7 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
     documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
     ref = schema.Reference(
         regions=frozenset(regions["region"]),
+        region_names={row.region: schema.region_names(row.region, row.name_zh) for row in regions.itertuples()},
         metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
         documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from dashboard.evidence import quote_in_document, value_in_text
+from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, quote_in_document, states
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
@@ -219,6 +219,20 @@ class Events(pa.DataFrameModel):
         unique = ["region", "title"]
 
 
+_LEVEL_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def region_names(region: str, name_zh: str | None) -> tuple[str, ...]:
+    """The names a document may call a region by: Shanxi, 山西省, 山西."""
+    names = [region]
+    if isinstance(name_zh, str) and name_zh:
+        names.append(name_zh)
+        short = next((name_zh[: -len(s)] for s in _LEVEL_SUFFIXES if name_zh.endswith(s) and len(name_zh) > len(s) + 1), None)
+        if short:
+            names.append(short)
+    return tuple(names)
+
+
 @dataclass(frozen=True)
 class Reference:
     """What the cross-file checks look things up in, built from validated catalogues and seeds."""
@@ -227,6 +241,8 @@ class Reference:
     metrics: dict[str, tuple[str, str]]  # metric id -> (unit, value_type)
     documents: dict[str, str] = field(repr=False)  # source id -> whitespace-normalised text
     published: dict[str, str | None] = field(default_factory=dict)  # source id -> ISO date or None
+    # region -> the names a text may use for it: English, Chinese, Chinese without its level suffix
+    region_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # Check name -> (column it is about, what was expected). `expected` may depend on the row.
@@ -259,8 +275,9 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "value_whole_number": ("value", "a whole number (counts and ranks)"),
     "rank_at_least_one": ("value", "a rank of 1 or more"),
     "quote_in_document": ("quote", "text that occurs verbatim (whitespace aside) in the source document"),
-    "value_in_quote": ("value", "a number the quote states (digits, digits split by a space, or a number word)"),
-    "year_in_quote": ("year", "a year the quote states, since year_basis is 'stated'"),
+    "value_in_quote": ("value", lambda row, ref: _expected_value(row, ref)),
+    "year_in_quote": ("year", lambda row, ref: _expected_year(row, ref)),
+    "region_in_source": ("region", lambda row, ref: _expected_region(row, ref)),
     "as_of_matches_source": (
         "as_of",
         lambda row, ref: f"the source's published date ({ref.published.get(row['source_id']) or 'empty: undated'})"
@@ -335,37 +352,92 @@ def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
     return pd.Series([found[pair] for pair in zip(sources, quotes)], index=df.index)
 
 
-@dataclass
-class _QuoteNumbers:
-    """What each quote states, read at most once per validation and shared by the value and year
-    checks (evidence.value_in_text reads digits only where its fast path cannot tell, and words
-    only when the digits do not state the number sought)."""
-
-    digits: dict[str, frozenset[float]] = field(default_factory=dict)
-    words: dict[str, frozenset[float]] = field(default_factory=dict)
-
-    def states(self, number: float, quote: str) -> bool:
-        return value_in_text(number, quote, self.digits, self.words)
+# What kind of number a value of each value type must be stated as in its quote (evidence.classify).
+KIND_OF_VALUE = {"count": CARDINAL, "money": CARDINAL, "percent": CARDINAL, "rank": ORDINAL}
 
 
-def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, memo: _QuoteNumbers) -> pd.Series:
-    """Whether each number is one its quote states."""
+def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, kinds: list[str | None], memo: dict) -> pd.Series:
+    """Whether each number is one its quote states as a number of its kind (None: any kind).
+    `memo` holds what each quote states once read in full, shared by the value and year checks."""
     values = pd.to_numeric(numbers, errors="coerce").astype(float).tolist()
-    states = memo.states
     # `v != v` is True only for NaN: a missing number is the column checks' business.
     return pd.Series(
-        [v != v or (v >= 0 and isinstance(t, str) and states(v, t)) for v, t in zip(values, quotes.astype(object).tolist(), strict=True)],
+        [v != v or (v >= 0 and isinstance(t, str) and states(v, t, k, memo))
+         for v, t, k in zip(values, quotes.astype(object).tolist(), kinds, strict=True)],
         index=numbers.index,
     )
 
 
-def _stated_years_in_quotes(df: pd.DataFrame, memo: _QuoteNumbers) -> pd.Series:
-    """Whether each row whose year is marked as stated has that year in its quote (others pass)."""
+def _stated_years_in_quotes(df: pd.DataFrame, memo: dict) -> pd.Series:
+    """Whether each row whose year is marked as stated has that year, as a year, in its quote (others pass)."""
     stated = (df["year_basis"] == "stated").fillna(False).astype(bool)
     result = pd.Series(True, index=df.index)
     if stated.any():
-        result[stated] = _numbers_in_quotes(df.loc[stated, "year"], df.loc[stated, "quote"], memo)
+        result[stated] = _numbers_in_quotes(
+            df.loc[stated, "year"], df.loc[stated, "quote"], [YEAR] * int(stated.sum()), memo
+        )
     return result
+
+
+def _names_region(text: str, names: tuple[str, ...]) -> bool:
+    """Whether the text names the region: its English name as a word, or its Chinese name (full,
+    or without the level suffix: 山西 for 山西省)."""
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not name.isascii() or not (text[start - 1:start].isalpha() or text[end:end + 1].isalpha()):
+                return True
+            start = text.find(name, start + 1)
+    return False
+
+
+def _regions_in_sources(df: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Whether each row's region is named in its quote or else in its document. Each distinct
+    (region, quote) and (region, source) pair is looked up once."""
+    regions, quotes = df["region"].astype(object).tolist(), df["quote"].astype(object).tolist()
+    sources = df["source_id"].astype(object).tolist()
+    names, documents = ref.region_names, ref.documents
+    in_quote = {pair: isinstance(pair[1], str) and _names_region(pair[1], names.get(pair[0], ()))
+                for pair in set(zip(regions, quotes))}
+    in_document: dict[tuple, bool] = {}
+    result = []
+    for region, quote, source in zip(regions, quotes, sources):
+        if in_quote[(region, quote)]:
+            result.append(True)
+            continue
+        if (region, source) not in in_document:
+            in_document[(region, source)] = _names_region(documents.get(source) or "", names.get(region, ()))
+        result.append(in_document[(region, source)])
+    return pd.Series(result, index=df.index)
+
+
+def _foreign_digits_note(quote: object) -> str:
+    pieces = foreign_digits(quote) if isinstance(quote, str) else []
+    if not pieces:
+        return ""
+    shown = ", ".join(f"'{piece}'" for piece in pieces[:3])
+    return (f"; the quote's {shown} {'is' if len(pieces) == 1 else 'are'} not read as numbers: only ASCII digits "
+            "0-9 are numbers in this data (not full-width or other scripts' digits, nor digits joined by '_')")
+
+
+def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
+    value_type = ref.metrics.get(row.get("metric"), (None, None))[1] if ref else None
+    what = {
+        "rank": "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
+        None: "a number the quote states (digits, digits split by a space, or a number word)",
+    }.get(value_type, "a number the quote states as a count or amount (digits, digits split by a space, or a "
+                      "number word), not a year, an ordinal or part of a date")
+    return what + _foreign_digits_note(row.get("quote"))
+
+
+def _expected_year(row: pd.Series, ref: "Reference | None") -> str:
+    return "a year the quote states as a year, since year_basis is 'stated'" + _foreign_digits_note(row.get("quote"))
+
+
+def _expected_region(row: pd.Series, ref: "Reference | None") -> str:
+    names = " or ".join(ref.region_names.get(row.get("region"), ())) if ref else ""
+    return f"a region the quote or else its document names ({names or 'its English or Chinese name'})"
 
 
 def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Checkpoint | None = None) -> pa.DataFrameSchema:
@@ -377,7 +449,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
     """
     value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
-    stated = _QuoteNumbers()
+    stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         base = Metrics.to_schema().update_columns({"source_id": {"nullable": True}, "quote": {"nullable": True}})
         # Only rows that name a shipped document can be, and are, checked against it.
@@ -411,8 +483,17 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
                 "quote_in_document",
                 lambda df: unchecked(df) | ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref),
             ),
-            _row_check("value_in_quote", lambda df: unchecked(df) | _numbers_in_quotes(df["value"], df["quote"], stated)),
+            _row_check(
+                "value_in_quote",
+                lambda df: unchecked(df)
+                | _numbers_in_quotes(df["value"], df["quote"], [KIND_OF_VALUE.get(t) for t in value_type(df)], stated),
+            ),
             _row_check("year_in_quote", lambda df: unchecked(df) | _stated_years_in_quotes(df, stated)),
+            _row_check(
+                "region_in_source",
+                lambda df: unchecked(df) | ~df["source_id"].isin(ref.documents) | ~df["region"].isin(ref.regions)
+                | _regions_in_sources(df, ref),
+            ),
             _row_check(
                 "as_of_matches_source",
                 lambda df: ~df["source_id"].isin(ref.published)

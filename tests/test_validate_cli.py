@@ -39,7 +39,7 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     rows[1]["region"] = "Shanxii"  # line 3
     rows[2]["unit"] = "units"  # line 4
     rows[4]["qualifier"] = "roughly"  # line 6
-    rows[5]["quote"] = "Shandong has 3 centres"  # line 7
+    rows[5]["quote"] = "Shandong has 3 centres"  # line 7: not in the document, and a rank of 3 is no "3 centres"
     rows[6]["value"] = "abc"  # line 8
     rows[7]["as_of"] = "2022-02-30"  # line 9
     rows[8]["year"] = "2021"  # line 10: as_of is 2022
@@ -47,14 +47,16 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     code, out, err = run(capsys, str(path))
     assert code == 1 and out == ""
     lines = err.splitlines()
-    assert lines[-1] == "invalid: 9 problem(s)"
+    assert lines[-1] == "invalid: 10 problem(s)"
     p = str(path)
     assert lines[:-1] == [
-        f"{p}:2: column 'value': got '15'; expected a number the quote states (digits, digits split by a space, or a number word)",
+        f"{p}:2: column 'value': got '15'; expected a number the quote states as a count or amount (digits, digits "
+        "split by a space, or a number word), not a year, an ordinal or part of a date",
         f"{p}:3: column 'region': got 'Shanxii'; expected a region listed in data/regions.csv",
         f"{p}:4: column 'unit': got 'units'; expected 'centres', the catalogue's unit for national_manufacturing_innovation_centres",
         f"{p}:6: column 'qualifier': got 'roughly'; expected one of [exact, approx, more_than, at_least, at_most]",
         f"{p}:7: column 'quote': got 'Shandong has 3 centres'; expected text that occurs verbatim (whitespace aside) in the source document",
+        f"{p}:7: column 'value': got '3'; expected a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
         f"{p}:8: column 'value': got 'abc'; expected a number",
         f"{p}:9: column 'as_of': got '2022-02-30'; expected a real calendar date (YYYY-MM-DD)",
         f"{p}:9: column 'as_of': got '2022-02-30'; expected the source's published date (2022-02-28)",
@@ -258,3 +260,101 @@ def test_a_missing_folder_is_one_line_with_its_path(project_copy: Path, fault, m
                             env={**os.environ, "DASHBOARD_ROOT": str(project_copy)})
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"error: {message.format(root=project_copy)}\n"
+
+
+# --- stricter evidence (issue 15) -----------------------------------------------------------------
+
+
+def first_row_of(rows, region, metric):
+    return next(i for i, row in enumerate(rows) if (row["region"], row["metric"]) == (region, metric))
+
+
+@pytest.mark.parametrize(
+    ("region", "metric", "change", "column", "expected"),
+    [
+        # Shanxi's quote and document say nothing of Shaanxi
+        ("Shanxi", "national_st_awards", {"region": "Shaanxi"}, "region",
+         "a region the quote or else its document names (Shaanxi or 陕西省 or 陕西)"),
+        # a count of 2018 from "in 2018"
+        ("Shanxi", "provincial_manufacturing_innovation_centres", {"value": "2018"}, "value",
+         "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
+         "not a year, an ordinal or part of a date"),
+        # 3 national centres from "ranks third"
+        ("Shandong", "national_manufacturing_innovation_centres", {"value": "3"}, "value",
+         "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
+         "not a year, an ordinal or part of a date"),
+        # 3 centres from the "03" of a date line
+        ("Shanxi", "provincial_manufacturing_innovation_centres", {"value": "3", "quote": "Updated: 2021-03-10"}, "value",
+         "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
+         "not a year, an ordinal or part of a date"),
+        # a rank of 2022 from a year
+        ("China", "global_innovation_index_rank", {"value": "2022"}, "value",
+         "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)"),
+        # a year 14 from a count (year_basis stated)
+        ("Shanxi", "technology_contract_turnover", {"year": "2018", "value": "12.42"}, "year",
+         "a year the quote states as a year, since year_basis is 'stated'"),
+    ],
+    ids=["shaanxi", "count-from-year", "count-from-ordinal", "count-from-date", "rank-from-count", "year"],
+)
+def test_a_value_must_be_stated_as_what_it_is_and_the_region_named(capsys, tmp_path: Path, rows, region, metric, change,
+                                                                   column, expected):
+    line = first_row_of(rows, region, metric)
+    rows[line].update(change)
+    path = write_rows(tmp_path / "m.csv", rows)
+    code, _, err = run(capsys, str(path))
+    assert code == 1
+    assert f"{path}:{line + 2}: column '{column}': got '{rows[line][column]}'; expected {expected}" in err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("１４", "'１４' (not ASCII: U+FF11 FULLWIDTH DIGIT ONE at character 1, U+FF14 FULLWIDTH DIGIT FOUR at character 2)"),
+        ("١٤", "'١٤' (not ASCII: U+0661 ARABIC-INDIC DIGIT ONE at character 1, U+0664 ARABIC-INDIC DIGIT FOUR at character 2)"),
+        ("1_4", "'1_4'"),
+    ],
+)
+def test_non_ascii_digits_and_underscores_in_a_number_cell_are_not_numbers(capsys, tmp_path: Path, rows, value, shown):
+    rows[0]["value"] = value  # Shanxi's 14 centres
+    path = write_rows(tmp_path / "m.csv", rows)
+    code, _, err = run(capsys, str(path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path}:2: column 'value': got {shown}; expected a number in ASCII digits 0-9 (full-width and other "
+        "scripts' digits, and '_' between digits, are not numbers in this data)",
+        "invalid: 1 problem(s)",
+    ]
+
+
+def test_a_homoglyph_region_shows_its_code_points(capsys, tmp_path: Path, rows):
+    rows[0]["region"] = "Shanx\u0456"  # a Cyrillic і
+    path = write_rows(tmp_path / "m.csv", rows)
+    code, _, err = run(capsys, str(path))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{path}:2: column 'region': got 'Shanxі' (not ASCII: U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I "
+        "at character 6); expected a region listed in data/regions.csv"
+    )
+
+
+def test_a_quote_whose_digits_are_not_ascii_says_so(capsys, third_region_project: Path, monkeypatch):
+    import hashlib
+
+    seed = third_region_project / "seeds" / "900_zhejiang.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nZhejiang has １４ national centres.\n", encoding="utf-8")
+    sources = read_rows(third_region_project / "data" / "sources.csv")
+    sources[-1]["sha256"] = hashlib.sha256(seed.read_bytes()).hexdigest()
+    write_rows(third_region_project / "data" / "sources.csv", sources)
+    rows = read_rows(third_region_project / "data" / "metrics.csv")
+    rows.append({**rows[-3], "metric": "national_manufacturing_innovation_centres", "value": "14",
+                 "quote": "Zhejiang has １４ national centres."})
+    write_rows(third_region_project / "data" / "metrics.csv", rows)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(third_region_project))
+    code, _, err = run(capsys)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"data/metrics.csv:{len(rows) + 1}: column 'value': got '14'; expected a number the quote states as a count or "
+        "amount (digits, digits split by a space, or a number word), not a year, an ordinal or part of a date; the "
+        "quote's '１４' is not read as numbers: only ASCII digits 0-9 are numbers in this data (not full-width or "
+        "other scripts' digits, nor digits joined by '_')"
+    )
