@@ -79,7 +79,6 @@ _MONTHS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)(\.?)[ (]*$")
 _WORD_AFTER = re.compile(r" ?([A-Za-z]+)")
 _YEAR_WORDS = frozenset("in since by from to until till through before after during of year years between".split())
 _RANK_WORDS = frozenset("rank ranks ranked ranking place placed position".split())
@@ -94,17 +93,19 @@ def _run_numbers(run: str) -> list[float]:
     return [float(part) for part in plain.split(".")] if plain.count(".") > 1 else [float(plain)]
 
 
-def _words_before(text: str, start: int, most: int = 4) -> list[str]:
-    """Up to `most` words right before `start`, nearest first, as written ("No." keeps its point);
-    only spaces or an opening parenthesis may stand between them."""
-    words, end = [], start
-    while len(words) < most:
-        match = _WORD_BEFORE.search(text, max(0, end - 20), end)
-        if not match:
-            break
-        words.append(match.group(1) + match.group(2))
-        end = match.start()
-    return words
+def _word_before(text: str, end: int) -> tuple[str, int] | None:
+    """The ASCII word right before `end` as written ("No." keeps its point) and where it starts;
+    only spaces or opening parentheses may stand between, and it must be all letters (with one
+    point at its end). None if there is no such word."""
+    i = end
+    while i > 0 and text[i - 1] in " (":
+        i -= 1
+    k = text.rfind(" ", 0, i) + 1
+    if "(" in text[k:i]:
+        k = text.rfind("(", k, i) + 1
+    word = text[k:i]
+    core = word[:-1] if word.endswith(".") else word
+    return (word, k) if core.isalpha() and core.isascii() else None
 
 
 def _is_year_like(run: str, value: float) -> bool:
@@ -119,33 +120,48 @@ def classify(text: str, start: int, end: int, value: float) -> frozenset[str]:
     """What the number written at text[start:end] (a whole run, outside a numeric date) is: some of
     CARDINAL, ORDINAL, YEAR, or none (a day of a month). It looks only at the words around the run,
     so the fast path and the full reading classify a run alike."""
-    year_like = _is_year_like(text[start:end], value)
-    if _ORDINAL_SUFFIX.match(text, end):
-        return frozenset({ORDINAL})  # 34th, 1st
-    spaced = text[start - 1:start] == " "
-    before = _words_before(text, start) if spaced or text[start - 1:start] == "(" else []
-    nearest = before[0].lower() if before else None
-    after = _WORD_AFTER.match(text, end) if text[end:end + 1] == " " else None
-    next_word = after.group(1) if after else None
-    if spaced and _is_month(before[0] if before else None) or _is_month(next_word) or (
-        next_word == "of" and _is_month((_WORD_AFTER.match(text, after.end()) or [None, None])[1])
+    following = text[end:end + 1]
+    if following.isalpha() and _ORDINAL_SUFFIX.match(text, end):
+        return _ORDINAL_ONLY  # 34th, 1st
+    preceding = text[start - 1:start] if start else ""
+    spaced = preceding == " "
+    found = _word_before(text, start) if spaced or preceding == "(" else None
+    word = found[0] if found else None
+    nearest = word.lower() if word else None
+    next_word = None
+    if following == " ":
+        after = _WORD_AFTER.match(text, end)
+        next_word = after.group(1) if after else None
+    if (spaced and word and word[0].isupper() and _is_month(word)) or (
+        next_word and (next_word[0].isupper() and _is_month(next_word) or next_word == "of"
+                       and _is_month((_WORD_AFTER.match(text, after.end()) or (None, None))[1]))
     ):
-        return frozenset({YEAR}) if year_like else frozenset()  # May 1, 1 May, 1 of May, March 2021
-    if text[start - 1:start] == "#":
-        return frozenset({ORDINAL})  # #2
-    unqualified = [word.lower() for word in before]
-    while unqualified and unqualified[0] in _QUALIFIER_WORDS:
-        unqualified.pop(0)
-    if spaced and (unqualified and unqualified[0] in _RANK_WORDS or nearest in ("no.", "number")):
-        return frozenset({ORDINAL})  # ranked 12, ranks at least 12, No. 1
-    if spaced and nearest == "the" and (text[end:end + 1] in ("", ".", ",", ";", ":", ")")
-                                        or next_word and next_word.lower() in _AFTER_A_POSITION):
-        return frozenset({ORDINAL})  # from the 34th in 20 12 to the 1 1 in 2022
-    if year_like:
+        return _YEAR_ONLY if _is_year_like(text[start:end], value) else _NONE  # May 1, 1 May, March 2021
+    if preceding == "#":
+        return _ORDINAL_ONLY  # #2
+    if spaced and found:
+        rank, word_start = nearest, found[1]
+        for _ in range(3):  # ranked at least 12: qualifiers may stand between
+            if rank not in _QUALIFIER_WORDS:
+                break
+            earlier = _word_before(text, word_start)
+            if earlier is None:
+                break
+            rank, word_start = earlier[0].lower(), earlier[1]
+        if rank in _RANK_WORDS or nearest in ("no.", "number"):
+            return _ORDINAL_ONLY  # ranked 12, ranks at least 12, No. 1
+        if nearest == "the" and (following in ("", ".", ",", ";", ":", ")")
+                                 or next_word and next_word.lower() in _AFTER_A_POSITION):
+            return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
+    if _is_year_like(text[start:end], value):
         if next_word is not None and nearest not in _YEAR_WORDS:
-            return frozenset({YEAR, CARDINAL})  # 2018 enterprises: a count, or a year used as a noun
-        return frozenset({YEAR})  # in 2018, 2018.
-    return frozenset({CARDINAL})
+            return _YEAR_OR_CARDINAL  # 2018 enterprises: a count, or a year used as a noun
+        return _YEAR_ONLY  # in 2018, 2018.
+    return _CARDINAL_ONLY
+
+
+_ORDINAL_ONLY, _YEAR_ONLY, _CARDINAL_ONLY = frozenset({ORDINAL}), frozenset({YEAR}), frozenset({CARDINAL})
+_YEAR_OR_CARDINAL, _NONE = frozenset({YEAR, CARDINAL}), frozenset()
 
 
 def read_numbers(text: str) -> dict[str, frozenset[float]]:
@@ -219,9 +235,16 @@ _DATE_JOIN_AFTER = re.compile(r" ?[-/.:\u2013\u2014] ?[0-9]")
 _DATE_JOIN_BEFORE = re.compile(r"[0-9] ?[-/.:\u2013\u2014] ?$")
 
 
+_DATE_MARKS = frozenset("-/.:\u2013\u2014") - {""}
+
+
 def _near_a_date(text: str, start: int, end: int) -> bool:
     """Whether date punctuation joins the run to other digits (2021-03-10, 11:16, 2023 - 2025):
     then only the full reading, which finds numeric dates, can tell what it is."""
+    after, before = text[end:end + 1], text[start - 1:start] if start else ""
+    if not (after in _DATE_MARKS or before in _DATE_MARKS or after == " " and text[end + 1:end + 2] in _DATE_MARKS
+            or before == " " and start > 1 and text[start - 2] in _DATE_MARKS):
+        return False  # the usual case: no mark within two characters
     return bool(_DATE_JOIN_AFTER.match(text, end) or _DATE_JOIN_BEFORE.search(text, max(0, start - 4), start))
 
 

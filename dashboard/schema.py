@@ -11,11 +11,15 @@ one CSV line, with what was expected, in words.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
 from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, quote_in_document, states
@@ -393,23 +397,31 @@ def _names_region(text: str, names: tuple[str, ...]) -> bool:
 
 
 def _regions_in_sources(df: pd.DataFrame, ref: Reference) -> pd.Series:
-    """Whether each row's region is named in its quote or else in its document. Each distinct
-    (region, quote) and (region, source) pair is looked up once."""
-    regions, quotes = df["region"].astype(object).tolist(), df["quote"].astype(object).tolist()
-    sources = df["source_id"].astype(object).tolist()
-    names, documents = ref.region_names, ref.documents
-    in_quote = {pair: isinstance(pair[1], str) and _names_region(pair[1], names.get(pair[0], ()))
-                for pair in set(zip(regions, quotes))}
+    """Whether each row's region is named in its quote or else in its document. The quotes are
+    searched per region with one vectorised (Arrow) search each; only the rows whose quote does not
+    name the region look in the document, once per region and document."""
+    regions = df["region"].astype(object)
+    quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    named = np.zeros(len(df), dtype=bool)
+    for region, positions in regions.groupby(regions, sort=False).indices.items():
+        some = quotes.take(pyarrow.array(positions))
+        hits = np.zeros(len(positions), dtype=bool)
+        for name in ref.region_names.get(region, ()):
+            if name.isascii():  # as a word: not inside a longer one
+                pattern = f"(^|[^A-Za-z]){re.escape(name)}([^A-Za-z]|$)"
+                hits |= pc.fill_null(pc.match_substring_regex(some, pattern), False).to_numpy(zero_copy_only=False)
+            else:
+                hits |= pc.fill_null(pc.match_substring(some, name), False).to_numpy(zero_copy_only=False)
+        named[positions] = hits
     in_document: dict[tuple, bool] = {}
-    result = []
-    for region, quote, source in zip(regions, quotes, sources):
-        if in_quote[(region, quote)]:
-            result.append(True)
-            continue
-        if (region, source) not in in_document:
-            in_document[(region, source)] = _names_region(documents.get(source) or "", names.get(region, ()))
-        result.append(in_document[(region, source)])
-    return pd.Series(result, index=df.index)
+    sources = df["source_id"].astype(object).tolist()
+    region_list = regions.tolist()
+    for i in np.flatnonzero(~named):
+        key = (region_list[i], sources[i])
+        if key not in in_document:
+            in_document[key] = _names_region(ref.documents.get(sources[i]) or "", ref.region_names.get(key[0], ()))
+        named[i] = in_document[key]
+    return pd.Series(named, index=df.index)
 
 
 def _foreign_digits_note(quote: object) -> str:
