@@ -169,10 +169,13 @@ def read_numbers(text: str) -> dict[str, frozenset[float]]:
     text = normalise_whitespace(text)
     found: dict[str, set[float]] = {kind: set() for kind in KINDS}
     dates = [match.span() for match in _NUMERIC_DATE.finditer(text)]
+    next_date = 0  # runs and dates both come in text order: one pass over each, never runs x dates
     for match in _NUMBER_RUN.finditer(text):
         start, end = match.span()
         run = match.group()
-        if any(start < date_end and date_start < end for date_start, date_end in dates):
+        while next_date < len(dates) and dates[next_date][1] <= start:
+            next_date += 1
+        if next_date < len(dates) and dates[next_date][0] < end:
             for part in re.split(r"[ .]", run.replace(",", "")):
                 if part and _is_year_like(part, float(part)):
                     found[YEAR].add(float(part))
