@@ -35,6 +35,20 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _replace_by_a_file(path: Path) -> None:
+    shutil.rmtree(path)
+    path.write_text("x")
+
+
+# A broken data/ or seeds/ folder and the one-line reason it gives ({root} is the project root).
+FOLDER_FAULTS = {
+    "no-data": (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
+    "no-seeds": (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found ({root}/seeds)"),
+    "data-is-a-file": (lambda root: _replace_by_a_file(root / "data"), "data/: not a folder ({root}/data is a file)"),
+    "seeds-is-a-file": (lambda root: _replace_by_a_file(root / "seeds"), "seeds/: not a folder ({root}/seeds is a file)"),
+}
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

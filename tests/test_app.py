@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.views import ui
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
 PAGES = ["overview", "compare", "trends", "explore", "sources"]
@@ -202,22 +201,30 @@ def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Pa
         assert "python -m dashboard.validate" in at.caption[0].value
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (lambda path: path.unlink(), "data/metrics.csv: file not found"),
-        (lambda path: path.write_bytes(b""), "data/metrics.csv: the file is empty"),
-        (lambda path: path.write_bytes(b"\x00\x01garbage"), "data/metrics.csv: this is a binary file (NUL byte at offset 0), not a CSV"),
-    ],
-)
-def test_missing_empty_or_corrupt_curated_file_names_the_file_on_every_page(project_copy: Path, monkeypatch, fault, message):
-    fault(project_copy / "data" / "metrics.csv")
-    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+FILE_FAULTS = {
+    "missing": (lambda root: (root / "data" / "metrics.csv").unlink(), "data/metrics.csv: file not found"),
+    "empty": (lambda root: (root / "data" / "metrics.csv").write_bytes(b""), "data/metrics.csv: the file is empty"),
+    "binary": (lambda root: (root / "data" / "metrics.csv").write_bytes(b"\x00\x01garbage"),
+               "data/metrics.csv: this is a binary file (NUL byte at offset 0), not a CSV"),
+    "fifo": (lambda root: (root / "data" / "events.csv").unlink() or os.mkfifo(root / "data" / "events.csv"),
+             "data/events.csv: not a regular file (a FIFO); expected a CSV file"),
+}
+
+
+def assert_cannot_show_data_on_every_page(message: str) -> None:
     for page in PAGES:
         at = run_page(page)
         assert not at.exception
         assert at.error[0].value.replace("\\", "") == f"The dashboard cannot show data: {message}."
         assert "python -m dashboard.validate" in at.caption[0].value
+
+
+@pytest.mark.parametrize(("fault", "message"), [*FILE_FAULTS.values(), *FOLDER_FAULTS.values()],
+                         ids=[*FILE_FAULTS, *FOLDER_FAULTS])
+def test_a_missing_or_broken_file_or_folder_is_named_on_every_page(project_copy: Path, monkeypatch, fault, message):
+    fault(project_copy)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    assert_cannot_show_data_on_every_page(message.format(root=project_copy))
 
 
 def test_an_edited_curated_file_shows_on_the_next_load_and_recovers_when_fixed(project_copy: Path, monkeypatch):
@@ -282,37 +289,9 @@ def test_a_reversed_year_range_in_the_url_is_put_in_order(obs):
     assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
-        (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found ({root}/seeds)"),
-        (lambda root: (shutil.rmtree(root / "data"), (root / "data").write_text("x")),
-         "data/: not a folder ({root}/data is a file)"),
-        (lambda root: (root / "data" / "events.csv").unlink() or os.mkfifo(root / "data" / "events.csv"),
-         "data/events.csv: not a regular file (a FIFO); expected a CSV file"),
-    ],
-    ids=["no-data", "no-seeds", "data-is-a-file", "fifo"],
-)
-def test_a_missing_folder_or_odd_file_shows_the_cannot_show_data_screen_on_every_page(
-    project_copy: Path, monkeypatch, fault, message
-):
-    fault(project_copy)
-    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
-    for page in PAGES:
-        at = run_page(page)
-        assert not at.exception
-        assert at.error[0].value.replace("\\", "") == f"The dashboard cannot show data: {message.format(root=project_copy)}."
-        assert "python -m dashboard.validate" in at.caption[0].value
-
-
 def test_an_unreadable_seed_shows_the_cannot_show_data_screen(project_copy: Path, monkeypatch):
     from tests.test_data import deny
 
     deny(monkeypatch, project_copy / "seeds" / "002_ee4fd5ed85ea2616.txt")
     monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
-    at = run_page("overview")
-    assert not at.exception
-    assert at.error[0].value.replace("\\", "") == (
-        "The dashboard cannot show data: seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)."
-    )
+    assert_cannot_show_data_on_every_page("seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)")

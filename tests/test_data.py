@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import signal
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from dashboard import schema
 from dashboard.data import DATA_FILES, InvalidData, UnreadableFile, load_dataset
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, read_rows, write_rows
 
 
 def test_shipped_data_validates_with_typed_columns(dataset):
@@ -297,18 +296,7 @@ def test_real_dates_at_each_precision_still_pass(project_copy: Path):
     assert list(events["date"][:2]) == ["2020-02-29", "2018-12"]
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
-        (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found ({root}/seeds)"),
-        (lambda root: (shutil.rmtree(root / "data"), (root / "data").write_text("x")),
-         "data/: not a folder ({root}/data is a file)"),
-        (lambda root: (shutil.rmtree(root / "seeds"), (root / "seeds").write_text("x")),
-         "seeds/: not a folder ({root}/seeds is a file)"),
-    ],
-    ids=["no-data", "no-seeds", "data-is-a-file", "seeds-is-a-file"],
-)
+@pytest.mark.parametrize(("fault", "message"), FOLDER_FAULTS.values(), ids=FOLDER_FAULTS.keys())
 def test_a_missing_or_replaced_folder_is_unreadable_and_named(project_copy: Path, fault, message):
     fault(project_copy)
     with pytest.raises(UnreadableFile) as raised:

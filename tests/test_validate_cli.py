@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.validate import main
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, read_rows, write_rows
 
 METRICS = ROOT / "data" / "metrics.csv"
 
@@ -245,15 +244,7 @@ def test_the_command_validates_the_copy_the_app_serves(capsys, project_copy: Pat
     assert err.splitlines()[-1] == "invalid: 1 problem(s)"
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
-        (lambda root: (shutil.rmtree(root / "seeds"), (root / "seeds").write_text("x")),
-         "seeds/: not a folder ({root}/seeds is a file)"),
-    ],
-    ids=["no-data", "seeds-is-a-file"],
-)
+@pytest.mark.parametrize(("fault", "message"), FOLDER_FAULTS.values(), ids=FOLDER_FAULTS.keys())
 def test_a_missing_folder_is_one_line_with_its_path(project_copy: Path, fault, message):
     fault(project_copy)
     result = subprocess.run([sys.executable, "-m", "dashboard.validate"], cwd=ROOT, capture_output=True, text=True,
