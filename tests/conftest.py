@@ -117,6 +117,8 @@ HOSTILE_TEXT = f"""{HOSTILE_TITLE}
 
 Updated: 2023-01-01
 
+{EVIL_REGION} reports its counts.
+
 In 2021 the <b onmouseover=window.__xss=3>count</b> was 7 [click](javascript:window.__xss=7) :red[styled].
 
 In 2022 it was 9 <iframe src=javascript:window.__xss=6></iframe> $x$.
