@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+WORKERS ?= 2
 
-.PHONY: run test test-fast validate translations system-packages bench clean
+.PHONY: run serve test test-fast validate translations system-packages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,11 @@ system-packages:
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+# Several app processes behind nginx (sticky sessions, websockets, health checks): deploy/serve.py.
+serve: $(VENV)/.runtime
+	@test -x /usr/sbin/nginx || { echo "make serve needs nginx: make system-packages (or apt-get install nginx)"; exit 1; }
+	$(PY) -m deploy.serve --workers $(WORKERS) --port $(PORT)
 
 validate: $(VENV)/.runtime
 	$(PY) -m dashboard.validate

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -15,10 +13,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+# The process helpers live with the product's launcher (deploy.serve); re-exported for bench/ and tests.
+from deploy.processes import HOST, OPENER, descendants, die_with_parent, free_port, healthy, stop_process  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -32,33 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
-HOST = "127.0.0.1"
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 # --- processes ------------------------------------------------------------------------------------
-
-# Loopback only: never through a proxy from the environment.
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def healthy(url: str, timeout: float = 2) -> bool:
-    """Whether `url/_stcore/health` answers 200 (nginx forwards it to a backend)."""
-    try:
-        with OPENER.open(f"{url}/_stcore/health", timeout=timeout) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
 
 def fetch(url: str, headers: dict | None = None, method: str = "GET", timeout: float = 30) -> tuple[int, dict, bytes]:
     """(status, headers with lower-case names, body) of one HTTP request; error statuses are
@@ -78,27 +59,6 @@ def tail(path: Path, chars: int = 3000) -> str:
         return ""
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below pid (children, grandchildren, ...), from /proc."""
-    found, queue = [], [pid]
-    while queue:
-        parent = queue.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.append(child)
-                    queue.append(child)
-    return found
-
-
 def _status_kb(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -115,36 +75,6 @@ def memory(pid: int) -> dict:
     return {"rss_mb": round(sum(_status_kb(p, "VmRSS") for p in pids) / 1024, 1),
             "peak_mb": round(sum(_status_kb(p, "VmHWM") for p in pids) / 1024, 1),
             "processes": len(pids)}
-
-
-def die_with_parent() -> None:
-    """In a child before exec: SIGTERM when we die, even by SIGKILL (Linux prctl), so a killed
-    benchmark or test run leaves no server behind."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
-    """Stop a process we started, then any of its descendants left behind, by pid."""
-    if process.poll() is None:
-        below = descendants(process.pid)
-        process.send_signal(sig)
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            for pid in below:
-                with suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            process.kill()
-            process.wait(timeout=grace)
-        for pid in below:  # workers the master did not take down with it
-            if Path(f"/proc/{pid}").exists():
-                with suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
 
 
 @dataclass

@@ -55,12 +55,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from bench.common import HOST, OPENER, Server, die_with_parent, free_port, healthy, memory, stop_process, streamlit_servers, tail
+from bench.common import HOST, OPENER, Server, free_port, memory, streamlit_servers
+from deploy.serve import nginx
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 DEFAULT_JSON = Path(__file__).with_name("results") / "load.json"
-NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 ROUTE_COOKIE = "st_route"
 XSRF_COOKIE = "_streamlit_xsrf"
 
@@ -106,40 +105,13 @@ class Proxy:
         return entries
 
 
-def render_nginx_config(prefix: Path, port: int, backends: list[Server]) -> str:
-    servers = "\n".join(f"        server {b.address};" for b in backends)
-    return (TEMPLATE.read_text().replace("{{PREFIX}}", str(prefix)).replace("{{PORT}}", str(port))
-            .replace("{{SERVERS}}", servers))
-
-
 @contextmanager
-def nginx_proxy(backends: list[Server], workdir: Path, timeout: float = 20.0) -> Iterator[Proxy]:
-    """nginx on a free port as a foreground child, its own prefix/pid/logs/temp under workdir."""
-    if not os.access(NGINX, os.X_OK):
-        raise RuntimeError(f"{NGINX} not found: install Debian's nginx (`make system-packages`)")
-    prefix = workdir / "nginx"
-    (prefix / "temp").mkdir(parents=True)
-    # Run as root, nginx's workers drop to `nobody`, which must reach the temp directories.
-    for path in (workdir, prefix, prefix / "temp"):
-        path.chmod(0o755)
+def nginx_proxy(backends: list[Server], workdir: Path) -> Iterator[Proxy]:
+    """nginx on a free loopback port with the product's config (deploy/nginx.conf.template, the
+    one `make serve` uses), its prefix, pid, logs and temp files under workdir."""
     port = free_port()
-    config = prefix / "nginx.conf"
-    config.write_text(render_nginx_config(prefix, port, backends))
-    command = [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")]
-    with (prefix / "stdout.log").open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   preexec_fn=die_with_parent)
-    proxy = Proxy(f"http://{HOST}:{port}", process, prefix)
-    try:
-        deadline = time.monotonic() + timeout
-        while not healthy(proxy.url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start on {proxy.url}:\n{tail(prefix / 'error.log')}"
-                                   f"\n{tail(prefix / 'stdout.log')}")
-            time.sleep(0.1)
-        yield proxy
-    finally:
-        stop_process(process)
+    with nginx(workdir, f"{HOST}:{port}", [b.address for b in backends]) as process:
+        yield Proxy(f"http://{HOST}:{port}", process, workdir / "nginx")
 
 
 @dataclass

@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +40,22 @@ DATA_FILES = {
     "exclusions": "data/exclusions.csv",
 }
 HEADER_LINE = 1
+# One upload limit, stated the same everywhere: 5 MB = 5,000,000 bytes. The widget's limit is given
+# in MB (browsers on Linux and macOS count 1 MB as 1,000,000 bytes, on Windows as 1,048,576); the
+# server's transport cap (server.maxUploadSize = 5, counted in MiB) sits just above; this module
+# enforces the exact limit for every client.
 MAX_UPLOAD_MB = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1_000_000
 MAX_UPLOAD_ROWS = 5_000
 VERSION_LENGTH = 10
 UPLOAD_ID_PREFIX = "user.line-"  # the "." keeps it out of the curated id form (schema.ID_PATTERN)
+# The widest file read at all (the formats have 4-16 columns) and the longest header line: a file
+# over either is refused before its rows are read.
+MAX_COLUMNS = 100
+# The longest cell read (the csv module's default limit). Set on every careful read, because the
+# limit is process-wide and a library may raise it (frictionless sets it to 2**31 on import).
+MAX_CELL_CHARS = 131_072
+MAX_HEADER_CHARS = 10_000
 
 
 def data_root() -> Path:
@@ -92,10 +105,26 @@ class Dataset:
     exclusions: pd.DataFrame | None = None  # numbers deliberately not recorded (data/exclusions.csv)
 
 
+def _utf16(raw: bytes) -> str | None:
+    """How the bytes look like UTF-16 (a byte order mark, or NUL in every other byte of ASCII text), or None."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return f"this is UTF-16 text (byte order mark {raw[0]:02X} {raw[1]:02X})"
+    head = raw[:200]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        if not any(head[1::2]) and all(head[0::2]):
+            return "this looks like UTF-16 text (little-endian, no byte order mark)"
+        if not any(head[0::2]) and all(head[1::2]):
+            return "this looks like UTF-16 text (big-endian, no byte order mark)"
+    return None
+
+
 def decode_text(raw: bytes, name: str, kind: str = "a CSV") -> str:
-    """UTF-8 text of a file's bytes; an empty, binary or non-UTF-8 file raises UnreadableFile."""
+    """UTF-8 text of a file's bytes; an empty, UTF-16, binary or non-UTF-8 file raises UnreadableFile."""
     if not raw.strip():
         raise UnreadableFile(f"{name}: the file is empty")
+    utf16 = _utf16(raw)
+    if utf16:
+        raise UnreadableFile(f"{name}: {utf16}; expected UTF-8: save the file as UTF-8")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         raise UnreadableFile(f"{name}: this is a binary file (NUL byte at offset {offset}), not {kind}")
@@ -108,21 +137,44 @@ def decode_text(raw: bytes, name: str, kind: str = "a CSV") -> str:
 
 
 def _parse_header(text: str, name: str) -> list[str]:
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0], newline="")), [""])
+    """The header's column names. A header that is too long or too wide is refused before any
+    row is read; a column named twice is reported on line 1."""
+    end = text.find("\n", 0, MAX_HEADER_CHARS + 2)
+    line = text[: end if end >= 0 else MAX_HEADER_CHARS + 2].rstrip("\r")
+    if len(line) > MAX_HEADER_CHARS:
+        raise UnreadableFile(
+            f"{name}: the header line is longer than {MAX_HEADER_CHARS:,} characters; this is not a metrics CSV"
+        )
+    header = next(csv.reader(io.StringIO(line, newline="")), [""])
+    if len(header) > MAX_COLUMNS:
+        raise UnreadableFile(f"{name}: the header has {len(header):,} columns; the limit is {MAX_COLUMNS}")
     if len(header) == 1:
         for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
             if delimiter in header[0]:
                 raise UnreadableFile(
                     f"{name}: not comma-separated (the header is split by {label}); save it as a comma-separated CSV"
                 )
-    return [column.strip() for column in header]
+    header = [column.strip() for column in header]
+    positions: dict[str, list[int]] = {}
+    for position, column in enumerate(header, start=1):
+        positions.setdefault(column, []).append(position)
+    twice = [(column, where) for column, where in positions.items() if len(where) > 1]
+    if twice:
+        raise InvalidData([
+            Problem(name, HEADER_LINE, column,
+                    f"a duplicate column (columns {', '.join(map(str, where[:-1]))} and {where[-1]})",
+                    "each column named once in the header")
+            for column, where in twice
+        ])
+    return header
 
 
 def _read_plain(raw: bytes, text: str, header: list[str]) -> pd.DataFrame | None:
     """pyarrow's CSV reader, for a plain file only: one physical line per record, every record as
-    wide as the header, no blank line, no duplicate column. Then record i sits on line i + 2.
-    None means 'not plain': the careful reader decides what is wrong and where."""
-    if len(set(header)) != len(header) or "\r" in text and "\r" in text.replace("\r\n", "\n"):
+    wide as the header, no blank line but at the end. Then record i sits on line i + 2. A record
+    of empty cells is no row (as in the careful reader). None means 'not plain': the careful
+    reader decides what is wrong and where."""
+    if "\r" in text and "\r" in text.replace("\r\n", "\n"):
         return None
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
@@ -139,13 +191,16 @@ def _read_plain(raw: bytes, text: str, header: list[str]) -> pd.DataFrame | None
     physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if table.num_rows == 0 or table.num_rows != physical_lines - 1:
         return None
+    if any((pc.max(pc.utf8_length(values)).as_py() or 0) > MAX_CELL_CHARS for values in table.columns):
+        return None  # the careful reader refuses it with its line, as for any file
     columns = {}
     for column, values in zip(header, table.columns, strict=True):
         trimmed = pc.utf8_trim_whitespace(values)
         columns[column] = pc.if_else(pc.equal(trimmed, ""), pyarrow.scalar(None, pyarrow.string()), trimmed)
     frame = pyarrow.table(columns).to_pandas()
     frame.index = pd.RangeIndex(2, 2 + len(frame), name="line")
-    return frame.astype("str")
+    blank = frame.isna().all(axis=1)  # a trailing blank line reads as one empty cell per column
+    return frame[~blank].astype("str") if blank.any() else frame.astype("str")
 
 
 def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
@@ -160,6 +215,7 @@ def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.Dat
     plain = None if careful else _read_plain(raw, text, header)
     if plain is not None:
         return plain, []
+    csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         next(reader)
@@ -176,17 +232,30 @@ def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.Dat
                     )
             line = reader.line_num + 1
     except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            raise UnreadableFile(
+                f"{name}: line {reader.line_num}: a cell is longer than {MAX_CELL_CHARS:,} characters"
+            ) from None
         raise UnreadableFile(f"{name}: line {reader.line_num}: malformed CSV ({err})") from None
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=object)
     frame = frame.apply(lambda column: column.str.strip()).replace("", None)
     return frame.astype("str").where(frame.notna(), None) if len(frame) else frame.astype(object), problems
 
 
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device"}
+
+
 def read_file_bytes(path: Path, name: str, kind: str = "a CSV file") -> bytes:
-    """The file's bytes, with OS errors turned into one-line reasons (UnreadableFile)."""
-    if path.is_dir():
-        raise UnreadableFile(f"{name}: is a directory, not {kind}")
+    """A regular file's bytes, or UnreadableFile with one line saying why not. A FIFO, socket or
+    device is refused from its stat, never opened (opening a FIFO waits for a writer)."""
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableFile(f"{name}: is a directory, not {kind}")
+        if not stat.S_ISREG(mode):
+            what = _KINDS.get(stat.S_IFMT(mode), "not a file")
+            raise UnreadableFile(f"{name}: not a regular file ({what}); expected {kind}")
         return path.read_bytes()
     except FileNotFoundError:
         raise UnreadableFile(f"{name}: file not found") from None
@@ -197,6 +266,30 @@ def read_file_bytes(path: Path, name: str, kind: str = "a CSV file") -> bytes:
 def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
     """`read_raw_table` on a file, turning OS errors into one-line reasons."""
     return read_raw_table(read_file_bytes(path, name), name)
+
+
+DATA_FOLDERS = ("data", "seeds")
+
+
+def list_folder(root: Path, folder: str) -> list[os.DirEntry]:
+    """The entries of root/folder (data or seeds), or UnreadableFile naming the path when it is
+    missing, a file, or cannot be listed."""
+    path = root / folder
+    try:
+        with os.scandir(path) as listing:
+            return list(listing)
+    except FileNotFoundError:
+        raise UnreadableFile(f"{folder}/: folder not found ({path})") from None
+    except NotADirectoryError:
+        raise UnreadableFile(f"{folder}/: not a folder ({path} is a file)") from None
+    except OSError as err:
+        raise UnreadableFile(f"{folder}/: cannot be read ({path}: {err.strerror})") from None
+
+
+def check_folders(root: Path) -> None:
+    """data/ and seeds/ exist under root, are folders and can be listed; else UnreadableFile naming the path."""
+    for folder in DATA_FOLDERS:
+        list_folder(root, folder)
 
 
 def _describe(check: str) -> str:
@@ -233,24 +326,66 @@ def _describe(check: str) -> str:
     return check
 
 
-def _shown(value: object) -> str:
+# Free text, where characters beyond ASCII are expected; in other columns (names, ids, codes,
+# numbers) they are shown by code point, so 'Shanxі' with a Cyrillic і does not read as Shanxi.
+# Text where letters of any script are expected: its code points are not shown (every *_zh column,
+# the Chinese names, too).
+FREE_TEXT_COLUMNS = frozenset({"quote", "note", "title", "period_label", "definition", "label", "published_text",
+                               "date_text", "name_zh", "publisher", "category", "reading_note"})
+CODE_POINTS_SHOWN = 3
+
+
+def _code_points(text: str) -> str:
+    """' (not ASCII: U+0456 CYRILLIC SMALL LETTER ... at character 6)' for a text with non-ASCII characters, else ''."""
+    odd = [(i, char) for i, char in enumerate(text, start=1) if not char.isascii()]
+    if not odd:
+        return ""
+    shown = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')} at character {i}"
+                      for i, char in odd[:CODE_POINTS_SHOWN])
+    return f" (not ASCII: {shown}{f' and {len(odd) - CODE_POINTS_SHOWN} more' if len(odd) > CODE_POINTS_SHOWN else ''})"
+
+
+def _shown(value: object, column: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "(empty)"
-    return repr(str(value))
+    text = str(value)
+    free = column in FREE_TEXT_COLUMNS or column.endswith("_zh")
+    return repr(text) + ("" if free else _code_points(text))
 
 
-def _duplicate_key_problem(frame: pd.DataFrame, name: str, line: int, unique: list[str]) -> Problem:
-    key = [column for column in unique if column in frame.columns]
-    values = frame[key].fillna("(empty)")
-    same = values.eq(values.loc[line]).all(axis=1)
-    others = [str(other) for other in frame.index[same] if other != line]
-    return Problem(
-        name,
-        line,
-        ", ".join(key),
-        repr(" / ".join(values.loc[line])),
-        f"a combination no other row has (line {', '.join(others)} has the same)",
-    )
+SAME_LINES_SHOWN = 5
+
+
+def _others(shown: list[int], total: int) -> str:
+    """'line 7 has', 'lines 7, 9 and 12 have', 'lines 7, 9, 12, 14, 20 and 44 more have'."""
+    if total == 1:
+        return f"line {shown[0]} has"
+    if total <= len(shown):
+        return f"lines {', '.join(map(str, shown[:-1]))} and {shown[-1]} have"
+    return f"lines {', '.join(map(str, shown))} and {total - len(shown)} more have"
+
+
+def _duplicate_key_problems(frame: pd.DataFrame, name: str, key: list[str], lines: set[int]) -> list[Problem]:
+    """One problem per line in `lines` whose key another row shares, naming a few of those rows.
+
+    The rows are grouped by key once (a dict of key -> lines), so the report is linear in the
+    rows however many duplicates there are; it names at most SAME_LINES_SHOWN other lines, so its
+    size is linear too (with every row the same, naming all the others would be quadratic)."""
+    key = [column for column in key if column in frame.columns]
+    cells = [frame[column].astype(object).where(frame[column].notna(), "(empty)").astype(str).tolist() for column in key]
+    groups: dict[tuple, list[int]] = {}
+    for line, values in zip(frame.index.tolist(), zip(*cells)):
+        groups.setdefault(values, []).append(line)
+    problems = []
+    for line, values in zip(frame.index.tolist(), zip(*cells)):
+        if line in lines:
+            same = groups[values]
+            shown = [other for other in same[: SAME_LINES_SHOWN + 1] if other != line][:SAME_LINES_SHOWN]
+            problems.append(Problem(
+                name, line, ", ".join(key), repr(" / ".join(values)),
+                f"a combination no other row has ({_others(shown, len(same) - 1)} the same)",
+            ))
+    return problems
 
 
 def problems_from_errors(
@@ -261,6 +396,7 @@ def problems_from_errors(
     key (columns whose combination no two rows may share), named in a duplicate key's problem."""
     problems: dict[tuple, Problem] = {}
     lines_by_value: dict[str, dict] = {}
+    duplicates: set[int] = set()
     for case in errors.failure_cases.to_dict("records"):
         check, column, index = str(case["check"]), case["column"], case["index"]
         target = schema.CHECK_TARGETS.get(check)
@@ -278,8 +414,7 @@ def problems_from_errors(
             line, column, value, expected = HEADER_LINE, str(case["failure_case"]), None, _describe(check)
             value = "(missing)"
         elif check.startswith("multiple_fields_uniqueness"):
-            problem = _duplicate_key_problem(frame, name, int(index), unique or schema.METRICS_KEY)
-            problems.setdefault((problem.line, problem.column, problem.expected), problem)
+            duplicates.add(int(index))  # reported below, all at once
             continue
         elif check == "field_uniqueness" and column in frame.columns and index is not None and not pd.isna(index):
             if column not in lines_by_value:  # once per column: a file of many duplicates stays linear
@@ -293,25 +428,67 @@ def problems_from_errors(
             line = int(index)
             expected = _describe(check)
             value = frame.at[line, column] if column in frame.columns else case["failure_case"]
-        problem = Problem(name, line, str(column), value if value == "(missing)" else _shown(value), str(expected))
+        problem = Problem(name, line, str(column), value if value == "(missing)" else _shown(value, str(column)),
+                          str(expected))
         problems.setdefault((problem.line, problem.column, problem.expected), problem)
+    if duplicates:
+        for problem in _duplicate_key_problems(frame, name, list(unique or schema.METRICS_KEY), duplicates):
+            problems.setdefault((problem.line, problem.column, problem.expected), problem)
     return sorted(problems.values(), key=lambda p: (p.line, p.column))
+
+
+NOT_ASCII_NUMBER = (
+    "a number in ASCII digits 0-9 (full-width and other scripts' digits, and '_' between digits, are not numbers "
+    "in this data)"
+)
+_NOT_ASCII_NUMBER_CELL = r"[^\x00-\x7f]|_"
+
+
+def _foreign_number_cells(frame: pd.DataFrame, table_schema: pa.DataFrameSchema, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Number cells holding non-ASCII characters or '_' ("１４", "١٤", "1_4"), which pandas would
+    coerce to 14: one Problem each, and the frame with those cells emptied so no other check reads
+    them as numbers."""
+    problems, cleaned = [], frame
+    for column, spec in table_schema.columns.items():
+        if column not in frame.columns or not pd.api.types.is_numeric_dtype(spec.dtype.type):
+            continue
+        bad = frame[column].astype("string").str.contains(_NOT_ASCII_NUMBER_CELL, regex=True).fillna(False)
+        if bad.any():
+            cleaned = cleaned.copy() if cleaned is frame else cleaned
+            for line in frame.index[bad.to_numpy(dtype=bool)]:
+                problems.append(Problem(name, int(line), column, _shown(frame.at[line, column], column), NOT_ASCII_NUMBER))
+            cleaned.loc[bad.to_numpy(dtype=bool), column] = None
+    return cleaned, problems
 
 
 def validate_frame(
     frame: pd.DataFrame, table_schema: pa.DataFrameSchema, name: str, ref: schema.Reference | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate lazily; return the coerced frame and every problem (empty when valid)."""
+    checked, foreign = _foreign_number_cells(frame, table_schema, name)
+    reported = {(p.line, p.column) for p in foreign}
     try:
-        return table_schema.validate(frame, lazy=True), []
+        validated = table_schema.validate(checked, lazy=True)
+        return (frame, foreign) if foreign else (validated, [])
     except pa.errors.SchemaErrors as errors:
-        return frame, problems_from_errors(errors, frame, name, ref, unique=table_schema.unique)
+        unique = table_schema.unique if isinstance(table_schema.unique, list) else None
+        problems = problems_from_errors(errors, checked, name, ref, unique)
+        problems = [p for p in problems if (p.line, p.column) not in reported]  # its own message says why
+        return frame, sorted(foreign + problems, key=lambda p: (p.line, p.column))
+
+
+def _no_rows(frame: pd.DataFrame, problems: list[Problem], name: str) -> None:
+    if frame.empty and not problems:
+        raise UnreadableFile(f"{name}: the file has a header but no rows")
 
 
 def _read_and_validate(
-    path: Path, name: str, table_schema: pa.DataFrameSchema, ref: schema.Reference | None = None
+    path: Path, name: str, table_schema: pa.DataFrameSchema, ref: schema.Reference | None = None,
+    may_be_empty: bool = False,
 ) -> pd.DataFrame:
     frame, problems = read_table_file(path, name)
+    if not may_be_empty:
+        _no_rows(frame, problems, name)
     validated, more = validate_frame(frame, table_schema, name, ref)
     if problems or more:
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
@@ -341,7 +518,10 @@ def _read_documents(root: Path, files: pd.Series) -> tuple[dict[str, str | None]
         texts[relative] = digests[relative] = None
         path = _seed_path(root, seeds, relative)
         if path is not None:
-            raw = path.read_bytes()
+            try:
+                raw = path.read_bytes()
+            except OSError as err:
+                raise UnreadableFile(f"{relative}: cannot be read ({err.strerror})") from None
             digests[relative] = hashlib.sha256(raw).hexdigest()
             texts[relative] = raw.decode("utf-8", errors="replace")
     return texts, digests
@@ -349,7 +529,9 @@ def _read_documents(root: Path, files: pd.Series) -> tuple[dict[str, str | None]
 
 def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.DataFrame], dict[str, str]]:
     """Validate the catalogues and seeds, and build what the observation checks look things up in."""
+    check_folders(root)
     sources_frame, problems = read_table_file(root / DATA_FILES["sources"], DATA_FILES["sources"])
+    _no_rows(sources_frame, problems, DATA_FILES["sources"])
     raw_texts, digests = _read_documents(root, sources_frame.get("file", pd.Series(dtype=object)))
     normalised = {path: normalise_whitespace(text) if text else None for path, text in raw_texts.items()}
     sources, more = validate_frame(sources_frame, schema.sources_schema(normalised, digests), DATA_FILES["sources"])
@@ -364,6 +546,7 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
     documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
     ref = schema.Reference(
         regions=frozenset(regions["region"]),
+        region_names={row.region: schema.region_names(row.region, row.name_zh) for row in regions.itertuples()},
         metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
         documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
@@ -422,29 +605,44 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     metrics_path = metrics_path or root / DATA_FILES["metrics"]
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
     metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
-    events = _read_and_validate(root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref)
-    exclusions = _read_and_validate(
-        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref
+    events = _read_and_validate(
+        root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref, may_be_empty=True
+    )
+    exclusions = _read_and_validate(  # a set of documents may well have no number to exclude
+        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref, may_be_empty=True
     )
     version = data_version(root, [*DATA_FILES.values(), *tables["sources"]["file"]])
     return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version,
                    exclusions=exclusions, **tables)
 
 
-def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFrame:
+def _no_checkpoint(done: float, step: str) -> None:
+    pass
+
+
+def validate_upload(
+    raw: bytes, name: str, ref: schema.Reference, checkpoint: schema.Checkpoint = _no_checkpoint
+) -> pd.DataFrame:
     """Validate a user's metrics CSV against the shipped catalogues; nothing is written anywhere.
 
     Raises UnreadableFile for a file that cannot be read or is over the size or row limit, and
     InvalidData listing every problem otherwise. Rows naming a shipped source get the quote checks.
+    `checkpoint(done, step)` is called between steps (done: the fraction done, 0-1): the app shows
+    progress with it, and its raising stops the work (a visitor who has left, or uploaded again).
+    Every step is linear in the rows and the columns are capped, so no step runs long.
     """
-    if len(raw) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise UnreadableFile(f"{name}: the file is {len(raw) / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB")
+    checkpoint(0.0, "Reading the file")
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise UnreadableFile(
+            f"{name}: the file is {len(raw):,} bytes; the limit is {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes)"
+        )
     frame, problems = read_raw_table(raw, name)
     if len(frame) > MAX_UPLOAD_ROWS:
         raise UnreadableFile(f"{name}: the file has {len(frame):,} rows; the limit is {MAX_UPLOAD_ROWS:,} rows")
-    if frame.empty and not problems:
-        raise UnreadableFile(f"{name}: the file has a header but no rows")
-    validated, more = validate_frame(frame, schema.metrics_schema(ref, user_supplied=True), name, ref)
+    _no_rows(frame, problems, name)
+    checkpoint(0.1, "Checking column types and allowed values")
+    validated, more = validate_frame(frame, schema.metrics_schema(ref, user_supplied=True, checkpoint=checkpoint), name, ref)
+    checkpoint(1.0, "Listing the problems" if problems or more else "Done")
     if problems or more:
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
     # Whatever ids the file gives, its rows get ones no curated figure can have, named after their

@@ -47,26 +47,154 @@ def quote_in_document(quote: str, document: str) -> bool:
     return bool(needle) and needle in document
 
 
-# A number as the seed texts write it: digits, thousands commas ("1,000"), a decimal point
+# What a number in a text is. A figure's value is only found where the text states it as what it
+# is: a count, an amount or a percentage as a cardinal ("14 centres", "five bases", "more than 80%"),
+# a rank as an ordinal ("third", "the 34th", "ranked 12", "the 1 1 in 2022"), a year as a year
+# ("in 2012", "(2023-2025)"). Months and days of a date ("2021-03-10", "May 1", "11:16") are none
+# of these; a four-digit 1900-2100 is a year, and also a cardinal only where a word follows it
+# and no year word precedes it ("2018 enterprises", not "in 2018" or "2018.").
+CARDINAL, ORDINAL, YEAR = "cardinal", "ordinal", "year"
+KINDS = (CARDINAL, ORDINAL, YEAR)
+
+# A number as the seed texts write it: ASCII digits, thousands commas ("1,000"), a decimal point
 # ("12.42") and single stray spaces between digits ("20 12" is 2012, "1 1" is 11). A run never
-# starts right after a digit, point or comma, and never stops just before ".5" or ",5", so 12 is
-# not found inside 2012, 12.42 or "20 12". The repetition is possessive: a run that would stop
-# before ",5" is no number at all, never a shorter one ("12,34" states neither 1 nor 12). (The
-# first digit is matched before the look-behind is tried, which lets the engine skip non-digits.)
-_NUMBER_RUN = re.compile(r"\d(?<![\d.,]\d)(?:\d|,(?=\d{3}(?!\d))|\.(?=\d)| (?=\d))*+(?![.,]\d)")
+# starts right after a digit (of any script), point, comma or underscore, and never stops just
+# before ".5", ",5", another script's digit or an underscore, so 12 is not found inside 2012,
+# 12.42, "20 12", "1_2" or "1٢". The repetition is possessive: a run that would stop there is no
+# number at all, never a shorter one ("12,34" states neither 1 nor 12). Full-width, Arabic-Indic
+# and other non-ASCII digits, and "1_4" (which Python's float() reads as 14), are not numbers here.
+_NUMBER_RUN = re.compile(r"[0-9](?<![\d.,_][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9])| (?=[0-9]))*+(?![.,][0-9]|[\d_])")
 _LOWER_WORD = re.compile(r"[a-z]+")
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
+_FOREIGN_DIGITS = re.compile(r"[0-9_]*(?:(?![0-9])\d)[\d_]*|[0-9]+(?:_[0-9]+)+")
+
+# Numeric dates and times, and year ranges: the parts of a match are years (four digits) or no
+# number at all (months, days, hours).
+_NUMERIC_DATE = re.compile(
+    r"(?<![0-9])(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}"
+    r"|[0-9]{4}-(?:0[1-9]|1[0-2])|[0-9]{4} ?[-\u2013\u2014/] ?[0-9]{4}|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?![0-9])"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])")
+_WORD_AFTER = re.compile(r" ?([A-Za-z]+)")
+_YEAR_WORDS = frozenset("in since by from to until till through before after during of year years between".split())
+_RANK_WORDS = frozenset("rank ranks ranked ranking place placed position".split())
+_QUALIFIER_WORDS = frozenset("about around nearly approximately roughly over under top more less than at least most".split())
+_AFTER_A_POSITION = frozenset("in of at on by for among with to and or from place position spot".split())
 
 
 def _run_numbers(run: str) -> list[float]:
-    """The number a run writes; a run with several points ("2022.05.01", "3.14.15") is no decimal
-    but a dotted sequence, and states each of its parts."""
+    """The number a run writes; a run with several points ("3.14.15") is no decimal but a dotted
+    sequence, and states each of its parts."""
     plain = run.replace(",", "").replace(" ", "")
     return [float(part) for part in plain.split(".")] if plain.count(".") > 1 else [float(plain)]
 
 
+def _word_before(text: str, end: int) -> tuple[str, int] | None:
+    """The ASCII word right before `end` as written ("No." keeps its point) and where it starts;
+    only spaces or opening parentheses may stand between, and it must be all letters (with one
+    point at its end). None if there is no such word."""
+    i = end
+    while i > 0 and text[i - 1] in " (":
+        i -= 1
+    k = text.rfind(" ", 0, i) + 1
+    if "(" in text[k:i]:
+        k = text.rfind("(", k, i) + 1
+    word = text[k:i]
+    core = word[:-1] if word.endswith(".") else word
+    return (word, k) if core.isalpha() and core.isascii() else None
+
+
+def _is_year_like(run: str, value: float) -> bool:
+    return 1900 <= value <= 2100 and len(run.replace(" ", "")) == 4 and run.replace(" ", "").isdigit()
+
+
+def _is_month(word: str | None) -> bool:
+    return bool(word) and word[0].isupper() and word.lower().rstrip(".") in _MONTHS
+
+
+def classify(text: str, start: int, end: int, value: float) -> frozenset[str]:
+    """What the number written at text[start:end] (a whole run, outside a numeric date) is: some of
+    CARDINAL, ORDINAL, YEAR, or none (a day of a month). It looks only at the words around the run,
+    so the fast path and the full reading classify a run alike."""
+    following = text[end:end + 1]
+    if following.isalpha() and _ORDINAL_SUFFIX.match(text, end):
+        return _ORDINAL_ONLY  # 34th, 1st
+    preceding = text[start - 1:start] if start else ""
+    spaced = preceding == " "
+    found = _word_before(text, start) if spaced or preceding == "(" else None
+    word = found[0] if found else None
+    nearest = word.lower() if word else None
+    next_word = None
+    if following == " ":
+        after = _WORD_AFTER.match(text, end)
+        next_word = after.group(1) if after else None
+    if (spaced and word and word[0].isupper() and _is_month(word)) or (
+        next_word and (next_word[0].isupper() and _is_month(next_word) or next_word == "of"
+                       and _is_month((_WORD_AFTER.match(text, after.end()) or (None, None))[1]))
+    ):
+        return _YEAR_ONLY if _is_year_like(text[start:end], value) else _NONE  # May 1, 1 May, March 2021
+    if preceding == "#":
+        return _ORDINAL_ONLY  # #2
+    if spaced and found:
+        rank, word_start = nearest, found[1]
+        for _ in range(3):  # ranked at least 12: qualifiers may stand between
+            if rank not in _QUALIFIER_WORDS:
+                break
+            earlier = _word_before(text, word_start)
+            if earlier is None:
+                break
+            rank, word_start = earlier[0].lower(), earlier[1]
+        if rank in _RANK_WORDS or nearest in ("no.", "number"):
+            return _ORDINAL_ONLY  # ranked 12, ranks at least 12, No. 1
+        if nearest == "the" and (following in ("", ".", ",", ";", ":", ")")
+                                 or next_word and next_word.lower() in _AFTER_A_POSITION):
+            return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
+    if _is_year_like(text[start:end], value):
+        if next_word is not None and nearest not in _YEAR_WORDS:
+            return _YEAR_OR_CARDINAL  # 2018 enterprises: a count, or a year used as a noun
+        return _YEAR_ONLY  # in 2018, 2018.
+    return _CARDINAL_ONLY
+
+
+_ORDINAL_ONLY, _YEAR_ONLY, _CARDINAL_ONLY = frozenset({ORDINAL}), frozenset({YEAR}), frozenset({CARDINAL})
+_YEAR_OR_CARDINAL, _NONE = frozenset({YEAR, CARDINAL}), frozenset()
+
+
+def read_numbers(text: str) -> dict[str, frozenset[float]]:
+    """Every number the text states, by kind (see classify), in digits or in words."""
+    text = normalise_whitespace(text)
+    found: dict[str, set[float]] = {kind: set() for kind in KINDS}
+    dates = [match.span() for match in _NUMERIC_DATE.finditer(text)]
+    next_date = 0  # runs and dates both come in text order: one pass over each, never runs x dates
+    for match in _NUMBER_RUN.finditer(text):
+        start, end = match.span()
+        run = match.group()
+        while next_date < len(dates) and dates[next_date][1] <= start:
+            next_date += 1
+        if next_date < len(dates) and dates[next_date][0] < end:
+            for part in re.split(r"[ .]", run.replace(",", "")):
+                if part and _is_year_like(part, float(part)):
+                    found[YEAR].add(float(part))
+            continue
+        numbers = _run_numbers(run)
+        if len(numbers) > 1:
+            found[CARDINAL].update(numbers)  # a dotted sequence that is no date: "version 3.14.15"
+            continue
+        for kind in classify(text, start, end, numbers[0]):
+            found[kind].add(numbers[0])
+    for word in _NUMBER_WORD_SET.intersection(_LOWER_WORD.findall(text.lower())):
+        found[ORDINAL if word in _ORDINALS else CARDINAL].add(float(NUMBER_WORDS[word]))
+    return {kind: frozenset(numbers) for kind, numbers in found.items()}
+
+
 def digit_numbers(text: str) -> frozenset[float]:
-    """The numbers the text writes in digits (see _NUMBER_RUN), with whitespace folded first."""
+    """The numbers the text writes in ASCII digits, whatever their kind (see _NUMBER_RUN), with
+    whitespace folded first. Months and days of numeric dates count too: this is what the text
+    writes, not what it states."""
     return frozenset(n for run in _NUMBER_RUN.findall(normalise_whitespace(text)) for n in _run_numbers(run))
 
 
@@ -81,33 +209,79 @@ def _plain_digits(value: float) -> str | None:
     return plain if plain.replace(".", "", 1).isdigit() else None
 
 
+def _ascii_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
 def _extends_run(text: str, index: int, step: int) -> bool:
     """Whether the character at `index`, next to a digit run on the side `step` points to, could
-    extend it: a digit; before the run a point or comma, after it a point or comma with a digit
-    next (a decimal, a thousands comma, a dotted sequence); whitespace with a digit past it."""
+    extend it or make it no number: a digit of any script or an underscore; before the run a
+    point or comma, after it a point or comma with an ASCII digit next (a decimal, a thousands
+    comma, a dotted sequence); whitespace with an ASCII digit past it."""
     if not 0 <= index < len(text):
         return False
     char = text[index]
     if char == " " and 0 <= index + step < len(text) and not text[index + step].isspace():
-        return text[index + step].isdecimal()  # the usual case: one space, then a word or a digit
-    if char.isdecimal():
+        return _ascii_digit(text[index + step])  # the usual case: one space, then a word or a digit
+    if char.isdecimal() or char == "_":
         return True
     if char in ".,":
-        return step < 0 or index + 1 < len(text) and text[index + 1].isdecimal()
+        return step < 0 or index + 1 < len(text) and _ascii_digit(text[index + 1])
     if not char.isspace():
         return False
     while 0 <= index < len(text) and text[index].isspace():
         index += step
-    return 0 <= index < len(text) and text[index].isdecimal()
+    return 0 <= index < len(text) and _ascii_digit(text[index])
+
+
+_DATE_JOIN_AFTER = re.compile(r" ?[-/.:\u2013\u2014] ?[0-9]")
+_DATE_JOIN_BEFORE = re.compile(r"[0-9] ?[-/.:\u2013\u2014] ?$")
+
+
+_DATE_MARKS = frozenset("-/.:\u2013\u2014") - {""}
+
+
+def _near_a_date(text: str, start: int, end: int) -> bool:
+    """Whether date punctuation joins the run to other digits (2021-03-10, 11:16, 2023 - 2025):
+    then only the full reading, which finds numeric dates, can tell what it is."""
+    after, before = text[end:end + 1], text[start - 1:start] if start else ""
+    if not (after in _DATE_MARKS or before in _DATE_MARKS or after == " " and text[end + 1:end + 2] in _DATE_MARKS
+            or before == " " and start > 1 and text[start - 2] in _DATE_MARKS):
+        return False  # the usual case: no mark within two characters
+    return bool(_DATE_JOIN_AFTER.match(text, end) or _DATE_JOIN_BEFORE.search(text, max(0, start - 4), start))
+
+
+def states(value: float, text: str, kind: str | None = None,
+           memo: dict[str, dict[str, frozenset[float]]] | None = None) -> bool:
+    """Whether the text states `value` as a number of this kind (CARDINAL, ORDINAL or YEAR; None:
+    any kind), in digits or in words. Exactly `value in read_numbers(text)[kind]`, fast in the
+    usual case: when the value's plain digits first occur in the text as a whole run away from
+    date punctuation, classify() decides from the words around it. Otherwise the text is read in
+    full (memoised in `memo`, per text)."""
+    if value is None or not math.isfinite(value) or value < 0:
+        return False
+    value = float(value)
+    plain = _plain_digits(value)
+    start = text.find(plain) if plain is not None else -1
+    if start >= 0:
+        end = start + len(plain)
+        if (not _extends_run(text, start - 1, -1) and not _extends_run(text, end, 1)
+                and not _near_a_date(text, start, end) and text.isprintable() and "  " not in text):
+            kinds = classify(text, start, end, value)
+            if kinds & ({kind} if kind else set(KINDS)):
+                return True
+    if memo is None:
+        numbers = read_numbers(text)
+    else:
+        if text not in memo:
+            memo[text] = read_numbers(text)
+        numbers = memo[text]
+    return any(value in numbers[k] for k in ((kind,) if kind else KINDS))
 
 
 def states_in_digits(value: float, text: str, numbers: dict[str, frozenset[float]] | None = None) -> bool:
-    """Exactly `value in digit_numbers(text)`, fast in the usual case.
-
-    When the value's plain digits occur in the text as a whole run (nothing on either side that
-    could extend the run, see _extends_run), that run is the value. Otherwise the text's numbers
-    are read in full (memoised in `numbers`, per text).
-    """
+    """Exactly `value in digit_numbers(text)`, fast in the usual case: when the value's plain
+    digits occur in the text as a whole run, that run is the value."""
     plain = _plain_digits(value)
     start = text.find(plain) if plain is not None else -1
     if start >= 0 and not _extends_run(text, start - 1, -1) and not _extends_run(text, start + len(plain), 1):
@@ -125,27 +299,20 @@ def word_numbers(text: str) -> frozenset[float]:
 
 
 def numbers_in_text(text: str) -> frozenset[float]:
-    """Every number the text states, in digits or in words."""
+    """Every number the text writes, in digits or in words, whatever its kind."""
     return digit_numbers(text) | word_numbers(text)
 
 
-def value_in_text(
-    value: float, text: str, digits: dict[str, frozenset[float]] | None = None,
-    words: dict[str, frozenset[float]] | None = None,
-) -> bool:
-    """True when the text states this number as digits (thousands commas allowed) or as a word.
+def value_in_text(value: float, text: str, kind: str | None = None,
+                  memo: dict[str, dict[str, frozenset[float]]] | None = None) -> bool:
+    """True when the text states this number as a number of this kind (None: any kind); see states."""
+    return states(value, text, kind, memo)
 
-    Digits first (see states_in_digits); words only when the digits do not state it. `digits` and
-    `words` memoise what a text states, for callers that check many values against shared texts."""
-    if value is None or not math.isfinite(value) or value < 0:
-        return False
-    if states_in_digits(value, text, digits):
-        return True
-    if words is None:
-        return float(value) in word_numbers(text)
-    if text not in words:
-        words[text] = word_numbers(text)
-    return float(value) in words[text]
+
+def foreign_digits(text: str) -> list[str]:
+    """The pieces of text that look like numbers but are not read as numbers here: digits of
+    other scripts (full-width １４, Arabic-Indic ١٤) and digits joined by underscores (1_4)."""
+    return _FOREIGN_DIGITS.findall(text)
 
 
 def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:

@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
-from dashboard.evidence import quote_in_document, value_in_text
+from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, quote_in_document, states
 from dashboard.numbers import find_numbers, same_number_text
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
@@ -60,12 +63,15 @@ METRICS_KEY = ["region", "metric", "year", "status", "qualifier", "source_id"]
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
 _DATE_FORMATS = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
+_DATE_PARSE = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
-def _is_real_date(values: pd.Series) -> pd.Series:
-    """Empty or a calendar date that exists (2021-02-30 fails)."""
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    return values.isna() | parsed.notna()
+def _is_real_date(values: pd.Series, pattern: str = ISO_DATE, parse: str = "%Y-%m-%d") -> pd.Series:
+    """Whether each value is a date that exists, written as `pattern`, in YEAR_MIN..YEAR_MAX
+    (2021-02-30, 2018-13 and 0000 fail). Empty values pass: the column says whether it may be empty."""
+    written = values.fillna("").astype(str)
+    parsed = pd.to_datetime(written.where(written.str.match(pattern), None), format=parse, errors="coerce")
+    return values.isna() | parsed.dt.year.between(YEAR_MIN, YEAR_MAX)
 
 
 def _period_in_order(df: pd.DataFrame) -> pd.Series:
@@ -309,7 +315,8 @@ class Events(pa.DataFrameModel):
         ok = pd.Series(False, index=df.index)
         ok |= (df["date_precision"] == "unknown") & df["date"].isna()
         for precision, pattern in _DATE_FORMATS.items():
-            ok |= (df["date_precision"] == precision) & df["date"].fillna("").str.match(pattern)
+            real = df["date"].notna() & _is_real_date(df["date"], pattern, _DATE_PARSE[precision])
+            ok |= (df["date_precision"] == precision) & real
         return ok | ~df["date_precision"].isin(DATE_PRECISIONS)
 
     @pa.dataframe_check(name="period_in_order")
@@ -343,6 +350,20 @@ class Exclusions(pa.DataFrameModel):
         unique = ["source_id", "quote", "number"]
 
 
+_LEVEL_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def region_names(region: str, name_zh: str | None) -> tuple[str, ...]:
+    """The names a document may call a region by: Shanxi, 山西省, 山西."""
+    names = [region]
+    if isinstance(name_zh, str) and name_zh:
+        names.append(name_zh)
+        short = next((name_zh[: -len(s)] for s in _LEVEL_SUFFIXES if name_zh.endswith(s) and len(name_zh) > len(s) + 1), None)
+        if short:
+            names.append(short)
+    return tuple(names)
+
+
 @dataclass(frozen=True)
 class Reference:
     """What the cross-file checks look things up in, built from validated catalogues and seeds."""
@@ -353,6 +374,8 @@ class Reference:
     published: dict[str, str | None] = field(default_factory=dict)  # source id -> ISO date or None
     # published id -> (kind, region, metric or None, source id), from data/published_ids.csv
     ids: dict[str, tuple[str, str, str | None, str]] = field(default_factory=dict, repr=False)
+    # region -> the names a text may use for it: English, Chinese, Chinese without its level suffix
+    region_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # Columns that name a row of a catalogue: checked by metrics_schema and events_schema (known_region,
@@ -381,7 +404,8 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "ambiguous_reading_is_explained": ("reading", "'certain', or a reading_note giving the other reading in words"),
     "date_matches_precision": (
         "date",
-        "YYYY-MM-DD for day, YYYY-MM for month, YYYY for year, and empty for unknown precision",
+        f"a real date from {YEAR_MIN} to {YEAR_MAX} at its precision (YYYY-MM-DD for day, YYYY-MM with month 01-12 for month, YYYY for year, "
+        "empty for unknown)",
     ),
     "known_source": ("source_id", "a source_id listed in data/sources.csv"),
     "known_region": ("region", "a region listed in data/regions.csv"),
@@ -396,8 +420,9 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "value_whole_number": ("value", "a whole number (counts and ranks)"),
     "rank_at_least_one": ("value", "a rank of 1 or more"),
     "quote_in_document": ("quote", "text that occurs verbatim (whitespace aside) in the source document"),
-    "value_in_quote": ("value", "a number the quote states (digits, digits split by a space, or a number word)"),
-    "year_in_quote": ("year", "a year the quote states, since year_basis is 'stated'"),
+    "value_in_quote": ("value", lambda row, ref: _expected_value(row, ref)),
+    "year_in_quote": ("year", lambda row, ref: _expected_year(row, ref)),
+    "region_in_source": ("region", lambda row, ref: _expected_region(row, ref)),
     "as_of_matches_source": (
         "as_of",
         lambda row, ref: f"the source's published date ({ref.published.get(row['source_id']) or 'empty: undated'})"
@@ -468,6 +493,25 @@ def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
     return series.astype(object).map(mapping)
 
 
+Checkpoint = Callable[[float, str], None]
+
+
+def _checkpointed(checks: list[pa.Check], checkpoint: Checkpoint | None, start: float = 0.2, end: float = 0.9) -> list[pa.Check]:
+    """The checks, each calling checkpoint(done, 'Checking <name>') before it runs: where a caller
+    reports progress, and where its raising stops validation (pandera catches Exception from a
+    check; a BaseException such as Streamlit's StopException goes through)."""
+    if checkpoint is None:
+        return checks
+    wrapped = []
+    for i, check in enumerate(checks):
+        def run(df, _fn=check._check_fn, _done=start + (end - start) * i / len(checks), _step=check.name):
+            checkpoint(_done, f"Checking {_step.replace('_', ' ')}")
+            return _fn(df)
+
+        wrapped.append(pa.Check(run, name=check.name, error=check.error))
+    return wrapped
+
+
 def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     """A dataframe-level check that names one failing row per False, and never raises.
 
@@ -498,48 +542,112 @@ def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
     return pd.Series([found[pair] for pair in zip(sources, quotes)], index=df.index)
 
 
-@dataclass
-class _QuoteNumbers:
-    """What each quote states, read at most once per validation and shared by the value and year
-    checks (evidence.value_in_text reads digits only where its fast path cannot tell, and words
-    only when the digits do not state the number sought)."""
-
-    digits: dict[str, frozenset[float]] = field(default_factory=dict)
-    words: dict[str, frozenset[float]] = field(default_factory=dict)
-
-    def states(self, number: float, quote: str) -> bool:
-        return value_in_text(number, quote, self.digits, self.words)
+# What kind of number a value of each value type must be stated as in its quote (evidence.classify).
+KIND_OF_VALUE = {"count": CARDINAL, "money": CARDINAL, "percent": CARDINAL, "rank": ORDINAL}
 
 
-def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, memo: _QuoteNumbers) -> pd.Series:
-    """Whether each number is one its quote states."""
+def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, kinds: list[str | None], memo: dict) -> pd.Series:
+    """Whether each number is one its quote states as a number of its kind (None: any kind).
+    `memo` holds what each quote states once read in full, shared by the value and year checks."""
     values = pd.to_numeric(numbers, errors="coerce").astype(float).tolist()
-    states = memo.states
     # `v != v` is True only for NaN: a missing number is the column checks' business.
     return pd.Series(
-        [v != v or (v >= 0 and isinstance(t, str) and states(v, t)) for v, t in zip(values, quotes.astype(object).tolist(), strict=True)],
+        [v != v or (v >= 0 and isinstance(t, str) and states(v, t, k, memo))
+         for v, t, k in zip(values, quotes.astype(object).tolist(), kinds, strict=True)],
         index=numbers.index,
     )
 
 
-def _stated_years_in_quotes(df: pd.DataFrame, memo: _QuoteNumbers) -> pd.Series:
-    """Whether each row whose year is marked as stated has that year in its quote (others pass)."""
+def _stated_years_in_quotes(df: pd.DataFrame, memo: dict) -> pd.Series:
+    """Whether each row whose year is marked as stated has that year, as a year, in its quote (others pass)."""
     stated = (df["year_basis"] == "stated").fillna(False).astype(bool)
     result = pd.Series(True, index=df.index)
     if stated.any():
-        result[stated] = _numbers_in_quotes(df.loc[stated, "year"], df.loc[stated, "quote"], memo)
+        result[stated] = _numbers_in_quotes(
+            df.loc[stated, "year"], df.loc[stated, "quote"], [YEAR] * int(stated.sum()), memo
+        )
     return result
 
 
-def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameSchema:
+def _names_region(text: str, names: tuple[str, ...]) -> bool:
+    """Whether the text names the region: its English name as a word, or its Chinese name (full,
+    or without the level suffix: 山西 for 山西省)."""
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not name.isascii() or not (text[start - 1:start].isalpha() or text[end:end + 1].isalpha()):
+                return True
+            start = text.find(name, start + 1)
+    return False
+
+
+def _regions_in_sources(df: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Whether each row's region is named in its quote or else in its document. The quotes are
+    searched per region with one vectorised (Arrow) search each; only the rows whose quote does not
+    name the region look in the document, once per region and document."""
+    regions = df["region"].astype(object)
+    quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    named = np.zeros(len(df), dtype=bool)
+    for region, positions in regions.groupby(regions, sort=False).indices.items():
+        some = quotes.take(pyarrow.array(positions))
+        hits = np.zeros(len(positions), dtype=bool)
+        for name in ref.region_names.get(region, ()):
+            if name.isascii():  # as a word: not inside a longer one
+                pattern = f"(^|[^A-Za-z]){re.escape(name)}([^A-Za-z]|$)"
+                hits |= pc.fill_null(pc.match_substring_regex(some, pattern), False).to_numpy(zero_copy_only=False)
+            else:
+                hits |= pc.fill_null(pc.match_substring(some, name), False).to_numpy(zero_copy_only=False)
+        named[positions] = hits
+    in_document: dict[tuple, bool] = {}
+    sources = df["source_id"].astype(object).tolist()
+    region_list = regions.tolist()
+    for i in np.flatnonzero(~named):
+        key = (region_list[i], sources[i])
+        if key not in in_document:
+            in_document[key] = _names_region(ref.documents.get(sources[i]) or "", ref.region_names.get(key[0], ()))
+        named[i] = in_document[key]
+    return pd.Series(named, index=df.index)
+
+
+def _foreign_digits_note(quote: object) -> str:
+    pieces = foreign_digits(quote) if isinstance(quote, str) else []
+    if not pieces:
+        return ""
+    shown = ", ".join(f"'{piece}'" for piece in pieces[:3])
+    return (f"; the quote's {shown} {'is' if len(pieces) == 1 else 'are'} not read as numbers: only ASCII digits "
+            "0-9 are numbers in this data (not full-width or other scripts' digits, nor digits joined by '_')")
+
+
+def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
+    value_type = ref.metrics.get(row.get("metric"), (None, None))[1] if ref else None
+    what = {
+        "rank": "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
+        None: "a number the quote states (digits, digits split by a space, or a number word)",
+    }.get(value_type, "a number the quote states as a count or amount (digits, digits split by a space, or a "
+                      "number word), not a year, an ordinal or part of a date")
+    return what + _foreign_digits_note(row.get("quote"))
+
+
+def _expected_year(row: pd.Series, ref: "Reference | None") -> str:
+    return "a year the quote states as a year, since year_basis is 'stated'" + _foreign_digits_note(row.get("quote"))
+
+
+def _expected_region(row: pd.Series, ref: "Reference | None") -> str:
+    names = " or ".join(ref.region_names.get(row.get("region"), ())) if ref else ""
+    return f"a region the quote or else its document names ({names or 'its English or Chinese name'})"
+
+
+def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Checkpoint | None = None) -> pa.DataFrameSchema:
     """The Metrics model plus the checks that look into the catalogues and the seed documents.
 
     With `user_supplied` (an uploaded file), a row may name no source or one we do not ship: it is
     kept and later labelled unverified. Rows that name a shipped source get every quote check.
+    `checkpoint` is called before each of these checks (see _checkpointed).
     """
     value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
-    stated = _QuoteNumbers()
+    stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
         base = Metrics.to_schema().update_columns({
@@ -561,7 +669,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
         ]
     return _with_checks(
         base,
-        [
+        _checkpointed([
             *source_checks,
             _row_check("known_region", lambda df: df["region"].isin(ref.regions)),
             _row_check("known_metric", lambda df: df["metric"].isin(ref.metrics)),
@@ -583,14 +691,23 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
                 "quote_in_document",
                 lambda df: unchecked(df) | ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref),
             ),
-            _row_check("value_in_quote", lambda df: unchecked(df) | _numbers_in_quotes(df["value"], df["quote"], stated)),
+            _row_check(
+                "value_in_quote",
+                lambda df: unchecked(df)
+                | _numbers_in_quotes(df["value"], df["quote"], [KIND_OF_VALUE.get(t) for t in value_type(df)], stated),
+            ),
             _row_check("year_in_quote", lambda df: unchecked(df) | _stated_years_in_quotes(df, stated)),
+            _row_check(
+                "region_in_source",
+                lambda df: unchecked(df) | ~df["source_id"].isin(ref.documents) | ~df["region"].isin(ref.regions)
+                | _regions_in_sources(df, ref),
+            ),
             _row_check(
                 "as_of_matches_source",
                 lambda df: ~df["source_id"].isin(ref.published)
                 | (df["as_of"].fillna("") == _lookup(df["source_id"], ref.published).fillna("")),
             ),
-        ],
+        ], checkpoint),
     )
 
 

@@ -1,7 +1,8 @@
 """The command line: `python -m dashboard.validate [PATH]`.
 
 Validates a metrics CSV (default data/metrics.csv) against the shipped catalogues and seed
-documents, with the same loader the app uses. Exit 0 with a one-line summary when valid; exit 1
+documents, with the same loader the app uses, in the same place: $DASHBOARD_ROOT when it is set
+(the copy the app serves), else this checkout. Exit 0 with a one-line summary when valid; exit 1
 with every problem, one per line (file:line: column: value; expected ...); exit 2 with a one-line
 reason when a file cannot be read at all. Never a traceback.
 """
@@ -12,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.data import ROOT, InvalidData, UnreadableFile, load_dataset
+from dashboard.data import InvalidData, UnreadableFile, data_root, load_dataset
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -27,11 +28,13 @@ def summarise(metrics) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.validate", description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, help="metrics CSV to check (default: data/metrics.csv)")
+    parser.add_argument(
+        "path", nargs="?", type=Path, help="metrics CSV to check (default: data/metrics.csv under $DASHBOARD_ROOT or here)"
+    )
     args = parser.parse_args(argv)
-    path = args.path or ROOT / "data" / "metrics.csv"
+    root = data_root()
     try:
-        dataset = load_dataset(ROOT, metrics_path=path.resolve() if args.path else None)
+        dataset = load_dataset(root, metrics_path=args.path.resolve() if args.path else None)
     except UnreadableFile as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNREADABLE

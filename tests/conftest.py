@@ -42,6 +42,20 @@ def link_text(cell: object) -> str | None:
     return unquote(cell.split("#", 1)[1]) if isinstance(cell, str) and "#" in cell else None
 
 
+def _replace_by_a_file(path: Path) -> None:
+    shutil.rmtree(path)
+    path.write_text("x")
+
+
+# A broken data/ or seeds/ folder and the one-line reason it gives ({root} is the project root).
+FOLDER_FAULTS = {
+    "no-data": (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
+    "no-seeds": (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found ({root}/seeds)"),
+    "data-is-a-file": (lambda root: _replace_by_a_file(root / "data"), "data/: not a folder ({root}/data is a file)"),
+    "seeds-is-a-file": (lambda root: _replace_by_a_file(root / "seeds"), "seeds/: not a folder ({root}/seeds is a file)"),
+}
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -122,6 +136,8 @@ HOSTILE_TITLE = "<script>window.__xss=1</script>Hostile <img src=x onerror=windo
 HOSTILE_TEXT = f"""{HOSTILE_TITLE}
 
 Updated: 2023-01-01
+
+{EVIL_REGION} reports its counts.
 
 In 2021 the <b onmouseover=window.__xss=3>count</b> was 7 [click](javascript:window.__xss=7) :red[styled].
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.views import ui
-from tests.conftest import ROOT, link_text, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
 PAGES = ["overview", "compare", "map", "trends", "explore", "sources"]
@@ -293,22 +294,30 @@ def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Pa
         assert "python -m dashboard.validate" in at.caption[0].value
 
 
-@pytest.mark.parametrize(
-    ("fault", "message"),
-    [
-        (lambda path: path.unlink(), "data/metrics.csv: file not found"),
-        (lambda path: path.write_bytes(b""), "data/metrics.csv: the file is empty"),
-        (lambda path: path.write_bytes(b"\x00\x01garbage"), "data/metrics.csv: this is a binary file (NUL byte at offset 0), not a CSV"),
-    ],
-)
-def test_missing_empty_or_corrupt_curated_file_names_the_file_on_every_page(project_copy: Path, monkeypatch, fault, message):
-    fault(project_copy / "data" / "metrics.csv")
-    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+FILE_FAULTS = {
+    "missing": (lambda root: (root / "data" / "metrics.csv").unlink(), "data/metrics.csv: file not found"),
+    "empty": (lambda root: (root / "data" / "metrics.csv").write_bytes(b""), "data/metrics.csv: the file is empty"),
+    "binary": (lambda root: (root / "data" / "metrics.csv").write_bytes(b"\x00\x01garbage"),
+               "data/metrics.csv: this is a binary file (NUL byte at offset 0), not a CSV"),
+    "fifo": (lambda root: (root / "data" / "events.csv").unlink() or os.mkfifo(root / "data" / "events.csv"),
+             "data/events.csv: not a regular file (a FIFO); expected a CSV file"),
+}
+
+
+def assert_cannot_show_data_on_every_page(message: str) -> None:
     for page in PAGES:
         at = run_page(page)
         assert not at.exception
         assert at.error[0].value.replace("\\", "") == f"The dashboard cannot show data: {message}."
         assert "python -m dashboard.validate" in at.caption[0].value
+
+
+@pytest.mark.parametrize(("fault", "message"), [*FILE_FAULTS.values(), *FOLDER_FAULTS.values()],
+                         ids=[*FILE_FAULTS, *FOLDER_FAULTS])
+def test_a_missing_or_broken_file_or_folder_is_named_on_every_page(project_copy: Path, monkeypatch, fault, message):
+    fault(project_copy)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    assert_cannot_show_data_on_every_page(message.format(root=project_copy))
 
 
 def test_an_edited_curated_file_shows_on_the_next_load_and_recovers_when_fixed(project_copy: Path, monkeypatch):
@@ -407,3 +416,21 @@ def test_map_of_a_hostile_metric_keeps_its_text_inert(hostile_project: Path, mon
     assert not at.exception and at.selectbox(key="metric").value == "hostile_metric"
     assert map_tiles(at, divisions=35) == {"Evil&lt;svg onload=window.__xss=4&gt;": "9"}  # its latest figure, escaped
     assert EVIL_REGION not in json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+def test_a_reversed_year_range_in_the_url_is_put_in_order(obs):
+    at = run_page("explore", years=["2021", "2012"])
+    n = len(mx.filter_observations(obs, mx.Filters(years=(2012, 2021))))
+    assert at.slider(key="years").value == (2012, 2021)
+    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+
+
+def test_an_unreadable_seed_shows_the_cannot_show_data_screen(project_copy: Path, monkeypatch):
+    from tests.test_data import deny
+
+    deny(monkeypatch, project_copy / "seeds" / "002_ee4fd5ed85ea2616.txt")
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    assert_cannot_show_data_on_every_page("seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)")

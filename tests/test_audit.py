@@ -80,7 +80,7 @@ def test_unreadable_or_invalid_data_exits_2_with_one_line(capsys, project_copy: 
 
 def test_a_folder_without_data_exits_2(capsys, tmp_path: Path):
     code, _, err = run(capsys, "--root", str(tmp_path))
-    assert (code, err) == (2, "error: data/sources.csv: file not found\n")
+    assert (code, err) == (2, f"error: data/: folder not found ({tmp_path}/data)\n")
 
 
 def test_the_real_entry_point_never_prints_a_traceback(project_copy: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import signal
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 
 from dashboard import schema
 from dashboard.data import DATA_FILES, InvalidData, UnreadableFile, load_dataset
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, read_rows, write_rows
 
 
 def test_shipped_data_validates_with_typed_columns(dataset):
@@ -318,3 +319,165 @@ def test_shanxis_proposed_centres_and_national_level_centre_are_events_not_figur
     shanxi_national = dataset.metrics[(dataset.metrics["region"] == "Shanxi")
                                       & (dataset.metrics["metric"] == "national_manufacturing_innovation_centres")]
     assert shanxi_national.empty
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b"\n", b"\r\n", b"\n\n\n", b"\n  \n", b"\r\n\r\n"],
+    ids=["LF", "CRLF", "three", "spaces", "two-CRLF"],
+)
+@pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
+def test_trailing_blank_lines_are_not_rows_on_either_reader_path(tail, careful):
+    from dashboard.data import read_raw_table
+
+    raw = (ROOT / "data" / "metrics.csv").read_bytes()
+    if tail.startswith(b"\r"):
+        raw = raw.replace(b"\n", b"\r\n")
+    frame, problems = read_raw_table(raw + tail, "metrics.csv", careful=careful)
+    n = len(read_rows(ROOT / "data" / "metrics.csv"))
+    assert (len(frame), problems) == (n, [])
+    assert list(frame.index) == list(range(2, n + 2))
+
+
+@pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
+def test_blank_lines_anywhere_are_not_rows_and_keep_line_numbers(careful):
+    from dashboard.data import read_raw_table
+
+    frame, problems = read_raw_table(b"a,b\n\n1,2\n \n3,4\n,\n5,6\n\n", "x.csv", careful=careful)
+    assert problems == []
+    assert frame.to_dict("index") == {3: {"a": "1", "b": "2"}, 5: {"a": "3", "b": "4"}, 7: {"a": "5", "b": "6"}}
+
+
+def test_a_trailing_blank_line_in_the_curated_file_changes_nothing(project_copy: Path):
+    path = project_copy / "data" / "metrics.csv"
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert len(load_dataset(project_copy).metrics) == len(read_rows(ROOT / "data" / "metrics.csv"))
+
+
+@pytest.mark.parametrize(
+    ("date", "precision"),
+    [("2018-02-30", "day"), ("2018-13", "month"), ("2018-00", "month"), ("2018-04-31", "day"), ("0000", "year")],
+)
+def test_impossible_event_dates_are_rejected_at_their_precision(project_copy: Path, date, precision):
+    path = project_copy / "data" / "events.csv"
+    rows = read_rows(path)
+    rows[0].update(date=date, date_precision=precision)
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as raised:
+        load_dataset(project_copy)
+    assert [str(p) for p in raised.value.problems] == [
+        f"data/events.csv:2: column 'date': got '{date}'; expected a real date from 1949 to 2100 at its precision "
+        "(YYYY-MM-DD for day, YYYY-MM with month 01-12 for month, YYYY for year, empty for unknown)"
+    ]
+
+
+def test_real_dates_at_each_precision_still_pass(project_copy: Path):
+    path = project_copy / "data" / "events.csv"
+    rows = read_rows(path)
+    rows[0].update(date="2020-02-29", date_precision="day")  # a leap day
+    rows[1].update(date="2018-12", date_precision="month")
+    write_rows(path, rows)
+    events = load_dataset(project_copy).events
+    assert list(events["date"][:2]) == ["2020-02-29", "2018-12"]
+
+
+@pytest.mark.parametrize(("fault", "message"), FOLDER_FAULTS.values(), ids=FOLDER_FAULTS.keys())
+def test_a_missing_or_replaced_folder_is_unreadable_and_named(project_copy: Path, fault, message):
+    fault(project_copy)
+    with pytest.raises(UnreadableFile) as raised:
+        load_dataset(project_copy)
+    assert str(raised.value) == message.format(root=project_copy)
+
+
+def deny(monkeypatch, denied: Path) -> None:
+    """Make `denied` unreadable as EACCES would (the tests run as root, where chmod cannot)."""
+    import builtins
+    import os
+
+    real_scandir, real_open = os.scandir, builtins.open
+    real_read_bytes = Path.read_bytes
+
+    def refuse(path):
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", lambda path=".": (refuse(path), real_scandir(path))[1])
+    monkeypatch.setattr(builtins, "open", lambda path, *a, **k: (refuse(path), real_open(path, *a, **k))[1])
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (refuse(self), real_read_bytes(self))[1])
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("data", "data/: cannot be read ({root}/data: Permission denied)"),
+        ("seeds", "seeds/: cannot be read ({root}/seeds: Permission denied)"),
+        ("seeds/002_ee4fd5ed85ea2616.txt", "seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)"),
+    ],
+)
+def test_an_unreadable_folder_or_seed_is_unreadable_and_named(project_copy: Path, monkeypatch, target, message):
+    deny(monkeypatch, project_copy / target)
+    with pytest.raises(UnreadableFile) as raised:
+        load_dataset(project_copy)
+    assert str(raised.value) == message.format(root=project_copy)
+
+
+def test_a_fifo_in_place_of_a_data_file_is_refused_without_opening_it(project_copy: Path):
+    import os
+
+    path = project_copy / "data" / "events.csv"
+    path.unlink()
+    os.mkfifo(path)  # opening it for reading would block until a writer comes
+
+    def hung(signum, frame):
+        raise TimeoutError("load_dataset opened the FIFO and waited for a writer")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(UnreadableFile) as raised:
+            load_dataset(project_copy)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert str(raised.value) == "data/events.csv: not a regular file (a FIFO); expected a CSV file"
+
+
+def test_a_curated_table_with_a_header_and_no_rows_says_so(project_copy: Path):
+    path = project_copy / "data" / "metrics.csv"
+    path.write_bytes(path.read_bytes().split(b"\n")[0] + b"\n\n")
+    with pytest.raises(UnreadableFile) as raised:
+        load_dataset(project_copy)
+    assert str(raised.value) == "data/metrics.csv: the file has a header but no rows"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("utf-16", "x.csv: this is UTF-16 text (byte order mark FF FE); expected UTF-8: save the file as UTF-8"),
+        ("utf-16-le", "x.csv: this looks like UTF-16 text (little-endian, no byte order mark); expected UTF-8: save the file as UTF-8"),
+        ("utf-16-be", "x.csv: this looks like UTF-16 text (big-endian, no byte order mark); expected UTF-8: save the file as UTF-8"),
+    ],
+)
+def test_utf16_is_named_as_such(encoding, message):
+    from dashboard.data import read_raw_table
+
+    with pytest.raises(UnreadableFile) as raised:
+        read_raw_table("region,value\nShanxi,14\n".encode(encoding), "x.csv")
+    assert str(raised.value) == message
+
+
+def test_duplicate_key_report_names_a_few_other_lines_not_all():
+    """With every row the same, a report naming all the others would be quadratic in size."""
+    from dashboard.data import validate_frame
+    from dashboard.schema import Metrics
+
+    rows = [read_rows(ROOT / "data" / "metrics.csv")[0]] * 50
+    frame = pd.DataFrame(rows, index=pd.Index(range(2, 52), name="line"))
+    _, problems = validate_frame(frame, Metrics.to_schema(), "m.csv")
+    duplicates = [p for p in problems if p.column.startswith("region, metric")]
+    assert len(duplicates) == 50
+    assert duplicates[0].expected == "a combination no other row has (lines 3, 4, 5, 6, 7 and 44 more have the same)"
+    assert duplicates[-1].expected == "a combination no other row has (lines 2, 3, 4, 5, 6 and 44 more have the same)"

@@ -4,7 +4,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dashboard.evidence import digit_numbers, normalise_whitespace, quote_in_document, states_in_digits, value_in_text
+from dashboard.evidence import (
+    CARDINAL,
+    KINDS,
+    ORDINAL,
+    YEAR,
+    digit_numbers,
+    foreign_digits,
+    normalise_whitespace,
+    quote_in_document,
+    read_numbers,
+    states,
+    states_in_digits,
+    value_in_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,15 +44,76 @@ from dashboard.evidence import digit_numbers, normalise_whitespace, quote_in_doc
         (-3, "a fall of 3 places", False),
         (1, "12,34 units", False),  # no shorter number hides in a run that is no number
         (12, "12,34 units", False),
-        (2022, "signed on 2022.05.01", True),  # a dotted date states its parts
-        (5, "signed on 2022.05.01", True),
+        (2022, "signed on 2022.05.01", True),  # a dotted date states its year ...
+        (5, "signed on 2022.05.01", False),  # ... and its month and day are no numbers of any kind
         (2022.05, "signed on 2022.05.01", False),
         (2012, "in 20\n12", True),  # whitespace is folded before numbers are read
         (12, "in 20\n12", False),
     ],
 )
 def test_value_in_text(value, text, found):
-    assert value_in_text(value, text) is found
+    assert value_in_text(value, text) is found  # of any kind
+
+
+GII = "the ranking of China's global innovation index has risen from the 34th in 20 12 to the 1 1 in 2022"
+SHANDONG = "a total of 2 national-level manufacturing innovation centers, second only to Beijing and Guangdong, and ranks third"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "text", "found"),
+    [
+        # counts and money: cardinals only, never a year, an ordinal or part of a date
+        (2018, CARDINAL, "Shanxi started constructing centers in 2018, with 14 centers now established.", False),
+        (14, CARDINAL, "Shanxi started constructing centers in 2018, with 14 centers now established.", True),
+        (3, CARDINAL, SHANDONG, False),  # "ranks third" is no count of 3
+        (2, CARDINAL, SHANDONG, True),
+        (3, CARDINAL, "Updated: 2021-03-10 Shanxi has centres", False),  # the month of a date line
+        (10, CARDINAL, "Updated: 2021-03-10", False),
+        (28, CARDINAL, "Editor: 02-28-2022 11:16", False),
+        (16, CARDINAL, "Editor: 02-28-2022 11:16", False),
+        (1, CARDINAL, "came into effect on May 1.", False),
+        (1, CARDINAL, "came into effect on 1 May.", False),
+        (36, CARDINAL, "aim at the 36 fields announced", True),
+        (12, CARDINAL, "build 1 2 lighthouse factories", True),
+        (80, CARDINAL, "more than 80% of the manufacturing industry", True),
+        (5, CARDINAL, "five pilot test bases", True),
+        (2018, CARDINAL, "it reported 2018 enterprises", True),  # four digits followed by a word: a count too
+        (2018, CARDINAL, "it reported 2018 enterprises in 2018.", True),  # the second occurrence counts
+        (11, CARDINAL, GII, False),
+        (1000, CARDINAL, "about 1,000 projects", True),
+        # ranks: ordinals only
+        (34, ORDINAL, GII, True),
+        (11, ORDINAL, GII, True),  # "the 1 1 in 2022": a position, with a stray space
+        (3, ORDINAL, SHANDONG, True),
+        (2, ORDINAL, SHANDONG, True),  # "second only to"
+        (12, ORDINAL, "aims to be ranked at least 12 by research talent", True),
+        (1, ORDINAL, "it is No. 1 in the province", True),
+        (36, ORDINAL, "aim at the 36 fields announced", False),
+        (14, ORDINAL, "with 14 provincial centers", False),
+        # years: years only
+        (2012, YEAR, GII, True),
+        (2022, YEAR, GII, True),
+        (2025, YEAR, "Jilin Province (2023-2025) proposes", True),
+        (2023, YEAR, "Jilin Province (2023 - 2025) proposes", True),
+        (2021, YEAR, "Updated: 2021-03-10", True),
+        (2012, YEAR, "in 2012 there were 14", True),
+        (14, YEAR, "in 2012 there were 14", False),
+        (2021, YEAR, "On 1 May 2021 it opened", True),
+        # non-ASCII digits and underscores are not numbers
+        (14, CARDINAL, "Shanxi has １４ centres", False),
+        (14, CARDINAL, "Shanxi has ١٤ centres", False),
+        (14, CARDINAL, "Shanxi has 1_4 centres", False),
+        (1, CARDINAL, "Shanxi has 1_4 centres", False),
+        (4, CARDINAL, "Shanxi has 1٤ centres", False),
+    ],
+)
+def test_a_value_is_found_only_as_what_it_is(value, kind, text, found):
+    assert states(value, text, kind) is found
+    assert (float(value) in read_numbers(text)[kind]) is found
+
+
+def test_digits_that_are_not_numbers_here_are_named():
+    assert foreign_digits("Shanxi has １４ centres, ١٤ labs, 1_4 bases and 14 awards") == ["１４", "١٤", "1_4"]
 
 
 def test_quote_matching_ignores_whitespace_but_not_characters():
@@ -68,11 +142,15 @@ def test_numbers_in_text(text, numbers):
 
 
 # Texts made of the pieces number runs are built from, so every kind of boundary is hit often.
-_PIECES = ["12", "3", "000", "0", "5", ".", ",", " ", "  ", "\n", "\t", "\u00a0", "a", "\u0661", "1e-05"]
+_PIECES = ["12", "3", "000", "0", "5", ".", ",", " ", "  ", "\n", "\t", "\u00a0", "a", "\u0661", "1e-05", "_", "\uff11"]
 _RUN_TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+# ... and the words and marks that decide what kind of number a run is.
+_CONTEXT_PIECES = [*_PIECES, "2021", "1999", "-", ":", "/", "th", "st", " the ", " in ", " May ", " of ", " ranked ",
+                   " at least ", "#", "No. ", " centres", " enterprises", "(", ")", "%", "\u2013", " no. "]
+_CONTEXT_TEXT = st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=14).map("".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(_RUN_TEXT)
 @example("20\n12")
 @example("12,34")
@@ -86,9 +164,32 @@ def test_states_in_digits_agrees_with_reading_every_number(text):
         assert states_in_digits(value, text, memo) is (value in numbers), value
 
 
+@settings(max_examples=500, deadline=None)  # no time limit: the machine is shared
+@given(_CONTEXT_TEXT)
+@example("from the 34th in 20 12 to the 1 1 in 2022")
+@example("Updated: 2021-03-10")
+@example("in 2018 2018 enterprises")
+@example("2021-12 centres")
+@example("at 11:16 the")
+@example("the 1999 - 2021 plan")
+@example("Editor: 02-28-2022 11:16")
+def test_states_agrees_with_reading_every_number_of_each_kind(text):
+    """The fast path (the value's first occurrence, classified from the words around it) must give
+    exactly the answer of reading all the text's numbers and their kinds."""
+    numbers = read_numbers(text)
+    memo: dict = {}
+    candidates = set().union(*numbers.values()) | {0.0, 1.0, 3.0, 5.0, 12.0, 2021.0, 1999.0, 12.5, 123.0}
+    for value in candidates:
+        for kind in (*KINDS, None):
+            expected = any(value in numbers[k] for k in ((kind,) if kind else KINDS))
+            assert states(value, text, kind) is expected, (value, kind)
+            assert states(value, text, kind, memo) is expected, (value, kind)
+
+
 @given(st.text(max_size=60))
 def test_reading_numbers_never_raises(text):
     assert all(n >= 0 for n in digit_numbers(text))
+    assert all(n >= 0 for numbers in read_numbers(text).values() for n in numbers)
 
 
 @pytest.mark.parametrize(
@@ -122,3 +223,15 @@ def test_paragraph_around_a_quote(quote, paragraph, highlighted):
     text, spans = paragraph_around(DOCUMENT, quote)
     assert text == paragraph
     assert [text[a:b] for a, b in spans] == ([highlighted] if highlighted else [])
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [(2012, YEAR, "In 2012, Anbei reported 14 centres"), (2012, YEAR, "from 12.42 billion yuan in 2012."), (14, CARDINAL, "In 2012, Anbei reported 14 centres"),
+     (12, ORDINAL, "Anbei has now ranked about 12 by research talent (item 3-17)."),
+     (45.5, CARDINAL, "reached r&d intensity of 45.5 percent (item 3-17)")],
+)
+def test_the_usual_quotes_are_classified_without_reading_all_their_numbers(value, kind, text):
+    memo: dict = {}
+    assert states(value, text, kind, memo) is True
+    assert memo == {}

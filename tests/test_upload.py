@@ -120,13 +120,27 @@ def test_row_limit_has_a_clear_message(dataset):
     assert [shown(e.value) for e in at.error] == [f"Not added: big.csv: the file has {MAX_UPLOAD_ROWS + 1:,} rows; the limit is {MAX_UPLOAD_ROWS:,} rows"]
 
 
-def test_size_limit_has_a_clear_message(dataset):
-    content = HEADER.encode() + b"\n" + b"#" * (5 * 1024 * 1024 + 10)
+def test_one_size_limit_stated_the_same_everywhere(dataset):
+    """5 MB = 5,000,000 bytes: the code refuses one byte more, the widget is given 5 (MB), the server's
+    transport cap is 5 (MiB, just above), and the widget label and README say 5 MB (5,000,000 bytes)."""
+    import tomllib
+
+    from dashboard.data import MAX_UPLOAD_BYTES
+
+    assert MAX_UPLOAD_BYTES == 5_000_000
+    content = HEADER.encode() + b"\n"
+    content += b"#" * (MAX_UPLOAD_BYTES + 1 - len(content))
     with pytest.raises(Exception) as raised:
         validate_upload(content, "huge.csv", dataset.reference)
-    assert str(raised.value) == "huge.csv: the file is 5.0 MB; the limit is 5 MB"
+    assert str(raised.value) == "huge.csv: the file is 5,000,001 bytes; the limit is 5 MB (5,000,000 bytes)"
     at = explore()
-    assert at.file_uploader(key="upload").proto.max_upload_size_mb == 5  # the widget refuses it before the server
+    widget = at.file_uploader(key="upload")
+    assert widget.proto.max_upload_size_mb == 5  # the widget refuses it before the server
+    assert "at most 5 MB (5,000,000 bytes)" in widget.label
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 5
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "5 MB (5,000,000 bytes)" in readme
 
 
 def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
@@ -217,3 +231,140 @@ def test_an_upload_without_reading_columns_or_with_them_empty_reads_as_certain(d
     for raw in (out.getvalue().encode("utf-8"), csv_bytes(VERIFIED)):
         rows = validate_upload(raw, "mine.csv", dataset.reference)
         assert list(rows["reading"]) == ["certain"]
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+def shipped_rows_repeated(n: int) -> bytes:
+    """The shipped rows repeated to n rows: every row is a duplicate of n / 35 others, the worst
+    case for the duplicate-key report (it once compared the whole frame per duplicate)."""
+    header, *rows = (ROOT / "data" / "metrics.csv").read_bytes().rstrip(b"\n").split(b"\n")
+    return header + b"\n" + b"\n".join((rows * (n // len(rows) + 1))[:n]) + b"\n"
+
+
+def cpu_seconds(fn) -> float:
+    import time
+
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def test_the_worst_duplicate_upload_costs_about_what_a_clean_one_does(dataset):
+    """Every check must be linear: 5,000 rows that all repeat a key (the worst within the limits:
+    the duplicate report once compared the whole frame per duplicate cell) may cost a few times a
+    clean 5,000-row upload, not hundreds. Both run here, one after the other, as each other's
+    baseline, in CPU time of this process (other work on the machine does not count); no absolute
+    time is asserted (timings are in bench/results/upload.md)."""
+    clean = csv_bytes(*({**UNVERIFIED, "source_id": f"my-notes-{i}"} for i in range(MAX_UPLOAD_ROWS)))
+    worst = shipped_rows_repeated(MAX_UPLOAD_ROWS)
+    validate_upload(clean[:20_000].rsplit(b"\n", 1)[0] + b"\n", "warm-up.csv", dataset.reference)
+    baseline = cpu_seconds(lambda: validate_upload(clean, "clean.csv", dataset.reference))
+    problems = []
+
+    def refused():
+        with pytest.raises(InvalidData) as raised:
+            validate_upload(worst, "worst.csv", dataset.reference)
+        problems.extend(raised.value.problems)
+
+    duplicates = cpu_seconds(refused)
+    assert len(problems) == MAX_UPLOAD_ROWS  # one duplicate-key problem per row, each naming 5 others at most
+    assert problems[0].expected == "a combination no other row has (lines 37, 72, 107, 142, 177 and 137 more have the same)"
+    assert duplicates < 10 * baseline, f"clean: {baseline:.2f} s CPU, all duplicates: {duplicates:.2f} s CPU"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b",".join([b"c%d" % i for i in range(540_000)]) + b"\n" + b"1\n",
+         "Not added: wide.csv: the header line is longer than 10,000 characters; this is not a metrics CSV"),
+        (b",".join([b"c%d" % i for i in range(101)]) + b"\n" + b"1\n",
+         "Not added: wide.csv: the header has 101 columns; the limit is 100"),
+        (b"x" * 140_000 + b",b\n1,2\n",
+         "Not added: wide.csv: the header line is longer than 10,000 characters; this is not a metrics CSV"),
+    ],
+    ids=["540k-columns", "101-columns", "140k-char-header"],
+)
+def test_too_wide_or_too_long_headers_are_refused_before_reading_rows(content, message):
+    at = upload(explore(), "wide.csv", content)
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == [message]
+
+
+def test_a_duplicated_header_column_is_reported_on_line_1():
+    header, row, _ = csv_bytes(UNVERIFIED).split(b"\n")
+    at = upload(explore(), "twice.csv", header + b",note\n" + row + b",\n")
+    assert not at.exception
+    assert shown(at.error[0].value) == "Not added: twice.csv has 1 problem(s); fix them and upload again."
+    assert at.dataframe[0].value.iloc[0].to_dict() == {
+        "line": 1, "column": "note", "value": f"a duplicate column (columns {COLUMNS.index('note') + 1} and {len(COLUMNS) + 1})",
+        "expected": "each column named once in the header",
+    }
+    n = len(load_dataset(ROOT).metrics)
+    assert at.markdown[0].value == f"**{n}** of {n} figures match."  # nothing added, the page still works
+
+
+def test_validation_stops_at_its_next_checkpoint_when_the_visitor_has_gone(dataset):
+    """The app passes a checkpoint that raises once the visitor has left (Streamlit's stop request);
+    validation calls it between its steps, so at most one step runs for nobody."""
+    from dashboard.data import validate_upload as validate
+
+    class Gone(BaseException):  # like Streamlit's StopException: not an Exception, so nothing swallows it
+        pass
+
+    calls = []
+
+    def checkpoint(done: float, step: str) -> None:
+        calls.append(step)
+        if len(calls) == 3:
+            raise Gone
+
+    with pytest.raises(Gone):
+        validate(shipped_rows_repeated(MAX_UPLOAD_ROWS), "dup.csv", dataset.reference, checkpoint=checkpoint)
+    assert len(calls) == 3
+    assert calls[:2] == ["Reading the file", "Checking column types and allowed values"]
+
+
+def test_an_upload_survives_moving_to_another_page_and_back(dataset):
+    n = len(dataset.metrics)
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    app.switch_page("views/explore.py").run()
+    upload(app, "mine.csv", csv_bytes(UNVERIFIED))
+    app.switch_page("views/compare.py").run()
+    app.switch_page("views/explore.py").run()  # Streamlit forgets the widget's file when its page is left
+    assert not app.exception and not app.error
+    assert app.markdown[0].value == f"**{n + 1}** of {n + 1} figures match."
+    assert [shown(i.value) for i in app.info] == [
+        "Still using 1 row(s) from mine.csv, added earlier in this session (1 labelled user-supplied, unverified). "
+        "Upload another file to replace it, or remove it."
+    ]
+    app.button(key="remove-upload").click().run()
+    assert app.markdown[0].value == f"**{n}** of {n} figures match."
+    assert not app.info
+
+
+def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache(monkeypatch):
+    """The shared per-data-version cache is for the curated data; what pages compute from an
+    upload is kept in the uploading session and goes with it (or with the next upload), so closed
+    sessions leave nothing behind."""
+    from dashboard.views import ui
+
+    shared_keys = []
+    real = ui._derived
+    monkeypatch.setattr(ui, "_derived", lambda name, key, args, _fn, _data: (shared_keys.append(key),
+                                                                              real(name, key, args, _fn=_fn, _data=_data))[1])
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    app.switch_page("views/explore.py").run()
+    upload(app, "mine.csv", csv_bytes(UNVERIFIED))
+    shared_keys.clear()
+    assert "Zhejiang" in centres_chart_regions(app)
+    app.switch_page("views/trends.py").run()
+    assert not app.exception
+    file_id = app.session_state[ui.UPLOAD_FILE]
+    assert not [key for key in shared_keys if file_id in key]
+    stored = app.session_state[ui.UPLOAD_DERIVED]
+    assert {name.rsplit(".", 1)[-1] for name, _, _ in stored} >= {"growth_and_centres", "timeline", "series_charts"}
+
+    upload(app.switch_page("views/explore.py").run(), "other.csv", csv_bytes({**UNVERIFIED, "value": "8"}))
+    assert ui.UPLOAD_DERIVED not in app.session_state  # the first upload's figures went with it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.validate import main
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, publish_ids, read_rows, write_rows
 
 METRICS = ROOT / "data" / "metrics.csv"
 
@@ -37,7 +38,7 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     rows[1]["region"] = "Shanxii"  # line 3 (and its id was published for Shandong)
     rows[2]["unit"] = "units"  # line 4
     rows[4]["qualifier"] = "roughly"  # line 6
-    rows[5]["quote"] = "Shandong has 3 centres"  # line 7
+    rows[5]["quote"] = "Shandong has 3 centres"  # line 7: not in the document, and a rank of 3 is no "3 centres"
     rows[6]["value"] = "abc"  # line 8
     rows[7]["as_of"] = "2022-02-30"  # line 9
     rows[8]["year"] = "2021"  # line 10: as_of is 2022
@@ -45,10 +46,11 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     code, out, err = run(capsys, str(path))
     assert code == 1 and out == ""
     lines = err.splitlines()
-    assert lines[-1] == "invalid: 10 problem(s)"
+    assert lines[-1] == "invalid: 11 problem(s)"
     p = str(path)
     assert lines[:-1] == [
-        f"{p}:2: column 'value': got '15'; expected a number the quote states (digits, digits split by a space, or a number word)",
+        f"{p}:2: column 'value': got '15'; expected a number the quote states as a count or amount (digits, digits "
+        "split by a space, or a number word), not a year, an ordinal or part of a date",
         f"{p}:3: column 'figure_id': got 'shandong-national-manufacturing-innovation-centres-2022'; expected an id "
         "published for this figure; it was published as a figure for Shandong / national_manufacturing_innovation_centres"
         " / shandong-mic-2022, not Shanxii / national_manufacturing_innovation_centres / shandong-mic-2022",
@@ -56,6 +58,7 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
         f"{p}:4: column 'unit': got 'units'; expected 'centres', the catalogue's unit for national_manufacturing_innovation_centres",
         f"{p}:6: column 'qualifier': got 'roughly'; expected one of [exact, approx, more_than, at_least, at_most]",
         f"{p}:7: column 'quote': got 'Shandong has 3 centres'; expected text that occurs verbatim (whitespace aside) in the source document",
+        f"{p}:7: column 'value': got '3'; expected a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
         f"{p}:8: column 'value': got 'abc'; expected a number",
         f"{p}:9: column 'as_of': got '2022-02-30'; expected a real calendar date (YYYY-MM-DD)",
         f"{p}:9: column 'as_of': got '2022-02-30'; expected the source's published date (2022-02-28)",
@@ -183,3 +186,197 @@ def test_real_entry_point_never_prints_a_traceback(tmp_path: Path):
         assert result.returncode == code
         assert "Traceback" not in result.stderr
         assert str(target) in result.stderr
+
+
+# --- hardening round 2 (issue 15) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tail", [b"\n", b"\r\n"], ids=["LF", "CRLF"])
+def test_a_trailing_blank_line_is_not_a_row(capsys, tmp_path: Path, tail):
+    path = tmp_path / "m.csv"
+    raw = METRICS.read_bytes()
+    path.write_bytes((raw if tail == b"\n" else raw.replace(b"\n", b"\r\n")) + tail)
+    code, out, err = run(capsys, str(path))
+    assert (code, err) == (0, "")
+    assert out == f"valid: {path}: {len(read_rows(METRICS))} rows, 9 regions, 27 metrics, 4 sources\n"
+
+
+@pytest.mark.parametrize("column", ["value", "region", "note"])
+def test_a_duplicated_header_column_is_reported_on_line_1(capsys, tmp_path: Path, column):
+    lines = METRICS.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + f",{column}"] + [line + ",x" for line in lines[1:]]
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, str(path))
+    position = lines[0].split(",").index(column) + 1
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{path}:1: column '{column}': got a duplicate column (columns {position} and {len(lines[0].split(','))}); "
+        "expected each column named once in the header",
+        "invalid: 1 problem(s)",
+    ]
+
+
+def test_a_header_line_over_the_csv_field_limit_is_one_line(capsys, tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"r" * 131_073 + b",value\nShanxi,1\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: the header line is longer than 10,000 characters; this is not a metrics CSV\n"
+
+
+def test_a_cell_over_the_csv_field_limit_is_one_line(capsys, tmp_path: Path):
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"region,value\r\nShanxi,1\r\n\"" + b"q" * 131_073 + b"\",2\r\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: line 3: a cell is longer than 131,072 characters\n"
+
+
+def test_a_header_only_file_says_it_has_no_rows(capsys, tmp_path: Path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(METRICS.read_bytes().split(b"\n")[0] + b"\n")
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"error: {path}: the file has a header but no rows\n"
+
+
+def test_utf16_is_named_not_called_binary(capsys, tmp_path: Path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(METRICS.read_text(encoding="utf-8").encode("utf-16"))
+    code, _, err = run(capsys, str(path))
+    assert code == 2
+    assert err == f"error: {path}: this is UTF-16 text (byte order mark FF FE); expected UTF-8: save the file as UTF-8\n"
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path):
+    import os
+
+    path = tmp_path / "pipe.csv"
+    os.mkfifo(path)
+    result = subprocess.run([sys.executable, "-m", "dashboard.validate", str(path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {path}: not a regular file (a FIFO); expected a CSV file\n"
+
+
+def test_the_command_validates_the_copy_the_app_serves(capsys, project_copy: Path, monkeypatch):
+    """DASHBOARD_ROOT points the app at another copy; the command the error screen recommends must
+    check that same copy, its metrics and its catalogues and seeds."""
+    rows = read_rows(project_copy / "data" / "metrics.csv")
+    rows[0]["value"] = "15"
+    write_rows(project_copy / "data" / "metrics.csv", rows)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    code, out, err = run(capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith("data/metrics.csv:2: column 'value': got '15'; expected ")
+    assert err.splitlines()[-1] == "invalid: 1 problem(s)"
+
+
+@pytest.mark.parametrize(("fault", "message"), FOLDER_FAULTS.values(), ids=FOLDER_FAULTS.keys())
+def test_a_missing_folder_is_one_line_with_its_path(project_copy: Path, fault, message):
+    fault(project_copy)
+    result = subprocess.run([sys.executable, "-m", "dashboard.validate"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "DASHBOARD_ROOT": str(project_copy)})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {message.format(root=project_copy)}\n"
+
+
+# --- stricter evidence (issue 15) -----------------------------------------------------------------
+
+
+def first_row_of(rows, region, metric):
+    return next(i for i, row in enumerate(rows) if (row["region"], row["metric"]) == (region, metric))
+
+
+@pytest.mark.parametrize(
+    ("region", "metric", "change", "column", "expected"),
+    [
+        # Shanxi's quote and document say nothing of Shaanxi
+        ("Shanxi", "national_st_awards", {"region": "Shaanxi"}, "region",
+         "a region the quote or else its document names (Shaanxi or 陕西省 or 陕西)"),
+        # a count of 2018 from "in 2018"
+        ("Shanxi", "provincial_manufacturing_innovation_centres", {"value": "2018"}, "value",
+         "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
+         "not a year, an ordinal or part of a date"),
+        # 3 national centres from "ranks third"
+        ("Shandong", "national_manufacturing_innovation_centres", {"value": "3"}, "value",
+         "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
+         "not a year, an ordinal or part of a date"),
+        # 3 centres from the "03" of a date line
+        ("Shanxi", "provincial_manufacturing_innovation_centres", {"value": "3", "quote": "Updated: 2021-03-10"}, "value",
+         "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
+         "not a year, an ordinal or part of a date"),
+        # a rank of 2022 from a year
+        ("China", "global_innovation_index_rank", {"value": "2022"}, "value",
+         "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)"),
+        # a year 14 from a count (year_basis stated)
+        ("Shanxi", "technology_contract_turnover", {"year": "2018", "value": "12.42"}, "year",
+         "a year the quote states as a year, since year_basis is 'stated'"),
+    ],
+    ids=["shaanxi", "count-from-year", "count-from-ordinal", "count-from-date", "rank-from-count", "year"],
+)
+def test_a_value_must_be_stated_as_what_it_is_and_the_region_named(capsys, tmp_path: Path, rows, region, metric, change,
+                                                                   column, expected):
+    line = first_row_of(rows, region, metric)
+    rows[line].update(change)
+    path = write_rows(tmp_path / "m.csv", rows)
+    code, _, err = run(capsys, str(path))
+    assert code == 1
+    assert f"{path}:{line + 2}: column '{column}': got '{rows[line][column]}'; expected {expected}" in err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("１４", "'１４' (not ASCII: U+FF11 FULLWIDTH DIGIT ONE at character 1, U+FF14 FULLWIDTH DIGIT FOUR at character 2)"),
+        ("١٤", "'١٤' (not ASCII: U+0661 ARABIC-INDIC DIGIT ONE at character 1, U+0664 ARABIC-INDIC DIGIT FOUR at character 2)"),
+        ("1_4", "'1_4'"),
+    ],
+)
+def test_non_ascii_digits_and_underscores_in_a_number_cell_are_not_numbers(capsys, tmp_path: Path, rows, value, shown):
+    rows[0]["value"] = value  # Shanxi's 14 centres
+    path = write_rows(tmp_path / "m.csv", rows)
+    code, _, err = run(capsys, str(path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path}:2: column 'value': got {shown}; expected a number in ASCII digits 0-9 (full-width and other "
+        "scripts' digits, and '_' between digits, are not numbers in this data)",
+        "invalid: 1 problem(s)",
+    ]
+
+
+def test_a_homoglyph_region_shows_its_code_points(capsys, tmp_path: Path, rows):
+    rows[0]["region"] = "Shanx\u0456"  # a Cyrillic і
+    path = write_rows(tmp_path / "m.csv", rows)
+    code, _, err = run(capsys, str(path))
+    assert code == 1
+    assert (
+        f"{path}:2: column 'region': got 'Shanxі' (not ASCII: U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I "
+        "at character 6); expected a region listed in data/regions.csv"
+    ) in err.splitlines()  # beside the figure id, now published for another region
+
+
+def test_a_quote_whose_digits_are_not_ascii_says_so(capsys, third_region_project: Path, monkeypatch):
+    import hashlib
+
+    seed = third_region_project / "seeds" / "900_zhejiang.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nZhejiang has １４ national centres.\n", encoding="utf-8")
+    sources = read_rows(third_region_project / "data" / "sources.csv")
+    sources[-1]["sha256"] = hashlib.sha256(seed.read_bytes()).hexdigest()
+    write_rows(third_region_project / "data" / "sources.csv", sources)
+    rows = read_rows(third_region_project / "data" / "metrics.csv")
+    rows.append({**rows[-3], "figure_id": "zhejiang-national-manufacturing-innovation-centres-2023",
+                 "metric": "national_manufacturing_innovation_centres", "value": "14",
+                 "quote": "Zhejiang has １４ national centres."})
+    write_rows(third_region_project / "data" / "metrics.csv", rows)
+    publish_ids(third_region_project / "data", rows[-1:], "figure")
+    monkeypatch.setenv("DASHBOARD_ROOT", str(third_region_project))
+    code, _, err = run(capsys)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"data/metrics.csv:{len(rows) + 1}: column 'value': got '14'; expected a number the quote states as a count or "
+        "amount (digits, digits split by a space, or a number word), not a year, an ordinal or part of a date; the "
+        "quote's '１４' is not read as numbers: only ASCII digits 0-9 are numbers in this data (not full-width or "
+        "other scripts' digits, nor digits joined by '_')"
+    )

@@ -30,7 +30,7 @@ with st.container(border=True):
     left, middle, right = st.columns(3)
     years = None
     if choices.years:
-        years = left.slider("Reference year", *choices.years, value=choices.years, key="years", bind="query-params")
+        years = ui.range_slider(left, "Reference year", choices.years, key="years")
     statuses = middle.multiselect("Status", choices.statuses, key="status", bind="query-params",
                                   placeholder="Actual and targets")
     qualifiers = right.multiselect("Qualifier", choices.qualifiers, key="qualifier", bind="query-params",
