@@ -409,16 +409,11 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
 
 
 def coverage_matrix(obs: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
-    """Metric label x region: how many figures each region has for each metric (0 = a gap).
-    Columns are the regions' names in the reader's language."""
+    """Metric label x region: how many figures each region has for each metric (0 = a gap)."""
     subset = obs[obs[M.region].isin(regions)]
     labels = sorted(subset[LABEL].unique())
     counts = subset.groupby([LABEL, M.region]).size().unstack(fill_value=0)
-    matrix = counts.reindex(index=labels, columns=regions, fill_value=0).astype(int)
-    if REGION_NAME in subset:
-        names = dict(zip(subset[M.region], subset[REGION_NAME]))
-        matrix.columns = [names.get(r, r) for r in regions]
-    return matrix
+    return counts.reindex(index=labels, columns=regions, fill_value=0).astype(int)
 
 
 def describe_coverage(matrix: pd.DataFrame) -> str:

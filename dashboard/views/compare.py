@@ -47,7 +47,8 @@ def comparison(obs, regions, status, colours):
     for _index, row in table[table["shared"]].iterrows():
         rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
         shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region")))
-    return side_by_side, chosen, shared, mx.coverage_matrix(obs[obs["status"] == status], list(regions))
+    matrix = mx.coverage_matrix(obs[obs["status"] == status], list(regions)).rename(columns=names_of(obs, regions))
+    return side_by_side, chosen, shared, matrix
 
 
 def names_of(obs, regions):
