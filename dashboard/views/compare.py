@@ -94,7 +94,8 @@ st.dataframe(
 )
 
 st.header(_("Coverage"))
-st.markdown(ui.md(mx.describe_coverage(matrix)) + " " + _("A metric a region lacks reads *no figure* in the table above."))
+st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table above.").format(
+    coverage=ui.md(mx.describe_coverage(matrix))))
 # The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
 # it); it is one click away, and the toggle travels in the URL.
 if st.toggle(_("Show the coverage heatmap (figures per metric and region)"), key="coverage", bind="query-params"):

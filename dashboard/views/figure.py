@@ -102,7 +102,7 @@ if event is not None:
     show_citation(event, dataset.version)
     st.stop()
 
-st.title(f"{ui.md(figure[mx.REGION_NAME])}: {ui.md(figure[mx.LABEL])}")
+st.title(_("{region}: {metric}").format(region=ui.md(figure[mx.REGION_NAME]), metric=ui.md(figure[mx.LABEL])))
 st.markdown(f"## {ui.md(figure[mx.DISPLAY])}")
 period = figure["period_label"] if isinstance(figure["period_label"], str) else ""
 st.markdown(

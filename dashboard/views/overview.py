@@ -46,7 +46,8 @@ cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_val
 for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
     with column:
         with st.container(border=True):
-            st.markdown(f"**{ui.md(row[mx.REGION_NAME])}: {ui.md(row['label'])}**")
+            st.markdown("**{}**".format(_("{region}: {metric}").format(region=ui.md(row[mx.REGION_NAME]),
+                                                                       metric=ui.md(row["label"]))))
             st.markdown(ui.md(mx.describe_growth(row)))
             st.caption(_("Source: {titles}").format(titles=ui.md(row["source_title"])))
 
