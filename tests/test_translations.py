@@ -248,3 +248,18 @@ def test_the_router_titles_pages_and_offers_the_language_control():
     assert at.title[0].value == "区域创新指标"
     control = at.button_group(key="language-control") if hasattr(at, "button_group") else at.get("button_group")[0]
     assert control.value == "zh"
+
+
+def test_the_bad_data_screen_in_chinese_translates_its_words_and_fixed_expectations(project_copy: Path, monkeypatch):
+    from tests.conftest import read_rows, write_rows
+
+    rows = read_rows(project_copy / "data" / "metrics.csv")
+    rows[0]["value"] = "-1"
+    write_rows(project_copy / "data" / "metrics.csv", rows)
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    at = run("compare", lang="zh")
+    assert not at.exception
+    assert at.error[0].value.replace("\\", "") == "仪表板无法显示数据：整理数据中有2处问题。"
+    assert ("data/metrics.csv:2：列“value”：实际为 '-1'；应为不小于0的值（数量和金额不能为负）"
+            in at.code[0].value.splitlines())
+    assert at.caption[0].value.startswith("请用 `python -m dashboard.validate` 检查文件")
