@@ -22,7 +22,7 @@ import streamlit as st
 from dashboard import charts, citation, export, i18n, package
 from dashboard import metrics as mx
 from dashboard.audit import CAPTURED, EXCLUDED, Finding
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import N_, _
 from dashboard.data import (
     MAX_UPLOAD_MB,
     InvalidData,
