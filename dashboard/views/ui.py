@@ -22,7 +22,6 @@ import streamlit as st
 from dashboard import charts, citation, export, i18n, package
 from dashboard import metrics as mx
 from dashboard.audit import CAPTURED, EXCLUDED, Finding
-from dashboard.i18n import N_, _
 from dashboard.data import (
     MAX_UPLOAD_MB,
     InvalidData,
@@ -33,6 +32,7 @@ from dashboard.data import (
     problems_frame,
     validate_upload,
 )
+from dashboard.i18n import N_, _
 
 VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
