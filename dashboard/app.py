@@ -9,25 +9,33 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.i18n import _
+
 VIEWS = Path(__file__).parent / "views"
 
 
 def pages() -> list:
+    """The pages, titled in the reader's language (set before this is called)."""
     return [
-        st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-        st.Page(VIEWS / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(VIEWS / "map.py", title="Map", icon=":material/grid_view:", url_path="map"),
-        st.Page(VIEWS / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
-        st.Page(VIEWS / "explore.py", title="Explore", icon=":material/table:", url_path="explore"),
-        st.Page(VIEWS / "sources.py", title="Sources", icon=":material/description:", url_path="sources"),
+        st.Page(VIEWS / "overview.py", title=_("Overview"), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(VIEWS / "compare.py", title=_("Compare"), icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(VIEWS / "map.py", title=_("Map"), icon=":material/grid_view:", url_path="map"),
+        st.Page(VIEWS / "trends.py", title=_("Trends"), icon=":material/show_chart:", url_path="trends"),
+        st.Page(VIEWS / "explore.py", title=_("Explore"), icon=":material/table:", url_path="explore"),
+        st.Page(VIEWS / "sources.py", title=_("Sources"), icon=":material/description:", url_path="sources"),
         # A figure page needs an id, so it is reached from charts and tables, not from the menu.
-        st.Page(VIEWS / "figure.py", title="Figure", icon=":material/format_quote:", url_path="figure", visibility="hidden"),
+        st.Page(VIEWS / "figure.py", title=_("Figure"), icon=":material/format_quote:", url_path="figure", visibility="hidden"),
     ]
 
 
 if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
-    st.set_page_config(page_title="Regional innovation metrics", page_icon=":material/insights:", layout="wide")
-    st.navigation(pages()).run()
+    from dashboard.views import ui
+
+    ui.use_language()
+    st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="wide")
+    navigation = st.navigation(pages())
+    ui.language_control()
+    navigation.run()
 else:  # the server importing this file to find the app
     from dashboard import api
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data import ROOT, Dataset, InvalidData, UnreadableFile, load_dataset
+from dashboard.i18n import _, ngettext
 from dashboard.numbers import Mention, find_numbers, line_of, occurrences, same_number_text, sentence_at, sentence_spans
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
@@ -161,9 +162,11 @@ def count_text(findings: list[Finding]) -> str:
     events = sum(1 for f in findings if f.status == CAPTURED and not f.figure_ids)
     excluded = sum(1 for f in findings if f.status == EXCLUDED)
     unaccounted = sum(1 for f in findings if f.status == UNACCOUNTED)
-    text = (f"{len(findings)} number{'' if len(findings) == 1 else 's'}: {figures} figure{'' if figures == 1 else 's'}, "
-            f"{events} event{'' if events == 1 else 's'}, {excluded} excluded")
-    return text + (f", {unaccounted} unaccounted" if unaccounted else "")
+    text = _("{numbers}: {figures}, {events}, {excluded} excluded").format(
+        numbers=ngettext("{n} number", "{n} numbers", len(findings)).format(n=len(findings)),
+        figures=ngettext("{n} figure", "{n} figures", figures).format(n=figures),
+        events=ngettext("{n} event", "{n} events", events).format(n=events), excluded=excluded)
+    return text + (_(", {n} unaccounted").format(n=unaccounted) if unaccounted else "")
 
 
 def load_for_command_line(root: Path) -> Dataset | None:

@@ -21,6 +21,7 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 
 from dashboard import metrics as mx
+from dashboard.i18n import N_, _, ngettext
 from dashboard.schema import Metrics as M
 
 # Okabe & Ito's colour-blind-safe palette without its yellow (too faint on white), then Paul Tol's
@@ -30,13 +31,17 @@ TARGET_PATTERN, BOUND_PATTERN = "x", "/"
 WEBGL_POINTS = 1_000
 MAX_EVENT_LABELS, MAX_EVENT_MARKERS = 5, 12
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
-HOVER = (
-    "<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
-    "%{customdata[2]}, %{customdata[3]}<br>"
-    "Source: %{customdata[4]}<br>"
-    "<i>“%{customdata[5]}”</i><extra></extra>"
-)
-CUSTOMDATA_COLUMNS = [M.region, mx.LABEL, mx.DISPLAY, mx.REFERENCE, mx.SOURCE_TITLE, M.quote]
+
+def hover_template() -> str:
+    """Region · metric, value and date, source, quote: the words in the reader's language."""
+    return ("<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
+            "%{customdata[2]}, %{customdata[3]}<br>"
+            + html.escape(_("Source: {titles}")).format(titles="%{customdata[4]}") + "<br>"
+            "<i>“%{customdata[5]}”</i><extra></extra>")
+
+
+HOVER = hover_template()  # in English; the builders call hover_template() for the reader's language
+CUSTOMDATA_COLUMNS = [mx.REGION_NAME, mx.LABEL, mx.DISPLAY, mx.REFERENCE, mx.SOURCE_TITLE, M.quote]
 EVENT_ID = "event_id"
 
 
@@ -76,7 +81,8 @@ def hover_customdata(obs: pd.DataFrame) -> np.ndarray:
 
     A NumPy array: plotly validates a list of lists element by element, which dominated the cost
     of large charts."""
-    columns = [[hover_text(value) for value in obs[c].astype(object).tolist()] for c in CUSTOMDATA_COLUMNS]
+    columns = [[hover_text(value) for value in obs[c if c in obs else M.region].astype(object).tolist()]
+               for c in CUSTOMDATA_COLUMNS]  # hand-built frames may lack the reader's region names
     columns.append(obs[M.figure_id].astype(object).tolist())
     return np.array(columns, dtype=object).T.reshape(len(obs), len(CUSTOMDATA_COLUMNS) + 1)
 
@@ -94,9 +100,25 @@ def selected_id(selection: object) -> str | None:
 
 
 def _trace_name(region: str, status: str, provenance: str) -> str:
-    """'Shanxi', 'Jilin (target)', 'Shanxi (user-supplied, unverified)'."""
-    notes = [n for n in (status if status != "actual" else "", provenance if provenance != mx.CURATED else "") if n]
-    return html.escape(region + (f" ({'; '.join(notes)})" if notes else ""))
+    """'Shanxi', 'Jilin (target)', 'Shanxi (user-supplied, unverified)'; `region` as the reader names it."""
+    notes = [n for n in (mx.status_word(status) if status != "actual" else "",
+                         mx.provenance_word(provenance) if provenance != mx.CURATED else "") if n]
+    return html.escape(region + (_(" ({notes})").format(notes=_("; ").join(notes)) if notes else ""))
+
+
+def _names(rows: pd.DataFrame) -> pd.Series:
+    """The rows' region names in the reader's language (the id where a frame has none)."""
+    return rows[mx.REGION_NAME] if mx.REGION_NAME in rows else rows[M.region]
+
+
+def _plotted(rows: pd.DataFrame) -> pd.Series:
+    """What a chart plots: the value in the reader's unit (money in 亿元 in Chinese)."""
+    return rows[mx.PLOT_VALUE] if mx.PLOT_VALUE in rows else rows[M.value]
+
+
+def _unit(rows: pd.DataFrame) -> pd.Series:
+    """The unit in the reader's language (the stored one where a frame has none)."""
+    return rows[mx.UNIT_SHOWN].fillna(rows[M.unit]) if mx.UNIT_SHOWN in rows else rows[M.unit]
 
 
 def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420) -> go.Figure:
@@ -121,13 +143,15 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
     Bounds are hatched and labelled ('>2'); targets are hatched differently and lighter.
     """
     fig = go.Figure()
+    hover = hover_template()
+    x = mx.REGION_NAME if x == M.region and mx.REGION_NAME in obs else x
     for (region, status, provenance), rows in obs.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
         patterns = [TARGET_PATTERN if status == "target" else BOUND_PATTERN if b else "" for b in rows[mx.IS_BOUND]]
         fig.add_trace(
             go.Bar(
-                name=_trace_name(region, status, provenance),
+                name=_trace_name(_names(rows).iloc[0], status, provenance),
                 x=[html.escape(str(v)) for v in rows[x]],
-                y=rows[M.value],
+                y=_plotted(rows),
                 text=rows[mx.SHORT],
                 textposition="outside",
                 cliponaxis=False,
@@ -138,10 +162,10 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
                     line=dict(color=colours.get(region, "#777"), width=1.5),
                 ),
                 customdata=hover_customdata(rows),
-                hovertemplate=HOVER,
+                hovertemplate=hover,
             )
         )
-    units = obs[M.unit].unique()
+    units = _unit(obs).unique()
     return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "", height=height)
 
 
@@ -152,14 +176,15 @@ def build_series_chart(
     reversed when lower is better (rank 1 at the top). Dated events of the plotted regions in the
     plotted span are marked with a dotted vertical line."""
     fig = go.Figure()
+    hover = hover_template()
     for (region, status, provenance), rows in series.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
         rows = rows.sort_values(M.year)
         trace = go.Scattergl if len(rows) > WEBGL_POINTS else go.Scatter  # WebGL keeps large series fluid
         fig.add_trace(
             trace(
-                name=_trace_name(region, status, provenance),
+                name=_trace_name(_names(rows).iloc[0], status, provenance),
                 x=rows[M.year].astype(int),
-                y=rows[M.value],
+                y=_plotted(rows),
                 mode="lines+markers+text",
                 text=rows[mx.SHORT].to_numpy(dtype=object),
                 textposition="top center",
@@ -174,7 +199,7 @@ def build_series_chart(
                     line=dict(color=colours.get(region, "#777"), width=2),
                 ),
                 customdata=hover_customdata(rows),
-                hovertemplate=HOVER,
+                hovertemplate=hover,
             )
         )
     lower_is_better = bool(series[mx.LOWER_IS_BETTER].iloc[0]) if len(series) else False
@@ -198,23 +223,28 @@ def build_series_chart(
             annotations=[
                 dict(x=x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10, color="#555"),
                      text=hover_text(f"{region}: {title}", 28), hovertext=hover_text(quote))
-                for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], relevant["region"], relevant["title"], relevant["quote"], strict=True)
+                for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], _names(relevant), relevant["title"], relevant["quote"], strict=True)
             ] if len(relevant) <= MAX_EVENT_LABELS else [],
         )
     fig.update_xaxes(dtick=1, range=[low - 0.5, high + 0.5])
     fig.update_yaxes(autorange="reversed" if lower_is_better else True, rangemode="normal" if lower_is_better else "tozero")
-    unit = series[M.unit].iloc[0] if len(series) else ""
-    y_title = f"{unit} (1 = best, axis reversed)" if lower_is_better else unit
+    unit = _unit(series).iloc[0] if len(series) else ""
+    y_title = _("{unit} (1 = best, axis reversed)").format(unit=unit) if lower_is_better else unit
     return _layout(fig, title, y_title=y_title)
 
 
-def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str = "Policy events") -> go.Figure:
+def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str = N_("Policy events")) -> go.Figure:
     """Dated events as points and plan periods as bars on one time axis, one row per region."""
     fig = go.Figure()
+    title = _(title)
+    period_words = html.escape(_("Plan period: {period}")).format(period="%{customdata[4]}")
+    date_words = html.escape(_("Date: {date}")).format(date="%{customdata[1]}")
+    source_words = html.escape(_("Source: {titles}")).format(titles="%{customdata[3]}")
     for region, rows in placed.groupby("region", sort=False):
         colour = colours.get(region, "#777")
+        name = _names(rows).iloc[0]
         custom = [
-            [hover_text(t), hover_text(d if isinstance(d, str) else "date not stated"), hover_text(q), hover_text(s),
+            [hover_text(t), hover_text(d if isinstance(d, str) else _("date not stated")), hover_text(q), hover_text(s),
              f"{int(a)}–{int(b)}" if pd.notna(a) and pd.notna(b) else "", event_id]
             for t, d, q, s, a, b, event_id in zip(rows["title"], rows["date_text"], rows["quote"], rows[mx.SOURCE_TITLE],
                                                   rows["period_start"], rows["period_end"], rows[EVENT_ID], strict=True)
@@ -224,40 +254,43 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
             spans = rows[periods]
             fig.add_trace(
                 go.Bar(
-                    name=html.escape(f"{region} plan period"), orientation="h", y=[html.escape(region)] * len(spans),
+                    name=html.escape(_("{region} plan period").format(region=name)), orientation="h",
+                    y=[html.escape(name)] * len(spans),
                     # A period 2023-2025 runs from the start of 2023 to the end of 2025.
                     base=spans["period_start"].astype(float), x=(spans["period_end"] - spans["period_start"] + 1).astype(float),
                     marker=dict(color=colour, opacity=0.45, pattern=dict(shape=TARGET_PATTERN, fgcolor="white", fillmode="overlay")),
                     width=0.4,
                     customdata=[c for c, p in zip(custom, periods, strict=True) if p],
-                    hovertemplate="<b>%{customdata[0]}</b><br>Plan period: %{customdata[4]}<br>Date: %{customdata[1]}"
-                    "<br>Source: %{customdata[3]}<br><i>“%{customdata[2]}”</i><extra></extra>",
+                    hovertemplate=f"<b>%{{customdata[0]}}</b><br>{period_words}<br>{date_words}"
+                    f"<br>{source_words}<br><i>“%{{customdata[2]}}”</i><extra></extra>",
                 )
             )
         dated = (rows["date_precision"] != "unknown").to_numpy()
         if dated.any():
             fig.add_trace(
                 go.Scatter(
-                    name=html.escape(region), mode="markers", x=rows[mx.PLOT_YEAR][dated], y=[html.escape(region)] * int(dated.sum()),
+                    name=html.escape(name), mode="markers", x=rows[mx.PLOT_YEAR][dated], y=[html.escape(name)] * int(dated.sum()),
                     marker=dict(size=12, color=colour, symbol="diamond"),
                     customdata=[c for c, d in zip(custom, dated, strict=True) if d],
-                    hovertemplate="<b>%{customdata[0]}</b><br>Date: %{customdata[1]}<br>Source: %{customdata[3]}"
+                    hovertemplate=f"<b>%{{customdata[0]}}</b><br>{date_words}<br>{source_words}"
                     "<br><i>“%{customdata[2]}”</i><extra></extra>",
                 )
             )
     fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(title="year", dtick=1)
+    fig.update_xaxes(title=html.escape(_("year")), dtick=1)
     return _layout(fig, title, height=max(220, 90 + 45 * placed["region"].nunique()))
 
 
-def build_coverage_chart(matrix: pd.DataFrame, title: str = "Which metrics each region has") -> go.Figure:
+def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics each region has")) -> go.Figure:
     """Heatmap of figures per metric and region; empty cells are the gaps."""
+    title = _(title)
+    figures = html.escape(_("{count} figure(s)")).format(count="%{z}")
     fig = go.Figure(
         go.Heatmap(
             z=matrix.values, x=[html.escape(c) for c in matrix.columns], y=[html.escape(i) for i in matrix.index],
             text=[["" if v == 0 else str(v) for v in row] for row in matrix.values], texttemplate="%{text}",
             colorscale=[[0, "#f2f2f2"], [0.001, "#9ecae1"], [1, "#0072B2"]], showscale=False, xgap=2, ygap=2,
-            hovertemplate="%{y}<br>%{x}: %{z} figure(s)<extra></extra>",
+            hovertemplate="%{y}<br>%{x}: " + figures + "<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -277,7 +310,6 @@ TILE_NAME_WIDTH = 9  # longer names break at a space ("Inner<br>Mongolia")
 # A name's longest word sets its size, so it fits a tile at phone width (~44 px): "Guangdong" at 8 px.
 TILE_FONT_BY_LENGTH = ((7, 10), (8, 9))  # up to 7 letters: 10 px, 8 letters: 9 px, longer: 8 px
 TILE_MARK_FONT = 12
-TILE_HOVER = HOVER.replace("<extra></extra>", "%{customdata[6]}<extra></extra>")
 COVERAGE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 DARK_TEXT, LIGHT_TEXT = "#1a1a1a", "#ffffff"
 
@@ -314,6 +346,11 @@ def _tile_label(name: str, mark: str = "") -> str:
     """The short name, and under it the value in a larger bold type: the value is what a reader compares."""
     value = f'<br><span style="font-size:{TILE_MARK_FONT}px"><b>{html.escape(mark)}</b></span>' if mark else ""
     return hover_text(name, TILE_NAME_WIDTH) + value
+
+
+def _tile_names(placed: pd.DataFrame) -> pd.Series:
+    """What each tile says: its short name in the reader's language (tile_grid.csv's short names)."""
+    return placed[mx.TILE_LABEL] if mx.TILE_LABEL in placed else placed[mx.TILE_NAME]
 
 
 def _name_sizes(names: pd.Series) -> list[int]:
@@ -382,43 +419,45 @@ def build_tile_map(placed: pd.DataFrame, title: str) -> go.Figure:
     tile_fills = [next(fills) if h else NO_FIGURE for h in has]
     is_target = (placed[M.status] == "target").to_numpy()
     outlines = [_outline(bool(b) and h, bool(t)) for b, t, h in zip(placed[mx.IS_BOUND].fillna(False), is_target, has, strict=True)]
-    hover = shown.assign(**{mx.LABEL: [f"{label} (target)" if status == "target" else label
-                                      for label, status in zip(shown[mx.LABEL], shown[M.status], strict=True)]})
+    hover = shown.assign(**{mx.LABEL: [_("{label} (target)").format(label=label) if status == "target" else label
+                                      for label, status in zip(shown[mx.LABEL], shown[M.status], strict=True)]},
+                         **{mx.REGION_NAME: _names(shown)})
     notes = [f"<br>{hover_text(n)}" if isinstance(n, str) and n else "" for n in shown[mx.TILE_NOTE]]
     # hover_customdata ends with the figure id; the tile's note goes before it, so the id stays last.
     fields = hover_customdata(hover)
     custom = np.column_stack([fields[:, :-1], np.array(notes, dtype=object), fields[:, -1]]) if len(shown) \
         else np.empty((0, len(CUSTOMDATA_COLUMNS) + 2), dtype=object)
-    unit = str(shown[M.unit].iloc[0]) if len(shown) else ""
+    unit = str(_unit(shown).iloc[0]) if len(shown) else ""
+    no_figure = html.escape(_("no figure"))
     traces = [
         go.Scatter(
             name="figures", x=shown[mx.TILE_COL], y=shown[mx.TILE_ROW], mode="markers+text", showlegend=False,
-            text=[_tile_label(n, m) for n, m in zip(shown[mx.TILE_NAME], shown[mx.TILE_MARK], strict=True)],
-            textfont=dict(size=_name_sizes(shown[mx.TILE_NAME]), color=[_text_on(c) for c in colours]), cliponaxis=False,
+            text=[_tile_label(n, m) for n, m in zip(_tile_names(shown), shown[mx.TILE_MARK], strict=True)],
+            textfont=dict(size=_name_sizes(_tile_names(shown)), color=[_text_on(c) for c in colours]), cliponaxis=False,
             marker=_tile_marker(color=shown[mx.TILE_VALUE].to_numpy(dtype=float), colorscale=scale, cmin=low,
                                 cmax=high, showscale=bool(high > low),
-                                colorbar=_colour_bar(f"{unit} (1 = best)" if lower_is_better else unit)),
-            customdata=custom, hovertemplate=TILE_HOVER,
+                                colorbar=_colour_bar(_("{unit} (1 = best)").format(unit=unit) if lower_is_better else unit)),
+            customdata=custom, hovertemplate=hover_template().replace("<extra></extra>", "%{customdata[6]}<extra></extra>"),
         ),
         go.Scatter(
             name="no figure", x=empty[mx.TILE_COL], y=empty[mx.TILE_ROW], mode="markers+text", showlegend=False,
-            text=[_tile_label(n) for n in empty[mx.TILE_NAME]], textfont=dict(size=_name_sizes(empty[mx.TILE_NAME]), color="#555555"),
+            text=[_tile_label(n) for n in _tile_names(empty)], textfont=dict(size=_name_sizes(_tile_names(empty)), color="#555555"),
             cliponaxis=False, marker=_tile_marker(color=NO_FIGURE),
-            customdata=np.array([[hover_text(r), ""] for r in empty[M.region]], dtype=object).reshape(len(empty), 2),
-            hovertemplate="<b>%{customdata[0]}</b><br>no figure<extra></extra>",
+            customdata=np.array([[hover_text(r), ""] for r in _names(empty)], dtype=object).reshape(len(empty), 2),
+            hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_figure}<extra></extra>",
         ),
     ]
     if len(empty):
-        traces.append(_legend_key("no figure", color=NO_FIGURE))
+        traces.append(_legend_key(_("no figure"), color=NO_FIGURE))
     if placed[mx.IS_BOUND].fillna(False).astype(bool).any():
-        traces.append(_legend_key("bound or range (outlined)", color="white", line=dict(color="#111111", width=2.5)))
+        traces.append(_legend_key(_("bound or range (outlined)"), color="white", line=dict(color="#111111", width=2.5)))
     if is_target[has].any():
-        traces.append(_legend_key("target (dashed outline)", color="white", line=dict(color="#111111", width=1.5)))
+        traces.append(_legend_key(_("target (dashed outline)"), color="white", line=dict(color="#111111", width=1.5)))
     rows = int(placed[mx.TILE_ROW].max()) + 1
     return _tile_figure(placed, tile_fills, outlines, traces, title, height=140 + 52 * rows)
 
 
-def build_coverage_tile_map(placed: pd.DataFrame, title: str = "Figures per province") -> go.Figure:
+def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per province")) -> go.Figure:
     """The overview's small map: each tile coloured by how many figures its region has
     (metrics.figures_per_region), grey where it has none; hover names the region and the count."""
     has = placed[mx.HAS_FIGURE].to_numpy(dtype=bool)
@@ -428,21 +467,22 @@ def build_coverage_tile_map(placed: pd.DataFrame, title: str = "Figures per prov
     fills = iter(colours)
     tile_fills = [next(fills) if h else NO_FIGURE for h in has]
     text_colours = [_text_on(f) if h else "#555555" for f, h in zip(tile_fills, has, strict=True)]
-    words = [f"{n:,} figure{'s' if n != 1 else ''}" if n else "no figure" for n in counts]
+    title = _(title)
+    words = [ngettext("{n} figure", "{n} figures", n).format(n=f"{n:,}") if n else _("no figure") for n in counts]
     traces = [
         go.Scatter(
             name="figures", x=placed[mx.TILE_COL], y=placed[mx.TILE_ROW], mode="markers+text", showlegend=False,
-            text=[_tile_label(n, m) for n, m in zip(placed[mx.TILE_NAME], placed[mx.TILE_MARK], strict=True)],
-            textfont=dict(size=_name_sizes(placed[mx.TILE_NAME]), color=text_colours), cliponaxis=False,
+            text=[_tile_label(n, m) for n, m in zip(_tile_names(placed), placed[mx.TILE_MARK], strict=True)],
+            textfont=dict(size=_name_sizes(_tile_names(placed)), color=text_colours), cliponaxis=False,
             marker=_tile_marker(color=counts.to_numpy(dtype=float), colorscale=scale, cmin=low, cmax=high,
                                 showscale=False),
-            customdata=np.array([[hover_text(r), w, ""] for r, w in zip(placed[M.region], words, strict=True)],
+            customdata=np.array([[hover_text(r), hover_text(w), ""] for r, w in zip(_names(placed), words, strict=True)],
                                 dtype=object).reshape(len(placed), 3),
             hovertemplate=COVERAGE_HOVER,
         ),
     ]
     if (~has).any():
-        traces.append(_legend_key("no figure", color=NO_FIGURE))
+        traces.append(_legend_key(_("no figure"), color=NO_FIGURE))
     outlines = [_outline(False, False)] * len(placed)
     rows = int(placed[mx.TILE_ROW].max()) + 1
     return _tile_figure(placed, tile_fills, outlines, traces, title, height=90 + 44 * rows)

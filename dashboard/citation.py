@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from dashboard.i18n import N_, _
+
 BASE_URL_ENV = "DASHBOARD_BASE_URL"
 FIGURE_PAGE = "figure"
-DATASET_TITLE = "Regional innovation metrics"
+DATASET_TITLE = N_("Regional innovation metrics")
 # st.column_config.LinkColumn(display_text=...) patterns: a link shows the figure id it points
 # to, or the text after '#' (see labelled_link).
 ID_IN_LINK = r"id=([^&#]*)"
@@ -69,13 +71,14 @@ def missing_figure_message(ids: list[str], upload_prefix: str) -> str:
     in the link (none, one, or a repeated parameter)."""
     given = [i for i in ids if i.strip()]
     if not given:
-        return "No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>."
+        return _("No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>.")
     if len(ids) > 1:
-        return f"No figure with id {', '.join(map(shown_id, ids))}: this link gives {len(ids)} ids, and a page shows one figure."
+        return _("No figure with id {ids}: this link gives {count} ids, and a page shows one figure.").format(
+            ids=", ".join(map(shown_id, ids)), count=len(ids))
     if given[0].startswith(upload_prefix):
-        return (f"No figure with id {shown_id(given[0])} in this session. Uploaded figures live only in the browser "
-                "tab that uploaded them; upload the file again on Explore.")
-    return f"No figure with id {shown_id(given[0])}."
+        return _("No figure with id {id} in this session. Uploaded figures live only in the browser tab that uploaded "
+                 "them; upload the file again on Explore.").format(id=shown_id(given[0]))
+    return _("No figure with id {id}.").format(id=shown_id(given[0]))
 
 
 @dataclass(frozen=True)
@@ -101,18 +104,25 @@ def _text(value: object) -> str | None:
 def figure_statement(row: Mapping) -> str:
     """One line naming a figure ('Shanxi: Technology contract turnover, 52.18 billion yuan (2021)')
     or an event ('Shanxi: Shanxi starts building ... (in 2018)')."""
+    region = row.get("region_name") or row["region"]
     if "event_id" in row:
-        return f"{row['region']}: {row['title']} ({_text(row.get('date_text')) or 'date not stated'})"
-    status = "" if row["status"] == "actual" else f", {row['status']}"
-    return f"{row['region']}: {row['label']}, {row['display_value']}{status} ({row['reference']})"
+        when = _text(row.get("date_text")) or _("date not stated")
+        return f"{region}: {row['title']} ({when})"
+    status = "" if row["status"] == "actual" else f", {_status(row['status'])}"
+    return f"{region}: {row['label']}, {row['display_value']}{status} ({row['reference']})"
+
+
+def _status(status: str) -> str:
+    words = {"target": _("target"), "proposed": _("proposed"), "actual": _("actual")}
+    return words.get(status, status)
 
 
 def short_statement(row: Mapping, metric: str) -> str:
     """A figure in a few words, region and value first (a narrow screen cuts the end): 'Beijing:
     more than 2 centres', with the metric's label after it when it is not `metric`."""
-    status = "" if row["status"] == "actual" else f", {row['status']}"
+    status = "" if row["status"] == "actual" else f", {_status(row['status'])}"
     label = "" if row["metric"] == metric else f" · {row['label']}"
-    return f"{row['region']}: {row['display_value']}{status}{label}"
+    return f"{row.get('region_name') or row['region']}: {row['display_value']}{status}{label}"
 
 
 def cited_figure(row: Mapping, version: str, accessed: date, base: str | None = None) -> CitedFigure:
@@ -120,7 +130,7 @@ def cited_figure(row: Mapping, version: str, accessed: date, base: str | None = 
     figure_id = row["event_id"] if "event_id" in row else row["figure_id"]
     return CitedFigure(
         figure_id=str(figure_id), statement=" ".join(figure_statement(row).split()), source_id=str(row["source_id"]),
-        title=_text(row["source_title"]) or "untitled document", publisher=_text(row.get("publisher")),
+        title=_text(row["source_title"]) or _("untitled document"), publisher=_text(row.get("publisher")),
         published=_text(row.get("published")), file=_text(row.get("file")), version=version, accessed=accessed,
         url=figure_url(str(figure_id), base),
     )
@@ -131,11 +141,13 @@ def cite_text(c: CitedFigure) -> str:
     version, figure id and statement, address, date accessed)."""
     document = " ".join(part for part in (
         f"{c.publisher}." if c.publisher else "",
-        f"“{c.title}” ({c.published or 'n.d.'}).",
-        f"File {c.file}." if c.file else "",
+        "“{title}” ({published}).".format(title=c.title, published=c.published or _("n.d.")),
+        _("File {file}.").format(file=c.file) if c.file else "",
     ) if part)
-    return (f"{document} Compiled in: {DATASET_TITLE}, data version {c.version}, figure {c.figure_id} "
-            f"({c.statement}). {c.url or figure_path(c.figure_id)}. Accessed {c.accessed.isoformat()}.")
+    return _("{document} Compiled in: {dataset}, data version {version}, figure {figure_id} ({statement}). {url}. "
+             "Accessed {accessed}.").format(
+        document=document, dataset=_(DATASET_TITLE), version=c.version, figure_id=c.figure_id, statement=c.statement,
+        url=c.url or figure_path(c.figure_id), accessed=c.accessed.isoformat())
 
 
 def bibtex_escape(text: str) -> str:
@@ -193,7 +205,8 @@ def cite_csl_json(c: CitedFigure) -> str:
 def cite_chart(sources_line: str, version: str, base: str | None = None) -> str:
     """Under a chart: its documents first (metrics.cite_sources), then the dataset and version."""
     where = base_url() if base is None else base.rstrip("/")
-    return f"{sources_line}. Compiled in {DATASET_TITLE}, data version {version}{f', {where}' if where else ''}."
+    return _("{sources}. Compiled in {dataset}, data version {version}{where}.").format(
+        sources=sources_line, dataset=_(DATASET_TITLE), version=version, where=f", {where}" if where else "")
 
 
 def page_queries(region: str, label: str, status: str, compare_with: list[str]) -> dict[str, dict[str, list[str]]]:

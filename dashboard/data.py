@@ -27,6 +27,7 @@ import pyarrow.csv as pa_csv
 
 from dashboard import schema
 from dashboard.evidence import normalise_whitespace
+from dashboard.i18n import N_
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = {
@@ -295,10 +296,10 @@ def check_folders(root: Path) -> None:
 def _describe(check: str) -> str:
     """Pandera's built-in check names, in words."""
     simple = {
-        "not_nullable": "a value (this column cannot be empty)",
-        "field_uniqueness": "a value no other row has",
-        "column_in_dataframe": "this column in the header",
-        "column_in_schema": "no such column (it is not part of the format)",
+        "not_nullable": N_("a value (this column cannot be empty)"),
+        "field_uniqueness": N_("a value no other row has"),
+        "column_in_dataframe": N_("this column in the header"),
+        "column_in_schema": N_("no such column (it is not part of the format)"),
     }
     if check in simple:
         return simple[check]
@@ -306,8 +307,8 @@ def _describe(check: str) -> str:
         return "one of " + check[len("isin(") : -1].replace("'", "")
     if check.startswith("str_matches("):
         pattern = check[len("str_matches(") : -1].strip("'")
-        return {schema.ISO_DATE: "a date written YYYY-MM-DD", schema.ID_PATTERN: schema.ID_IN_WORDS,
-                schema.CHINESE_TEXT: "Chinese text (at least one Chinese character)"}.get(
+        return {schema.ISO_DATE: N_("a date written YYYY-MM-DD"), schema.ID_PATTERN: schema.ID_IN_WORDS,
+                schema.CHINESE_TEXT: N_("Chinese text (at least one Chinese character)")}.get(
             pattern, f"text matching {pattern}")
     if check.startswith("str_length("):
         return f"text of at most {schema.ID_MAX_LENGTH} characters" if check.endswith(f", {schema.ID_MAX_LENGTH})") else check

@@ -1,7 +1,8 @@
 """What a download contains: the provenance columns, formula-injection escaping, the file formats
 (CSV, Excel, JSON, Parquet) and the file name.
 
-A downloaded row must stand on its own when cited: region and its ISO code, metric label, value
+A downloaded row must stand on its own when cited: region and its ISO code, metric label (both in
+English and in Chinese: scripts read the English machine column names either way), value
 with unit and qualifier, status, year and as-of date, source title, published date, file and the
 verbatim quote, and where to find and cite it: the figure's id and page, and the version of the
 data it was taken from. Text cells that a spreadsheet would run as a formula are neutralised
@@ -29,9 +30,11 @@ EXPORT_COLUMNS = {
     M.figure_id: "figure_id",
     FIGURE_URL: FIGURE_URL,
     M.region: "region",
+    mx.NAME_ZH: "region_zh",
     mx.ISO_CODE: "iso_code",
     M.metric: "metric",
-    mx.LABEL: "metric_label",
+    mx.LABEL_EN: "metric_label",  # English whatever the reader's language (LABEL is theirs)
+    mx.LABEL_ZH: "metric_label_zh",
     M.value: "value",
     M.unit: "unit",
     M.qualifier: "qualifier",
@@ -150,6 +153,7 @@ def export_filename(filters: mx.Filters, extension: str = "csv") -> str:
 _DESCRIBED_BY = {  # export column -> (Pandera model, column) whose description it carries
     "figure_id": (schema.Metrics, M.figure_id), "region": (schema.Metrics, M.region),
     "iso_code": (schema.Regions, "iso_code"), "metric": (schema.Metrics, M.metric),
+    "region_zh": (schema.Regions, "name_zh"), "metric_label_zh": (schema.MetricCatalogue, "label_zh"),
     "metric_label": (schema.MetricCatalogue, "label"), "value": (schema.Metrics, M.value),
     "unit": (schema.Metrics, M.unit), "qualifier": (schema.Metrics, M.qualifier), "status": (schema.Metrics, M.status),
     "year": (schema.Metrics, M.year), "year_basis": (schema.Metrics, M.year_basis), "as_of": (schema.Metrics, M.as_of),

@@ -17,6 +17,7 @@ Stored values never change: formatting converts only what is displayed (12.42 bi
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import functools
@@ -57,6 +58,17 @@ def activate(language: str) -> None:
 
 def active() -> str:
     return _language.get()
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """`language` for the code inside the block, then the run's language again: what is cached
+    for every reader (the enriched data) is always computed in English."""
+    token = _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
 
 
 @functools.lru_cache(maxsize=len(LANGUAGES))

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import citation
+from dashboard import citation, i18n
 from dashboard.data import Dataset
+from dashboard.i18n import N_, _, ngettext
 from dashboard.schema import MetricCatalogue as C
 from dashboard.schema import Metrics as M
 from dashboard.schema import Regions as R
@@ -23,6 +24,12 @@ from dashboard.schema import Sources as S
 # Columns added by enrich_observations.
 LABEL, CATEGORY, VALUE_TYPE, LOWER_IS_BETTER, DEFINITION = "label", "category", "value_type", "lower_is_better", "definition"
 ISO_CODE, NAME_ZH = "iso_code", "name_zh"
+# The catalogue's Chinese columns, and the English label kept for URLs and downloads whatever the
+# reader's language (localise replaces LABEL with the reader's).
+LABEL_ZH, CATEGORY_ZH, DEFINITION_ZH, UNIT_ZH, LABEL_EN = "label_zh", "category_zh", "definition_zh", "unit_zh", "label_en"
+# What a reader sees, in their language (localise): the region's name, the value a chart plots and
+# its unit. Money is plotted in 亿元 for Chinese readers; `value` and `unit` stay as stored.
+REGION_NAME, PLOT_VALUE, UNIT_SHOWN = "region_name", "plot_value", "unit_shown"
 SOURCE_TITLE, PUBLISHED, FILE, PUBLISHER = "source_title", "published", "file", "publisher"
 DISPLAY, SHORT, REFERENCE, IS_BOUND, PLOT_YEAR = "display_value", "short_value", "reference", "is_bound", "plot_year"
 PROVENANCE = "provenance"
@@ -33,6 +40,12 @@ SERIES_KEY = [M.region, M.metric, M.status, PROVENANCE]
 
 BOUNDS = ("more_than", "at_least", "at_most")
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
+# The words of each qualifier around a value, translated where shown ('more than {}': '超过{}').
+QUALIFIER_TEMPLATES = {"exact": "{}", "approx": N_("about {}"), "more_than": N_("more than {}"),
+                       "at_least": N_("at least {}"), "at_most": N_("at most {}")}
+STATUS_WORDS = {"actual": N_("actual"), "target": N_("target"), "proposed": N_("proposed")}
+QUALIFIER_NAMES = {"exact": N_("exact"), "approx": N_("approximate"), "more_than": N_("more than"),
+                   "at_least": N_("at least"), "at_most": N_("at most")}
 QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": ">{}", "at_least": "≥{}", "at_most": "≤{}"}
 CENTRES_CATEGORY = "Manufacturing innovation centres"
 # A figure whose text can be read two ways ('1 2': 12 or 1-2) carries this mark on bars and points,
@@ -47,12 +60,54 @@ def format_number(value: float) -> str:
     return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
 
 
-def format_value(value: float, qualifier: str, unit: str) -> str:
-    """'more than 20 centres', 'about 350 million yuan', '3rd' for ranks."""
+def number_text(value: float) -> str:
+    """A number as the reader's language writes it (English keeps format_number's rounding)."""
+    return format_number(value) if i18n.active() == i18n.DEFAULT_LANGUAGE else i18n.format_number(value)
+
+
+def date_text(iso: str) -> str:
+    """A stored date as the reader reads it: as stored (2021-03-10) in English, the language's own
+    way otherwise (2021年3月10日)."""
+    return iso if i18n.active() == i18n.DEFAULT_LANGUAGE else i18n.format_date(iso)
+
+
+def qualified(qualifier: str, text: str) -> str:
+    """'more than 20 centres' / '超过20个': the qualifier's words around a value's text."""
+    template = QUALIFIER_TEMPLATES[qualifier]
+    return (template if qualifier == "exact" else _(template)).format(text)
+
+
+def status_word(status: object) -> str:
+    """'target' / '目标'; a status the catalogue does not know is shown as it is."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else str(status)
+
+
+def shown_value(value: float, unit: str) -> float:
+    """What a chart plots for a reader: 亿元 for money in Chinese, else the stored value."""
+    if i18n.active() == "zh":
+        yi = i18n.money_in_yi(value, unit)
+        if yi is not None:
+            return float(yi)
+    return float(value)
+
+
+def shown_unit(unit: str, unit_zh: object = None) -> str:
+    """The unit in the reader's language: the catalogue's unit_zh (亿元 for money) in Chinese."""
+    if i18n.active() == "zh" and isinstance(unit_zh, str):
+        return i18n.YI_YUAN if unit in i18n.TO_YI else unit_zh
+    return unit
+
+
+def format_value(value: float, qualifier: str, unit: str, unit_zh: object = None) -> str:
+    """'more than 20 centres', 'about 350 million yuan', 'rank 3'; in Chinese '超过20个',
+    '约3.5亿元', '第3名' (the catalogue's unit_zh; money in 亿元)."""
+    number = number_text(shown_value(value, unit))
     if unit == "rank":
-        return f"{QUALIFIER_WORDS[qualifier]}rank {format_number(value)}"
-    suffix = "%" if unit == "percent" else f" {unit}"
-    return f"{QUALIFIER_WORDS[qualifier]}{format_number(value)}{suffix}"
+        return qualified(qualifier, _("rank {}").format(number))
+    if unit == "percent":
+        return qualified(qualifier, f"{number}%")
+    shown = shown_unit(unit, unit_zh)
+    return qualified(qualifier, f"{number}{shown}" if shown != unit or i18n.active() == "zh" else f"{number} {unit}")
 
 
 def is_uncertain(reading: object) -> bool:
@@ -64,23 +119,28 @@ def uncertain_text(display: str, reading: object, reading_note: object) -> str:
     '12 factories (uncertain reading: the document writes '1 2': 12 ..., or 1 to 2 ...)'."""
     if not is_uncertain(reading):
         return display
-    return f"{display} (uncertain reading: {reading_note if isinstance(reading_note, str) else 'see the note'})"
+    return _("{value} (uncertain reading: {note})").format(
+        value=display, note=reading_note if isinstance(reading_note, str) else _("see the note"))
 
 
 def short_value(value: float, qualifier: str, reading: object = "certain") -> str:
-    """A compact label for a bar or point: '>20', '≥2', '≤3', '≈350', '14'.
+    """A compact label for a bar or point: '>20', '≥2', '≤3', '≈350', '14' (the marks are the same
+    in every language; `value` is what the chart plots).
 
     Never '20+': that reads as '20 or more', which "more than 20" is not."""
-    return QUALIFIER_MARKS[qualifier].format(format_number(value)) + (UNCERTAIN_MARK if is_uncertain(reading) else "")
+    return QUALIFIER_MARKS[qualifier].format(number_text(value)) + (UNCERTAIN_MARK if is_uncertain(reading) else "")
 
 
 def reference_text(year: object, year_basis: str, as_of: object) -> str:
-    """When the figure refers to, in words a reader can cite."""
+    """When the figure refers to, in words a reader can cite: '2021 (reported 2022-11-23)', 'as of
+    2021-03-10'; in Chinese '2021年（2022年11月23日报道）', '截至2021年3月10日'."""
+    date = date_text(as_of) if isinstance(as_of, str) else None
+    reported = _(" (reported {date})").format(date=date) if date else ""
     if year_basis == "stated" and pd.notna(year):
-        return f"{int(year)}" + (f" (reported {as_of})" if isinstance(as_of, str) else "")
-    if year_basis == "as_of" and isinstance(as_of, str):
-        return f"as of {as_of}"
-    return "year not stated" + (f" (reported {as_of})" if isinstance(as_of, str) else " (undated document)")
+        return date_text(str(int(year))) + reported
+    if year_basis == "as_of" and date:
+        return _("as of {date}").format(date=date)
+    return _("year not stated") + (reported or _(" (undated document)"))
 
 
 def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -90,9 +150,16 @@ def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -
     way. Its rows are labelled in `provenance`: quote verified when they name a shipped document
     (and so passed the quote checks), unverified otherwise, which their source title also says.
     """
+    with i18n.speaking(i18n.DEFAULT_LANGUAGE):  # shared by every reader: localise() translates
+        return _enrich(dataset, metrics)
+
+
+def _enrich(dataset: Dataset, metrics: pd.DataFrame | None) -> pd.DataFrame:
     user_supplied = metrics is not None
     metrics = dataset.metrics if metrics is None else metrics
-    catalogue = dataset.catalogue[[C.metric, C.label, C.category, C.value_type, C.lower_is_better, C.definition]]
+    catalogue = dataset.catalogue[[C.metric, C.label, C.category, C.value_type, C.lower_is_better, C.definition,
+                                   C.label_zh, C.category_zh, C.definition_zh, C.unit_zh]]
+    catalogue = catalogue.assign(**{LABEL_EN: catalogue[C.label]})
     regions = dataset.regions[[R.region, R.iso_code, R.name_zh]]
     sources = dataset.sources[[S.source_id, S.title, S.published, S.file, S.publisher]].rename(
         columns={S.title: SOURCE_TITLE}
@@ -118,7 +185,32 @@ def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -
         obs.loc[uncertain, SHORT] = [f"{s}{UNCERTAIN_MARK}" for s in rows[SHORT]]
     obs[REFERENCE] = _per_distinct(obs, [M.year, M.year_basis, M.as_of], reference_text)
     obs[IS_BOUND] = obs[M.qualifier].isin(BOUNDS)
+    obs[REGION_NAME] = obs[M.region]
+    obs[PLOT_VALUE] = obs[M.value].astype(float)
+    obs[UNIT_SHOWN] = obs[M.unit]
     return obs
+
+
+def localise(obs: pd.DataFrame) -> pd.DataFrame:
+    """Enriched observations with what a reader sees in the active language: region names, metric
+    labels and definitions from the catalogues' Chinese columns, values ('超过20个', '约3.5亿元'),
+    reference dates, and money plotted in 亿元. English is the enriched frame itself.
+
+    Ids, stored values and units, categories (filters match them) and the English label stay; so
+    does every quote and source title, which are evidence. Call it once per data version and
+    language (ui.derived): it writes every row's text."""
+    if i18n.active() == i18n.DEFAULT_LANGUAGE or obs.empty:
+        return obs
+    zh = lambda column, fallback: obs[column].where(obs[column].notna(), obs[fallback])  # noqa: E731 - an upload's unknown metric
+    local = obs.assign(**{REGION_NAME: zh(NAME_ZH, M.region), LABEL: zh(LABEL_ZH, LABEL),
+                          DEFINITION: zh(DEFINITION_ZH, DEFINITION)})
+    local[PLOT_VALUE] = _per_distinct(local, [M.value, M.unit], shown_value)
+    local[UNIT_SHOWN] = _per_distinct(local, [M.unit, UNIT_ZH], shown_unit)
+    local[DISPLAY] = _per_distinct(local, [M.value, M.qualifier, M.unit, UNIT_ZH, M.reading, M.reading_note],
+                                   lambda v, q, u, z, r, n: uncertain_text(format_value(v, q, u, z), r, n))
+    local[SHORT] = _per_distinct(local, [PLOT_VALUE, M.qualifier, M.reading], short_value)
+    local[REFERENCE] = _per_distinct(local, [M.year, M.year_basis, M.as_of], reference_text)
+    return local
 
 
 def _per_distinct(frame: pd.DataFrame, columns: list[str], fn) -> pd.Series:
@@ -207,53 +299,67 @@ def difference_text(a_value: float, a_qualifier: str, b_value: float, b_qualifie
     a, b = Interval.of(a_value, a_qualifier), Interval.of(b_value, b_qualifier)
     low = None if a.low is None or b.high is None else a.low - b.high
     high = None if a.high is None or b.low is None else a.high - b.low
-    prefix = "about " if "approx" in (a_qualifier, b_qualifier) else ""
+    approx = "approx" in (a_qualifier, b_qualifier)
     if low is not None and high is not None:
-        return f"{prefix}{format_number(low)}" if low == high else f"between {format_number(low)} and {format_number(high)}"
+        if low == high:
+            return qualified("approx" if approx else "exact", number_text(low))
+        return _("between {low} and {high}").format(low=number_text(low), high=number_text(high))
     if low is not None:
-        return f"{'more than' if a.low_open or b.high_open else 'at least'} {format_number(low)}"
+        return (_("more than {}") if a.low_open or b.high_open else _("at least {}")).format(number_text(low))
     if high is not None:
-        return f"{'less than' if a.high_open or b.low_open else 'at most'} {format_number(high)}"
-    return "cannot be determined (both sides are open bounds)"
+        return (_("less than {}") if a.high_open or b.low_open else _("at most {}")).format(number_text(high))
+    return _("cannot be determined (both sides are open bounds)")
 
 
 def ratio_text(a_value: float, a_qualifier: str, b_value: float, b_qualifier: str) -> str:
     """a / b, only when both figures are exact (or approximate) and b is not zero."""
     if a_qualifier in BOUNDS or b_qualifier in BOUNDS:
-        return "not shown: a side is a bound"
+        return _("not shown: a side is a bound")
     if b_value == 0:
-        return "not defined (divides by zero)"
-    prefix = "about " if "approx" in (a_qualifier, b_qualifier) else ""
-    return f"{prefix}{a_value / b_value:.2f}×"
+        return _("not defined (divides by zero)")
+    return qualified("approx" if "approx" in (a_qualifier, b_qualifier) else "exact", f"{a_value / b_value:.2f}×")
 
 
 def comparison_caveats(rows: list[dict]) -> list[str]:
     """What a reader must know before comparing these figures of one metric across regions."""
     caveats = []
+    name = lambda row: row.get(REGION_NAME, row[M.region])  # noqa: E731
     if len({row[REFERENCE] for row in rows}) > 1:
-        caveats.append("different reference dates: " + "; ".join(f"{row[M.region]} {row[REFERENCE]}" for row in rows))
+        caveats.append(_("different reference dates: {dates}").format(
+            dates=_("; ").join(f"{name(row)} {row[REFERENCE]}" for row in rows)))
     for row in rows:
         if is_uncertain(row.get(M.reading)):
-            caveats.append(f"{row[M.region]}'s value has an uncertain reading ({row.get(M.reading_note)})")
+            caveats.append(_("{region}'s value has an uncertain reading ({note})").format(
+                region=name(row), note=row.get(M.reading_note)))
         if row[M.qualifier] in BOUNDS:
-            caveats.append(f"{row[M.region]}'s figure is a bound ({QUALIFIER_WORDS[row[M.qualifier]].strip()}), not an exact count")
+            caveats.append(_("{region}'s figure is a bound ({qualifier}), not an exact count").format(
+                region=name(row), qualifier=_(QUALIFIER_NAMES[row[M.qualifier]])))
         elif row[M.qualifier] == "approx":
-            caveats.append(f"{row[M.region]}'s figure is approximate")
+            caveats.append(_("{region}'s figure is approximate").format(region=name(row)))
     return caveats
 
 
 # What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
 _COMPARE_COLUMNS = [
     M.figure_id, M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
-    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY,
+    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY, REGION_NAME, PLOT_VALUE, UNIT_SHOWN,
 ]
 
 
 def _cell(rows: list[dict]) -> str:
-    return "; ".join(
-        f"{row[DISPLAY]} ({row[REFERENCE]})" + ("" if row[PROVENANCE] == CURATED else f" [{row[PROVENANCE]}]")
+    return _("; ").join(
+        _("{value} ({date})").format(value=row[DISPLAY], date=row[REFERENCE])
+        + ("" if row[PROVENANCE] == CURATED else f" [{provenance_word(row[PROVENANCE])}]")
         for row in rows
-    ) or "no figure"
+    ) or _("no figure")
+
+
+PROVENANCE_WORDS = {CURATED: N_("curated"), USER_VERIFIED: N_("user-supplied, quote verified"),
+                    USER_UNVERIFIED: N_("user-supplied, unverified")}
+
+
+def provenance_word(provenance: object) -> str:
+    return _(PROVENANCE_WORDS[provenance]) if provenance in PROVENANCE_WORDS else str(provenance)
 
 
 def figure_id_column(region: str) -> str:
@@ -270,7 +376,8 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
     per region, `figure_id_column(region)`: the id of the figure its cell states (the first one
     when a cell states a range of two; empty when it states none), so a cell can link to its page.
     """
-    chosen = obs.loc[obs[M.region].isin(regions) & (obs[M.status] == status), _COMPARE_COLUMNS]
+    chosen = obs.loc[obs[M.region].isin(regions) & (obs[M.status] == status),
+                     [c for c in _COMPARE_COLUMNS if c in obs.columns]]
     by_metric: dict[str, list[dict]] = {}
     for record in latest_observations(chosen).to_dict("records"):
         by_metric.setdefault(record[M.metric], []).append(record)
@@ -278,19 +385,21 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
     for metric, records in by_metric.items():
         first = records[0]
         by_region = {region: [r for r in records if r[M.region] == region] for region in regions}
-        row = {M.metric: metric, LABEL: first[LABEL], M.unit: first[M.unit], CATEGORY: first[CATEGORY]}
+        row = {M.metric: metric, LABEL: first[LABEL], M.unit: first.get(UNIT_SHOWN, first[M.unit]), CATEGORY: first[CATEGORY]}
         row.update({region: _cell(mine) for region, mine in by_region.items()})
         row["shared"] = all(by_region.values())
         row["difference"] = row["ratio"] = ""
         if len(regions) == 2 and row["shared"] and all(len(mine) == 1 for mine in by_region.values()):
             a, b = by_region[regions[0]][0], by_region[regions[1]][0]
-            uncertain = [r[M.region] for r in (a, b) if is_uncertain(r.get(M.reading))]
+            uncertain = [r.get(REGION_NAME, r[M.region]) for r in (a, b) if is_uncertain(r.get(M.reading))]
             if uncertain:  # the caveat would have to travel with the number: give none
-                row["difference"] = row["ratio"] = f"not computed: {' and '.join(uncertain)}'s value has an uncertain reading"
+                row["difference"] = row["ratio"] = _("not computed: {regions}'s value has an uncertain reading").format(
+                    regions=_(" and ").join(uncertain))
             else:
-                row["difference"] = difference_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
+                plotted = lambda r: r.get(PLOT_VALUE, r[M.value])  # noqa: E731 - money in the reader's unit
+                row["difference"] = difference_text(plotted(a), a[M.qualifier], plotted(b), b[M.qualifier])
                 row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
-        row["caveats"] = "; ".join(comparison_caveats(records)) if row["shared"] else ""
+        row["caveats"] = _("; ").join(comparison_caveats(records)) if row["shared"] else ""
         row.update({figure_id_column(region): mine[0][M.figure_id] if mine else None for region, mine in by_region.items()})
         rows.append(row)
     columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",
@@ -311,12 +420,14 @@ def describe_coverage(matrix: pd.DataFrame) -> str:
     """One sentence from a coverage_matrix: for how many metrics each region has figures, and how
     many every region has."""
     if matrix.empty:
-        return "No selected region has a figure here."
+        return _("No selected region has a figure here.")
     has = matrix > 0
-    per_region = ", ".join(f"{region} {int(has[region].sum())}" for region in matrix.columns)
-    everyone = "both regions" if len(matrix.columns) == 2 else "every selected region"
-    shared = "" if len(matrix.columns) == 1 else f"; {everyone}: {int(has.all(axis=1).sum())}"
-    return f"Metrics with figures, of the {len(matrix)} any selected region has: {per_region}{shared}."
+    per_region = _(", ").join(f"{region} {int(has[region].sum())}" for region in matrix.columns)
+    everyone = _("both regions") if len(matrix.columns) == 2 else _("every selected region")
+    shared = "" if len(matrix.columns) == 1 else _("; {everyone}: {count}").format(
+        everyone=everyone, count=int(has.all(axis=1).sum()))
+    return _("Metrics with figures, of the {count} any selected region has: {regions}{shared}.").format(
+        count=len(matrix), regions=per_region, shared=shared)
 
 
 def time_series(obs: pd.DataFrame) -> pd.DataFrame:
@@ -327,7 +438,7 @@ def time_series(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 GROWTH_COLUMNS = [
-    M.region, M.metric, M.status, PROVENANCE, LABEL, M.unit, "first_year", "first_value", "last_year",
+    M.region, M.metric, M.status, PROVENANCE, LABEL, M.unit, REGION_NAME, "first_year", "first_value", "last_year",
     "last_value", "multiple", "cagr_percent", "places_gained", "note", SOURCE_TITLE,
 ]
 
@@ -352,6 +463,7 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
     )
     first = ordered.drop_duplicates(SERIES_KEY, keep="first").reset_index(drop=True)
     last = ordered.drop_duplicates(SERIES_KEY, keep="last").reset_index(drop=True)
+    plotted = PLOT_VALUE if PLOT_VALUE in ordered else M.value  # money in the reader's unit
     years = (last[M.year] - first[M.year]).astype(float)
     uncertain = first["_uncertain"].astype(bool)
     exact = ~first["_inexact"].astype(bool) & ~uncertain
@@ -360,15 +472,16 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
     multiple = (last[M.value] / first[M.value]).where(growing)
     summary = pd.DataFrame({
         M.region: first[M.region], M.metric: first[M.metric], M.status: first[M.status],
-        PROVENANCE: first[PROVENANCE], LABEL: first[LABEL], M.unit: first[M.unit],
-        "first_year": first[M.year].astype(int), "first_value": first[M.value],
-        "last_year": last[M.year].astype(int), "last_value": last[M.value],
+        PROVENANCE: first[PROVENANCE], LABEL: first[LABEL], M.unit: first[UNIT_SHOWN if UNIT_SHOWN in first else M.unit],
+        REGION_NAME: first[REGION_NAME if REGION_NAME in first else M.region],
+        "first_year": first[M.year].astype(int), "first_value": first[plotted],
+        "last_year": last[M.year].astype(int), "last_value": last[plotted],
         "multiple": multiple,
         "cagr_percent": (multiple ** (1 / years.where(growing)) - 1) * 100,
         "places_gained": (first[M.value] - last[M.value]).where(exact & rank),
         "note": pd.Series("", index=first.index)
-        .mask(uncertain, "not computed: a figure of the series has an uncertain reading")
-        .mask(first["_inexact"].astype(bool), "not computed: an end of the series is not an exact figure"),
+        .mask(uncertain, _("not computed: a figure of the series has an uncertain reading"))
+        .mask(first["_inexact"].astype(bool), _("not computed: an end of the series is not an exact figure")),
         SOURCE_TITLE: first["_sources"],
     })
     return summary.sort_values([M.metric, M.region], kind="stable").reset_index(drop=True)
@@ -376,14 +489,19 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
 
 def describe_growth(row: pd.Series) -> str:
     """One sentence: '12.42 -> 52.18 billion yuan (2012-2021): 4.20x, 17.3% a year'."""
-    span = f"{row['first_year']}–{row['last_year']}"
+    span = _("{first}–{last}").format(first=row["first_year"], last=row["last_year"])
+    first, last = number_text(row["first_value"]), number_text(row["last_value"])
     if pd.notna(row["places_gained"]):
         gained = int(row["places_gained"])
-        move = f"up {gained} places" if gained > 0 else f"down {-gained} places" if gained < 0 else "unchanged"
-        return f"rank {format_number(row['first_value'])} → {format_number(row['last_value'])} ({span}): {move}"
-    text = f"{format_number(row['first_value'])} → {format_number(row['last_value'])} {row[M.unit]} ({span})"
+        move = (ngettext("up {n} place", "up {n} places", gained) if gained > 0
+                else ngettext("down {n} place", "down {n} places", -gained) if gained < 0 else _("unchanged"))
+        return _("rank {first} → {last} ({span}): {move}").format(
+            first=first, last=last, span=span, move=move.format(n=abs(gained)))
+    unit = row[M.unit] if i18n.active() == "zh" else f" {row[M.unit]}"
+    text = _("{first} → {last}{unit} ({span})").format(first=first, last=last, unit=unit, span=span)
     if pd.notna(row["multiple"]):
-        return f"{text}: {row['multiple']:.2f}× in total, {row['cagr_percent']:.1f}% a year compounded"
+        return _("{text}: {multiple}× in total, {rate}% a year compounded").format(
+            text=text, multiple=f"{row['multiple']:.2f}", rate=f"{row['cagr_percent']:.1f}")
     return f"{text}: {row['note']}"
 
 
@@ -417,23 +535,33 @@ def cite_sources(obs: pd.DataFrame, most: int = 5) -> str:
     At most `most` documents are named: a line citing thousands of documents is unreadable and,
     at a million rows, was a 700 KB message the browser choked on."""
     pairs = obs[[SOURCE_TITLE, PUBLISHED]].drop_duplicates()
-    parts = [
-        f"{title} ({published if isinstance(published, str) else 'undated'})"
+    undated = _("undated")
+    parts = [  # the titles are evidence: never translated
+        f"{title} ({date_text(published) if isinstance(published, str) else undated})"
         for title, published in pairs.head(most).itertuples(index=False)
     ]
     if not parts:
-        return "Source: none (no rows)"
-    more = f"; and {len(pairs) - most:,} more documents (see the Sources page)" if len(pairs) > most else ""
-    return ("Source: " if len(pairs) == 1 else "Sources: ") + "; ".join(parts) + more
+        return _("Source: none (no rows)")
+    more = _("; and {count} more documents (see the Sources page)").format(count=f"{len(pairs) - most:,}") \
+        if len(pairs) > most else ""
+    return (_("Source: {titles}") if len(pairs) == 1 else _("Sources: {titles}")).format(titles="; ".join(parts)) + more
 
 
 def enrich_events(dataset: Dataset) -> pd.DataFrame:
     """Events with their source's title, date, publisher and file, and their region's ISO code, for
     hover text, source lines, citations and downloads."""
     sources = dataset.sources[[S.source_id, S.title, S.published, S.publisher, S.file]].rename(columns={S.title: SOURCE_TITLE})
-    regions = dataset.regions[[R.region, R.iso_code]]
-    return (dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
-            .merge(regions, on=R.region, how="left", validate="many_to_one"))
+    regions = dataset.regions[[R.region, R.iso_code, R.name_zh]]
+    events = (dataset.events.merge(sources, on="source_id", how="left", validate="many_to_one")
+              .merge(regions, on=R.region, how="left", validate="many_to_one"))
+    return events.assign(**{REGION_NAME: region_names(events)})
+
+
+def region_names(frame: pd.DataFrame) -> pd.Series:
+    """Each row's region as the reader's language names it (regions.csv's name_zh in Chinese)."""
+    if i18n.active() == "zh" and NAME_ZH in frame:
+        return frame[NAME_ZH].where(frame[NAME_ZH].notna(), frame[M.region])
+    return frame[M.region]
 
 
 def page_of(rows: pd.DataFrame, page: int, size: int) -> tuple[pd.DataFrame, int]:
@@ -524,19 +652,23 @@ def same_metric_by_region(obs: pd.DataFrame, figure: pd.Series, region_order) ->
 # --- the province map ---------------------------------------------------------------------------
 # Columns of a placed tile map (place_on_tiles): the tile grid's own, the region it names, and the
 # figure its tile shows (empty where the region has none).
-TILE_ROW, TILE_COL, TILE_NAME, TILE_NAME_ZH = "row", "col", "short_name_en", "short_name_zh"
+TILE_ROW, TILE_COL, TILE_NAME, TILE_NAME_ZH, TILE_LABEL = "row", "col", "short_name_en", "short_name_zh", "tile_label"
 TILE_VALUE, TILE_MARK, HAS_FIGURE, IS_RANGE, TILE_NOTE = "tile_value", "tile_mark", "has_figure", "is_range", "tile_note"
 LOWER_BOUNDS, UPPER_BOUNDS = ("more_than", "at_least"), ("at_most",)
 TILE_COLUMNS = [
     M.figure_id, M.region, M.metric, M.status, M.unit, M.qualifier, LABEL, LOWER_IS_BETTER, TILE_VALUE, TILE_MARK,
-    DISPLAY, REFERENCE, SOURCE_TITLE, PUBLISHED, M.quote, IS_BOUND, IS_RANGE, PROVENANCE, TILE_NOTE,
+    DISPLAY, REFERENCE, SOURCE_TITLE, PUBLISHED, M.quote, IS_BOUND, IS_RANGE, PROVENANCE, TILE_NOTE, UNIT_SHOWN,
 ]
 
 
 def tile_layout(dataset: Dataset) -> pd.DataFrame:
-    """The tile grid, each tile with the English region name its ISO code has in data/regions.csv."""
-    regions = dataset.regions[[R.region, R.iso_code]]
-    return dataset.tile_grid.merge(regions, on=R.iso_code, how="left", validate="one_to_one")
+    """The tile grid, each tile with the English region name its ISO code has in data/regions.csv,
+    and what the reader sees: the region's name and the tile's short name in their language."""
+    regions = dataset.regions[[R.region, R.iso_code, R.name_zh]]
+    layout = dataset.tile_grid.merge(regions, on=R.iso_code, how="left", validate="one_to_one")
+    chinese = i18n.active() == "zh"
+    return layout.assign(**{REGION_NAME: region_names(layout),
+                            TILE_LABEL: layout[TILE_NAME_ZH if chinese else TILE_NAME]}).drop(columns=[R.name_zh])
 
 
 def national_regions(regions: pd.DataFrame) -> list[str]:
@@ -549,8 +681,9 @@ def default_map_metric(obs: pd.DataFrame, tiled: list[str]) -> str | None:
     actual = obs[(obs[M.status] == "actual") & obs[M.region].isin(tiled)]
     if actual.empty:
         return None
-    counts = actual.groupby([M.metric, LABEL])[M.region].nunique().reset_index()
-    return counts.sort_values([M.region, LABEL], ascending=[False, True], kind="stable")[M.metric].iloc[0]
+    label = LABEL_EN if LABEL_EN in actual else LABEL  # the same default in every language
+    counts = actual.groupby([M.metric, label])[M.region].nunique().reset_index()
+    return counts.sort_values([M.region, label], ascending=[False, True], kind="stable")[M.metric].iloc[0]
 
 
 def map_years(obs: pd.DataFrame, metric: str, status: str) -> list[int]:
@@ -583,9 +716,11 @@ def _range_ends(records: list[dict]) -> tuple[dict, dict] | None:
 
 def _range_text(low: dict, high: dict) -> str:
     """'2 to 3 platforms per chain (a range: at least 2, at most 3)'."""
-    lo, hi = format_number(low[M.value]), format_number(high[M.value])
-    span = f"rank {lo} to {hi}" if low[M.unit] == "rank" else f"{lo} to {format_value(high[M.value], 'exact', low[M.unit])}"
-    return f"{span} (a range: {QUALIFIER_WORDS[low[M.qualifier]]}{lo}, {QUALIFIER_WORDS[high[M.qualifier]]}{hi})"
+    lo, hi = number_text(shown_value(low[M.value], low[M.unit])), number_text(shown_value(high[M.value], high[M.unit]))
+    span = (_("rank {low} to {high}").format(low=lo, high=hi) if low[M.unit] == "rank" else _("{low} to {high}").format(
+        low=lo, high=format_value(high[M.value], "exact", low[M.unit], low.get(UNIT_ZH))))
+    return _("{span} (a range: {low}, {high})").format(
+        span=span, low=qualified(low[M.qualifier], lo), high=qualified(high[M.qualifier], hi))
 
 
 def _tile(records: list[dict]) -> dict:
@@ -594,14 +729,15 @@ def _tile(records: list[dict]) -> dict:
     if ends is None:
         first = records[0]
         more = len(records) - 1
-        note = f"{more} more figure(s) for the same date in the table" if more else ""
-        return {**first, TILE_VALUE: first[M.value], TILE_MARK: first[SHORT], IS_RANGE: False, TILE_NOTE: note}
+        note = _("{n} more figure(s) for the same date in the table").format(n=more) if more else ""
+        return {**first, TILE_VALUE: first.get(PLOT_VALUE, first[M.value]), TILE_MARK: first[SHORT], IS_RANGE: False,
+                TILE_NOTE: note}
     low, high = ends
     quotes = list(dict.fromkeys([low[M.quote], high[M.quote]]))
     return {
         **low,
-        TILE_VALUE: (low[M.value] + high[M.value]) / 2,
-        TILE_MARK: f"{format_number(low[M.value])}–{format_number(high[M.value])}",
+        TILE_VALUE: (low.get(PLOT_VALUE, low[M.value]) + high.get(PLOT_VALUE, high[M.value])) / 2,
+        TILE_MARK: f"{number_text(low.get(PLOT_VALUE, low[M.value]))}–{number_text(high.get(PLOT_VALUE, high[M.value]))}",
         DISPLAY: _range_text(low, high),
         M.quote: " / ".join(quotes),
         IS_BOUND: True,
@@ -635,10 +771,12 @@ def place_on_tiles(layout: pd.DataFrame, tiles: pd.DataFrame) -> pd.DataFrame:
 def reference_dates_note(tiles: pd.DataFrame) -> str:
     """'' when every tile's figure refers to one date; otherwise each date with its regions."""
     shown = tiles[tiles[HAS_FIGURE]] if HAS_FIGURE in tiles else tiles
-    dates = shown.groupby(REFERENCE, sort=True)[M.region].agg(lambda regions: ", ".join(sorted(regions)))
+    names = REGION_NAME if REGION_NAME in shown else M.region
+    dates = shown.groupby(REFERENCE, sort=True)[names].agg(lambda regions: _(", ").join(sorted(regions)))
     if len(dates) < 2:
         return ""
-    return "The figures refer to different dates: " + "; ".join(f"{when} ({regions})" for when, regions in dates.items()) + "."
+    return _("The figures refer to different dates: {dates}.").format(
+        dates=_("; ").join(f"{when} ({regions})" for when, regions in dates.items()))
 
 
 def figures_per_region(obs: pd.DataFrame, layout: pd.DataFrame) -> pd.DataFrame:
@@ -659,8 +797,8 @@ def tile_table(placed: pd.DataFrame) -> pd.DataFrame:
     blank = lambda column: ordered[column].where(has, "") if column in ordered else ""  # noqa: E731
     base = citation.base_url()
     return pd.DataFrame({
-        "Figure": [citation.figure_url(i, base) if isinstance(i, str) and i else None for i in ordered[M.figure_id].astype(object)],
-        "Region": ordered[M.region].to_numpy(),
-        "Value": ordered[DISPLAY].where(has, "no figure").to_numpy() if DISPLAY in ordered else "",
-        "Refers to": blank(REFERENCE), "Source": blank(SOURCE_TITLE), "Quote": blank(M.quote),
+        _("Figure"): [citation.figure_url(i, base) if isinstance(i, str) and i else None for i in ordered[M.figure_id].astype(object)],
+        _("Region"): ordered[REGION_NAME if REGION_NAME in ordered else M.region].to_numpy(),
+        _("Value"): ordered[DISPLAY].where(has, _("no figure")).to_numpy() if DISPLAY in ordered else "",
+        _("Refers to"): blank(REFERENCE), _("Source"): blank(SOURCE_TITLE), _("Quote"): blank(M.quote),
     }).reset_index(drop=True)

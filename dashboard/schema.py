@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from pandera.typing import Series
 
 from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, quote_in_document, states
+from dashboard.i18n import N_
 from dashboard.numbers import find_numbers, same_number_text
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
@@ -390,36 +391,36 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
 # Check name -> (column it is about, what was expected). `expected` may depend on the row.
 Expected = str | Callable[[pd.Series, "Reference | None"], str]
 CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
-    "published_is_a_date": ("published", "a real calendar date (YYYY-MM-DD)"),
-    "published_has_its_text": ("published_text", "the date line as the document writes it, since published is set"),
-    "as_of_is_a_date": ("as_of", "a real calendar date (YYYY-MM-DD)"),
+    "published_is_a_date": ("published", N_("a real calendar date (YYYY-MM-DD)")),
+    "published_has_its_text": ("published_text", N_("the date line as the document writes it, since published is set")),
+    "as_of_is_a_date": ("as_of", N_("a real calendar date (YYYY-MM-DD)")),
     "year_matches_basis": (
         "year",
-        "a year when year_basis is 'stated', the as_of year when it is 'as_of', and empty when it is 'unstated'",
+        N_("a year when year_basis is 'stated', the as_of year when it is 'as_of', and empty when it is 'unstated'"),
     ),
-    "period_in_order": ("period_end", "a year not before period_start"),
-    "value_is_finite": ("value", "a finite number"),
-    "category_zh_consistent": ("category_zh", "the same Chinese name as every other row of this category"),
+    "period_in_order": ("period_end", N_("a year not before period_start")),
+    "value_is_finite": ("value", N_("a finite number")),
+    "category_zh_consistent": ("category_zh", N_("the same Chinese name as every other row of this category")),
     # Reported on `reading`: pandera leaves a failing row's empty cells (here reading_note) out.
-    "ambiguous_reading_is_explained": ("reading", "'certain', or a reading_note giving the other reading in words"),
+    "ambiguous_reading_is_explained": ("reading", N_("'certain', or a reading_note giving the other reading in words")),
     "date_matches_precision": (
         "date",
         f"a real date from {YEAR_MIN} to {YEAR_MAX} at its precision (YYYY-MM-DD for day, YYYY-MM with month 01-12 for month, YYYY for year, "
         "empty for unknown)",
     ),
-    "known_source": ("source_id", "a source_id listed in data/sources.csv"),
-    "known_region": ("region", "a region listed in data/regions.csv"),
-    "known_metric": ("metric", "a metric listed in data/metric_catalogue.csv"),
+    "known_source": ("source_id", N_("a source_id listed in data/sources.csv")),
+    "known_region": ("region", N_("a region listed in data/regions.csv")),
+    "known_metric": ("metric", N_("a metric listed in data/metric_catalogue.csv")),
     "unit_matches_catalogue": (
         "unit",
         lambda row, ref: f"'{ref.metrics[row['metric']][0]}', the catalogue's unit for {row['metric']}"
         if ref and row.get("metric") in ref.metrics
         else "the catalogue's unit for the metric",
     ),
-    "value_not_negative": ("value", "a value of 0 or more (counts and money cannot be negative)"),
-    "value_whole_number": ("value", "a whole number (counts and ranks)"),
-    "rank_at_least_one": ("value", "a rank of 1 or more"),
-    "quote_in_document": ("quote", "text that occurs verbatim (whitespace aside) in the source document"),
+    "value_not_negative": ("value", N_("a value of 0 or more (counts and money cannot be negative)")),
+    "value_whole_number": ("value", N_("a whole number (counts and ranks)")),
+    "rank_at_least_one": ("value", N_("a rank of 1 or more")),
+    "quote_in_document": ("quote", N_("text that occurs verbatim (whitespace aside) in the source document")),
     "value_in_quote": ("value", lambda row, ref: _expected_value(row, ref)),
     "year_in_quote": ("year", lambda row, ref: _expected_year(row, ref)),
     "region_in_source": ("region", lambda row, ref: _expected_region(row, ref)),
@@ -429,29 +430,29 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
         if ref and row.get("source_id") in ref.published
         else "the source's published date",
     ),
-    "date_text_in_quote": ("date_text", "words that occur in the quote"),
+    "date_text_in_quote": ("date_text", N_("words that occur in the quote")),
     "figure_id_published": (
         "figure_id",
         lambda row, ref: _published_as(row, ref, "figure", row.get("metric")),
     ),
     "event_id_published": ("event_id", lambda row, ref: _published_as(row, ref, "event", None)),
-    "number_in_quote": ("number", "a number the quote writes, exactly as written there (digits, words, dates)"),
-    "file_exists": ("file", "an existing file under seeds/"),
-    "file_unchanged": ("sha256", "the SHA-256 of the file as shipped (seeds must stay unchanged)"),
-    "title_in_document": ("title", "the headline as it appears in the document"),
-    "published_text_in_document": ("published_text", "the date line exactly as it appears in the document"),
+    "number_in_quote": ("number", N_("a number the quote writes, exactly as written there (digits, words, dates)")),
+    "file_exists": ("file", N_("an existing file under seeds/")),
+    "file_unchanged": ("sha256", N_("the SHA-256 of the file as shipped (seeds must stay unchanged)")),
+    "title_in_document": ("title", N_("the headline as it appears in the document")),
+    "published_text_in_document": ("published_text", N_("the date line exactly as it appears in the document")),
     "known_division": (
         "iso_code",
-        "the ISO code of a provincial-level division in data/regions.csv (the country is shown beside the map, not on a tile)",
+        N_("the ISO code of a provincial-level division in data/regions.csv (the country is shown beside the map, not on a tile)"),
     ),
     "short_name_zh_matches_region": (
         "short_name_zh",
-        "the start of the division's Chinese name in data/regions.csv (山西 for 山西省)",
+        N_("the start of the division's Chinese name in data/regions.csv (山西 for 山西省)"),
     ),
     "has_tile": (
         "iso_code",
-        "a tile in data/tile_grid.csv: every division but the country is on the province map "
-        "(add a row iso_code,row,col,short_name_en,short_name_zh there)",
+        N_("a tile in data/tile_grid.csv: every division but the country is on the province map "
+        "(add a row iso_code,row,col,short_name_en,short_name_zh there)"),
     ),
 }
 

@@ -56,11 +56,32 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+DESKTOP = {"width": 1400, "height": 900}
+PAGE_TIMEOUT = 30_000  # ms; generous because the test machine may be busy with other work
+
+
 # Module fixtures: one server and one browser per test module that imports them.
 @pytest.fixture(scope="module")
 def base_url():
     with streamlit_server() as url:
         yield url
+
+
+@pytest.fixture
+def new_page(browser):
+    """A factory of fresh pages, each in its own context (a viewport, a browser locale, ...); all
+    closed after the test."""
+    contexts = []
+
+    def make(viewport=DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, accept_downloads=True, **options)
+        context.set_default_timeout(PAGE_TIMEOUT)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,9 @@ def observation(region="Shanxi", metric="centres", value=14.0, qualifier="exact"
         mx.PUBLISHED: as_of, mx.FILE: f"seeds/{region.lower()}.txt", mx.PUBLISHER: None, mx.PROVENANCE: mx.CURATED,
     }
     row.update(extra)
+    row.setdefault(mx.LABEL_EN, row[mx.LABEL])
+    row.setdefault(mx.LABEL_ZH, "")
+    row[mx.REGION_NAME], row[mx.PLOT_VALUE], row[mx.UNIT_SHOWN] = row["region"], float(row["value"]), row["unit"]
     row[mx.DISPLAY] = mx.uncertain_text(mx.format_value(row["value"], row["qualifier"], row["unit"]),
                                         row["reading"], row["reading_note"])
     row[mx.SHORT] = mx.short_value(row["value"], row["qualifier"], row["reading"])

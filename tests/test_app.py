@@ -34,7 +34,7 @@ def chart_traces(at: AppTest) -> list[list[str]]:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader), *(c.value for c in at.caption)])
+    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.header), *(c.value for c in at.caption)])
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -80,7 +80,7 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     assert at.multiselect(key="region").value == ["Shanxi", "Shandong"]
     table = mx.compare_regions(obs, ["Shanxi", "Shandong"])
     shared = int(table["shared"].sum())
-    assert at.subheader[0].value == f"Metrics every selected region has ({shared})"
+    assert at.header[0].value == f"Metrics every selected region has ({shared})"
     assert any("Shanxi − Shandong" in m.value for m in at.markdown)
     assert any("different reference dates" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == shared  # one per shared metric; the coverage heatmap is opt-in
@@ -88,7 +88,7 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     assert any(ui.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
 
     at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
-    assert at.subheader[0].value == "Metrics every selected region has (0)"
+    assert at.header[0].value == "Metrics every selected region has (0)"
     assert len(at.get("plotly_chart")) == 0
     at.toggle(key="coverage").set_value(True).run()
     assert len(at.get("plotly_chart")) == 1
@@ -257,7 +257,7 @@ def test_malformed_url_parameters_fall_back_to_defaults(obs, query):
 def test_sources_page_shows_each_document_with_highlighted_quotes():
     dataset = load_dataset(ROOT)
     at = run_page("sources")
-    titles = [s.value for s in at.subheader]
+    titles = [s.value for s in at.header]
     assert len(titles) == len(dataset.sources)
     highlighted = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert len(highlighted) == len(dataset.sources)
@@ -272,13 +272,13 @@ def test_a_third_region_appears_on_every_page(third_region_project: Path, monkey
     compare = run_page("compare", region=["Shanxi", "Zhejiang"])
     assert compare.multiselect(key="region").value == ["Shanxi", "Zhejiang"]
     assert "Zhejiang" in compare.multiselect(key="region").options
-    assert compare.subheader[0].value.startswith("Metrics every selected region has (2)")  # centres and turnover
+    assert compare.header[0].value.startswith("Metrics every selected region has (2)")  # centres and turnover
     trends = run_page("trends")
     assert any("Zhejiang" in names for names in chart_traces(trends))
     explore = run_page("explore", region=["Zhejiang"])
     assert explore.markdown[0].value.startswith("**3** of ")
     sources = run_page("sources")
-    assert "Zhejiang builds more innovation centres" in [s.value for s in sources.subheader]
+    assert "Zhejiang builds more innovation centres" in [s.value for s in sources.header]
 
 
 def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Path, monkeypatch):

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import metrics as mx
-from tests.browser import ROOT, base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
+from tests.browser import ROOT, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -35,22 +35,6 @@ EXPORT_COLUMNS = [
 
 
 # --- fixtures (base_url and browser come from tests.browser) ----------------------------
-
-
-@pytest.fixture
-def new_page(browser):
-    """A factory of fresh pages, each in its own context; all closed after the test."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-        context.set_default_timeout(WAIT)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def shown(markdown: str) -> str:
 
 
 def page_text(at: AppTest) -> str:
-    return "\n".join(shown(e.value) for e in [*at.title, *at.markdown, *at.subheader, *at.caption])
+    return "\n".join(shown(e.value) for e in [*at.title, *at.markdown, *at.header, *at.caption])
 
 
 def links(at: AppTest) -> dict[str, tuple[str, dict]]:

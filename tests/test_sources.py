@@ -53,7 +53,7 @@ def run_page(script: str | None = None, **query) -> AppTest:
 
 
 def rendered_text(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader),
+    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.header),
                       *(c.value for c in at.caption)])
 
 
@@ -68,7 +68,7 @@ def title(dataset, n: int) -> str:
 def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     """The page shows document n in full (heading, its figures, its text) and no other document."""
     assert not at.exception
-    assert [s.value for s in at.subheader] == [ui.md(title(dataset, n))]
+    assert [s.value for s in at.header] == [ui.md(title(dataset, n))]
     assert len(at.dataframe) == 2 and len(at.expander) == 1  # the overview, and this document's figures
     assert set(at.dataframe[1].value["Source"]) == {title(dataset, n)}
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT
@@ -85,7 +85,7 @@ def assert_shows_only(at: AppTest, dataset, n: int) -> None:
 def test_the_checkouts_five_documents_are_all_shown_in_full(dataset, obs):
     at = run_page()
     assert not at.exception and not at.get("selectbox")
-    assert [s.value for s in at.subheader] == [ui.md(t) for t in dataset.sources["title"]]
+    assert [s.value for s in at.header] == [ui.md(t) for t in dataset.sources["title"]]
     assert len(at.expander) == len(highlighted_texts(at)) == len(dataset.sources) == 5
     # One figures table per document with figures, each holding exactly that document's rows.
     counts = obs["source_id"].value_counts()
@@ -148,7 +148,7 @@ def test_the_picked_documents_figures_and_the_overview_are_paginated(many_env, m
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT - 3 * 30
     at.number_input[0].set_value(3).run()
     assert list(at.dataframe[0].value["Title"]) == list(many.sources["title"].iloc[16:])
-    assert [s.value for s in at.subheader] == [ui.md(title(many, 3))]  # paging the list keeps the document
+    assert [s.value for s in at.header] == [ui.md(title(many, 3))]  # paging the list keeps the document
 
 
 # --- the pure pieces ------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_a_link_to_a_document_opens_it_and_picking_another_gives_a_shareable_url
             page.goto(f"{base_url}/sources?source={many.sources['source_id'].iloc[7]}", wait_until="domcontentloaded")
             wait_idle(page)
             expect(heading(page, 7)).to_be_visible()
-            expect(page.locator("h3")).to_have_count(1)  # one document's heading, no other
+            expect(page.locator("h2")).to_have_count(1)  # one document's heading, no other
 
             box = page.get_by_role("combobox", name="Document", exact=True)
             box.click()

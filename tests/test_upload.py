@@ -352,8 +352,8 @@ def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache
 
     shared_keys = []
     real = ui._derived
-    monkeypatch.setattr(ui, "_derived", lambda name, key, args, _fn, _data: (shared_keys.append(key),
-                                                                              real(name, key, args, _fn=_fn, _data=_data))[1])
+    monkeypatch.setattr(ui, "_derived", lambda name, key, args, language, _fn, _data: (
+        shared_keys.append(key), real(name, key, args, language, _fn=_fn, _data=_data))[1])
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     app.switch_page("views/explore.py").run()
     upload(app, "mine.csv", csv_bytes(UNVERIFIED))
@@ -364,7 +364,10 @@ def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache
     file_id = app.session_state[ui.UPLOAD_FILE]
     assert not [key for key in shared_keys if file_id in key]
     stored = app.session_state[ui.UPLOAD_DERIVED]
-    assert {name.rsplit(".", 1)[-1] for name, _, _ in stored} >= {"growth_and_centres", "timeline", "series_charts"}
+    assert {name.rsplit(".", 1)[-1] for name, *_ in stored} >= {"growth_and_centres", "timeline", "series_charts"}
 
     upload(app.switch_page("views/explore.py").run(), "other.csv", csv_bytes({**UNVERIFIED, "value": "8"}))
-    assert ui.UPLOAD_DERIVED not in app.session_state  # the first upload's figures went with it
+    # The first upload's figures went with it: what is stored now is the second upload's alone.
+    second = app.session_state[ui.UPLOAD_FILE]
+    assert second != file_id
+    assert all(key[1][-1] == second for key in app.session_state[ui.UPLOAD_DERIVED])

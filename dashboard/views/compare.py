@@ -7,26 +7,30 @@ which metrics each region has, so gaps are visible.
 
 import streamlit as st
 
-from dashboard import charts, citation
+from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
+from dashboard.i18n import _
 from dashboard.views import ui
 
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
 available = mx.present_in_order(dataset.regions["region"], obs["region"])
 
-st.title("Compare regions")
-regions = st.multiselect(
-    "Regions", available, default=[r for r in ui.DEFAULT_REGIONS if r in available],
-    key="region", bind="query-params", help="The first two selected are compared pairwise.",
+names = ui.region_names(dataset)
+st.title(_("Compare regions"))
+regions = ui.bound(
+    st.multiselect, _("Regions"), available, default=[r for r in ui.DEFAULT_REGIONS if r in available],
+    key="region", names=names, multiple=True, help=_("The first two selected are compared pairwise."),
 )
-status = st.segmented_control(
-    "Status", ["actual", "target"], default="actual", key="status", bind="query-params",
-    help="Actual results and targets are never compared with each other.",
+status = ui.bound(
+    st.segmented_control, _("Status"), ["actual", "target"], default="actual", key="status",
+    names=ui.names_in_every_language(words=mx.STATUS_WORDS),
+    help=_("Actual results and targets are never compared with each other."),
 ) or "actual"
 if not regions:
-    st.info("Choose at least one region.")
+    st.info(_("Choose at least one region."))
     st.stop()
+shown = {r: names[r][i18n.active()] for r in regions}
 
 
 def comparison(obs, regions, status, colours):
@@ -37,49 +41,63 @@ def comparison(obs, regions, status, colours):
     ids = [mx.figure_id_column(region) for region in regions]
     side_by_side = table.drop(columns=ids).assign(**{
         region: citation.linked_cells(table[region].tolist(), table[column].tolist(), region, table["label"].tolist())
-        for region, column in zip(regions, ids, strict=True)})
+        for region, column in zip(regions, ids, strict=True)}).rename(columns=names_of(obs, regions))
     chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
     shared = []
-    for _, row in table[table["shared"]].iterrows():
+    for _index, row in table[table["shared"]].iterrows():
         rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
         shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region")))
-    return side_by_side, chosen, shared, mx.coverage_matrix(obs[obs["status"] == status], list(regions))
+    matrix = mx.coverage_matrix(obs[obs["status"] == status], list(regions)).rename(columns=names_of(obs, regions))
+    return side_by_side, chosen, shared, matrix
+
+
+def names_of(obs, regions):
+    """Each region's column, named as the reader names the region."""
+    return dict(zip(obs["region"], obs[mx.REGION_NAME])) | {r: r for r in regions if r not in set(obs["region"])}
 
 
 table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours)
 
-st.subheader(f"Metrics every selected region has ({len(shared)})")
+st.header(_("Metrics every selected region has ({count})").format(count=len(shared)))
 if not shared:
-    st.info("The selected regions have no metric in common; see the coverage matrix below.")
+    st.info(_("The selected regions have no metric in common; see the coverage matrix below."))
 for row, rows, fig in shared:
     left, right = st.columns([3, 2])
     with left:
         ui.chart_block(fig, rows, key=f"compare-{row['metric']}")
     with right:
+        first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
         for region in regions:
-            st.markdown(f"**{ui.md(region)}**: {ui.md(row[region])}")
+            st.markdown(f"**{ui.md(shown[region])}**: {ui.md(row[region])}")
         if len(regions) == 2 and row["difference"]:
-            st.markdown(f"**{ui.md(regions[0])} − {ui.md(regions[1])}**: {ui.md(row['difference'])} {ui.md(row['unit'])}")
-            st.markdown(f"**{ui.md(regions[0])} ÷ {ui.md(regions[1])}**: {ui.md(row['ratio'])}")
+            st.markdown(f"**{ui.md(first)} − {ui.md(second)}**: {ui.md(row['difference'])}"
+                        + (ui.md(row["unit"]) if i18n.active() == "zh" else f" {ui.md(row['unit'])}"))
+            st.markdown(f"**{ui.md(first)} ÷ {ui.md(second)}**: {ui.md(row['ratio'])}")
         if row["caveats"]:
             st.warning(ui.md(row["caveats"]), icon=":material/warning:")
 
-st.subheader("All metrics side by side")
-labels = {"label": "Metric", "unit": "Unit", "category": "Category", "shared": "All have it",
-          "difference": f"{regions[0]} − {regions[1]}" if len(regions) == 2 else "Difference",
-          "ratio": f"{regions[0]} ÷ {regions[1]}" if len(regions) == 2 else "Ratio", "caveats": "Caveats"}
+st.header(_("All metrics side by side"))
+labels = {"label": _("Metric"), "unit": _("Unit"), "category": _("Category"), "shared": _("All have it"),
+          "difference": f"{shown[regions[0]]} − {shown[regions[1]]}" if len(regions) == 2 else _("Difference"),
+          "ratio": f"{shown[regions[0]]} ÷ {shown[regions[1]]}" if len(regions) == 2 else _("Ratio"),
+          "caveats": _("Caveats")}
+categories = {en: zh[i18n.active()] for en, zh in ui.category_names(dataset).items()}
 st.dataframe(
-    table.drop(columns=["metric"] + ([] if len(regions) == 2 else ["difference", "ratio"])).rename(columns=labels),
+    table.drop(columns=["metric"] + ([] if len(regions) == 2 else ["difference", "ratio"]))
+    .assign(category=table["category"].map(categories).fillna(table["category"]))
+    .rename(columns=labels),
     hide_index=True, width="stretch",
-    column_config={region: st.column_config.LinkColumn(region, display_text=citation.TEXT_IN_LINK, help=f"{region}'s "
-                   "figure; open its page to read the sentence and cite it.")
-                   for region in regions},
+    column_config={shown[region]: st.column_config.LinkColumn(
+        shown[region], display_text=citation.TEXT_IN_LINK,
+        help=_("{region}'s figure; open its page to read the sentence and cite it.").format(region=shown[region]))
+        for region in regions},
 )
 
-st.subheader("Coverage")
-st.markdown(ui.md(mx.describe_coverage(matrix)) + " A metric a region lacks reads *no figure* in the table above.")
+st.header(_("Coverage"))
+st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table above.").format(
+    coverage=ui.md(mx.describe_coverage(matrix))))
 # The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
 # it); it is one click away, and the toggle travels in the URL.
-if st.toggle("Show the coverage heatmap (figures per metric and region)", key="coverage", bind="query-params"):
+if st.toggle(_("Show the coverage heatmap (figures per metric and region)"), key="coverage", bind="query-params"):
     ui.chart_block(charts.build_coverage_chart(matrix), chosen, key="coverage-chart", table=matrix.reset_index(),
                    clickable=False)

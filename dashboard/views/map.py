@@ -4,33 +4,41 @@ where it lies. Metric, status and year live in the URL; national figures stand b
 import streamlit as st
 
 from dashboard import charts
+from dashboard import i18n
 from dashboard import metrics as mx
+from dashboard.i18n import _
 from dashboard.views import ui
 
 LATEST = "latest"
+LATEST_WORDS = i18n.N_("Latest per region")
 
 dataset, obs = ui.load()
-labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
+names = ui.metric_names(dataset)
+labels = {metric: shown[i18n.active()] for metric, shown in names.items()}
 layout = ui.derived(mx.tile_layout, dataset)
 
-st.title("Province map")
+st.title(_("Province map"))
 if obs.empty:
-    st.info("There are no figures to map.")
+    st.info(_("There are no figures to map."))
     st.stop()
 options = sorted(obs["metric"].unique(), key=labels.get)
 default = mx.default_map_metric(obs, layout["region"].tolist())
 left, middle, right = st.columns([3, 1, 1])
-metric = left.selectbox("Metric", options, index=options.index(default) if default in options else 0,
-                        format_func=labels.get, key="metric", bind="query-params")
+with left:
+    metric = ui.bound(st.selectbox, _("Metric"), options, default=default if default in options else options[0],
+                      key="metric", names=names)
+metric = metric if metric in options else options[0]
 with middle:
-    status = st.segmented_control("Status", ["actual", "target"], default="actual", key="status",
-                                  bind="query-params", help="Actual results and targets are never mapped together.") or "actual"
+    status = ui.bound(st.segmented_control, _("Status"), ["actual", "target"], default="actual", key="status",
+                      names=ui.names_in_every_language(words=mx.STATUS_WORDS),
+                      help=_("Actual results and targets are never mapped together.")) or "actual"
 years = mx.map_years(obs, metric, status)
 year = None
 if len(years) > 1:
-    chosen = right.selectbox("Year", [LATEST, *map(str, years)], key="year", bind="query-params",
-                             format_func=lambda y: "Latest per region" if y == LATEST else y)
-    year = None if chosen == LATEST else int(chosen)
+    with right:
+        chosen = ui.bound(st.selectbox, _("Year"), [LATEST, *map(str, years)], default=LATEST, key="year",
+                          names=ui.names_in_every_language(words={LATEST: LATEST_WORDS}))
+    year = None if chosen in (None, LATEST) else int(chosen)
 
 
 def map_of(data, metric, status, year, label):
@@ -41,30 +49,30 @@ def map_of(data, metric, status, year, label):
     figures = mx.map_figures(obs, metric, status, year)
     national = mx.tile_figures(figures[figures["region"].isin(mx.national_regions(dataset.regions))])
     placed = mx.place_on_tiles(layout, mx.tile_figures(figures[figures["region"].isin(layout["region"])]))
-    when = "latest figure per region" if year is None else str(year)
-    title = f"{label}{' (targets)' if status == 'target' else ''}, {when}"
+    when = _("latest figure per region") if year is None else i18n.format_date(str(year))
+    title = (_("{metric} (targets), {when}") if status == "target" else _("{metric}, {when}")).format(metric=label, when=when)
     return figures, placed, national, charts.build_tile_map(placed, title), mx.tile_table(placed)
 
 
 figures, placed, national, fig, table = ui.derived(map_of, (dataset, obs), metric, status, year, labels[metric])
 
 shown, total = int(placed[mx.HAS_FIGURE].sum()), len(placed)
-st.markdown(f"**{shown}** of {total} provincial-level divisions have a figure.")
+st.markdown(_("**{shown}** of {total} provincial-level divisions have a figure.").format(shown=shown, total=total))
 if note := mx.reference_dates_note(placed):
     st.warning(ui.md(note), icon=":material/event:")
 map_column, national_column = st.columns([3, 1])
 with map_column:
     ui.chart_block(fig, figures[figures["region"].isin(placed["region"])], key="map", table=table)
-    st.caption(
+    st.caption(_(
         "Grey: the documents give no figure (not zero). Outlined: a bound (2+ more than 2, ≥2 at least 2, ≤3 at "
         "most 3) or a range (2–3, coloured at its midpoint). Dashed outline: a target. Darker is more; for ranks, "
         "darker is better (1 = best)."
-    )
+    ))
 with national_column:
-    st.markdown("**National**")
+    st.markdown(_("**National**"))
     if national.empty:
-        st.caption("No national figure for this metric.")
+        st.caption(_("No national figure for this metric."))
     for row in national.to_dict("records"):
-        st.metric(ui.md(row["region"]), ui.md(row[mx.DISPLAY]))
-        st.caption(f"{ui.md(row[mx.REFERENCE])}. Source: {ui.md(row[mx.SOURCE_TITLE])}")
-        st.caption(f"“{ui.md(row['quote'])}”")
+        st.metric(ui.md(ui.region_names(dataset)[row["region"]][i18n.active()]), ui.md(row[mx.DISPLAY]))
+        st.caption(_("{date}. Source: {titles}").format(date=ui.md(row[mx.REFERENCE]), titles=ui.md(row[mx.SOURCE_TITLE])))
+        ui.source_text(row["quote"])

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import metrics as mx
+from dashboard.i18n import _
 from dashboard.views import ui
 
 MAX_CARDS = 4
@@ -11,10 +12,10 @@ MAX_CARDS = 4
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
 
-st.title("Regional innovation metrics")
+st.title(_("Regional innovation metrics"))
 st.caption(
-    f"{len(obs)} figures on {obs['region'].nunique()} regions from {obs['source_id'].nunique()} documents, "
-    "each with the sentence it came from."
+    _("{figures} figures on {regions} regions from {documents} documents, each with the sentence it came from.").format(
+        figures=len(obs), regions=obs["region"].nunique(), documents=obs["source_id"].nunique())
 )
 
 
@@ -23,7 +24,7 @@ def growth_and_centres(obs, colours):
     """What the page shows, computed once per version of the data (see ui.derived)."""
     growth = mx.growth_summary(mx.time_series(obs))
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
-    fig = charts.build_bar_chart(centres, colours, "Manufacturing innovation centres, by type and region") if len(centres) else None
+    fig = charts.build_bar_chart(centres, colours, _("Manufacturing innovation centres, by type and region")) if len(centres) else None
     return growth, centres, fig
 
 
@@ -39,44 +40,48 @@ def coverage_map(data):
 
 coverage, coverage_chart = ui.derived(coverage_map, (dataset, obs))
 
-st.subheader("Growth over time")
+st.header(_("Growth over time"))
 # The longest series first; past a handful of cards the rest are a table.
 cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
-for column, (_, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
+for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
     with column:
         with st.container(border=True):
-            st.markdown(f"**{ui.md(row['region'])}: {ui.md(row['label'])}**")
+            st.markdown("**{}**".format(_("{region}: {metric}").format(region=ui.md(row[mx.REGION_NAME]),
+                                                                       metric=ui.md(row["label"]))))
             st.markdown(ui.md(mx.describe_growth(row)))
-            st.caption(f"Source: {ui.md(row['source_title'])}")
+            st.caption(_("Source: {titles}").format(titles=ui.md(row["source_title"])))
 
 if len(growth) > MAX_CARDS:
-    with st.expander(f"All {len(growth):,} series with two or more years"):
-        st.dataframe(growth.assign(growth=[mx.describe_growth(r) for _, r in growth.iterrows()])[
-            ["region", "label", "status", "growth", "source_title"]], hide_index=True, width="stretch")
+    with st.expander(_("All {count} series with two or more years").format(count=f"{len(growth):,}")):
+        st.dataframe(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
+                                   status=[mx.status_word(s) for s in growth["status"]])[
+            [mx.REGION_NAME, "label", "status", "growth", "source_title"]].rename(columns={
+                mx.REGION_NAME: _("Region"), "label": _("Metric"), "status": _("Status"), "growth": _("Growth"),
+                "source_title": _("Source")}), hide_index=True, width="stretch")
 
 if len(centres):
-    st.subheader("Manufacturing innovation centres per province")
+    st.header(_("Manufacturing innovation centres per province"))
     ui.chart_block(centres_chart, centres, key="centres")
-    st.info(
+    st.info(_(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
         "each figure's reference date. Hatched bars marked '>' or '≥' are lower bounds, '≤' upper bounds, not exact counts. "
         "A missing bar means the documents give no figure, not zero."
-    )
+    ))
 
-st.subheader("Where the data is")
+st.header(_("Where the data is"))
 left, right = st.columns([2, 1])
 with left:
     ui.chart_block(coverage_chart, obs[obs["region"].isin(coverage["region"])], key="coverage-map",
-                   table=coverage[["region", mx.TILE_VALUE]].rename(columns={"region": "Region", mx.TILE_VALUE: "Figures"}))
+                   table=coverage[[mx.REGION_NAME, mx.TILE_VALUE]].rename(
+                       columns={mx.REGION_NAME: _("Region"), mx.TILE_VALUE: _("Figures")}))
 with right:
-    st.markdown(
-        f"**{int(coverage[mx.HAS_FIGURE].sum())}** of {len(coverage)} provincial-level divisions have at least one "
-        "figure. A grey tile means the documents give none, not that the number is zero. The Map page maps any "
-        "metric, with national figures beside it."
-    )
+    st.markdown(_(
+        "**{shown}** of {total} provincial-level divisions have at least one figure. A grey tile means the documents "
+        "give none, not that the number is zero. The Map page maps any metric, with national figures beside it."
+    ).format(shown=int(coverage[mx.HAS_FIGURE].sum()), total=len(coverage)))
 
-st.subheader("How to read this")
-st.markdown(
+st.header(_("How to read this"))
+st.markdown(_(
     """
 - **Qualifiers.** A figure stated as "more than 20" is shown as **>20** and treated as a lower bound;
   "about 350" as **≈350**; "at least"/"at most" as **≥** and **≤**. Differences involving a bound are
@@ -92,4 +97,4 @@ st.markdown(
 - **Sources.** Hover over any bar or point to read the exact sentence; the Sources page shows every
   document with the quoted passages highlighted.
 """
-)
+))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import audit
 from dashboard import metrics as mx
+from dashboard.i18n import _, ngettext
 from dashboard.evidence import quote_spans
 from dashboard.schema import Sources as S
 from dashboard.views import ui
@@ -31,28 +32,29 @@ def page_control(key: str, pages: int, label: str) -> None:
 def show_document(source, figures, dated, text: str, findings) -> None:
     """One document: title, date, publisher, counts, note, a page of its figures, and its text
     with the quotes highlighted and each number marked with what accounts for it."""
-    published = source.published if isinstance(source.published, str) else "date not stated"
-    publisher = source.publisher if isinstance(source.publisher, str) else "not named"
+    published = mx.date_text(source.published) if isinstance(source.published, str) else _("date not stated")
+    publisher = source.publisher if isinstance(source.publisher, str) else _("not named")
     with st.container(border=True):
-        st.subheader(ui.md(source.title))
-        st.markdown(
-            f"**Published:** {ui.md(published)} · **Publisher:** {ui.md(publisher)}"
-            f" · **File:** `{source.file}` · **{len(figures)}** figure{'' if len(figures) == 1 else 's'},"
-            f" **{len(dated)}** event{'' if len(dated) == 1 else 's'}"
-        )
-        st.markdown(f"**Numbers in the text:** {ui.md(audit.count_text(findings))}")
+        st.header(ui.md(source.title))  # the document's own title: evidence, never translated
+        st.markdown(_("**Published:** {published} · **Publisher:** {publisher} · **File:** `{file}` · {figures}, {events}").format(
+            published=ui.md(published), publisher=ui.md(publisher), file=source.file,
+            figures=ngettext("**{n}** figure", "**{n}** figures", len(figures)).format(n=len(figures)),
+            events=ngettext("**{n}** event", "**{n}** events", len(dated)).format(n=len(dated))))
+        st.markdown(_("**Numbers in the text:** {counts}").format(counts=ui.md(audit.count_text(findings))))
         if isinstance(source.note, str):
             st.caption(ui.md(source.note))
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
             ui.show_figures(shown)
-            page_control(key, pages, f"Page of figures (of {pages:,}, {FIGURES_PAGE_ROWS} rows each)")
-        with st.expander("Full text with quoted passages highlighted and every number accounted for"):
-            st.caption("A linked number opens its figure's page; an excluded number gives the reason it is no "
-                       "figure (data/exclusions.csv); 'not accounted for' marks a number the curators have not "
-                       "yet recorded or excluded (python -m dashboard.audit lists them).")
-            labels = dict(zip(figures["figure_id"], zip(figures["region"], figures[mx.LABEL]), strict=True))
+            page_control(key, pages, _("Page of figures (of {pages}, {rows} rows each)").format(
+                pages=f"{pages:,}", rows=FIGURES_PAGE_ROWS))
+        with st.expander(_("Full text with quoted passages highlighted and every number accounted for")):
+            st.caption(_("A linked number opens its figure's page; an excluded number gives the reason it is no "
+                         "figure (data/exclusions.csv); 'not accounted for' marks a number the curators have not "
+                         "yet recorded or excluded (python -m dashboard.audit lists them)."))
+            st.caption(_("Source text, in the document's language:"))
+            labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL]), strict=True))
             st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))
 
 
@@ -64,7 +66,7 @@ def pick_document(sources) -> str:
     linked = st.query_params.get("source")
     if linked in labels and "source" not in st.session_state:
         st.session_state["source"] = linked
-    return st.selectbox("Document", list(labels), format_func=labels.__getitem__, key="source", bind="query-params")
+    return st.selectbox(_("Document"), list(labels), format_func=labels.__getitem__, key="source", bind="query-params")
 
 
 def figures_and_events(data, ids):
@@ -75,7 +77,7 @@ def figures_and_events(data, ids):
 
 def audit_of(data, ids):
     """What accounts for each number of each listed document (once per version of the data)."""
-    dataset, _ = data
+    dataset = data[0]
     return audit.audit_dataset(dataset, list(ids))
 
 
@@ -87,11 +89,11 @@ def overview_of(data):
 dataset, obs = ui.load()
 sources = dataset.sources
 
-st.title("Sources")
-st.caption(
+st.title(_("Sources"))
+st.caption(_(
     "Every figure in this dashboard comes from one of these documents. Highlighted passages are the "
     "quotes the figures and events were taken from; validation checks that each quote is in its document."
-)
+))
 if len(sources) <= ALL_DOCUMENTS_UP_TO:
     figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), tuple(sources[S.source_id]))
     findings_of = ui.derived(audit_of, (dataset, obs), tuple(sources[S.source_id]))
@@ -100,12 +102,13 @@ if len(sources) <= ALL_DOCUMENTS_UP_TO:
                       dataset.documents[source.source_id], findings_of[source.source_id])
 else:
     overview = ui.derived(overview_of, (dataset, obs))
-    st.markdown(f"**{len(overview):,}** documents; pick one below to read it with its figures.")
+    st.markdown(_("**{count}** documents; pick one below to read it with its figures.").format(count=f"{len(overview):,}"))
     shown, pages = mx.page_of(overview, st.session_state.get("documents_page", 1), DOCUMENTS_PAGE_ROWS)
-    table = shown.drop(columns=[S.source_id]).fillna({S.published: "not stated", S.publisher: "not named"})
-    st.dataframe(table.rename(columns={S.title: "Title", S.published: "Published", S.publisher: "Publisher",
-                                       "figures": "Figures", "events": "Events"}), hide_index=True, width="stretch")
-    page_control("documents_page", pages, f"Page of documents (of {pages:,}, {DOCUMENTS_PAGE_ROWS} each)")
+    table = shown.drop(columns=[S.source_id]).fillna({S.published: _("not stated"), S.publisher: _("not named")})
+    st.dataframe(table.rename(columns={S.title: _("Title"), S.published: _("Published"), S.publisher: _("Publisher"),
+                                       "figures": _("Figures"), "events": _("Events")}), hide_index=True, width="stretch")
+    page_control("documents_page", pages, _("Page of documents (of {pages}, {rows} each)").format(
+        pages=f"{pages:,}", rows=DOCUMENTS_PAGE_ROWS))
     chosen = pick_document(sources)
     source = next(sources[sources[S.source_id] == chosen].itertuples())
     figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), (chosen,))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import metrics as mx
+from dashboard.i18n import _
 from dashboard.views import ui
 
 MAX_DEFAULT_REGIONS = 6
@@ -17,7 +18,7 @@ def timeline(data, colours):
     """Events on the time axis (and their chart) and those without a date; every series with two
     or more years, and the regions that have one. Computed once per version of the data."""
     dataset, obs = data
-    placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))
+    placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))  # region names in the reader's language
     series = mx.time_series(obs)
     available = mx.present_in_order(dataset.regions["region"], series["region"])
     return placed, unplaced, charts.build_events_chart(placed, colours) if len(placed) else None, series, available
@@ -25,7 +26,7 @@ def timeline(data, colours):
 
 def series_charts(data, regions, colours):
     """Per metric of the chosen regions: its label, growth rows and chart (see ui.derived)."""
-    placed, _, _, series, _ = ui.derived(timeline, data, colours)
+    placed, _unplaced, _chart, series, _available = ui.derived(timeline, data, colours)
     series = series[series["region"].isin(regions)]
     growth = mx.growth_summary(series)
     return [
@@ -37,30 +38,31 @@ def series_charts(data, regions, colours):
 
 placed, unplaced, events_chart, series, available = ui.derived(timeline, (dataset, obs), colours)
 
-st.title("Trends")
+st.title(_("Trends"))
 # Every region when there are few; otherwise the default pair (or the first few), so a large
 # dataset does not draw, or send, every series at once.
 default = available if len(available) <= MAX_DEFAULT_REGIONS else (
     [r for r in ui.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
-regions = st.multiselect("Regions", available, default=default, key="region", bind="query-params")
+regions = ui.bound(st.multiselect, _("Regions"), available, default=default, key="region",
+                   names=ui.region_names(dataset), multiple=True)
 blocks = ui.derived(series_charts, (dataset, obs), tuple(regions), colours)
 
 if not blocks:
-    st.info("No region selected has a metric with two or more years.")
+    st.info(_("No region selected has a metric with two or more years."))
 for metric, label, rows, growth, fig in blocks:
-    st.subheader(label)
-    for _, row in growth.iterrows():
-        st.markdown(f"**{ui.md(row['region'])}**: {ui.md(mx.describe_growth(row))}")
+    st.header(label)
+    for _index, row in growth.iterrows():
+        st.markdown(f"**{ui.md(row[mx.REGION_NAME])}**: {ui.md(mx.describe_growth(row))}")
     ui.chart_block(fig, rows, key=f"series-{metric}")
 
-st.subheader("Policy events")
+st.header(_("Policy events"))
 if len(placed):
-    columns = {"region": "region", "date_text": "date_text", "period_start": "period_start", "period_end": "period_end",
-               "title": "title", "quote": "quote"}
+    columns = {mx.REGION_NAME: _("Region"), "date_text": _("Date as worded"), "period_start": _("Period from"),
+               "period_end": _("Period to"), "title": _("Title"), "quote": _("Quote")}
     ui.chart_block(events_chart, placed, key="events", table=ui.event_table(placed, columns))
 if len(unplaced):
-    st.markdown(f"**{len(unplaced)} event(s) without a stated date** (not placed on the axis):")
-    columns = {"region": "region", "title": "title", "date_text": "Date as worded", "note": "note",
-               mx.SOURCE_TITLE: "Source", "quote": "quote"}
-    st.dataframe(ui.event_table(unplaced.fillna({"date_text": "not stated", "note": ""}), columns),
-                 hide_index=True, width="stretch", column_config=ui.LINK_COLUMNS)
+    st.markdown(_("**{count} event(s) without a stated date** (not placed on the axis):").format(count=len(unplaced)))
+    columns = {mx.REGION_NAME: _("Region"), "title": _("Title"), "date_text": _("Date as worded"), "note": _("Note"),
+               mx.SOURCE_TITLE: _("Source"), "quote": _("Quote")}
+    st.dataframe(ui.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns),
+                 hide_index=True, width="stretch", column_config=ui.link_columns())

@@ -1,5 +1,6 @@
-"""The Streamlit pieces every page shares: the cached dataset, the error screen, a chart block,
-tables whose rows link to their figure's page, and the data version in the sidebar.
+"""The Streamlit pieces every page shares: the reader's language, the cached dataset, the error
+screen, a chart block, tables whose rows link to their figure's page, widgets bound to the URL in
+every language, and the data version in the sidebar.
 
 The loader is cached on a fingerprint of the curated files (path, size, modification time), so
 an edited file is picked up on the next page load without a restart. It is a cache_resource:
@@ -17,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, citation, export, package
+from dashboard import charts, citation, export, i18n, package
 from dashboard import metrics as mx
 from dashboard.audit import CAPTURED, EXCLUDED, Finding
 from dashboard.data import (
@@ -33,6 +34,7 @@ from dashboard.data import (
     problems_frame,
     validate_upload,
 )
+from dashboard.i18n import N_, _
 
 VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
@@ -44,6 +46,106 @@ UPLOAD_ROWS, UPLOAD_FILE, UPLOAD_NAME = "uploaded_rows", "uploaded_file_id", "up
 UPLOAD_DERIVED, DATA_KEY = "upload_derived", "curated_data_key"
 UPLOAD_DERIVED_ENTRIES = 32
 LAZY_DOWNLOAD_ROWS = 20_000
+# ?lang=zh / ?lang=en; the control's own state, and the language a reader chose in this session
+# (so it follows them to a page whose address lacks the parameter).
+LANGUAGE_PARAM, LANGUAGE_WIDGET, CHOSEN_LANGUAGE = "lang", "language-control", "chosen-language"
+
+
+def use_language() -> str:
+    """Set this run's language, once, before anything is written: ?lang= when it names a language
+    we have, else what the reader chose earlier in this session, else the browser's (any zh* is
+    Chinese), else English. A value we do not have is ignored, never an error."""
+    requested = st.query_params.get(LANGUAGE_PARAM)
+    chosen = st.session_state.get(CHOSEN_LANGUAGE)
+    if requested in i18n.LANGUAGES:
+        st.session_state[CHOSEN_LANGUAGE] = requested  # it follows the reader to the next page
+    elif chosen in i18n.LANGUAGES:
+        requested = chosen
+        st.query_params[LANGUAGE_PARAM] = chosen  # the address says what the page shows
+    language = i18n.language_for(requested, st.context.locale)
+    i18n.activate(language)
+    return language
+
+
+def _switch_language() -> None:
+    chosen = st.session_state.get(LANGUAGE_WIDGET)
+    if chosen in i18n.LANGUAGES:  # clicking the active option deselects it: nothing to do
+        st.query_params[LANGUAGE_PARAM] = chosen
+        st.session_state[CHOSEN_LANGUAGE] = chosen
+
+
+def language_control() -> None:
+    """English / 中文. It writes ?lang= itself (a bound widget would write its label, 中文, there);
+    pages keep every filter across a switch (see bound)."""
+    st.session_state[LANGUAGE_WIDGET] = i18n.active()
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
+                             key=LANGUAGE_WIDGET, on_change=_switch_language, label_visibility="collapsed")
+
+
+def names_in_every_language(names: dict[str, dict[str, str]] | None = None, *, words: dict[str, str] | None = None):
+    """option -> {language: name}: given, or from catalogue messages (`words`: option -> msgid)."""
+    if words is not None:
+        return {option: {lang: i18n.translations(lang).gettext(msgid) for lang in i18n.LANGUAGES}
+                for option, msgid in words.items()}
+    return names or {}
+
+
+def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, str]], default=None,
+          multiple: bool = False, **kwargs):
+    """`widget` (st.multiselect, st.selectbox, st.segmented_control) bound to the URL under `key`,
+    showing each option by its name in the reader's language; `names` is option -> {language: name}.
+
+    A bound widget keeps its shown name in the URL (?region=山西省), so a switch of language would
+    drop the selection and an English address would not open in Chinese. Before creating it, the
+    names in the URL (first run) or the session (after a switch of language), in any language, are
+    mapped back to options and seeded as its state."""
+    options = list(options)
+    language = i18n.active()
+    marker = f"{key}~language"
+    if key not in st.session_state or st.session_state.get(marker) != language:
+        known = {str(o): o for o in options}
+        known.update({name: o for o in options for name in names.get(o, {}).values()})
+        if key in st.session_state:
+            current = st.session_state[key]
+            given = current if isinstance(current, list) else [] if current is None else [current]
+        else:
+            given = st.query_params.get_all(key)
+        chosen = list(dict.fromkeys(known[str(v)] for v in given if str(v) in known))
+        if chosen or key in st.session_state:
+            st.session_state[key] = chosen if multiple else (chosen[0] if chosen else default)
+    st.session_state[marker] = language
+    if widget is st.selectbox:  # a selectbox takes its default as an index
+        kwargs["index"] = options.index(default) if default in options else 0
+    else:
+        kwargs["default"] = default
+
+    def shown(option) -> str:
+        try:
+            return names[option][language]
+        except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
+            return str(option)
+
+    return widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs)
+
+
+def source_text(quote: str) -> None:
+    """A quote as the evidence it is: in its document's language, never translated, and labelled so."""
+    st.caption(_("Source text: “{quote}”").format(quote=md(quote)))
+
+
+def region_names(dataset) -> dict[str, dict[str, str]]:
+    return {r: {"en": r, "zh": z} for r, z in zip(dataset.regions["region"], dataset.regions["name_zh"], strict=True)}
+
+
+def metric_names(dataset) -> dict[str, dict[str, str]]:
+    c = dataset.catalogue
+    return {m: {"en": en, "zh": zh} for m, en, zh in zip(c["metric"], c["label"], c["label_zh"], strict=True)}
+
+
+def category_names(dataset) -> dict[str, dict[str, str]]:
+    c = dataset.catalogue
+    return {en: {"en": en, "zh": zh} for en, zh in zip(c["category"], c["category_zh"], strict=True)}
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -127,16 +229,28 @@ def curated() -> tuple[tuple[str, tuple], tuple]:
 
 
 def load_curated():
-    """The validated dataset and its enriched observations; on bad data, an error page and stop."""
+    """The validated dataset and its enriched observations (in English: see load for the reader's
+    language); on bad data, an error page and stop. Sets the run's language first."""
+    use_language()
     try:
         key, loaded = curated()
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
-        st.sidebar.caption(f"Data version {loaded[0].version}. Click a bar, point or table link to open a "
-                           "figure's page and cite it.")
+        st.sidebar.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
+                             "and cite it.").format(version=loaded[0].version))
         return loaded
-    except (UnreadableFile, InvalidData) as err:
-        show_data_error(*describe_failure(err))
+    except InvalidData as err:
+        show_data_error(_("{count} problem(s) in the curated data").format(count=len(err.problems)),
+                        [problem_line(p) for p in err.problems])
+    except UnreadableFile as err:
+        show_data_error(*describe_failure(err))  # why the file cannot be read, as the loader says it
     st.stop()
+
+
+def problem_line(problem) -> str:
+    """'data/metrics.csv:3: column 'value': got -1; expected ...' with the fixed words and every
+    fixed expectation (schema.CHECK_TARGETS) in the reader's language; values stay as they are."""
+    return _("{file}:{line}: column '{column}': got {value}; expected {expected}").format(
+        file=problem.file, line=problem.line, column=problem.column, value=problem.value, expected=_(problem.expected))
 
 
 def data_version() -> str:
@@ -152,12 +266,14 @@ def data_key() -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _derived(name: str, key: tuple, args: tuple, _fn, _data):
-    return _fn(_data, *args)
+def _derived(name: str, key: tuple, args: tuple, language: str, _fn, _data):
+    with i18n.speaking(language):  # a cache miss computes in the language it is cached under
+        return _fn(_data, *args)
 
 
 def derived(fn, data, *args):
-    """fn(data, *args), computed once per version of the data and per arguments, then reused.
+    """fn(data, *args), computed once per version of the data, per arguments and per language (its
+    text is the reader's), then reused.
 
     On the curated data the result is shared by every rerun and session (the data is the same for
     everyone). With an upload in use it is kept in this session's state instead (at most
@@ -173,7 +289,7 @@ def derived(fn, data, *args):
         return derived_for(data_key(), fn, data, *args)
     _check_named(fn)
     store = st.session_state.setdefault(UPLOAD_DERIVED, {})
-    key = (f"{fn.__module__}.{fn.__qualname__}", data_key(), repr(args))
+    key = (f"{fn.__module__}.{fn.__qualname__}", data_key(), repr(args), i18n.active())
     if key in store:
         store[key] = store.pop(key)  # most recently used last
     else:
@@ -192,7 +308,7 @@ def derived_for(key: tuple, fn, data, *args):
     """derived() for a caller outside a session (the read API): `key` says what `data` is, as
     curated() returned it, with None for 'no upload'."""
     _check_named(fn)
-    return _derived(f"{fn.__module__}.{fn.__qualname__}", key, args, _fn=fn, _data=data)
+    return _derived(f"{fn.__module__}.{fn.__qualname__}", key, args, i18n.active(), _fn=fn, _data=data)
 
 
 def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:
@@ -202,9 +318,15 @@ def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def load():
-    """What every page shows: the dataset, and the curated plus this session's uploaded figures."""
+    """What every page shows: the dataset, and the curated plus this session's uploaded figures,
+    in the reader's language (metrics.localise, once per data version and language)."""
     dataset, obs = load_curated()
-    return dataset, with_uploads(obs)
+    return dataset, localised(with_uploads(obs))
+
+
+def localised(obs: pd.DataFrame) -> pd.DataFrame:
+    """These observations (curated, plus any upload) with their text in the reader's language."""
+    return derived(mx.localise, obs)
 
 
 def _forget_upload() -> None:
@@ -225,7 +347,8 @@ def upload_section(dataset) -> None:
     Streamlit forgets a widget's file once its page is left; the validated rows live in the session
     state instead, so they stay while the visitor moves between pages, until removed or replaced."""
     file = st.file_uploader(
-        f"Your metrics CSV (same columns as data/metrics.csv; at most {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes))",
+        _("Your metrics CSV (same columns as data/metrics.csv; at most {mb} MB ({size} bytes))").format(
+            mb=MAX_UPLOAD_MB, size=i18n.format_number(MAX_UPLOAD_BYTES)),
         type=["csv"], key="upload", max_upload_size=MAX_UPLOAD_MB, on_change=_upload_changed,
     )
     if file is not None and st.session_state.get(UPLOAD_FILE) != file.file_id:
@@ -239,14 +362,16 @@ def upload_section(dataset) -> None:
     unverified = int((uploaded[mx.PROVENANCE] == mx.USER_UNVERIFIED).sum())
     if file is None:
         st.info(
-            f"Still using {rows} row(s) from {name}, added earlier in this session ({unverified} labelled "
-            "user-supplied, unverified). Upload another file to replace it, or remove it.", icon=":material/info:",
+            _("Still using {rows} row(s) from {file}, added earlier in this session ({unverified} labelled "
+              "user-supplied, unverified). Upload another file to replace it, or remove it.").format(
+                rows=rows, file=name, unverified=unverified), icon=":material/info:",
         )
-        st.button("Remove my figures", key="remove-upload", on_click=_forget_upload, icon=":material/delete:")
+        st.button(_("Remove my figures"), key="remove-upload", on_click=_forget_upload, icon=":material/delete:")
     else:
         st.success(
-            f"Added {rows} row(s) from {name} for this session only; {unverified} of them are "
-            "labelled user-supplied, unverified (they name no shipped source). Nothing is saved on the server.",
+            _("Added {rows} row(s) from {file} for this session only; {unverified} of them are labelled user-supplied, "
+              "unverified (they name no shipped source). Nothing is saved on the server.").format(
+                rows=rows, file=name, unverified=unverified),
             icon=":material/check_circle:",
         )
 
@@ -257,7 +382,7 @@ def _validate_upload(file, dataset) -> bool:
     The progress bar is also what stops the work for a visitor who has left (or uploaded again):
     each update goes through Streamlit's script runner, which raises its stop (or rerun) request
     there, between two validation steps."""
-    progress = st.progress(0.0, text=f"Checking {md(file.name)}")
+    progress = st.progress(0.0, text=_("Checking {file}").format(file=md(file.name)))
 
     def checkpoint(done: float, step: str) -> None:
         progress.progress(done, text=f"{md(file.name)}: {step}")
@@ -265,12 +390,12 @@ def _validate_upload(file, dataset) -> bool:
     try:
         rows = validate_upload(file.getvalue(), file.name, dataset.reference, checkpoint=checkpoint)
     except UnreadableFile as err:
-        st.error(f"Not added: {md(err)}", icon=":material/error:")
+        st.error(_("Not added: {reason}").format(reason=md(err)), icon=":material/error:")
         return False
     except InvalidData as err:
-        st.error(f"Not added: {md(file.name)} has {len(err.problems)} problem(s); fix them and upload again.",
-                 icon=":material/error:")
-        st.dataframe(problems_frame(err.problems), hide_index=True, width="stretch")
+        st.error(_("Not added: {file} has {count} problem(s); fix them and upload again.").format(
+            file=md(file.name), count=len(err.problems)), icon=":material/error:")
+        st.dataframe(translated_problems(problems_frame(err.problems)), hide_index=True, width="stretch")
         return False
     finally:
         progress.empty()
@@ -297,11 +422,22 @@ def range_slider(where, label: str, bounds: tuple[int, int], key: str) -> tuple[
     return chosen
 
 
+PROBLEM_COLUMNS = {"line": N_("line"), "column": N_("column"), "value": N_("value"), "expected": N_("expected")}
+
+
+def translated_problems(frame: pd.DataFrame) -> pd.DataFrame:
+    """data.problems_frame with its headers and fixed expectations in the reader's language."""
+    return frame.assign(expected=[_(e) for e in frame["expected"]]).rename(
+        columns={c: _(w) for c, w in PROBLEM_COLUMNS.items()})
+
+
 def show_data_error(headline: str, problems: list[str]) -> None:
-    st.error(f"The dashboard cannot show data: {md(headline)}.", icon=":material/error:")
+    st.error(_("The dashboard cannot show data: {headline}.").format(headline=md(headline)), icon=":material/error:")
     if problems:
-        st.code("\n".join(problems[:MAX_PROBLEMS_SHOWN]) + (f"\n... and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""), language=None)
-    st.caption("Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed.")
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        st.code("\n".join(problems[:MAX_PROBLEMS_SHOWN]) + (_("\n... and {count} more").format(count=more) if more > 0 else ""),
+                language=None)
+    st.caption(_("Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed."))
 
 
 def md(text: object) -> str:
@@ -321,12 +457,22 @@ def number_markup(text: str, finding: Finding, labels: dict[str, tuple[str, str]
         region = labels.get(first, ("", ""))[0]
         names = {i: labels[i][0] if labels[i][0] != region else labels[i][1] for i in more if i in labels}
         also = ", ".join(f"[{md(names.get(i, i))}]({citation.figure_path(i)})" for i in more)
-        return f"[**{md(text)}**]({citation.figure_path(first)})" + (f" *(also {also})*" if also else "")
+        also = " *({})*".format(_("also {figures}").format(figures=also)) if also else ""
+        return f"[**{md(text)}**]({citation.figure_path(first)})" + also
     if finding.status == CAPTURED:
-        return f"**{md(text)}** *(date or period of an event)*"
+        return "**{}** *({})*".format(md(text), _("date or period of an event"))
     if finding.status == EXCLUDED:
-        return f"{md(text)} *(excluded: {md(str(finding.reason).replace('_', ' '))})*"
-    return f"**{md(text)}** *(not accounted for)*"
+        reason = EXCLUSION_WORDS.get(str(finding.reason))
+        reason = _(reason) if reason else md(str(finding.reason).replace("_", " "))
+        return "{} *({})*".format(md(text), _("excluded: {reason}").format(reason=reason))
+    return "**{}** *({})*".format(md(text), _("not accounted for"))
+
+
+EXCLUSION_WORDS = {  # schema.EXCLUSION_REASONS in words
+    "conversion": N_("conversion"), "date_of_publication": N_("date of publication"), "part_of_name": N_("part of name"),
+    "period_of_another_figure": N_("period of another figure"), "restates_a_figure": N_("restates a figure"),
+    "no_quantity": N_("no quantity"), "out_of_scope": N_("out of scope"),
+}
 
 
 def _marked(document: str, start: int, end: int, findings: list[Finding], labels: dict | None) -> str:
@@ -373,7 +519,7 @@ def colours(dataset) -> dict[str, str]:
     return derived(_region_colours, dataset)
 
 
-TABLE_LABEL = "Show the numbers as a table"
+TABLE_LABEL = N_("Show the numbers as a table")
 
 
 def open_figure(figure_id: str | None) -> None:
@@ -399,21 +545,24 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     else:
         st.plotly_chart(fig, width="stretch", key=key, config=config)
     st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version())))
-    box = st.expander(TABLE_LABEL, key=f"{key}-table", on_change="rerun")
+    box = st.expander(_(TABLE_LABEL), key=f"{key}-table", on_change="rerun")
     if box.open:
         with box:
             if table is not None:
-                st.dataframe(table, hide_index=True, width="stretch", column_config=LINK_COLUMNS)
+                st.dataframe(table, hide_index=True, width="stretch", column_config=link_columns())
             else:
                 show_figures(rows)
 
 
-FIGURE_LINK, EVENT_LINK = "Figure", "Event"
-LINK_COLUMNS = {
-    name: st.column_config.LinkColumn(name, display_text="Open", help=f"This {name.lower()}'s page: its "
-                                      "sentence in its document, and how to cite it", width="small")
-    for name in (FIGURE_LINK, EVENT_LINK)
-}
+FIGURE_LINK, EVENT_LINK = N_("Figure"), N_("Event")
+LINK_HELP = {FIGURE_LINK: N_("This figure's page: its sentence in its document, and how to cite it"),
+             EVENT_LINK: N_("This event's page: its sentence in its document, and how to cite it")}
+
+
+def link_columns() -> dict:
+    """Column settings of the link column of figure and event tables, in the reader's language."""
+    return {_(name): st.column_config.LinkColumn(_(name), display_text=_("Open"), help=_(LINK_HELP[name]), width="small")
+            for name in (FIGURE_LINK, EVENT_LINK)}
 
 
 def figure_links(ids: pd.Series) -> list[str]:
@@ -425,20 +574,23 @@ def figure_links(ids: pd.Series) -> list[str]:
 def observation_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The columns a reader checks a figure with, for tables under charts and on pages; the first
     links to the figure's page."""
-    columns = {"region": "Region", mx.LABEL: "Metric", mx.DISPLAY: "Value", "status": "Status",
-               mx.REFERENCE: "Refers to", mx.SOURCE_TITLE: "Source", "quote": "Quote", mx.PROVENANCE: "Provenance"}
+    columns = {mx.REGION_NAME: _("Region"), mx.LABEL: _("Metric"), mx.DISPLAY: _("Value"), "status": _("Status"),
+               mx.REFERENCE: _("Refers to"), mx.SOURCE_TITLE: _("Source"), "quote": _("Quote"),
+               mx.PROVENANCE: _("Provenance")}
     table = rows[list(columns)].rename(columns=columns)
-    table.insert(0, FIGURE_LINK, figure_links(rows["figure_id"]))
+    table[_("Status")] = [mx.status_word(s) for s in rows["status"]]
+    table[_("Provenance")] = [mx.provenance_word(p) for p in rows[mx.PROVENANCE]]
+    table.insert(0, _(FIGURE_LINK), figure_links(rows["figure_id"]))
     return table
 
 
 def event_table(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """These event columns (renamed), the first linking to each event's page."""
     table = rows[list(columns)].rename(columns=columns)
-    table.insert(0, EVENT_LINK, figure_links(rows["event_id"]))
+    table.insert(0, _(EVENT_LINK), figure_links(rows["event_id"]))
     return table
 
 
 def show_figures(rows: pd.DataFrame) -> None:
     """A table of figures, each row linking to its figure's page."""
-    st.dataframe(observation_table(rows), hide_index=True, width="stretch", column_config=LINK_COLUMNS)
+    st.dataframe(observation_table(rows), hide_index=True, width="stretch", column_config=link_columns())
