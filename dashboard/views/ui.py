@@ -1,5 +1,5 @@
 """The Streamlit pieces every page shares: the cached dataset, the error screen, a chart block,
-tables whose rows link to their figure's page, and the data version in the sidebar.
+tables whose rows link to their figure's page, and the data version in the footer.
 
 The loader is cached on a fingerprint of the curated files (path, size, modification time), so
 an edited file is picked up on the next page load without a restart. It is a cache_resource:
@@ -123,12 +123,19 @@ def load_curated():
     try:
         key, loaded = curated()
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
-        st.sidebar.caption(f"Data version {loaded[0].version}. Click a bar, point or table link to open a "
-                           "figure's page and cite it.")
         return loaded
     except (UnreadableFile, InvalidData) as err:
         show_data_error(*describe_failure(err))
     st.stop()
+
+
+def footer() -> None:
+    """Under every page (the router calls it after the page ran): the data version and how to cite.
+    In the page, not the sidebar: a sidebar arriving after the first paint shifts the whole page."""
+    if DATA_KEY in st.session_state:
+        st.divider()
+        st.caption(f"Data version {data_version()}. Click a bar, point or table link to open a figure's page "
+                   "and cite it.")
 
 
 def data_version() -> str:
