@@ -11,7 +11,8 @@
   'stated'); every 25th document is undated, as real ones sometimes are;
 - sources.csv with each document's real SHA-256;
 - a small events.csv (one plan per document, at most MAX_EVENTS) quoting the documents too;
-- published_ids.csv listing every figure and event id (gen-000012-034, gen-000012-plan).
+- published_ids.csv listing every figure and event id (gen-000012-034, gen-000012-plan);
+- an exclusions.csv with its header only (no number is curated as excluded).
 
 The observation key (region, metric, year, status, qualifier, source) is unique by construction:
 within a document, row j has metric j % 20 and one of 5 (status, qualifier) slots by j // 20.
@@ -72,7 +73,7 @@ SLOTS = [
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
 
 METRICS_HEADER = ["figure_id", "region", "metric", "value", "unit", "year", "qualifier", "status", "source_id", "quote", "as_of",
-                  "year_basis", "period_start", "period_end", "period_label", "note"]
+                  "year_basis", "period_start", "period_end", "period_label", "note", "reading", "reading_note"]
 SOURCES_HEADER = ["source_id", "file", "title", "publisher", "published", "published_text", "sha256", "note"]
 EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "title", "event_type", "period_start", "period_end",
                  "source_id", "quote", "note"]
@@ -80,6 +81,7 @@ REGIONS_HEADER = ["region", "iso_code", "name_zh", "level"]
 TILE_GRID_HEADER = ["iso_code", "row", "col", "short_name_en", "short_name_zh"]
 TILE_COLUMNS = 6
 IDS_HEADER = ["id", "kind", "region", "metric", "source_id"]
+EXCLUSIONS_HEADER = ["source_id", "quote", "number", "reason", "note"]
 CATALOGUE_HEADER = ["metric", "label", "label_zh", "unit", "unit_zh", "value_type", "category", "category_zh",
                     "lower_is_better", "definition", "definition_zh"]
 
@@ -215,7 +217,7 @@ def generate(root: Path, rows: int) -> dict:
                 figure_id = f"{source_id}-{j:03d}"
                 ids_out.writerow([figure_id, "figure", region, metric, source_id])
                 metrics_out.writerow([figure_id, region, metric, value_text, unit, "" if year is None else year, qualifier,
-                                      status, source_id, quote, iso, basis, "", "", "", ""])
+                                      status, source_id, quote, iso, basis, "", "", "", "", "certain", ""])
             event_region = names[rng.randrange(len(names))]
             event_year = (published.year if published else 2023) - rng.randint(0, 3)
             event_title = f"{event_region} innovation plan no. {doc}"
@@ -234,6 +236,7 @@ def generate(root: Path, rows: int) -> dict:
                                   date_line, hashlib.sha256(raw).hexdigest(),
                                   "" if published else "Undated: the document gives no date."])
     _write(data / "events.csv", EVENTS_HEADER, events)
+    _write(data / "exclusions.csv", EXCLUSIONS_HEADER, [])
     return {"rows": rows, "documents": documents, "regions": len(region_rows), "metrics": len(METRICS),
             "events": len(events)}
 

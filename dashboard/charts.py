@@ -4,8 +4,9 @@ Every figure follows the same rules: hover shows the value with its qualifier an
 reference date, the source title and the quote (through customdata and one hovertemplate); the
 last element of each point's customdata is the id of the figure (or event) it draws, which is
 what a click opens (see selected_id);
-targets are drawn hatched and lighter than actual results; bounds are labelled '20+', '≥2', '≤3';
-each region keeps one colour from a colour-blind-safe palette on every page. Data-derived text is
+targets are drawn hatched and lighter than actual results; bounds are labelled '>20', '≥2', '≤3';
+each region keeps one colour from a colour-blind-safe palette on every page. A value whose text can be
+read two ways is labelled '12 (?)' and its hover gives the other reading. Data-derived text is
 HTML-escaped before it reaches plotly, whose labels understand a little HTML.
 """
 
@@ -117,7 +118,7 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420)
 def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL, height: int = 420) -> go.Figure:
     """Bars of one unit: x is a column (metric label by default), one trace per region and status.
 
-    Bounds are hatched and labelled ('2+'); targets are hatched differently and lighter.
+    Bounds are hatched and labelled ('>2'); targets are hatched differently and lighter.
     """
     fig = go.Figure()
     for (region, status, provenance), rows in obs.groupby([M.region, M.status, mx.PROVENANCE], sort=False):

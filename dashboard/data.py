@@ -36,6 +36,7 @@ DATA_FILES = {
     "metrics": "data/metrics.csv",
     "events": "data/events.csv",
     "published_ids": "data/published_ids.csv",
+    "exclusions": "data/exclusions.csv",
 }
 HEADER_LINE = 1
 MAX_UPLOAD_MB = 5
@@ -88,14 +89,16 @@ class Dataset:
     documents: dict[str, str]
     reference: schema.Reference
     version: str = ""  # data_version() of the files this was loaded from
+    exclusions: pd.DataFrame | None = None  # numbers deliberately not recorded (data/exclusions.csv)
 
 
-def _decode(raw: bytes, name: str) -> str:
+def decode_text(raw: bytes, name: str, kind: str = "a CSV") -> str:
+    """UTF-8 text of a file's bytes; an empty, binary or non-UTF-8 file raises UnreadableFile."""
     if not raw.strip():
         raise UnreadableFile(f"{name}: the file is empty")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
-        raise UnreadableFile(f"{name}: this is a binary file (NUL byte at offset {offset}), not a CSV")
+        raise UnreadableFile(f"{name}: this is a binary file (NUL byte at offset {offset}), not {kind}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -152,7 +155,7 @@ def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.Dat
     files go through pyarrow's reader (fast); anything else, or `careful`, through the csv module,
     which tracks physical line numbers through quoted newlines and blank lines.
     """
-    text = _decode(raw, name)
+    text = decode_text(raw, name)
     header = _parse_header(text, name)
     plain = None if careful else _read_plain(raw, text, header)
     if plain is not None:
@@ -179,17 +182,21 @@ def read_raw_table(raw: bytes, name: str, careful: bool = False) -> tuple[pd.Dat
     return frame.astype("str").where(frame.notna(), None) if len(frame) else frame.astype(object), problems
 
 
-def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """`read_raw_table` on a file, turning OS errors into one-line reasons."""
+def read_file_bytes(path: Path, name: str, kind: str = "a CSV file") -> bytes:
+    """The file's bytes, with OS errors turned into one-line reasons (UnreadableFile)."""
     if path.is_dir():
-        raise UnreadableFile(f"{name}: is a directory, not a CSV file")
+        raise UnreadableFile(f"{name}: is a directory, not {kind}")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise UnreadableFile(f"{name}: file not found") from None
     except OSError as err:
         raise UnreadableFile(f"{name}: cannot be read ({err.strerror})") from None
-    return read_raw_table(raw, name)
+
+
+def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """`read_raw_table` on a file, turning OS errors into one-line reasons."""
+    return read_raw_table(read_file_bytes(path, name), name)
 
 
 def _describe(check: str) -> str:
@@ -416,8 +423,12 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
     metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
     events = _read_and_validate(root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref)
+    exclusions = _read_and_validate(
+        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref
+    )
     version = data_version(root, [*DATA_FILES.values(), *tables["sources"]["file"]])
-    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version, **tables)
+    return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version,
+                   exclusions=exclusions, **tables)
 
 
 def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFrame:
@@ -438,6 +449,10 @@ def validate_upload(raw: bytes, name: str, ref: schema.Reference) -> pd.DataFram
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
     # Whatever ids the file gives, its rows get ones no curated figure can have, named after their
     # CSV line: they live in this session only, like the rows.
+    readings = validated["reading"] if "reading" in validated.columns else pd.Series(None, index=validated.index, dtype=object)
+    validated = validated.assign(reading=readings.astype(object).where(readings.notna(), "certain").astype("str"))
+    if "reading_note" not in validated.columns:
+        validated = validated.assign(reading_note=pd.Series(None, index=validated.index, dtype="str"))
     ids = [f"{UPLOAD_ID_PREFIX}{line}" for line in validated.index]
     validated = validated.drop(columns=["figure_id"], errors="ignore")
     validated.insert(0, "figure_id", pd.Series(ids, index=validated.index, dtype="str"))

@@ -48,6 +48,8 @@ EXPORT_COLUMNS = {
     mx.FILE: "source_file",
     M.quote: "quote",
     M.note: "note",
+    M.reading: "reading",
+    M.reading_note: "reading_note",
     mx.PROVENANCE: "provenance",
     DATA_VERSION: DATA_VERSION,
 }
@@ -155,6 +157,7 @@ _DESCRIBED_BY = {  # export column -> (Pandera model, column) whose description 
     "period_label": (schema.Metrics, M.period_label), "source_id": (schema.Metrics, M.source_id),
     "source_title": (schema.Sources, "title"), "source_published": (schema.Sources, "published"),
     "source_file": (schema.Sources, "file"), "quote": (schema.Metrics, M.quote), "note": (schema.Metrics, M.note),
+    "reading": (schema.Metrics, M.reading), "reading_note": (schema.Metrics, M.reading_note),
 }
 _OWN_DESCRIPTIONS = {
     FIGURE_URL: "The figure's page: its permalink (the public address when one is configured, else the path).",

@@ -33,8 +33,11 @@ SERIES_KEY = [M.region, M.metric, M.status, PROVENANCE]
 
 BOUNDS = ("more_than", "at_least", "at_most")
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
-QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": "{}+", "at_least": "≥{}", "at_most": "≤{}"}
+QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": ">{}", "at_least": "≥{}", "at_most": "≤{}"}
 CENTRES_CATEGORY = "Manufacturing innovation centres"
+# A figure whose text can be read two ways ('1 2': 12 or 1-2) carries this mark on bars and points,
+# and its other reading wherever its value is written out in full.
+AMBIGUOUS, UNCERTAIN_MARK = "ambiguous", " (?)"
 
 
 def format_number(value: float) -> str:
@@ -52,9 +55,23 @@ def format_value(value: float, qualifier: str, unit: str) -> str:
     return f"{QUALIFIER_WORDS[qualifier]}{format_number(value)}{suffix}"
 
 
-def short_value(value: float, qualifier: str) -> str:
-    """A compact label for a bar or point: '20+', '≥2', '≤3', '≈350', '14'."""
-    return QUALIFIER_MARKS[qualifier].format(format_number(value))
+def is_uncertain(reading: object) -> bool:
+    return reading == AMBIGUOUS
+
+
+def uncertain_text(display: str, reading: object, reading_note: object) -> str:
+    """The full value, with the other reading when the text can be read two ways:
+    '12 factories (uncertain reading: the document writes '1 2': 12 ..., or 1 to 2 ...)'."""
+    if not is_uncertain(reading):
+        return display
+    return f"{display} (uncertain reading: {reading_note if isinstance(reading_note, str) else 'see the note'})"
+
+
+def short_value(value: float, qualifier: str, reading: object = "certain") -> str:
+    """A compact label for a bar or point: '>20', '≥2', '≤3', '≈350', '14'.
+
+    Never '20+': that reads as '20 or more', which "more than 20" is not."""
+    return QUALIFIER_MARKS[qualifier].format(format_number(value)) + (UNCERTAIN_MARK if is_uncertain(reading) else "")
 
 
 def reference_text(year: object, year_basis: str, as_of: object) -> str:
@@ -94,6 +111,11 @@ def enrich_observations(dataset: Dataset, metrics: pd.DataFrame | None = None) -
         obs[PROVENANCE] = CURATED
     obs[DISPLAY] = _per_distinct(obs, [M.value, M.qualifier, M.unit], format_value)
     obs[SHORT] = _per_distinct(obs, [M.value, M.qualifier], short_value)
+    uncertain = obs[M.reading] == AMBIGUOUS  # few rows: their text is written out one by one
+    if uncertain.any():
+        rows = obs.loc[uncertain]
+        obs.loc[uncertain, DISPLAY] = [uncertain_text(d, AMBIGUOUS, n) for d, n in zip(rows[DISPLAY], rows[M.reading_note])]
+        obs.loc[uncertain, SHORT] = [f"{s}{UNCERTAIN_MARK}" for s in rows[SHORT]]
     obs[REFERENCE] = _per_distinct(obs, [M.year, M.year_basis, M.as_of], reference_text)
     obs[IS_BOUND] = obs[M.qualifier].isin(BOUNDS)
     return obs
@@ -211,6 +233,8 @@ def comparison_caveats(rows: list[dict]) -> list[str]:
     if len({row[REFERENCE] for row in rows}) > 1:
         caveats.append("different reference dates: " + "; ".join(f"{row[M.region]} {row[REFERENCE]}" for row in rows))
     for row in rows:
+        if is_uncertain(row.get(M.reading)):
+            caveats.append(f"{row[M.region]}'s value has an uncertain reading ({row.get(M.reading_note)})")
         if row[M.qualifier] in BOUNDS:
             caveats.append(f"{row[M.region]}'s figure is a bound ({QUALIFIER_WORDS[row[M.qualifier]].strip()}), not an exact count")
         elif row[M.qualifier] == "approx":
@@ -221,7 +245,7 @@ def comparison_caveats(rows: list[dict]) -> list[str]:
 # What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
 _COMPARE_COLUMNS = [
     M.figure_id, M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
-    DISPLAY, REFERENCE, LABEL, CATEGORY,
+    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY,
 ]
 
 
@@ -260,8 +284,12 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
         row["difference"] = row["ratio"] = ""
         if len(regions) == 2 and row["shared"] and all(len(mine) == 1 for mine in by_region.values()):
             a, b = by_region[regions[0]][0], by_region[regions[1]][0]
-            row["difference"] = difference_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
-            row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
+            uncertain = [r[M.region] for r in (a, b) if is_uncertain(r.get(M.reading))]
+            if uncertain:  # the caveat would have to travel with the number: give none
+                row["difference"] = row["ratio"] = f"not computed: {' and '.join(uncertain)}'s value has an uncertain reading"
+            else:
+                row["difference"] = difference_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
+                row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
         row["caveats"] = "; ".join(comparison_caveats(records)) if row["shared"] else ""
         row.update({figure_id_column(region): mine[0][M.figure_id] if mine else None for region, mine in by_region.items()})
         rows.append(row)
@@ -308,7 +336,8 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
     """First and last figure of each series, with growth multiple and compound annual growth.
 
     For ranks (lower is better) the change is given in places instead. Growth is only computed
-    when both ends are exact; otherwise the columns stay empty and `note` says why. Computed on
+    when every figure of the series is exact and read with certainty; otherwise the columns stay
+    empty and `note` says why. Computed on
     whole columns, so thousands of series cost about as much as two.
     """
     if series.empty:
@@ -317,12 +346,15 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
     keys = [ordered[k] for k in SERIES_KEY]
     ordered = ordered.assign(
         _inexact=(ordered[M.qualifier] != "exact").groupby(keys).transform("any"),
+        _uncertain=(ordered[M.reading] == AMBIGUOUS if M.reading in ordered else pd.Series(False, index=ordered.index))
+        .groupby(keys).transform("any"),
         _sources=ordered.groupby(keys)[SOURCE_TITLE].transform(lambda titles: "; ".join(titles.unique())),
     )
     first = ordered.drop_duplicates(SERIES_KEY, keep="first").reset_index(drop=True)
     last = ordered.drop_duplicates(SERIES_KEY, keep="last").reset_index(drop=True)
     years = (last[M.year] - first[M.year]).astype(float)
-    exact = ~first["_inexact"].astype(bool)
+    uncertain = first["_uncertain"].astype(bool)
+    exact = ~first["_inexact"].astype(bool) & ~uncertain
     rank = first[VALUE_TYPE] == "rank"
     growing = exact & ~rank & (first[M.value] > 0) & (years > 0)
     multiple = (last[M.value] / first[M.value]).where(growing)
@@ -334,7 +366,9 @@ def growth_summary(series: pd.DataFrame) -> pd.DataFrame:
         "multiple": multiple,
         "cagr_percent": (multiple ** (1 / years.where(growing)) - 1) * 100,
         "places_gained": (first[M.value] - last[M.value]).where(exact & rank),
-        "note": pd.Series("", index=first.index).mask(~exact, "not computed: an end of the series is not an exact figure"),
+        "note": pd.Series("", index=first.index)
+        .mask(uncertain, "not computed: a figure of the series has an uncertain reading")
+        .mask(first["_inexact"].astype(bool), "not computed: an end of the series is not an exact figure"),
         SOURCE_TITLE: first["_sources"],
     })
     return summary.sort_values([M.metric, M.region], kind="stable").reset_index(drop=True)

@@ -20,15 +20,28 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from dashboard.evidence import quote_in_document, value_in_text
+from dashboard.numbers import find_numbers, same_number_text
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
 YEAR_BASES = ["stated", "as_of", "unstated"]
+READINGS = ["certain", "ambiguous"]
 VALUE_TYPES = ["count", "money", "percent", "rank"]
 REGION_LEVELS = ["country", "province", "municipality", "autonomous_region", "sar"]
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
 EVENT_TYPES = ["plan", "regulation", "proposal", "milestone", "list", "guidance"]
 ID_KINDS = ["figure", "event"]
+# Why a number a document writes is not a figure (data/exclusions.csv). The list is closed, so
+# the audit can count and show reasons; `note` says the rest in words.
+EXCLUSION_REASONS = [
+    "conversion",  # the same amount in another currency ("($48.94 million)")
+    "date_of_publication",  # the document's own date line
+    "part_of_name",  # "Three-year Action Plan", "5G"
+    "period_of_another_figure",  # the span a recorded figure covers
+    "restates_a_figure",  # the same figure written again; the note names its figure_id
+    "no_quantity",  # a number that counts nothing ("First,", "on the one hand", "zero carbon")
+    "out_of_scope",  # a real count, but not of anything this dataset records
+]
 # A readable slug (shanxi-technology-contract-turnover-2021): lower-case words joined by single
 # hyphens. Ids outside this form (an upload's "user.line-5") can never collide with a curated one.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -225,6 +238,20 @@ class Metrics(pa.DataFrameModel):
     )
     period_label: Series[str] = pa.Field(nullable=True, description="The span as the document words it.")
     note: Series[str] = pa.Field(nullable=True, description="Curator's note: how the figure was read.")
+    reading: Series[str] = pa.Field(
+        isin=READINGS,
+        description="certain: the text can be read one way only; ambiguous: it can be read two ways (a stray space "
+        "or a lost dash: '1 2' may be 12 or 1-2), and reading_note gives the other reading.",
+    )
+    reading_note: Series[str] = pa.Field(
+        nullable=True, description="For an ambiguous reading: what the text writes and the other way to read it, in words."
+    )
+
+    @pa.dataframe_check(name="ambiguous_reading_is_explained")
+    def ambiguous_reading_is_explained(cls, df: pd.DataFrame) -> pd.Series:
+        if "reading" not in df or "reading_note" not in df:  # an upload may leave both out: certain
+            return pd.Series(True, index=df.index)
+        return (df["reading"] != "ambiguous") | df["reading_note"].notna()
 
     @pa.dataframe_check(name="as_of_is_a_date")
     def as_of_is_a_date(cls, df: pd.DataFrame) -> pd.Series:
@@ -295,6 +322,27 @@ class Events(pa.DataFrameModel):
         unique = ["region", "title"]
 
 
+class Exclusions(pa.DataFrameModel):
+    """data/exclusions.csv: numbers in the documents that are deliberately not figures, and why.
+
+    With the figures and events, they account for every number in every document: the
+    completeness audit (python -m dashboard.audit) fails on a number none of them accounts for."""
+
+    source_id: Series[str] = pa.Field(description="Document id from data/sources.csv.")
+    quote: Series[str] = pa.Field(description="Verbatim sentence or clause around the number, as in the document.")
+    number: Series[str] = pa.Field(
+        description="The number exactly as the quote writes it ('$48.94 million', 'Three', '2021-03-10'); every "
+        "occurrence of it inside the quote is excluded."
+    )
+    reason: Series[str] = pa.Field(isin=EXCLUSION_REASONS, description="Why it is not a figure: " + ", ".join(EXCLUSION_REASONS) + ".")
+    note: Series[str] = pa.Field(description="The reason in words, for a reader checking the decision.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "quote", "number"]
+
+
 @dataclass(frozen=True)
 class Reference:
     """What the cross-file checks look things up in, built from validated catalogues and seeds."""
@@ -329,6 +377,8 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "period_in_order": ("period_end", "a year not before period_start"),
     "value_is_finite": ("value", "a finite number"),
     "category_zh_consistent": ("category_zh", "the same Chinese name as every other row of this category"),
+    # Reported on `reading`: pandera leaves a failing row's empty cells (here reading_note) out.
+    "ambiguous_reading_is_explained": ("reading", "'certain', or a reading_note giving the other reading in words"),
     "date_matches_precision": (
         "date",
         "YYYY-MM-DD for day, YYYY-MM for month, YYYY for year, and empty for unknown precision",
@@ -360,6 +410,7 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
         lambda row, ref: _published_as(row, ref, "figure", row.get("metric")),
     ),
     "event_id_published": ("event_id", lambda row, ref: _published_as(row, ref, "event", None)),
+    "number_in_quote": ("number", "a number the quote writes, exactly as written there (digits, words, dates)"),
     "file_exists": ("file", "an existing file under seeds/"),
     "file_unchanged": ("sha256", "the SHA-256 of the file as shipped (seeds must stay unchanged)"),
     "title_in_document": ("title", "the headline as it appears in the document"),
@@ -494,6 +545,9 @@ def metrics_schema(ref: Reference, user_supplied: bool = False) -> pa.DataFrameS
         base = Metrics.to_schema().update_columns({
             "source_id": {"nullable": True}, "quote": {"nullable": True},
             "figure_id": {"nullable": True, "required": False, "unique": False},
+            # Files written before the reading columns existed stay valid: data.validate_upload
+            # reads a missing or empty reading as 'certain'.
+            "reading": {"required": False, "nullable": True}, "reading_note": {"required": False},
         })
         # Only rows that name a shipped document can be, and are, checked against it.
         unchecked = lambda df: ~df["source_id"].isin(ref.documents)  # noqa: E731
@@ -559,6 +613,28 @@ def events_schema(ref: Reference) -> pa.DataFrameSchema:
                     index=df.index,
                 ),
             ),
+        ],
+    )
+
+
+def _numbers_written_in_quotes(df: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [isinstance(number, str) and isinstance(quote, str)
+         and any(same_number_text(m.text, number) for m in find_numbers(quote))
+         for number, quote in zip(df["number"], df["quote"], strict=True)],
+        index=df.index,
+    )
+
+
+def exclusions_schema(ref: Reference) -> pa.DataFrameSchema:
+    """The Exclusions model plus the checks against the documents: each quote is in its document
+    and writes the excluded number."""
+    return _with_checks(
+        Exclusions.to_schema(),
+        [
+            _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
+            _row_check("quote_in_document", lambda df: ~df["source_id"].isin(ref.documents) | _quotes_in_documents(df, ref)),
+            _row_check("number_in_quote", _numbers_written_in_quotes),
         ],
     )
 

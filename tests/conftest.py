@@ -91,7 +91,7 @@ def third_region_project(project_copy: Path) -> Path:
     # Zhejiang is in the regions reference table but has no figure in the shipped data.
     assert "Zhejiang" in {row["region"] for row in read_rows(data / "regions.csv")}
     metrics = read_rows(data / "metrics.csv")
-    blank = {k: "" for k in metrics[0]}
+    blank = {**{k: "" for k in metrics[0]}, "reading": "certain"}
     new = [
         {**blank, "figure_id": "zhejiang-provincial-manufacturing-innovation-centres-2023", "region": "Zhejiang",
          "metric": "provincial_manufacturing_innovation_centres", "value": "9",
@@ -154,7 +154,7 @@ def hostile_project(project_copy: Path) -> Path:
                                     "category_zh": "制造业创新中心", "lower_is_better": "false",
                                     "definition": "<script>window.__xss=8</script>",
                                     "definition_zh": "<script>window.__xss=11</script>定义"})
-    common = {"region": EVIL_REGION, "metric": "hostile_metric", "unit": "centres", "qualifier": "exact",
+    common = {"region": EVIL_REGION, "metric": "hostile_metric", "unit": "centres", "qualifier": "exact", "reading": "certain",
               "status": "actual", "source_id": "hostile", "as_of": "2023-01-01", "year_basis": "stated"}
     append("metrics.csv", {**common, "figure_id": "hostile-2021", "value": "7", "year": "2021",
                            "quote": "In 2021 the <b onmouseover=window.__xss=3>count</b> was 7 [click](javascript:window.__xss=7) :red[styled]."})

@@ -136,7 +136,7 @@ def national(at: AppTest) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("query", "metric", "tiles", "beside"),
     [
-        ({}, "national_manufacturing_innovation_centres", {"Shandong": "2", "Beijing": "2+", "Guangdong": "2+"}, []),
+        ({}, "national_manufacturing_innovation_centres", {"Shandong": "2", "Beijing": "&gt;2", "Guangdong": "&gt;2"}, []),
         ({"metric": ["Technology contract turnover"]}, "technology_contract_turnover", {"Shanxi": "52.18"}, []),
         ({"metric": ["Technology contract turnover"], "year": ["2012"]}, "technology_contract_turnover", {"Shanxi": "12.42"}, []),
         ({"metric": ["Space-bearing platforms per industrial chain"], "status": ["target"]},
@@ -171,7 +171,7 @@ def test_map_falls_back_to_defaults_on_unknown_url_values(obs, query):
         assert at.selectbox(key="year").value == "latest" and map_tiles(at) == {"Shanxi": "52.18"}
     else:
         assert at.selectbox(key="metric").value == "national_manufacturing_innovation_centres"
-        assert map_tiles(at) == {"Shandong": "2", "Beijing": "2+", "Guangdong": "2+"}
+        assert map_tiles(at) == {"Shandong": "2", "Beijing": "&gt;2", "Guangdong": "&gt;2"}
 
 
 def test_map_widgets_change_the_map_and_the_table_lists_every_tile(obs):
@@ -184,7 +184,7 @@ def test_map_widgets_change_the_map_and_the_table_lists_every_tile(obs):
     at.selectbox(key="metric").set_value("digital_transformation_demo_projects").run()
     assert map_tiles(at) == {}  # Jilin's figure is a target
     at.segmented_control(key="status").set_value("target").run()
-    assert map_tiles(at) == {"Jilin": "300+"}
+    assert map_tiles(at) == {"Jilin": "&gt;300"}
     at.session_state["map-table"] = True
     at.run()
     (table,) = [d.value for d in at.dataframe]
@@ -260,7 +260,8 @@ def test_sources_page_shows_each_document_with_highlighted_quotes():
     assert len(titles) == len(dataset.sources)
     highlighted = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert len(highlighted) == len(dataset.sources)
-    assert "Shanxi won 40 national science and technology awards" in highlighted[2].replace("\\", "")
+    assert ("Shanxi won [**40**](/figure?id=shanxi-national-st-awards-2022) national science and technology awards"
+            in highlighted[2].replace("\\", ""))
 
 
 def test_a_third_region_appears_on_every_page(third_region_project: Path, monkeypatch):

@@ -59,12 +59,12 @@ def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Pa
 def test_hostile_upload_is_inert(tmp_path: Path):
     header = (Path(__file__).resolve().parent.parent / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
     upload = tmp_path / "<img src=x onerror=window.__xss=10>.csv"
-    upload.write_text(
-        header + "\n"
-        ',Zhejiang,provincial_manufacturing_innovation_centres,9,centres,2023,exact,actual,'
-        '"<script>window.__xss=11</script>","<img src=x onerror=window.__xss=12>",,stated,,,,"=1+1"\n',
-        encoding="utf-8",
-    )
+    # The row is keyed by the header's names, so it stays valid when columns are added.
+    row = {"region": "Zhejiang", "metric": "provincial_manufacturing_innovation_centres", "value": "9", "unit": "centres",
+           "year": "2023", "qualifier": "exact", "status": "actual", "source_id": "<script>window.__xss=11</script>",
+           "quote": "<img src=x onerror=window.__xss=12>", "year_basis": "stated", "note": "=1+1"}
+    cells = ['"' + row.get(column, "").replace('"', '""') + '"' if row.get(column) else "" for column in header.split(",")]
+    upload.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
     dialogs: list[str] = []
     with streamlit_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

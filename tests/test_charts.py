@@ -24,7 +24,7 @@ def test_bar_chart_hover_carries_value_date_source_and_quote():
     fig = charts.build_bar_chart(obs, COLOURS, "Centres")
     assert [t.name for t in fig.data] == ["Shanxi", "Shandong"]
     shanxi, shandong = fig.data
-    assert list(shanxi.y) == [14] and list(shandong.text) == ["20+"]
+    assert list(shanxi.y) == [14] and list(shandong.text) == [">20"]
     assert shanxi.customdata[0][2] == "14 centres" and shanxi.customdata[0][3] == "as of 2021-03-10"
     assert shanxi.customdata[0][4] == "News from Shanxi" and shanxi.customdata[0][5] == "Shanxi has 14 centres."
     assert "%{customdata[5]}" in shanxi.hovertemplate and "Source: %{customdata[4]}" in shanxi.hovertemplate
@@ -69,7 +69,7 @@ def test_series_chart_reverses_rank_axis_and_dashes_targets():
     )
     fig = charts.build_series_chart(money, COLOURS, "X")
     assert fig.layout.yaxis.autorange is True and fig.data[0].line.dash == "dash"
-    assert list(fig.data[0].marker.symbol) == ["circle", "triangle-up"] and list(fig.data[0].text) == ["1", "3+"]
+    assert list(fig.data[0].marker.symbol) == ["circle", "triangle-up"] and list(fig.data[0].text) == ["1", ">3"]
 
 
 def test_series_chart_marks_only_dated_events_of_its_regions():

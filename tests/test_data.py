@@ -33,6 +33,7 @@ def test_shipped_data_validates_with_typed_columns(dataset):
         (schema.MetricCatalogue, "catalogue"),
         (schema.Metrics, "metrics"),
         (schema.Events, "events"),
+        (schema.Exclusions, "exclusions"),
     ],
 )
 def test_csv_header_matches_schema(model, file):
@@ -42,7 +43,8 @@ def test_csv_header_matches_schema(model, file):
 
 
 def test_every_schema_column_is_documented():
-    for model in (schema.Sources, schema.Regions, schema.TileGrid, schema.MetricCatalogue, schema.Metrics, schema.Events):
+    for model in (schema.Sources, schema.Regions, schema.TileGrid, schema.MetricCatalogue, schema.Metrics, schema.Events,
+                  schema.Exclusions):
         for name, column in model.to_schema().columns.items():
             assert column.description, f"{model.__name__}.{name} has no description"
 
@@ -290,3 +292,29 @@ def test_the_data_version_is_a_content_hash_of_data_and_seeds(project_copy: Path
     rows[0]["note"] = "A curator's clarification."
     write_rows(path, rows)
     assert load_dataset(project_copy).version not in ("", first)
+
+
+def test_implied_rank_rows_say_they_are_implied_by_shandongs_sentence(dataset):
+    notes = dataset.metrics.set_index("figure_id")["note"]
+    for figure_id in ("beijing-national-manufacturing-innovation-centres-2022", "guangdong-national-manufacturing-innovation-centres-2022",
+                      "shanghai-national-mic-rank-2022", "jiangsu-national-mic-rank-2022"):
+        assert notes[figure_id].startswith("Not stated directly: Shandong's"), figure_id
+
+
+def test_shanxi_decade_figures_carry_one_period_label(dataset):
+    shanxi = dataset.metrics[dataset.metrics["source_id"] == "shanxi-tech-decade-2022"].set_index("figure_id")
+    labelled = shanxi["period_label"].dropna()
+    assert set(labelled) == {"the past decade"}
+    assert set(labelled.index) == {"shanxi-key-laboratories-growth-2022", "shanxi-provincial-technology-innovation-centres-2022",
+                                   "shanxi-tech-transfer-policy-documents-2022", "shanxi-tech-transfer-supporting-policies-2022"}
+
+
+def test_shanxis_proposed_centres_and_national_level_centre_are_events_not_figures(dataset):
+    events = dataset.events.set_index("event_id")
+    assert "states no number of centres" in events.loc["shanxi-cppcc-national-centre-proposals", "note"]
+    milestone = events.loc["shanxi-intelligent-manufacturing-innovation-center-national-level"]
+    assert milestone["event_type"] == "milestone" and milestone["date_precision"] == "unknown"
+    assert "has transformed into a national-level" in milestone["quote"]
+    shanxi_national = dataset.metrics[(dataset.metrics["region"] == "Shanxi")
+                                      & (dataset.metrics["metric"] == "national_manufacturing_innovation_centres")]
+    assert shanxi_national.empty

@@ -199,3 +199,12 @@ def test_events_download_columns_and_escaping(dataset):
     assert list(frame_.columns) == list(export.EVENT_COLUMNS.values())
     assert set(frame_["title"]) == {"'=evil()"} and set(frame_["data_version"]) == {"v1"}
     assert frame_["iso_code"].notna().all() and frame_["source_file"].str.startswith("seeds/").all()
+
+
+def test_a_download_says_which_values_are_uncertain_and_how_else_they_read(obs):
+    rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(obs, "v").decode("utf-8"))))
+    by_id = {row["figure_id"]: row for row in rows}
+    lighthouse = by_id["jilin-lighthouse-factories-2025-target"]
+    assert (lighthouse["value"], lighthouse["reading"]) == ("12.0", "ambiguous")
+    assert lighthouse["reading_note"] == "the document writes '1 2': 12 if the space is stray, or 1 to 2 if a dash was lost"
+    assert by_id["shanxi-national-st-awards-2022"]["reading"] == "certain"

@@ -139,7 +139,7 @@ def _ids(tiles: pd.DataFrame) -> dict[str, str]:
         ([observation("Shanxi", value=3, year=None, year_basis="unstated", as_of=None), observation("Shanxi", value=4, year=2020, year_basis="stated")],
          None, {"Shanxi": ("4", 4.0)}),
         # a bound keeps its mark and is coloured at its value
-        ([observation("Shandong", value=20, qualifier="more_than")], None, {"Shandong": ("20+", 20.0)}),
+        ([observation("Shandong", value=20, qualifier="more_than")], None, {"Shandong": (">20", 20.0)}),
         # 'two or three': one tile, a range coloured at its midpoint
         ([observation("Hubei", value=2, qualifier="at_least", year=None, year_basis="unstated", as_of=None, status="target"),
           observation("Hubei", value=3, qualifier="at_most", year=None, year_basis="unstated", as_of=None, status="target")],
@@ -272,8 +272,8 @@ def test_bounds_are_marked_on_the_tile(shipped_map):
     placed, fig = shipped_map
     texts = dict(zip([c[0] for c in fig.data[0].customdata], fig.data[0].text, strict=True))
     mark = '<br><span style="font-size:12px"><b>{}</b></span>'
-    assert texts == {"Shandong": "Shandong" + mark.format("2"), "Beijing": "Beijing" + mark.format("2+"),
-                     "Guangdong": "Guangdong" + mark.format("2+")}
+    assert texts == {"Shandong": "Shandong" + mark.format("2"), "Beijing": "Beijing" + mark.format("&gt;2"),
+                     "Guangdong": "Guangdong" + mark.format("&gt;2")}
     widths = {r: s.line.width for r, s in zip(placed["region"], fig.layout.shapes, strict=True)}
     assert (widths["Beijing"], widths["Guangdong"], widths["Shandong"]) == (2.5, 2.5, 1)
     assert "bound or range (outlined)" in [t.name for t in fig.data]

@@ -15,11 +15,11 @@ from tests.factories import frame, observation
     ("value", "qualifier", "unit", "display", "short"),
     [
         (14, "exact", "centres", "14 centres", "14"),
-        (20, "more_than", "centres", "more than 20 centres", "20+"),
+        (20, "more_than", "centres", "more than 20 centres", ">20"),
         (350, "approx", "million yuan", "about 350 million yuan", "≈350"),
         (2, "at_least", "platforms", "at least 2 platforms", "≥2"),
         (3, "at_most", "platforms", "at most 3 platforms", "≤3"),
-        (80, "more_than", "percent", "more than 80%", "80+"),
+        (80, "more_than", "percent", "more than 80%", ">80"),
         (3, "exact", "rank", "rank 3", "3"),
         (52.18, "exact", "billion yuan", "52.18 billion yuan", "52.18"),
         (1000, "exact", "projects", "1,000 projects", "1,000"),
@@ -194,11 +194,12 @@ def test_page_of_an_empty_frame_is_one_empty_page():
 
 
 def test_enrichment_formats_each_row_as_its_own_formatter_would(dataset, obs):
-    expected_display = [mx.format_value(v, q, u) for v, q, u in zip(obs["value"], obs["qualifier"], obs["unit"])]
+    expected_display = [mx.uncertain_text(mx.format_value(v, q, u), r, n) for v, q, u, r, n
+                        in zip(obs["value"], obs["qualifier"], obs["unit"], obs["reading"], obs["reading_note"])]
     expected_reference = [mx.reference_text(y, b, a) for y, b, a in zip(obs["year"], obs["year_basis"], obs["as_of"])]
     assert list(obs[mx.DISPLAY]) == expected_display
     assert list(obs[mx.REFERENCE]) == expected_reference
-    assert list(obs[mx.SHORT]) == [mx.short_value(v, q) for v, q in zip(obs["value"], obs["qualifier"])]
+    assert list(obs[mx.SHORT]) == [mx.short_value(v, q, r) for v, q, r in zip(obs["value"], obs["qualifier"], obs["reading"])]
 
 
 def test_present_in_order_keeps_the_candidates_order():
@@ -244,3 +245,55 @@ def test_same_metric_by_region_takes_each_other_regions_latest_and_this_figure()
     )
     rows = mx.same_metric_by_region(obs, mx.find_by_id(obs, "figure_id", this["figure_id"]), ["Jilin", "Shanxi", "Shandong"])
     assert list(zip(rows["region"], rows["value"], strict=True)) == [("Jilin", 6), ("Shanxi", 10)]
+
+
+def test_bound_labels_cannot_be_read_as_or_more_and_every_explanation_uses_them():
+    """'more than 2' is '>2' (never '2+', which reads as '2 or more'), the same on every page."""
+    assert {q: mx.short_value(2, q) for q in mx.BOUNDS} == {"more_than": ">2", "at_least": "≥2", "at_most": "≤2"}
+    from tests.conftest import ROOT
+
+    overview = (ROOT / "dashboard" / "views" / "overview.py").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (overview, readme):
+        assert "**>20**" in text or "`>20`" in text
+        assert "20+**" not in text and "`20+` (" not in text
+
+
+# --- ambiguous readings ('1 2': 12 or 1-2) -------------------------------------------------------------
+
+AMBIGUOUS = dict(reading="ambiguous", reading_note="the document writes '1 2': 12 or 1 to 2")
+
+
+def test_an_ambiguous_value_carries_a_mark_and_its_other_reading():
+    row = observation(value=12.0, unit="factories", **AMBIGUOUS)
+    assert row[mx.SHORT] == "12 (?)"
+    assert row[mx.DISPLAY] == "12 factories (uncertain reading: the document writes '1 2': 12 or 1 to 2)"
+    assert mx.short_value(12, "exact") == "12" and mx.uncertain_text("12 factories", "certain", None) == "12 factories"
+
+
+def test_the_shipped_lighthouse_figure_shows_its_other_reading(obs):
+    row = obs.set_index("figure_id").loc["jilin-lighthouse-factories-2025-target"]
+    assert row["reading"] == "ambiguous" and row[mx.SHORT] == "12 (?)"
+    assert row[mx.DISPLAY] == ("12 factories (uncertain reading: the document writes '1 2': 12 if the space is stray, "
+                               "or 1 to 2 if a dash was lost)")
+    assert set(obs.loc[obs["figure_id"] != "jilin-lighthouse-factories-2025-target", "reading"]) == {"certain"}
+
+
+def test_an_ambiguous_value_is_kept_out_of_differences_and_ratios_but_named_in_caveats():
+    obs = frame(observation(region="Jilin", metric="lighthouse", value=12.0, unit="factories", **AMBIGUOUS),
+                observation(region="Shanxi", metric="lighthouse", value=3.0, unit="factories"))
+    row = mx.compare_regions(obs, ["Jilin", "Shanxi"]).iloc[0]
+    assert row["difference"] == row["ratio"] == "not computed: Jilin's value has an uncertain reading"
+    assert "Jilin's value has an uncertain reading (the document writes '1 2': 12 or 1 to 2)" in row["caveats"]
+    assert row["Jilin"].startswith("12 factories (uncertain reading: ")
+
+
+def test_growth_is_not_computed_through_an_ambiguous_figure():
+    series = frame(observation(year=2012, value=12.0, year_basis="stated", **AMBIGUOUS),
+                   observation(year=2021, value=52.0, year_basis="stated"),
+                   observation(region="Jilin", year=2012, value=10.0, year_basis="stated"),
+                   observation(region="Jilin", year=2021, value=20.0, year_basis="stated"))
+    growth = mx.growth_summary(series).set_index("region")
+    assert pd.isna(growth.loc["Shanxi", "multiple"]) and pd.isna(growth.loc["Shanxi", "cagr_percent"])
+    assert growth.loc["Shanxi", "note"] == "not computed: a figure of the series has an uncertain reading"
+    assert growth.loc["Jilin", "multiple"] == 2.0 and growth.loc["Jilin", "note"] == ""

@@ -73,7 +73,8 @@ def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     assert set(at.dataframe[1].value["Source"]) == {title(dataset, n)}
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT
     (text,) = highlighted_texts(at)
-    assert f"report no\\. {n}\n" in text
+    # The generated documents curate no exclusions: their title's number is not accounted for.
+    assert f"report no\\. **{n}** *(not accounted for)*\n" in text
     other = (n + 1) % DOCUMENTS
     assert ui.md(title(dataset, other)) not in rendered_text(at)
 
@@ -221,3 +222,43 @@ def test_a_link_to_a_document_opens_it_and_picking_another_gives_a_shareable_url
             expect(fresh.locator("[data-testid='stException']")).to_have_count(0)
         finally:
             browser.close()
+
+
+# --- every number accounted for, on the page ---------------------------------------------------------
+
+
+def test_each_document_counts_its_numbers_and_marks_each_one(dataset):
+    at = run_page()
+    counts = [m.value for m in at.markdown if m.value.startswith("**Numbers in the text:**")]
+    assert counts == [
+        "**Numbers in the text:** 3 numbers\\: 2 figures, 0 events, 1 excluded",
+        "**Numbers in the text:** 20 numbers\\: 6 figures, 0 events, 14 excluded",
+        "**Numbers in the text:** 21 numbers\\: 17 figures, 0 events, 4 excluded",
+        "**Numbers in the text:** 21 numbers\\: 12 figures, 2 events, 7 excluded",
+        "**Numbers in the text:** 2 numbers\\: 0 figures, 1 event, 1 excluded",
+    ]
+    overview, shandong = highlighted_texts(at)[3], highlighted_texts(at)[1]
+    # A captured number links to its figure page, inside the highlighted quote; an ambiguous one too.
+    assert "build [**1 2**](/figure?id=jilin-lighthouse-factories-2025-target) lighthouse factories" in overview
+    # A number several figures state links to the first and names the others.
+    assert ("[**2**](/figure?id=shandong-national-manufacturing-innovation-centres-2022) *(also "
+            "[Beijing](/figure?id=beijing-national-manufacturing-innovation-centres-2022), "
+            "[Guangdong](/figure?id=guangdong-national-manufacturing-innovation-centres-2022))*") in shandong
+    # Excluded numbers give their reason; an event's period says so.
+    assert "5G *(excluded: part of name)*\\+ Industrial Internet" in overview
+    assert ("[**300**](/figure?id=jilin-digital-transformation-demo-projects-2025-target) *(also [Provincial intelligent "
+            "manufacturing digital workshops](/figure?id=jilin-intelligent-manufacturing-digital-workshops-2025-target))*") in overview
+    assert "\\(**2023\\-2025** *(date or period of an event)*\\)" in overview
+    assert "not accounted for" not in "".join(highlighted_texts(at))
+
+
+def test_number_markup_escapes_what_comes_from_the_data():
+    from dashboard.audit import EXCLUDED, UNACCOUNTED, Finding
+    from dashboard.numbers import Mention
+
+    mention = Mention(0, 3, "[x]", "cardinal", (1.0,))
+    assert ui.number_markup("[x]", Finding(mention, 1, "", EXCLUDED, reason="no_*quantity")) == \
+        "\\[x\\] *(excluded: no \\*quantity)*"
+    assert ui.number_markup("1", Finding(mention, 1, "", UNACCOUNTED)) == "**1** *(not accounted for)*"
+    linked = ui.number_markup("7", Finding(mention, 1, "", "captured", figure_ids=("a-1", "b-2")), {"a-1": ("Shanxi", "x"), "b-2": ("<b>Evil</b>", "y")})
+    assert linked == "[**7**](/figure?id=a-1) *(also [\\<b\\>Evil\\</b\\>](/figure?id=b-2))*"

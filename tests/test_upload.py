@@ -206,3 +206,14 @@ def test_an_upload_without_a_figure_id_column_is_accepted(dataset):
     text = "\n".join(",".join(next(csv.reader([line]))[i] for i in keep) for line in old_format if line)
     rows = validate_upload(text.encode("utf-8"), "old.csv", dataset.reference)
     assert list(rows["figure_id"]) == ["user.line-2"]
+
+
+def test_an_upload_without_reading_columns_or_with_them_empty_reads_as_certain(dataset):
+    old_format = [c for c in COLUMNS if c not in ("reading", "reading_note")]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=old_format, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow({c: VERIFIED.get(c, "") for c in old_format})
+    for raw in (out.getvalue().encode("utf-8"), csv_bytes(VERIFIED)):
+        rows = validate_upload(raw, "mine.csv", dataset.reference)
+        assert list(rows["reading"]) == ["certain"]

@@ -82,6 +82,9 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
          " single hyphens (e.g. shanxi-technology-contract-turnover-2021), at most 80 characters"),
         ({"figure_id": "a" * 81}, "figure_id", "text of at most 80 characters"),
         ({"figure_id": ""}, "figure_id", "a value (this column cannot be empty)"),
+        ({"reading": "maybe"}, "reading", "one of [certain, ambiguous]"),
+        ({"reading": ""}, "reading", "a value (this column cannot be empty)"),
+        ({"reading": "ambiguous"}, "reading", "'certain', or a reading_note giving the other reading in words"),
         ({"figure_id": "shanxi-centres-now"}, "figure_id", "an id listed in data/published_ids.csv (add 'shanxi-centres"
          "-now,figure,Shanxi,provincial_manufacturing_innovation_centres,shanxi-cppcc-proposals-2021' there to publish it)"),
     ],
@@ -132,7 +135,7 @@ def test_ragged_row_is_reported_with_its_line(capsys, tmp_path: Path):
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, _, err = run(capsys, str(path))
     assert code == 1
-    assert f"{path}:4: column '(row)': got 17 fields; expected 16 fields, as in the header" in err.splitlines()
+    assert f"{path}:4: column '(row)': got 19 fields; expected 18 fields, as in the header" in err.splitlines()
 
 
 @pytest.mark.parametrize(

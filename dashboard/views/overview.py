@@ -59,7 +59,7 @@ if len(centres):
     ui.chart_block(centres_chart, centres, key="centres")
     st.info(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
-        "each figure's reference date. Hatched bars with a '+' are lower bounds, not exact counts. "
+        "each figure's reference date. Hatched bars marked '>' or '≥' are lower bounds, '≤' upper bounds, not exact counts. "
         "A missing bar means the documents give no figure, not zero."
     )
 
@@ -78,9 +78,12 @@ with right:
 st.subheader("How to read this")
 st.markdown(
     """
-- **Qualifiers.** A figure stated as "more than 20" is shown as **20+** and treated as a lower bound;
+- **Qualifiers.** A figure stated as "more than 20" is shown as **>20** and treated as a lower bound;
   "about 350" as **≈350**; "at least"/"at most" as **≥** and **≤**. Differences involving a bound are
   given as a range ("more than 6"), never as an exact number.
+- **Uncertain readings.** Where the text can be read two ways ("build 1 2 lighthouse factories": 12, or
+  1 to 2 with a lost dash), the value is marked **(?)** and the other reading is given beside it;
+  such a value is left out of differences and growth rates.
 - **Targets and results.** Plans and goals are marked *target* and drawn hatched and lighter;
   they are never mixed with actual results.
 - **Dates.** Each figure has a reference year, or an "as of" date when it is a count reported on a

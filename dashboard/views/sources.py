@@ -1,5 +1,6 @@
 """Sources (/sources): each document with its title and date, its full text with every quoted
-passage highlighted, and the figures and events taken from it.
+passage highlighted and every number accounted for (captured numbers link to their figure's page,
+excluded ones give their reason; see dashboard.audit), and the figures and events taken from it.
 
 Up to ALL_DOCUMENTS_UP_TO documents are all shown in full. Past that (generated data has one
 document per 100 rows: 10,000 at a million rows) the page shows one page of an overview table,
@@ -8,6 +9,7 @@ a picker, and only the picked document in full: the browser gets what the reader
 
 import streamlit as st
 
+from dashboard import audit
 from dashboard import metrics as mx
 from dashboard.evidence import quote_spans
 from dashboard.schema import Sources as S
@@ -26,8 +28,9 @@ def page_control(key: str, pages: int, label: str) -> None:
         st.number_input(label, 1, pages, key=key)
 
 
-def show_document(source, figures, dated, text: str) -> None:
-    """One document: title, date, publisher, counts, note, a page of its figures, highlighted text."""
+def show_document(source, figures, dated, text: str, findings) -> None:
+    """One document: title, date, publisher, counts, note, a page of its figures, and its text
+    with the quotes highlighted and each number marked with what accounts for it."""
     published = source.published if isinstance(source.published, str) else "date not stated"
     publisher = source.publisher if isinstance(source.publisher, str) else "not named"
     with st.container(border=True):
@@ -37,6 +40,7 @@ def show_document(source, figures, dated, text: str) -> None:
             f" · **File:** `{source.file}` · **{len(figures)}** figure{'' if len(figures) == 1 else 's'},"
             f" **{len(dated)}** event{'' if len(dated) == 1 else 's'}"
         )
+        st.markdown(f"**Numbers in the text:** {ui.md(audit.count_text(findings))}")
         if isinstance(source.note, str):
             st.caption(ui.md(source.note))
         if len(figures):
@@ -44,8 +48,12 @@ def show_document(source, figures, dated, text: str) -> None:
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
             ui.show_figures(shown)
             page_control(key, pages, f"Page of figures (of {pages:,}, {FIGURES_PAGE_ROWS} rows each)")
-        with st.expander("Full text with quoted passages highlighted"):
-            st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]])))
+        with st.expander("Full text with quoted passages highlighted and every number accounted for"):
+            st.caption("A linked number opens its figure's page; an excluded number gives the reason it is no "
+                       "figure (data/exclusions.csv); 'not accounted for' marks a number the curators have not "
+                       "yet recorded or excluded (python -m dashboard.audit lists them).")
+            labels = dict(zip(figures["figure_id"], zip(figures["region"], figures[mx.LABEL]), strict=True))
+            st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))
 
 
 def pick_document(sources) -> str:
@@ -65,6 +73,12 @@ def figures_and_events(data, ids):
     return mx.rows_by_source(obs, list(ids)), mx.rows_by_source(dataset.events, list(ids))
 
 
+def audit_of(data, ids):
+    """What accounts for each number of each listed document (once per version of the data)."""
+    dataset, _ = data
+    return audit.audit_dataset(dataset, list(ids))
+
+
 def overview_of(data):
     dataset, obs = data
     return mx.source_overview(dataset.sources, obs, dataset.events)
@@ -80,9 +94,10 @@ st.caption(
 )
 if len(sources) <= ALL_DOCUMENTS_UP_TO:
     figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), tuple(sources[S.source_id]))
+    findings_of = ui.derived(audit_of, (dataset, obs), tuple(sources[S.source_id]))
     for source in sources.itertuples():
         show_document(source, figures_of[source.source_id], events_of[source.source_id],
-                      dataset.documents[source.source_id])
+                      dataset.documents[source.source_id], findings_of[source.source_id])
 else:
     overview = ui.derived(overview_of, (dataset, obs))
     st.markdown(f"**{len(overview):,}** documents; pick one below to read it with its figures.")
@@ -94,4 +109,5 @@ else:
     chosen = pick_document(sources)
     source = next(sources[sources[S.source_id] == chosen].itertuples())
     figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), (chosen,))
-    show_document(source, figures_of[chosen], events_of[chosen], dataset.documents[chosen])
+    findings_of = ui.derived(audit_of, (dataset, obs), (chosen,))
+    show_document(source, figures_of[chosen], events_of[chosen], dataset.documents[chosen], findings_of[chosen])

@@ -20,6 +20,7 @@ import streamlit as st
 
 from dashboard import charts, citation, export, package
 from dashboard import metrics as mx
+from dashboard.audit import CAPTURED, EXCLUDED, Finding
 from dashboard.data import (
     MAX_UPLOAD_MB,
     InvalidData,
@@ -233,16 +234,56 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def highlighted(document: str, spans: list[tuple[int, int]]) -> str:
-    """The document as Markdown with the spans on a highlighted background, everything escaped."""
+def number_markup(text: str, finding: Finding, labels: dict[str, tuple[str, str]] | None = None) -> str:
+    """One number of a document as Markdown: a captured figure links to its page (further figures
+    it states follow, named by `labels`, id -> (region, metric label): by region where it differs
+    from the first figure's, else by metric); an excluded number gives its reason; an
+    unaccounted one says so. Plain bold, italics and links only, so it also works inside a
+    highlighted quote. `text` is the number as written; everything from the data is escaped."""
+    labels = labels or {}
+    if finding.figure_ids:
+        first, *more = finding.figure_ids
+        region = labels.get(first, ("", ""))[0]
+        names = {i: labels[i][0] if labels[i][0] != region else labels[i][1] for i in more if i in labels}
+        also = ", ".join(f"[{md(names.get(i, i))}]({citation.figure_path(i)})" for i in more)
+        return f"[**{md(text)}**]({citation.figure_path(first)})" + (f" *(also {also})*" if also else "")
+    if finding.status == CAPTURED:
+        return f"**{md(text)}** *(date or period of an event)*"
+    if finding.status == EXCLUDED:
+        return f"{md(text)} *(excluded: {md(str(finding.reason).replace('_', ' '))})*"
+    return f"**{md(text)}** *(not accounted for)*"
+
+
+def _marked(document: str, start: int, end: int, findings: list[Finding], labels: dict | None) -> str:
+    """document[start:end] escaped, with each number that lies wholly inside it marked up."""
+    parts, position = [], start
+    for finding in findings:
+        mention = finding.mention
+        if start <= mention.start and mention.end <= end and mention.start >= position:
+            parts.append(md(document[position:mention.start]))
+            parts.append(number_markup(document[mention.start:mention.end], finding, labels))
+            position = mention.end
+    parts.append(md(document[position:end]))
+    return "".join(parts)
+
+
+def highlighted(document: str, spans: list[tuple[int, int]], findings: list[Finding] = (),
+                labels: dict[str, tuple[str, str]] | None = None) -> str:
+    """The document as Markdown with the spans on a highlighted background and its numbers marked
+    (see number_markup), everything escaped."""
     parts, position = [], 0
     for start, end in spans:
-        parts.append(md(document[position:start]))
+        parts.append(_marked(document, position, start, findings, labels))
         # Highlight each line separately: a directive cannot span a paragraph break.
-        parts.append("\n".join(f":orange-background[{md(line)}]" if line.strip() else line
-                                for line in document[start:end].split("\n")))
+        line_start = start
+        lines = []
+        for line in document[start:end].split("\n"):
+            marked = _marked(document, line_start, line_start + len(line), findings, labels)
+            lines.append(f":orange-background[{marked}]" if line.strip() else line)
+            line_start += len(line) + 1
+        parts.append("\n".join(lines))
         position = end
-    parts.append(md(document[position:]))
+    parts.append(_marked(document, position, len(document), findings, labels))
     return "".join(parts)
 
 

@@ -1,0 +1,161 @@
+"""python -m dashboard.draft: candidate rows for a new document, checked against curated ones."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from dashboard import audit
+from dashboard.draft import check_draft, draft_document, main
+from tests.conftest import ROOT
+
+HEBEI = ROOT / "tests" / "documents" / "hebei_2024.txt"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def drafted(dataset, text: str, source_id: str = "new", published: str | None = None):
+    return draft_document(text, source_id, list(dataset.regions["region"]), dataset.catalogue, published)
+
+
+def test_the_draft_recalls_every_curated_figure_of_the_shipped_documents_with_verbatim_quotes(dataset):
+    recalled = curated = 0
+    for source_id in dataset.sources["source_id"]:
+        text = dataset.documents[source_id]
+        draft = drafted(dataset, text, source_id)
+        excluded = [f.mention for f in audit.audit_dataset(dataset, [source_id])[source_id] if f.status == audit.EXCLUDED]
+        result = check_draft(text, draft, dataset.metrics[dataset.metrics["source_id"] == source_id], excluded)
+        recalled, curated = recalled + result.recalled, curated + result.curated
+        assert result.unmatched == [], source_id  # every candidate is a curated figure or an excluded number
+        folded = " ".join(text.split())
+        assert all(c.row["quote"] in folded for c in draft.candidates)
+    assert (recalled, curated) == (35, 35)
+
+
+def test_a_new_document_is_drafted_as_a_curator_would_record_it(dataset):
+    """tests/documents/hebei_2024.txt, written for this test: figures, bounds, a target, a
+    conversion, a stray space, a plan name and period, 'last year' and a date line."""
+    text = HEBEI.read_text(encoding="utf-8")
+    draft = drafted(dataset, text, "hebei-2024")
+    rows = [(c.row["region"], c.row["value"], c.row["qualifier"], c.row["status"], c.row["year"], c.row["year_basis"])
+            for c in draft.candidates]
+    assert rows == [
+        ("Hebei", "26", "exact", "actual", "2024", "as_of"),
+        ("Hebei", "151.3", "approx", "actual", "2023", "stated"),  # 'last year' from the date line
+        ("Hebei", "1200", "more_than", "actual", "2023", "stated"),
+        ("Hebei", "5", "exact", "actual", "2024", "as_of"),  # 'ranks fifth'
+        ("Hebei", "50", "at_least", "target", "2026", "stated"),
+        ("Hebei", "15", "exact", "target", "2026", "stated"),  # '1 5': read joined, flagged below
+        ("Hebei", "25", "more_than", "target", "2026", "stated"),
+        ("Hebei", "2", "at_least", "target", "", "unstated"),  # 'two or three': two rows
+        ("Hebei", "3", "at_most", "target", "", "unstated"),
+        ("Hebei", "40", "approx", "actual", "2024", "as_of"),
+    ]
+    stray = draft.candidates[5].row
+    assert (stray["reading"], stray["reading_note"]) == (
+        "ambiguous", "the document writes '1 5': read as 15; check for a stray space or a lost dash (1-5)")
+    assert draft.candidates[1].row["note"].startswith(
+        "DRAFT, review: year resolved from 'last year' and the document's date 2024-04-18; the quote does not write it")
+    assert [(m.text, why) for m, why in draft.skipped] == [
+        ("2024-04-18", "date of publication"), ("$21 billion", "a conversion of the amount before it"),
+        ("2023", "a year (of another number or event)"), ("Three", "part of a name"), ("2024-2026", "bounds a period"),
+        ("2026", "a year (of another number or event)"), ("five", "a period, not a figure")]
+    folded = " ".join(text.split())
+    assert all(c.row["quote"] in folded for c in draft.candidates)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "qualifier"),
+    [
+        ("It has more than 20 centres.", "20", "more_than"),
+        ("It has over 20 centres.", "20", "more_than"),
+        ("It has about 20 centres.", "20", "approx"),
+        ("It has nearly 20 centres.", "20", "approx"),
+        ("It has approximately 20 centres.", "20", "approx"),
+        ("It has at least 20 centres.", "20", "at_least"),
+        ("It has no more than 20 centres.", "20", "at_most"),
+        ("It has up to 20 centres.", "20", "at_most"),
+        ("It has 20 centres.", "20", "exact"),
+    ],
+)
+def test_qualifier_words_map_to_qualifiers(dataset, sentence, value, qualifier):
+    (candidate,) = drafted(dataset, sentence).candidates
+    assert (candidate.row["value"], candidate.row["qualifier"]) == (value, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Shanxi has built 14 centres.", "actual"),
+        ("Shanxi will build 14 centres by 2025.", "target"),
+        ("Shanxi plans to build 14 centres.", "target"),
+        ("Advisers suggest building 14 centres in Shanxi.", "proposed"),
+    ],
+)
+def test_plans_and_proposals_are_not_results(dataset, sentence, status):
+    candidates = [c for c in drafted(dataset, sentence).candidates]
+    assert [c.row["status"] for c in candidates] == [status]
+
+
+def test_the_draft_csv_has_the_metrics_columns(capsys, dataset):
+    code, out, err = run(capsys, str(HEBEI), "--source-id", "hebei-2024")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    header = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert list(rows[0]) == header and len(rows) == 10 and {r["source_id"] for r in rows} == {"hebei-2024"}
+    assert err.splitlines()[0] == f'{HEBEI}:3: skipped "2024-04-18": date of publication'
+
+
+@pytest.mark.parametrize("folder", ["data", "seeds"])
+def test_it_refuses_to_write_into_data_or_seeds(capsys, folder):
+    target = ROOT / folder / "draft.csv"
+    code, out, err = run(capsys, str(HEBEI), "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err == (f"error: {target}: the draft is never written into data/ or seeds/; write it elsewhere, review it, "
+                   "then copy the rows you keep into data/metrics.csv\n")
+    assert not target.exists()
+
+
+def test_it_writes_the_draft_where_asked(capsys, tmp_path: Path):
+    target = tmp_path / "draft.csv"
+    code, out, err = run(capsys, str(HEBEI), "-o", str(target))
+    assert (code, out) == (0, "")
+    assert err.splitlines()[-1] == f"drafted 10 candidate row(s) into {target}; 7 number(s) skipped (listed above)"
+    assert len(list(csv.DictReader(target.open(encoding="utf-8")))) == 10
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(None, "file not found"), (b"", "the file is empty"), (b"ab\x00c", "this is a binary file (NUL byte at offset 2), not text"),
+     (b"caf\xe9", "not valid UTF-8 (byte 0xe9 at offset 3); save the file as UTF-8")],
+)
+def test_an_unreadable_document_exits_2_with_one_line(capsys, tmp_path: Path, content, reason):
+    path = tmp_path / "doc.txt"
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run(capsys, str(path))
+    assert (code, out, err) == (2, "", f"error: {path}: {reason}\n")
+
+
+def test_check_prints_recall_and_precision_for_a_curated_document(capsys):
+    code, out, _ = run(capsys, str(ROOT / "seeds" / "003_514a004910d82cf7.txt"), "--source-id",
+                       "manufacturing-upgrading-overview", "--check")
+    assert code == 0
+    assert out.splitlines() == [
+        "recall: 9/9 curated figures drafted (100.0%) with the same value, qualifier, status and year, the quote overlapping",
+        "precision: 11/11 candidates (100.0%) are curated figures or excluded numbers; 9/11 (81.8%) are curated figures",
+    ]
+
+
+def test_check_needs_a_curated_source_id(capsys):
+    code, out, err = run(capsys, str(HEBEI), "--source-id", "hebei-2024", "--check")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == ("error: --check needs the source_id of a curated document; 'hebei-2024' is not in "
+                                    "data/sources.csv")

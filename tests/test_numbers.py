@@ -1,0 +1,92 @@
+"""Finding every number a document writes (dashboard.numbers), on plain and odd text."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.numbers import find_numbers, line_of, occurrences, same_number_text, sentence_spans
+
+
+def found(text: str) -> list[tuple[str, str, tuple[float, ...]]]:
+    return [(m.text, m.kind, m.values) for m in find_numbers(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("with 14 provincial centers now established", [("14", "cardinal", (14.0,))]),
+        ("from 12.42 billion yuan in 2012 to 52.18 billion yuan in 2021",
+         [("12.42 billion yuan", "money", (12.42,)), ("2012", "year", (2012.0,)),
+          ("52.18 billion yuan", "money", (52.18,)), ("2021", "year", (2021.0,))]),
+        ("about 350 million yuan ($48.94 million)", [("350 million yuan", "money", (350.0,)),
+                                                     ("$48.94 million", "money", (48.94,))]),
+        ("increased 160 percent and more than 80% of it", [("160 percent", "percent", (160.0,)), ("80%", "percent", (80.0,))]),
+        ("from the 34th in 20 12 to the 1 1 in 2022",
+         [("34th", "ordinal", (34.0,)), ("20 12", "year", (2012.0,)), ("1 1", "cardinal", (11.0,)), ("2022", "year", (2022.0,))]),
+        ("build 1 2 lighthouse factories", [("1 2", "cardinal", (12.0,))]),
+        ("one platform, five bases, twenty-five firms", [("one", "cardinal", (1.0,)), ("five", "cardinal", (5.0,)),
+                                                         ("twenty-five", "cardinal", (25.0,))]),
+        ("ranks third; First, build", [("third", "ordinal", (3.0,)), ("First", "ordinal", (1.0,))]),
+        ("building two or three platforms, or 1-2 parks", [("two or three", "range", (2.0, 3.0)), ("1-2", "range", (1.0, 2.0))]),
+        ("Plan (2023-2025) and 2023–2025", [("2023-2025", "year_range", (2023.0, 2025.0)), ("2023–2025", "year_range", (2023.0, 2025.0))]),
+        ("Updated: 2021-03-10", [("2021-03-10", "date", ())]),
+        ("Editor: 燕鸽02-28-2022 11:16", [("02-28-2022 11:16", "date", ())]),
+        ("came into effect on May 1.", [("May 1", "date", ())]),
+        ("about 1,000 projects", [("1,000", "cardinal", (1000.0,))]),
+        ('"5G+ Industrial Internet"', [("5G", "code", ())]),
+        ("by 2025, the system", [("2025", "year", (2025.0,))]),
+        # Hostile or odd: no number hides inside a word, a version string or markup.
+        ("someone, anyone, often, tenant, Ottawa", []),
+        ("no numbers at all", []),
+        ("<b onmouseover=x>7</b>", [("7", "cardinal", (7.0,))]),
+        ("12,34 units", [("12,34", "cardinal", (12.0, 34.0))]),  # no plain number: both parts, never one hidden
+        ("version 3.14.15 of 2022.05.01", [("3.14.15", "code", (3.0, 14.0, 15.0)), ("2022.05.01", "code", (2022.0, 5.0, 1.0))]),
+        ("values 2,3 and 4.", [("2,3", "cardinal", (2.0, 3.0)), ("4", "cardinal", (4.0,))]),
+        ("$1,2,3", [("$1,2,3", "money", (1.0, 2.0, 3.0))]),
+        ("", []),
+    ],
+)
+def test_find_numbers(text, expected):
+    assert found(text) == expected
+
+
+def test_positions_point_at_the_raw_text_and_stray_spaces_are_flagged():
+    text = "Title\n\nthe 34th in 20 12 to the 1 1 in 2022"
+    mentions = find_numbers(text)
+    assert [text[m.start:m.end] for m in mentions] == [m.text for m in mentions]
+    assert [m.stray_space for m in mentions] == [False, True, True, False]
+    assert line_of(text, mentions[0].start) == 3
+
+
+def test_sentences_end_at_stops_and_line_breaks_but_not_after_co():
+    text = "Headline\n\nUpdated: 2021-03-10\n\nTaiyuan Iron & Steel (Group) Co. made it. It grew 5 percent! Next?"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Headline", "Updated: 2021-03-10", "Taiyuan Iron & Steel (Group) Co. made it.", "It grew 5 percent!", "Next?"]
+
+
+def test_quote_occurrences_fold_whitespace_and_number_texts_compare_loosely():
+    assert occurrences("won 40\nawards", "It won 40  awards; it won 40 awards.") == [(3, 17), (22, 35)]
+    assert occurrences("   ", "anything") == []
+    assert same_number_text("Second", "second") and same_number_text("20  12", "20 12")
+    assert not same_number_text("12", "1 2")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["12", "3", "000", " ", ",", ".", "-", "–", "%", " percent", " million yuan", "$", "th", "G", "one", "third",
+           " or ", "two", "May ", "2021", "-03-10", "\n", "in ", "a", "é", "燕"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_mentions_are_exact_slices_in_order_and_never_overlap(text):
+    mentions = find_numbers(text)
+    assert all(text[m.start:m.end] == m.text for m in mentions)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+
+
+def test_a_code_that_would_overlap_a_range_keeps_its_digits():
+    """Found by the property test above: '12th12' read as a code overlapped the range '12-03'."""
+    assert [(m.text, m.kind) for m in find_numbers("12th12-03-10")] == [
+        ("12", "cardinal"), ("12-03", "range"), ("10", "cardinal")]
