@@ -287,15 +287,23 @@ def highlighted(document: str, spans: list[tuple[int, int]], findings: list[Find
     return "".join(parts)
 
 
-def _region_colours(dataset) -> dict[str, str]:
+def dark() -> bool:
+    """Whether the viewer's page is dark (Streamlit follows the browser's colour scheme, or the
+    theme picked in its settings menu). Charts are built for it: pass it to every chart builder,
+    and so into ui.derived's arguments, which keeps a figure per theme."""
+    return st.context.theme.type == "dark"
+
+
+def _region_colours(dataset, dark: bool) -> dict[str, str]:
     with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
-    return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS)
+    return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS,
+                                 dark=dark)
 
 
 def colours(dataset) -> dict[str, str]:
-    """Region colours over the regions that have figures, so the palette is spent on them only.
-    Scans every row, so it is computed once per version of the data (see derived)."""
-    return derived(_region_colours, dataset)
+    """Region colours over the regions that have figures, so the palette is spent on them only, in
+    the viewer's theme. Scans every row, so it is computed once per version of the data (see derived)."""
+    return derived(_region_colours, dataset, dark())
 
 
 TABLE_LABEL = "Show the numbers as a table"
@@ -317,7 +325,9 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     `<key>-table`): the table is built and sent only while the reader has it open, so a page of
     charts does not ship, and the browser does not redraw on every rerun, tables nobody is looking at.
     """
-    config = {"displaylogo": False}
+    # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
+    # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
+    config = {"displaylogo": False, "displayModeBar": False}
     if clickable:
         event = st.plotly_chart(fig, width="stretch", key=key, config=config, on_select="rerun", selection_mode="points")
         open_figure(charts.selected_id(event))
