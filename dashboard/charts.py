@@ -152,14 +152,16 @@ def _trace_name(region: str, status: str, provenance: str) -> str:
 # from the plot into the title. The top margin makes room for the rows a phone needs (an estimate
 # from the names' lengths; on a wide page the extra room is a little white space).
 PHONE_PLOT_PX, LEGEND_ROW_PX, TOP_MARGIN_PX, LINE_PX = 330, 22, 60, 14
+TITLE_WIDTH = 40  # characters of a title line: plotly never wraps a title, and a phone cuts it off
+MAX_YEAR_TICKS = 6  # years on an axis: 6 labels fit a phone's width unturned (8 years, 2018-2025, did not)
 
 
 def legend_rows(names: list[str], width: int = PHONE_PLOT_PX) -> int:
     """How many rows a horizontal legend of these entries takes in `width` pixels (an estimate:
-    ~30 px of symbol and gap per entry, ~7 px per character at the legend's 13 px)."""
+    ~40 px of symbol and gaps per entry, ~7 px per character at the legend's 13 px)."""
     rows, used = 1, 0
     for name in names:
-        entry = 30 + 7 * len(html.unescape(name))
+        entry = 40 + 7 * len(html.unescape(name))
         if used and used + entry > width:
             rows, used = rows + 1, 0
         used += entry
@@ -173,9 +175,11 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
     theme = theme_colours(dark)
     shown = fig.layout.showlegend is not False
     names = [t.name or "" for t in fig.data if shown and t.showlegend is not False]
-    top = TOP_MARGIN_PX + LEGEND_ROW_PX * (legend_rows(names) - 1 if names else 0) + LINE_PX * top_lines
+    title_text = hover_text(title, TITLE_WIDTH) if title else ""
+    top = (TOP_MARGIN_PX + LEGEND_ROW_PX * (legend_rows(names) - 1 if names else 0) + LINE_PX * top_lines
+           + 2 * LINE_PX * title_text.count("<br>"))
     fig.update_layout(
-        title=dict(text=html.escape(title), x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=10)),
+        title=dict(text=title_text, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=10)),
         font=dict(FONT, color=theme.text),
         height=height + top - TOP_MARGIN_PX,
         margin=dict(l=10, r=10, t=top, b=10),
@@ -188,6 +192,12 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
     fig.update_xaxes(showgrid=False, linecolor=theme.axis, gridcolor=theme.grid, zerolinecolor=theme.axis)
     fig.update_yaxes(gridcolor=theme.grid, zerolinecolor=theme.axis, linecolor=theme.axis)
     return fig
+
+
+def year_ticks(span: int) -> dict:
+    """Ticks of a year axis spanning `span` years: whole years only, at most MAX_YEAR_TICKS labels
+    (every year when they fit, else every second or fifth), so the labels never need turning."""
+    return dict(tickformat="d", nticks=min(span + 1, MAX_YEAR_TICKS)) if span >= MAX_YEAR_TICKS else dict(dtick=1)
 
 
 def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL, height: int = 420,
@@ -280,7 +290,7 @@ def build_series_chart(
                 for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], relevant["region"], relevant["title"], relevant["quote"], strict=True)
             ] if len(relevant) <= MAX_EVENT_LABELS else [],
         )
-    fig.update_xaxes(dtick=1, range=[low - 0.5, high + 0.5])
+    fig.update_xaxes(range=[low - 0.5, high + 0.5], **year_ticks(high - low))
     fig.update_yaxes(autorange="reversed" if lower_is_better else True, rangemode="normal" if lower_is_better else "tozero")
     unit = series[M.unit].iloc[0] if len(series) else ""
     y_title = f"{unit} (1 = best, axis reversed)" if lower_is_better else unit
@@ -327,7 +337,8 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
                 )
             )
     fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(title="year", dtick=1)
+    years = placed[[mx.PLOT_YEAR, "period_start", "period_end"]].stack()
+    fig.update_xaxes(title="year", **year_ticks(int(years.max() - years.min()) if len(years) else 0))
     return _layout(fig, title, height=max(220, 90 + 45 * placed["region"].nunique()), dark=dark)
 
 
@@ -369,11 +380,25 @@ def tile_scale(lower_is_better: bool) -> list[list]:
     return scale if lower_is_better else [[1 - p, c] for p, c in reversed(scale)]
 
 
+def relative_luminance(colour: str) -> float:
+    """WCAG's relative luminance of '#rrggbb' or 'rgb(r, g, b)' (an alpha, if any, is ignored)."""
+    if colour.startswith("#"):
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    else:
+        r, g, b = (float(part) / 255 for part in colour[colour.index("(") + 1 : -1].split(",")[:3])
+    channel = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21 (3 for graphics, 4.5 for text)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def _text_on(colour: str) -> str:
     """Dark text on a light fill, white on a dark one (relative luminance, WCAG)."""
-    r, g, b = (int(part) / 255 for part in colour[colour.index("(") + 1 : -1].split(","))
-    channel = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
-    return DARK_TEXT if 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b) > 0.18 else LIGHT_TEXT
+    return DARK_TEXT if relative_luminance(colour) > 0.18 else LIGHT_TEXT
 
 
 def _tile_fills(values: pd.Series, scale: list[list]) -> tuple[list[str], float, float]:
