@@ -47,7 +47,8 @@ from bench.common import (
 
 SECTIONS = ("pages", "memory", "scale", "profile", "vitals")
 # The pages Lighthouse measures (path after the server address); the bare app is measured beside them.
-VITAL_PAGES = ["/", "/compare", "/trends", "/explore", "/sources"]
+VITAL_PAGES = ["/", "/compare", "/map", "/trends", "/explore", "/sources",
+               "/figure?id=shanxi-provincial-manufacturing-innovation-centres-2021"]
 DATA_CACHE = Path(tempfile.gettempdir()) / "dashboard-bench-data"
 
 

@@ -8,11 +8,16 @@ targets are drawn hatched and lighter than actual results; bounds are labelled '
 each region keeps one colour from a colour-blind-safe palette on every page. A value whose text can be
 read two ways is labelled '12 (?)' and its hover gives the other reading. Data-derived text is
 HTML-escaped before it reaches plotly, whose labels understand a little HTML.
+
+Every builder takes `dark`: the viewer's theme. Backgrounds, text, gridlines, outlines and the
+region palette come from theme_colours(dark), so a chart stays legible on the dark page too (the
+palette's black would vanish there).
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -27,10 +32,53 @@ from dashboard.schema import Metrics as M
 # Okabe & Ito's colour-blind-safe palette without its yellow (too faint on white), then Paul Tol's
 # colour-blind-safe olive, wine and teal for the eighth to tenth region.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933", "#882255", "#44AA99"]
+# On the dark page the same places, with black and wine (1.2:1 and 2.1:1 against the background)
+# swapped for a light grey and a brighter magenta (Tol's): every colour then meets WCAG's 3:1 for
+# graphics on the dark background.
+DARK_PALETTE = [*PALETTE[:6], "#DDDDDD", PALETTE[7], "#EE3377", PALETTE[9]]
 TARGET_PATTERN, BOUND_PATTERN = "x", "/"
 WEBGL_POINTS = 1_000
 MAX_EVENT_LABELS, MAX_EVENT_MARKERS = 5, 12
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+NO_FIGURE = "#d9d9d9"  # neutral grey: a tile whose region has no figure
+
+
+@dataclass(frozen=True)
+class ChartTheme:
+    """The colours of a chart on one page theme. `background` is the page's own background
+    (.streamlit/config.toml), so a chart sits on the page without a box and contrast is measured
+    against what the reader sees."""
+
+    background: str
+    text: str
+    grid: str
+    axis: str
+    guide: str  # event lines and their labels
+    legend_background: str
+    no_figure: str  # a tile whose region has no figure
+    no_figure_text: str
+    outline: str  # bounds and targets on the map
+    gap: str  # the thin edge between tiles
+    coverage_scale: tuple
+    palette: tuple
+
+
+LIGHT = ChartTheme(
+    background="#ffffff", text="#444444", grid="#e5e5e5", axis="#888888", guide="#555555",
+    legend_background="rgba(255,255,255,0.8)", no_figure=NO_FIGURE, no_figure_text="#555555", outline="#111111",
+    gap="#ffffff", coverage_scale=((0, "#f2f2f2"), (0.001, "#9ecae1"), (1, "#0072B2")), palette=tuple(PALETTE),
+)
+DARK = ChartTheme(
+    background="#171614", text="#ebebeb", grid="#3a3a3a", axis="#8c8c8c", guide="#b0b0b0",
+    legend_background="rgba(23,22,20,0.8)", no_figure="#3d3d3d", no_figure_text="#d0d0d0", outline="#f2f2f2",
+    gap="#171614", coverage_scale=((0, "#2b2b2b"), (0.001, "#1d4f74"), (1, "#56B4E9")), palette=tuple(DARK_PALETTE),
+)
+
+
+def theme_colours(dark: bool) -> ChartTheme:
+    """The chart colours for the viewer's page theme (st.context.theme.type == 'dark')."""
+    return DARK if dark else LIGHT
+
 
 def hover_template() -> str:
     """Region · metric, value and date, source, quote: the words in the reader's language."""
@@ -45,14 +93,16 @@ CUSTOMDATA_COLUMNS = [mx.REGION_NAME, mx.LABEL, mx.DISPLAY, mx.REFERENCE, mx.SOU
 EVENT_ID = "event_id"
 
 
-def region_colours(regions: list[str], first: tuple[str, ...] = ()) -> dict[str, str]:
+def region_colours(regions: list[str], first: tuple[str, ...] = (), dark: bool = False) -> dict[str, str]:
     """A fixed colour per region: the `first` regions get the strongest colours, the rest follow
-    the given (reference table) order. Past ten regions colours repeat, but never those of `first`."""
+    the given (reference table) order. Past ten regions colours repeat, but never those of `first`.
+    A region keeps its place in the palette in both themes; only the colour at that place changes."""
+    palette = list(theme_colours(dark).palette)
     ordered = [*[r for r in first if r in regions], *[r for r in regions if r not in first]]
     reserved = len([r for r in first if r in regions])
-    spare = PALETTE[reserved:] or PALETTE
+    spare = palette[reserved:] or palette
     return {
-        region: PALETTE[i] if i < len(PALETTE) else spare[(i - len(PALETTE)) % len(spare)]
+        region: palette[i] if i < len(palette) else spare[(i - len(palette)) % len(spare)]
         for i, region in enumerate(ordered)
     }
 
@@ -121,23 +171,60 @@ def _unit(rows: pd.DataFrame) -> pd.Series:
     return rows[mx.UNIT_SHOWN].fillna(rows[M.unit]) if mx.UNIT_SHOWN in rows else rows[M.unit]
 
 
-def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420) -> go.Figure:
+# A phone's chart is ~330 px wide: a legend wider than that wraps onto more rows, which grow upwards
+# from the plot into the title. The top margin makes room for the rows a phone needs (an estimate
+# from the names' lengths; on a wide page the extra room is a little white space).
+PHONE_PLOT_PX, LEGEND_ROW_PX, TOP_MARGIN_PX, LINE_PX = 330, 22, 60, 14
+TITLE_WIDTH = 40  # characters of a title line: plotly never wraps a title, and a phone cuts it off
+MAX_YEAR_TICKS = 6  # years on an axis: 6 labels fit a phone's width unturned (8 years, 2018-2025, did not)
+
+
+def legend_rows(names: list[str], width: int = PHONE_PLOT_PX) -> int:
+    """How many rows a horizontal legend of these entries takes in `width` pixels (an estimate:
+    ~40 px of symbol and gaps per entry, ~7 px per character at the legend's 13 px)."""
+    rows, used = 1, 0
+    for name in names:
+        entry = 40 + 7 * len(html.unescape(name))
+        if used and used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
+def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420, dark: bool = False,
+            top_lines: int = 0) -> go.Figure:
+    """Title at the top left, legend between it and the plot, colours of the theme. `top_lines`:
+    lines of labels the chart puts above its plot (event labels), which need room too."""
+    theme = theme_colours(dark)
+    shown = fig.layout.showlegend is not False
+    names = [t.name or "" for t in fig.data if shown and t.showlegend is not False]
+    title_text = hover_text(title, TITLE_WIDTH) if title else ""
+    top = (TOP_MARGIN_PX + LEGEND_ROW_PX * (legend_rows(names) - 1 if names else 0) + LINE_PX * top_lines
+           + 2 * LINE_PX * title_text.count("<br>"))
     fig.update_layout(
-        title=dict(text=html.escape(title), x=0, xanchor="left"),
-        font=FONT,
-        height=height,
-        margin=dict(l=10, r=10, t=60, b=10),
+        title=dict(text=title_text, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=10)),
+        font=dict(FONT, color=theme.text),
+        height=height + top - TOP_MARGIN_PX,
+        margin=dict(l=10, r=10, t=top, b=10),
         yaxis_title=html.escape(y_title),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(align="left", font_size=12),
-        plot_bgcolor="white",
+        paper_bgcolor=theme.background,
+        plot_bgcolor=theme.background,
     )
-    fig.update_xaxes(showgrid=False, linecolor="#888")
-    fig.update_yaxes(gridcolor="#e5e5e5", zerolinecolor="#888")
+    fig.update_xaxes(showgrid=False, linecolor=theme.axis, gridcolor=theme.grid, zerolinecolor=theme.axis)
+    fig.update_yaxes(gridcolor=theme.grid, zerolinecolor=theme.axis, linecolor=theme.axis)
     return fig
 
 
-def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL, height: int = 420) -> go.Figure:
+def year_ticks(span: int) -> dict:
+    """Ticks of a year axis spanning `span` years: whole years only, at most MAX_YEAR_TICKS labels
+    (every year when they fit, else every second or fifth), so the labels never need turning."""
+    return dict(tickformat="d", nticks=min(span + 1, MAX_YEAR_TICKS)) if span >= MAX_YEAR_TICKS else dict(dtick=1)
+
+
+def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: str = mx.LABEL, height: int = 420,
+                    dark: bool = False) -> go.Figure:
     """Bars of one unit: x is a column (metric label by default), one trace per region and status.
 
     Bounds are hatched and labelled ('>2'); targets are hatched differently and lighter.
@@ -150,7 +237,8 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
         fig.add_trace(
             go.Bar(
                 name=_trace_name(_names(rows).iloc[0], status, provenance),
-                x=[html.escape(str(v)) for v in rows[x]],
+                # Wrapped, so a phone need not turn long metric names on their side.
+                x=[hover_text(str(v), 16) for v in rows[x]],
                 y=_plotted(rows),
                 text=rows[mx.SHORT],
                 textposition="outside",
@@ -166,15 +254,17 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
             )
         )
     units = _unit(obs).unique()
-    return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "", height=height)
+    return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "", height=height,
+                   dark=dark)
 
 
 def build_series_chart(
-    series: pd.DataFrame, colours: dict[str, str], title: str, events: pd.DataFrame | None = None
+    series: pd.DataFrame, colours: dict[str, str], title: str, events: pd.DataFrame | None = None, dark: bool = False
 ) -> go.Figure:
     """Lines over the years for one metric: solid for results, dashed for targets; the y axis is
     reversed when lower is better (rank 1 at the top). Dated events of the plotted regions in the
     plotted span are marked with a dotted vertical line."""
+    theme = theme_colours(dark)
     fig = go.Figure()
     hover = hover_template()
     for (region, status, provenance), rows in series.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
@@ -195,7 +285,7 @@ def build_series_chart(
                 marker=dict(
                     size=10,
                     symbol=np.where(rows[mx.IS_BOUND].to_numpy(dtype=bool), "triangle-up", "circle"),
-                    color="white" if status == "target" else colours.get(region, "#777"),
+                    color=theme.background if status == "target" else colours.get(region, "#777"),
                     line=dict(color=colours.get(region, "#777"), width=2),
                 ),
                 customdata=hover_customdata(rows),
@@ -216,24 +306,26 @@ def build_series_chart(
         # One layout update: add_vline/add_annotation per event re-validate the layout each time.
         fig.update_layout(
             shapes=[
-                dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color="#555", dash="dot", width=1))
+                dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=theme.guide, dash="dot", width=1))
                 for x in relevant[mx.PLOT_YEAR]
             ],
             # Labels only while they can be read; the events chart lists every event.
             annotations=[
-                dict(x=x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10, color="#555"),
+                dict(x=x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10, color=theme.guide),
                      text=hover_text(f"{region}: {title}", 28), hovertext=hover_text(quote))
                 for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], _names(relevant), relevant["title"], relevant["quote"], strict=True)
             ] if len(relevant) <= MAX_EVENT_LABELS else [],
         )
-    fig.update_xaxes(dtick=1, range=[low - 0.5, high + 0.5])
+    fig.update_xaxes(range=[low - 0.5, high + 0.5], **year_ticks(high - low))
     fig.update_yaxes(autorange="reversed" if lower_is_better else True, rangemode="normal" if lower_is_better else "tozero")
     unit = _unit(series).iloc[0] if len(series) else ""
     y_title = _("{unit} (1 = best, axis reversed)").format(unit=unit) if lower_is_better else unit
-    return _layout(fig, title, y_title=y_title)
+    labels = [a.text for a in fig.layout.annotations]
+    return _layout(fig, title, y_title=y_title, dark=dark, top_lines=max((t.count("<br>") + 1 for t in labels), default=0))
 
 
-def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str = N_("Policy events")) -> go.Figure:
+def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str = N_("Policy events"),
+                       dark: bool = False) -> go.Figure:
     """Dated events as points and plan periods as bars on one time axis, one row per region."""
     fig = go.Figure()
     title = _(title)
@@ -277,11 +369,13 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
                 )
             )
     fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(title=html.escape(_("year")), dtick=1)
-    return _layout(fig, title, height=max(220, 90 + 45 * placed["region"].nunique()))
+    years = placed[[mx.PLOT_YEAR, "period_start", "period_end"]].stack()
+    fig.update_xaxes(title=html.escape(_("year")), **year_ticks(int(years.max() - years.min()) if len(years) else 0))
+    return _layout(fig, title, height=max(220, 90 + 45 * placed["region"].nunique()), dark=dark)
 
 
-def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics each region has")) -> go.Figure:
+def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics each region has"),
+                         dark: bool = False) -> go.Figure:
     """Heatmap of figures per metric and region; empty cells are the gaps."""
     title = _(title)
     figures = html.escape(_("{count} figure(s)")).format(count="%{z}")
@@ -289,19 +383,18 @@ def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics ea
         go.Heatmap(
             z=matrix.values, x=[html.escape(c) for c in matrix.columns], y=[html.escape(i) for i in matrix.index],
             text=[["" if v == 0 else str(v) for v in row] for row in matrix.values], texttemplate="%{text}",
-            colorscale=[[0, "#f2f2f2"], [0.001, "#9ecae1"], [1, "#0072B2"]], showscale=False, xgap=2, ygap=2,
+            colorscale=[list(stop) for stop in theme_colours(dark).coverage_scale], showscale=False, xgap=2, ygap=2,
             hovertemplate="%{y}<br>%{x}: " + figures + "<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top")
-    return _layout(fig, title, height=max(260, 80 + 24 * len(matrix)))
+    return _layout(fig, title, height=max(260, 80 + 24 * len(matrix)), dark=dark)
 
 
 # --- the province map: one equal square per provincial-level division ---------------------------
 # Tiles are layout shapes in axis units (they grow and shrink with the chart, and the axes keep them
 # square); an invisible square marker at each tile's centre carries its label, hover and click.
-NO_FIGURE = "#d9d9d9"  # neutral grey: a tile whose region has no figure
 # Sequential and colour-blind-safe, and never grey (Cividis' grey middle read as "no figure").
 TILE_SCALE = "Viridis"
 TILE_HALF = 0.46  # half a tile's side in grid cells; the rest is the gap between tiles
@@ -321,11 +414,25 @@ def tile_scale(lower_is_better: bool) -> list[list]:
     return scale if lower_is_better else [[1 - p, c] for p, c in reversed(scale)]
 
 
+def relative_luminance(colour: str) -> float:
+    """WCAG's relative luminance of '#rrggbb' or 'rgb(r, g, b)' (an alpha, if any, is ignored)."""
+    if colour.startswith("#"):
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    else:
+        r, g, b = (float(part) / 255 for part in colour[colour.index("(") + 1 : -1].split(",")[:3])
+    channel = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21 (3 for graphics, 4.5 for text)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def _text_on(colour: str) -> str:
     """Dark text on a light fill, white on a dark one (relative luminance, WCAG)."""
-    r, g, b = (int(part) / 255 for part in colour[colour.index("(") + 1 : -1].split(","))
-    channel = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
-    return DARK_TEXT if 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b) > 0.18 else LIGHT_TEXT
+    return DARK_TEXT if relative_luminance(colour) > 0.18 else LIGHT_TEXT
 
 
 def _tile_fills(values: pd.Series, scale: list[list]) -> tuple[list[str], float, float]:
@@ -335,11 +442,12 @@ def _tile_fills(values: pd.Series, scale: list[list]) -> tuple[list[str], float,
     return pc.sample_colorscale(scale, positions) if positions else [], low, high
 
 
-def _outline(is_bound: bool, is_target: bool) -> dict:
-    """Bounds and ranges get a thick dark outline, targets a dashed one, exact results none."""
+def _outline(is_bound: bool, is_target: bool, theme: ChartTheme = LIGHT) -> dict:
+    """Bounds and ranges get a thick outline (dark on the light page, light on the dark one),
+    targets a dashed one, exact results none."""
     if not (is_bound or is_target):
-        return dict(color="white", width=1)
-    return dict(color="#111111", width=2.5 if is_bound else 1.5, dash="dash" if is_target else "solid")
+        return dict(color=theme.gap, width=1)
+    return dict(color=theme.outline, width=2.5 if is_bound else 1.5, dash="dash" if is_target else "solid")
 
 
 def _tile_label(name: str, mark: str = "") -> str:
@@ -365,7 +473,7 @@ def _legend_key(name: str, **marker) -> go.Scatter:
 
 
 def _tile_figure(placed: pd.DataFrame, fills: list[str], outlines: list[dict], traces: list[go.Scatter],
-                 title: str, height: int) -> go.Figure:
+                 title: str, height: int, theme: ChartTheme = LIGHT) -> go.Figure:
     """The grid of tiles (shapes), the traces over them, square axes without ticks."""
     rows, cols = int(placed[mx.TILE_ROW].max()) + 1, int(placed[mx.TILE_COL].max()) + 1
     shapes = [
@@ -377,11 +485,12 @@ def _tile_figure(placed: pd.DataFrame, fills: list[str], outlines: list[dict], t
     title_text = hover_text(title, 48)
     fig.update_layout(
         title=dict(text=title_text, x=0, xanchor="left"),
-        font=FONT, height=height, shapes=shapes, plot_bgcolor="white", dragmode=False,
+        font=dict(FONT, color=theme.text), height=height, shapes=shapes, dragmode=False,
+        paper_bgcolor=theme.background, plot_bgcolor=theme.background,
         margin=dict(l=4, r=4, t=40 + 20 * title_text.count("<br>"), b=8),
         # The legend sits in the grid's empty north-west corner (Mongolia), where no tile is.
         legend=dict(orientation="v", x=0, xanchor="left", y=1.0, yanchor="top", font=dict(size=11),
-                    bgcolor="rgba(255,255,255,0.8)"),
+                    bgcolor=theme.legend_background),
         hoverlabel=dict(align="left", font_size=12), hovermode="closest", hoverdistance=40,
     )
     fig.update_xaxes(range=[-0.5, cols - 0.5], visible=False, fixedrange=True, constrain="domain")
@@ -402,7 +511,7 @@ def _colour_bar(title: str) -> dict:
                 title=dict(text=html.escape(title), side="top"), tickfont=dict(size=11))
 
 
-def build_tile_map(placed: pd.DataFrame, title: str) -> go.Figure:
+def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.Figure:
     """A province map of one metric: every tile of `placed` (metrics.place_on_tiles), coloured on a
     sequential scale where its region has a figure and grey where it has none.
 
@@ -410,15 +519,16 @@ def build_tile_map(placed: pd.DataFrame, title: str) -> go.Figure:
     are outlined, targets dashed. Hover gives the value with qualifier and unit, the reference date,
     the source and the quote; each point's customdata ends with its figure_id ('' for no figure).
     """
+    theme = theme_colours(dark)
     has = placed[mx.HAS_FIGURE].to_numpy(dtype=bool)
     shown, empty = placed[has], placed[~has]
     lower_is_better = bool(shown[mx.LOWER_IS_BETTER].any()) if len(shown) else False
     scale = tile_scale(lower_is_better)
     colours, low, high = _tile_fills(shown[mx.TILE_VALUE], scale)
     fills = iter(colours)
-    tile_fills = [next(fills) if h else NO_FIGURE for h in has]
+    tile_fills = [next(fills) if h else theme.no_figure for h in has]
     is_target = (placed[M.status] == "target").to_numpy()
-    outlines = [_outline(bool(b) and h, bool(t)) for b, t, h in zip(placed[mx.IS_BOUND].fillna(False), is_target, has, strict=True)]
+    outlines = [_outline(bool(b) and h, bool(t), theme) for b, t, h in zip(placed[mx.IS_BOUND].fillna(False), is_target, has, strict=True)]
     hover = shown.assign(**{mx.LABEL: [_("{label} (target)").format(label=label) if status == "target" else label
                                       for label, status in zip(shown[mx.LABEL], shown[M.status], strict=True)]},
                          **{mx.REGION_NAME: _names(shown)})
@@ -441,32 +551,36 @@ def build_tile_map(placed: pd.DataFrame, title: str) -> go.Figure:
         ),
         go.Scatter(
             name="no figure", x=empty[mx.TILE_COL], y=empty[mx.TILE_ROW], mode="markers+text", showlegend=False,
-            text=[_tile_label(n) for n in _tile_names(empty)], textfont=dict(size=_name_sizes(_tile_names(empty)), color="#555555"),
-            cliponaxis=False, marker=_tile_marker(color=NO_FIGURE),
+            text=[_tile_label(n) for n in _tile_names(empty)], textfont=dict(size=_name_sizes(_tile_names(empty)),
+                                                                           color=theme.no_figure_text),
+            cliponaxis=False, marker=_tile_marker(color=theme.no_figure),
             customdata=np.array([[hover_text(r), ""] for r in _names(empty)], dtype=object).reshape(len(empty), 2),
             hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_figure}<extra></extra>",
         ),
     ]
     if len(empty):
-        traces.append(_legend_key(_("no figure"), color=NO_FIGURE))
+        traces.append(_legend_key(_("no figure"), color=theme.no_figure))
     if placed[mx.IS_BOUND].fillna(False).astype(bool).any():
-        traces.append(_legend_key(_("bound or range (outlined)"), color="white", line=dict(color="#111111", width=2.5)))
+        traces.append(_legend_key(_("bound or range (outlined)"), color=theme.background,
+                                  line=dict(color=theme.outline, width=2.5)))
     if is_target[has].any():
-        traces.append(_legend_key(_("target (dashed outline)"), color="white", line=dict(color="#111111", width=1.5)))
+        traces.append(_legend_key(_("target (dashed outline)"), color=theme.background,
+                                  line=dict(color=theme.outline, width=1.5)))
     rows = int(placed[mx.TILE_ROW].max()) + 1
-    return _tile_figure(placed, tile_fills, outlines, traces, title, height=140 + 52 * rows)
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=140 + 52 * rows, theme=theme)
 
 
-def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per province")) -> go.Figure:
+def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per province"), dark: bool = False) -> go.Figure:
     """The overview's small map: each tile coloured by how many figures its region has
     (metrics.figures_per_region), grey where it has none; hover names the region and the count."""
+    theme = theme_colours(dark)
     has = placed[mx.HAS_FIGURE].to_numpy(dtype=bool)
     counts = placed[mx.TILE_VALUE]
     scale = tile_scale(False)
     colours, low, high = _tile_fills(counts[has], scale)
     fills = iter(colours)
-    tile_fills = [next(fills) if h else NO_FIGURE for h in has]
-    text_colours = [_text_on(f) if h else "#555555" for f, h in zip(tile_fills, has, strict=True)]
+    tile_fills = [next(fills) if h else theme.no_figure for h in has]
+    text_colours = [_text_on(f) if h else theme.no_figure_text for f, h in zip(tile_fills, has, strict=True)]
     title = _(title)
     words = [ngettext("{n} figure", "{n} figures", n).format(n=f"{n:,}") if n else _("no figure") for n in counts]
     traces = [
@@ -482,7 +596,7 @@ def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per p
         ),
     ]
     if (~has).any():
-        traces.append(_legend_key(_("no figure"), color=NO_FIGURE))
-    outlines = [_outline(False, False)] * len(placed)
+        traces.append(_legend_key(_("no figure"), color=theme.no_figure))
+    outlines = [_outline(False, False, theme)] * len(placed)
     rows = int(placed[mx.TILE_ROW].max()) + 1
-    return _tile_figure(placed, tile_fills, outlines, traces, title, height=90 + 44 * rows)
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=90 + 44 * rows, theme=theme)

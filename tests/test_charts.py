@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pandas as pd
 
 from dashboard import charts
 from dashboard import metrics as mx
+from tests.conftest import ROOT
 from tests.factories import frame, observation
 
 COLOURS = {"Shanxi": "#0072B2", "Shandong": "#D55E00", "Jilin": "#009E73"}
@@ -146,3 +149,55 @@ def test_a_selection_without_a_figure_id_opens_nothing():
     numbers_only = {"selection": {"points": [{"customdata": [1, 2]}]}}
     for selection in (None, {}, empty, heat_cell, numbers_only):
         assert charts.selected_id(selection) is None
+
+
+# --- themes and small screens ----------------------------------------------------------------------
+
+
+def test_every_region_colour_stands_out_on_the_dark_page_and_keeps_its_place():
+    dark = charts.theme_colours(True)
+    assert [c for c in dark.palette if charts.contrast_ratio(c, dark.background) < 3] == []
+    regions = [f"R{i}" for i in range(10)]
+    light_colours, dark_colours = charts.region_colours(regions), charts.region_colours(regions, dark=True)
+    swapped = {r for r in regions if light_colours[r] != dark_colours[r]}
+    assert swapped == {r for r in regions if charts.contrast_ratio(light_colours[r], dark.background) < 3}
+    assert len(set(dark_colours.values())) == len(regions)
+
+
+def test_chart_backgrounds_are_the_pages_own():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["theme"]["light"]["backgroundColor"] == charts.theme_colours(False).background
+    assert config["theme"]["dark"]["backgroundColor"] == charts.theme_colours(True).background
+
+
+def test_a_dark_chart_has_a_dark_background_light_text_and_the_dark_palette():
+    obs = frame(observation("Shanxi", value=14), observation("Shandong", value=20))
+    dark = charts.theme_colours(True)
+    fig = charts.build_bar_chart(obs, charts.region_colours(["Shanxi", "Shandong"], dark=True), "Centres", dark=True)
+    assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == dark.background
+    assert charts.contrast_ratio(fig.layout.font.color, dark.background) >= 4.5
+    assert charts.contrast_ratio(fig.layout.yaxis.gridcolor, dark.background) < 2  # a guide, not a mark
+    light = charts.build_bar_chart(obs, COLOURS, "Centres")
+    assert light.layout.plot_bgcolor == "#ffffff" and charts.contrast_ratio(light.layout.font.color, "#ffffff") >= 4.5
+
+
+def test_contrast_ratio_follows_wcag():
+    assert round(charts.contrast_ratio("#000000", "#ffffff"), 1) == 21.0
+    assert charts.contrast_ratio("rgb(255, 255, 255)", "#ffffff") == 1.0
+    assert round(charts.contrast_ratio("#767676", "#ffffff"), 2) == 4.54
+
+
+def test_a_legend_too_wide_for_a_phone_gets_room_above_the_plot_and_a_long_title_wraps():
+    assert charts.legend_rows(["Shanxi", "Shandong"]) == 1
+    assert charts.legend_rows(["Shanxi", "Shandong", "Beijing", "Guangdong"]) == 2
+    two = frame(observation("Shanxi", value=14), observation("Shandong", value=20))
+    four = frame(*(observation(r, value=v) for r, v in [("Shanxi", 1), ("Shandong", 2), ("Beijing", 3), ("Guangdong", 4)]))
+    assert charts.build_bar_chart(four, COLOURS, "C").layout.margin.t == charts.build_bar_chart(two, COLOURS, "C").layout.margin.t + charts.LEGEND_ROW_PX
+    long = charts.build_bar_chart(two, COLOURS, "Manufacturing innovation centres, by type and region")
+    assert all(len(line) <= charts.TITLE_WIDTH for line in long.layout.title.text.split("<br>"))
+
+
+def test_year_axes_show_whole_years_and_never_more_labels_than_fit_a_phone():
+    assert charts.year_ticks(3) == {"dtick": 1}
+    assert charts.year_ticks(7) == {"tickformat": "d", "nticks": charts.MAX_YEAR_TICKS}
+    assert charts.year_ticks(10) == {"tickformat": "d", "nticks": charts.MAX_YEAR_TICKS}

@@ -33,7 +33,7 @@ if not regions:
 shown = {r: names[r][i18n.active()] for r in regions}
 
 
-def comparison(obs, regions, status, colours):
+def comparison(obs, regions, status, colours, dark):
     """What the page shows for these regions and status, computed once per version of the data
     (see ui.derived): the side-by-side table (each region's cell linking to its figure's page),
     the rows and chart of each shared metric, coverage."""
@@ -41,12 +41,17 @@ def comparison(obs, regions, status, colours):
     ids = [mx.figure_id_column(region) for region in regions]
     side_by_side = table.drop(columns=ids).assign(**{
         region: citation.linked_cells(table[region].tolist(), table[column].tolist(), region, table["label"].tolist())
-        for region, column in zip(regions, ids, strict=True)}).rename(columns=names_of(obs, regions))
+        for region, column in zip(regions, ids, strict=True)})
+    # The regions' cells right after the metric: in the centred page (and on a phone) the table
+    # scrolls sideways, and what a reader came for should not be past its edge.
+    first = ["metric", "label", *regions]
+    side_by_side = side_by_side[first + [c for c in side_by_side.columns if c not in first]].rename(
+        columns=names_of(obs, regions))
     chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
     shared = []
     for _index, row in table[table["shared"]].iterrows():
         rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
-        shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region")))
+        shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region", dark=dark)))
     matrix = mx.coverage_matrix(obs[obs["status"] == status], list(regions)).rename(columns=names_of(obs, regions))
     return side_by_side, chosen, shared, matrix
 
@@ -56,7 +61,7 @@ def names_of(obs, regions):
     return dict(zip(obs["region"], obs[mx.REGION_NAME])) | {r: r for r in regions if r not in set(obs["region"])}
 
 
-table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours)
+table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours, ui.dark())
 
 st.header(_("Metrics every selected region has ({count})").format(count=len(shared)))
 if not shared:
@@ -99,5 +104,5 @@ st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table
 # The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
 # it); it is one click away, and the toggle travels in the URL.
 if st.toggle(_("Show the coverage heatmap (figures per metric and region)"), key="coverage", bind="query-params"):
-    ui.chart_block(charts.build_coverage_chart(matrix), chosen, key="coverage-chart", table=matrix.reset_index(),
+    ui.chart_block(charts.build_coverage_chart(matrix, dark=ui.dark()), chosen, key="coverage-chart", table=matrix.reset_index(),
                    clickable=False)

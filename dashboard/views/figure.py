@@ -26,7 +26,7 @@ def events_of(dataset):
     return mx.enrich_events(dataset)
 
 
-def context_of(data, figure_id, colours):
+def context_of(data, figure_id, colours, dark):
     """The figure, what its sentence also states, and the same metric by region with its chart
     (computed once per version of the data and id, see ui.derived)."""
     dataset, obs = data
@@ -35,7 +35,7 @@ def context_of(data, figure_id, colours):
         return None, None, None, None
     by_region = mx.same_metric_by_region(obs, figure, dataset.regions["region"])
     # Untitled: the subheader above says what it is, and a title would run into the legend on a phone.
-    fig = charts.build_bar_chart(by_region, colours, "", x="region", height=300) if len(by_region) > 1 else None
+    fig = charts.build_bar_chart(by_region, colours, "", x="region", height=300, dark=dark) if len(by_region) > 1 else None
     return figure, mx.stated_together(obs, figure), by_region, fig
 
 
@@ -77,7 +77,7 @@ def show_citation(row, version: str) -> None:
 dataset, obs = ui.load()
 ids = st.query_params.get_all("id")
 wanted = ids[0] if len(ids) == 1 else ""
-figure, together, by_region, same_metric_chart = ui.derived(context_of, (dataset, obs), wanted, ui.colours(dataset))
+figure, together, by_region, same_metric_chart = ui.derived(context_of, (dataset, obs), wanted, ui.colours(dataset), ui.dark())
 event = mx.find_by_id(ui.derived(events_of, dataset), "event_id", wanted) if figure is None else None
 
 if figure is None and event is None:

@@ -23,7 +23,8 @@ if obs.empty:
     st.stop()
 options = sorted(obs["metric"].unique(), key=labels.get)
 default = mx.default_map_metric(obs, layout["region"].tolist())
-left, middle, right = st.columns([3, 1, 1])
+# The status control needs ~110 px: a fifth of the centred page cut its 'target' off.
+left, middle, right = st.columns([2, 1, 1])
 with left:
     metric = ui.bound(st.selectbox, _("Metric"), options, default=default if default in options else options[0],
                       key="metric", names=names)
@@ -41,7 +42,7 @@ if len(years) > 1:
     year = None if chosen in (None, LATEST) else int(chosen)
 
 
-def map_of(data, metric, status, year, label):
+def map_of(data, metric, status, year, label, dark):
     """The map's rows, tiles, national figures, figure and table, computed once per version of
     the data (see ui.derived)."""
     dataset, obs = data
@@ -51,10 +52,10 @@ def map_of(data, metric, status, year, label):
     placed = mx.place_on_tiles(layout, mx.tile_figures(figures[figures["region"].isin(layout["region"])]))
     when = _("latest figure per region") if year is None else i18n.format_date(str(year))
     title = (_("{metric} (targets), {when}") if status == "target" else _("{metric}, {when}")).format(metric=label, when=when)
-    return figures, placed, national, charts.build_tile_map(placed, title), mx.tile_table(placed)
+    return figures, placed, national, charts.build_tile_map(placed, title, dark=dark), mx.tile_table(placed)
 
 
-figures, placed, national, fig, table = ui.derived(map_of, (dataset, obs), metric, status, year, labels[metric])
+figures, placed, national, fig, table = ui.derived(map_of, (dataset, obs), metric, status, year, labels[metric], ui.dark())
 
 shown, total = int(placed[mx.HAS_FIGURE].sum()), len(placed)
 st.markdown(_("**{shown}** of {total} provincial-level divisions have a figure.").format(shown=shown, total=total))

@@ -20,25 +20,25 @@ st.caption(
 
 
 
-def growth_and_centres(obs, colours):
+def growth_and_centres(obs, colours, dark):
     """What the page shows, computed once per version of the data (see ui.derived)."""
     growth = mx.growth_summary(mx.time_series(obs))
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
-    fig = charts.build_bar_chart(centres, colours, _("Manufacturing innovation centres, by type and region")) if len(centres) else None
+    fig = charts.build_bar_chart(centres, colours, _("Manufacturing innovation centres, by type and region"), dark=dark) if len(centres) else None
     return growth, centres, fig
 
 
-growth, centres, centres_chart = ui.derived(growth_and_centres, obs, colours)
+growth, centres, centres_chart = ui.derived(growth_and_centres, obs, colours, ui.dark())
 
 
-def coverage_map(data):
+def coverage_map(data, dark):
     """Figures per province on the tile map, once per version of the data (see ui.derived)."""
     dataset, obs = data
     placed = mx.figures_per_region(obs, mx.tile_layout(dataset))
-    return placed, charts.build_coverage_tile_map(placed)
+    return placed, charts.build_coverage_tile_map(placed, dark=dark)
 
 
-coverage, coverage_chart = ui.derived(coverage_map, (dataset, obs))
+coverage, coverage_chart = ui.derived(coverage_map, (dataset, obs), ui.dark())
 
 st.header(_("Growth over time"))
 # The longest series first; past a handful of cards the rest are a table.

@@ -14,29 +14,29 @@ dataset, obs = ui.load()
 colours = ui.colours(dataset)
 
 
-def timeline(data, colours):
+def timeline(data, colours, dark):
     """Events on the time axis (and their chart) and those without a date; every series with two
     or more years, and the regions that have one. Computed once per version of the data."""
     dataset, obs = data
     placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))  # region names in the reader's language
     series = mx.time_series(obs)
     available = mx.present_in_order(dataset.regions["region"], series["region"])
-    return placed, unplaced, charts.build_events_chart(placed, colours) if len(placed) else None, series, available
+    return placed, unplaced, charts.build_events_chart(placed, colours, dark=dark) if len(placed) else None, series, available
 
 
-def series_charts(data, regions, colours):
+def series_charts(data, regions, colours, dark):
     """Per metric of the chosen regions: its label, growth rows and chart (see ui.derived)."""
-    placed, _unplaced, _chart, series, _available = ui.derived(timeline, data, colours)
+    placed, _unplaced, _chart, series, _available = ui.derived(timeline, data, colours, dark)
     series = series[series["region"].isin(regions)]
     growth = mx.growth_summary(series)
     return [
         (metric, rows[mx.LABEL].iloc[0], rows, growth[growth["metric"] == metric],
-         charts.build_series_chart(rows, colours, rows[mx.LABEL].iloc[0], events=placed))
+         charts.build_series_chart(rows, colours, rows[mx.LABEL].iloc[0], events=placed, dark=dark))
         for metric, rows in series.groupby("metric", sort=False)
     ]
 
 
-placed, unplaced, events_chart, series, available = ui.derived(timeline, (dataset, obs), colours)
+placed, unplaced, events_chart, series, available = ui.derived(timeline, (dataset, obs), colours, ui.dark())
 
 st.title(_("Trends"))
 # Every region when there are few; otherwise the default pair (or the first few), so a large
@@ -45,7 +45,7 @@ default = available if len(available) <= MAX_DEFAULT_REGIONS else (
     [r for r in ui.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
 regions = ui.bound(st.multiselect, _("Regions"), available, default=default, key="region",
                    names=ui.region_names(dataset), multiple=True)
-blocks = ui.derived(series_charts, (dataset, obs), tuple(regions), colours)
+blocks = ui.derived(series_charts, (dataset, obs), tuple(regions), colours, ui.dark())
 
 if not blocks:
     st.info(_("No region selected has a metric with two or more years."))

@@ -1,6 +1,6 @@
 """The Streamlit pieces every page shares: the reader's language, the cached dataset, the error
 screen, a chart block, tables whose rows link to their figure's page, widgets bound to the URL in
-every language, and the data version in the sidebar.
+every language, and the data version in the footer.
 
 The loader is cached on a fingerprint of the curated files (path, size, modification time), so
 an edited file is picked up on the next page load without a restart. It is a cache_resource:
@@ -235,8 +235,6 @@ def load_curated():
     try:
         key, loaded = curated()
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
-        st.sidebar.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
-                             "and cite it.").format(version=loaded[0].version))
         return loaded
     except InvalidData as err:
         show_data_error(_("{count} problem(s) in the curated data").format(count=len(err.problems)),
@@ -251,6 +249,15 @@ def problem_line(problem) -> str:
     fixed expectation (schema.CHECK_TARGETS) in the reader's language; values stay as they are."""
     return _("{file}:{line}: column '{column}': got {value}; expected {expected}").format(
         file=problem.file, line=problem.line, column=problem.column, value=problem.value, expected=_(problem.expected))
+
+
+def footer() -> None:
+    """Under every page (the router calls it after the page ran): the data version and how to cite.
+    In the page, not the sidebar: a sidebar arriving after the first paint shifts the whole page."""
+    if DATA_KEY in st.session_state:
+        st.divider()
+        st.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
+                     "and cite it.").format(version=data_version()))
 
 
 def data_version() -> str:
@@ -508,15 +515,23 @@ def highlighted(document: str, spans: list[tuple[int, int]], findings: list[Find
     return "".join(parts)
 
 
-def _region_colours(dataset) -> dict[str, str]:
+def dark() -> bool:
+    """Whether the viewer's page is dark (Streamlit follows the browser's colour scheme, or the
+    theme picked in its settings menu). Charts are built for it: pass it to every chart builder,
+    and so into ui.derived's arguments, which keeps a figure per theme."""
+    return st.context.theme.type == "dark"
+
+
+def _region_colours(dataset, dark: bool) -> dict[str, str]:
     with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
-    return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS)
+    return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS,
+                                 dark=dark)
 
 
 def colours(dataset) -> dict[str, str]:
-    """Region colours over the regions that have figures, so the palette is spent on them only.
-    Scans every row, so it is computed once per version of the data (see derived)."""
-    return derived(_region_colours, dataset)
+    """Region colours over the regions that have figures, so the palette is spent on them only, in
+    the viewer's theme. Scans every row, so it is computed once per version of the data (see derived)."""
+    return derived(_region_colours, dataset, dark())
 
 
 TABLE_LABEL = N_("Show the numbers as a table")
@@ -538,7 +553,9 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     `<key>-table`): the table is built and sent only while the reader has it open, so a page of
     charts does not ship, and the browser does not redraw on every rerun, tables nobody is looking at.
     """
-    config = {"displaylogo": False}
+    # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
+    # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
+    config = {"displaylogo": False, "displayModeBar": False}
     if clickable:
         event = st.plotly_chart(fig, width="stretch", key=key, config=config, on_select="rerun", selection_mode="points")
         open_figure(charts.selected_id(event))
@@ -549,9 +566,22 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     if box.open:
         with box:
             if table is not None:
-                st.dataframe(table, hide_index=True, width="stretch", column_config=link_columns())
+                st.dataframe(table, hide_index=True, width="stretch", height=table_height(len(table)),
+                             column_config=link_columns())
             else:
                 show_figures(rows)
+
+
+# Streamlit's own automatic table height (a header and 35 px rows, at most 400 px), stated: a table's
+# code loads after the page is drawn, and until then an automatic height holds a 40 px placeholder,
+# so the table arriving pushed everything under it down (Lighthouse: 0.05-0.1 of layout shift on
+# /explore). With a height the placeholder already takes the table's space.
+TABLE_ROW_PX, TABLE_HEADER_PX, TABLE_MAX_PX = 35, 37, 400
+
+
+def table_height(rows: int) -> int:
+    """The height in pixels st.dataframe draws a table of this many rows at (with a header)."""
+    return min(TABLE_HEADER_PX + TABLE_ROW_PX * max(rows, 1), TABLE_MAX_PX)
 
 
 FIGURE_LINK, EVENT_LINK = N_("Figure"), N_("Event")
@@ -593,4 +623,5 @@ def event_table(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 def show_figures(rows: pd.DataFrame) -> None:
     """A table of figures, each row linking to its figure's page."""
-    st.dataframe(observation_table(rows), hide_index=True, width="stretch", column_config=link_columns())
+    st.dataframe(observation_table(rows), hide_index=True, width="stretch", height=table_height(len(rows)),
+                 column_config=link_columns())
