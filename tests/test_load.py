@@ -245,7 +245,7 @@ def test_a_real_browser_works_behind_nginx(nginx, expected, tmp_path):
             wait_idle(page)
             expect(page.get_by_role("heading", name=lt.PAGE_TITLES["overview"])).to_be_visible()
             for step in ("compare", "explore"):
-                page.locator("[data-testid='stSidebarNav'] a", has_text=step.capitalize()).click()
+                page.get_by_role("link", name=step.capitalize(), exact=True).first.click()  # the menu at the top
                 wait_idle(page)
                 expect(page.get_by_role("heading", name=lt.PAGE_TITLES[step])).to_be_visible()
             total = expected["match"]["explore"][1]
