@@ -133,14 +133,21 @@ def test_invalid_catalogue_names_its_file_and_line(project_copy: Path):
     assert (problem.file, problem.line, problem.column, problem.value) == ("data/regions.csv", shanxi + 2, "iso_code", "'CN-sx'")
 
 
-def test_event_date_must_match_its_precision(project_copy: Path):
-    path = project_copy / "data" / "events.csv"
+def the_one_problem(root: Path, name: str, change):
+    """Change the first row of data/<name> (a dict of column -> value) and return the one problem
+    loading the data then reports."""
+    path = root / "data" / name
     rows = read_rows(path)
-    rows[0]["date"] = "2018-05"
+    rows[0].update(change)
     write_rows(path, rows)
     with pytest.raises(InvalidData) as raised:
-        load_dataset(project_copy)
+        load_dataset(root)
     (problem,) = raised.value.problems
+    return problem
+
+
+def test_event_date_must_match_its_precision(project_copy: Path):
+    problem = the_one_problem(project_copy, "events.csv", {"date": "2018-05"})
     assert (problem.file, problem.line, problem.column) == ("data/events.csv", 2, "date")
     assert "YYYY for year" in problem.expected
 
@@ -274,13 +281,7 @@ def test_a_removed_figure_keeps_its_id_out_of_reach(project_copy: Path):
 
 
 def test_the_ledger_itself_is_validated(project_copy: Path):
-    path = project_copy / "data" / "published_ids.csv"
-    rows = read_rows(path)
-    rows[0]["kind"] = "chart"
-    write_rows(path, rows)
-    with pytest.raises(InvalidData) as raised:
-        load_dataset(project_copy)
-    (problem,) = raised.value.problems
+    problem = the_one_problem(project_copy, "published_ids.csv", {"kind": "chart"})
     assert str(problem) == "data/published_ids.csv:2: column 'kind': got 'chart'; expected one of [figure, event]"
 
 
