@@ -23,7 +23,6 @@ import json
 import statistics
 import sys
 import time
-from pathlib import Path
 
 from bench.common import RESULTS, ROOT, machine_info
 
