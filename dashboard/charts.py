@@ -515,7 +515,7 @@ def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.F
     """A province map of one metric: every tile of `placed` (metrics.place_on_tiles), coloured on a
     sequential scale where its region has a figure and grey where it has none.
 
-    On the tile: its short name and the value as a mark ('14', '2+', '≥2', '2–3'); bounds and ranges
+    On the tile: its short name and the value as a mark ('14', '>2', '≥2', '2–3'); bounds and ranges
     are outlined, targets dashed. Hover gives the value with qualifier and unit, the reference date,
     the source and the quote; each point's customdata ends with its figure_id ('' for no figure).
     """

@@ -257,6 +257,10 @@ def test_bound_labels_cannot_be_read_as_or_more_and_every_explanation_uses_them(
     for text in (overview, readme):
         assert "**>20**" in text or "`>20`" in text
         assert "20+**" not in text and "`20+` (" not in text
+    import re
+
+    for view in sorted((ROOT / "dashboard" / "views").glob("*.py")):  # no page explains a bound as '2+'
+        assert not re.search(r"\d\+ (more than|or more)", view.read_text(encoding="utf-8")), view.name
 
 
 # --- ambiguous readings ('1 2': 12 or 1-2) -------------------------------------------------------------

@@ -65,7 +65,7 @@ map_column, national_column = st.columns([3, 1])
 with map_column:
     ui.chart_block(fig, figures[figures["region"].isin(placed["region"])], key="map", table=table)
     st.caption(_(
-        "Grey: the documents give no figure (not zero). Outlined: a bound (2+ more than 2, ≥2 at least 2, ≤3 at "
+        "Grey: the documents give no figure (not zero). Outlined: a bound (>2 more than 2, ≥2 at least 2, ≤3 at "
         "most 3) or a range (2–3, coloured at its midpoint). Dashed outline: a target. Darker is more; for ranks, "
         "darker is better (1 = best)."
     ))
