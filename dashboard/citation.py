@@ -54,6 +54,13 @@ def figure_url(figure_id: str, base: str | None = None) -> str:
     return (base_url() if base is None else base.rstrip("/")) + figure_path(figure_id)
 
 
+def figure_urls(ids) -> list[str | None]:
+    """Each id's page address (the base URL read once), None where a row has no id: the link
+    column of tables and downloads."""
+    base = base_url()
+    return [figure_url(i, base) if isinstance(i, str) and i else None for i in ids]
+
+
 def labelled_link(url: str, text: str) -> str:
     """A link that a LinkColumn with display_text=TEXT_IN_LINK shows as `text` (the fragment,
     percent-encoded here and decoded by the table; the server never sees it)."""

@@ -71,8 +71,7 @@ def export_frame(obs: pd.DataFrame, version: str) -> pd.DataFrame:
     """The provenance columns of these rows, in a fixed order, with text cells neutralised.
 
     `version` is the data version the rows come from (data.Dataset.version)."""
-    base = citation.base_url()
-    links = pd.Series([citation.figure_url(i, base) for i in obs[M.figure_id].astype(object)], index=obs.index, dtype="str")
+    links = pd.Series(citation.figure_urls(obs[M.figure_id].astype(object)), index=obs.index, dtype="str")
     frame = obs.assign(**{FIGURE_URL: links, DATA_VERSION: version})[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
     return neutralised(frame)
 

@@ -795,9 +795,8 @@ def tile_table(placed: pd.DataFrame) -> pd.DataFrame:
     ordered = placed.sort_values([TILE_ROW, TILE_COL], kind="stable")
     has = ordered[HAS_FIGURE].to_numpy(dtype=bool)
     blank = lambda column: ordered[column].where(has, "") if column in ordered else ""  # noqa: E731
-    base = citation.base_url()
     return pd.DataFrame({
-        _("Figure"): [citation.figure_url(i, base) if isinstance(i, str) and i else None for i in ordered[M.figure_id].astype(object)],
+        _("Figure"): citation.figure_urls(ordered[M.figure_id].astype(object)),
         _("Region"): ordered[REGION_NAME if REGION_NAME in ordered else M.region].to_numpy(),
         _("Value"): ordered[DISPLAY].where(has, _("no figure")).to_numpy() if DISPLAY in ordered else "",
         _("Refers to"): blank(REFERENCE), _("Source"): blank(SOURCE_TITLE), _("Quote"): blank(M.quote),

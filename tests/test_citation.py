@@ -264,3 +264,10 @@ def test_readme_says_how_to_cite():
     section = readme.split("## How to cite", 1)[1].split("\n## ", 1)[0]
     for needed in ("/figure?id=", "CITATION.cff", "data version", "DASHBOARD_BASE_URL", "BibTeX", "CSL-JSON"):
         assert needed in section, needed
+
+
+def test_figure_urls_read_the_base_once_and_leave_rows_without_an_id_empty(monkeypatch):
+    monkeypatch.setenv(citation.BASE_URL_ENV, "https://metrics.example.org/")
+    assert citation.figure_urls(["a-1", None, "", float("nan"), "user.line-2"]) == [
+        "https://metrics.example.org/figure?id=a-1", None, None, None,
+        "https://metrics.example.org/figure?id=user.line-2"]

@@ -597,8 +597,7 @@ def link_columns() -> dict:
 
 def figure_links(ids: pd.Series) -> list[str]:
     """Each id's page address, for a LinkColumn."""
-    base = citation.base_url()
-    return [citation.figure_url(i, base) for i in ids.astype(object)]
+    return citation.figure_urls(ids.astype(object))
 
 
 def observation_table(rows: pd.DataFrame) -> pd.DataFrame:
