@@ -39,9 +39,9 @@ _BIBTEX_SPECIAL = {
 _BIBTEX_PATTERN = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
 
 
-def base_url() -> str:
-    """The configured public address without a trailing slash, or '' when none is set."""
-    return os.environ.get(BASE_URL_ENV, "").strip().rstrip("/")
+def base_url(given: str | None = None) -> str:
+    """`given`, else the configured public address, without a trailing slash; '' when none is set."""
+    return (os.environ.get(BASE_URL_ENV, "") if given is None else given).strip().rstrip("/")
 
 
 def figure_path(figure_id: str) -> str:
@@ -51,7 +51,7 @@ def figure_path(figure_id: str) -> str:
 
 def figure_url(figure_id: str, base: str | None = None) -> str:
     """The figure page's address: the base URL (default: $DASHBOARD_BASE_URL) plus its path."""
-    return (base_url() if base is None else base.rstrip("/")) + figure_path(figure_id)
+    return base_url(base) + figure_path(figure_id)
 
 
 def figure_urls(ids) -> list[str | None]:
@@ -211,7 +211,7 @@ def cite_csl_json(c: CitedFigure) -> str:
 
 def cite_chart(sources_line: str, version: str, base: str | None = None) -> str:
     """Under a chart: its documents first (metrics.cite_sources), then the dataset and version."""
-    where = base_url() if base is None else base.rstrip("/")
+    where = base_url(base)
     return _("{sources}. Compiled in {dataset}, data version {version}{where}.").format(
         sources=sources_line, dataset=_(DATASET_TITLE), version=version, where=f", {where}" if where else "")
 
@@ -228,7 +228,7 @@ def page_queries(region: str, label: str, status: str, compare_with: list[str]) 
 def explore_url(region: str, label: str, base: str | None = None) -> str:
     """/explore filtered to one region and metric (explore takes a metric by its label)."""
     query = urlencode(page_queries(region, label, "", [])["explore"], doseq=True)
-    return (base_url() if base is None else base.rstrip("/")) + f"/explore?{query}"
+    return base_url(base) + f"/explore?{query}"
 
 
 def linked_cells(texts: list[str], ids: list[str | None], region: str, labels: list[str],
@@ -236,7 +236,7 @@ def linked_cells(texts: list[str], ids: list[str | None], region: str, labels: l
     """Table cells that show each text (a LinkColumn with display_text=TEXT_IN_LINK) and link to
     its figure; a cell without a figure ('no figure') links to /explore on that region and metric,
     where a reader sees what there is (a target, say, when actual results were compared)."""
-    base = base_url() if base is None else base
+    base = base_url(base)
     return [labelled_link(figure_url(i, base) if isinstance(i, str) and i else explore_url(region, label, base), t)
             for t, i, label in zip(texts, ids, labels, strict=True)]
 
@@ -257,6 +257,6 @@ LICENCE_NOTE = (
 
 def dataset_citation(version: str, base: str | None = None) -> str:
     """How to cite the dataset as a whole, naming the data version a reader saw."""
-    where = base_url() if base is None else base.rstrip("/")
+    where = base_url(base)
     return (f"{DATASET_TITLE} (data version {version}). {DATASET_DESCRIPTION}"
             + (f" {where}/" if where else "") + " Cite the source document of each figure you use first.")
