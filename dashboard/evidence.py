@@ -315,18 +315,21 @@ def foreign_digits(text: str) -> list[str]:
     return _FOREIGN_DIGITS.findall(text)
 
 
-def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:
-    """Where the quotes sit in the raw document, as merged (start, end) character spans.
+def quote_pattern(quote: str) -> re.Pattern | None:
+    """A pattern of the quote in a raw document, its whitespace matching any run of whitespace
+    there (as in quote_in_document); None for a quote with no words."""
+    words = quote.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words)) if words else None
 
-    Whitespace in a quote matches any run of whitespace in the document, as in quote_in_document.
-    """
+
+def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:
+    """Where the quotes sit in the raw document, as merged (start, end) character spans."""
     spans = []
     for quote in set(quotes):
-        words = quote.split()
-        if words:
-            match = re.search(r"\s+".join(re.escape(word) for word in words), document)
-            if match:
-                spans.append(match.span())
+        pattern = quote_pattern(quote)
+        match = pattern.search(document) if pattern else None
+        if match:
+            spans.append(match.span())
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:

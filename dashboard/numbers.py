@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dashboard.evidence import NUMBER_WORDS, _CARDINALS, _ORDINALS
+from dashboard.evidence import NUMBER_WORDS, _CARDINALS, _ORDINALS, quote_pattern
 
 KINDS = ("cardinal", "ordinal", "percent", "money", "year", "year_range", "range", "date", "code")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -214,10 +214,8 @@ def line_of(text: str, position: int) -> int:
 
 def occurrences(quote: str, text: str) -> list[tuple[int, int]]:
     """Every place the quote occurs in the raw text, whitespace aside (as evidence.quote_in_document)."""
-    words = quote.split()
-    if not words:
-        return []
-    return [m.span() for m in re.finditer(r"\s+".join(re.escape(word) for word in words), text)]
+    pattern = quote_pattern(quote)
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
 
 
 def same_number_text(a: str, b: str) -> bool:
