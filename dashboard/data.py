@@ -264,9 +264,13 @@ def read_file_bytes(path: Path, name: str, kind: str = "a CSV file") -> bytes:
         raise UnreadableFile(f"{name}: cannot be read ({err.strerror})") from None
 
 
-def read_table_file(path: Path, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """`read_raw_table` on a file, turning OS errors into one-line reasons."""
-    return read_raw_table(read_file_bytes(path, name), name)
+def read_table_file(path: Path, name: str, digests: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """`read_raw_table` on a file, turning OS errors into one-line reasons. With `digests`, the
+    file's SHA-256 is recorded there under `name` (what the data version is made of)."""
+    raw = read_file_bytes(path, name)
+    if digests is not None:
+        digests[name] = hashlib.sha256(raw).hexdigest()
+    return read_raw_table(raw, name)
 
 
 DATA_FOLDERS = ("data", "seeds")
@@ -485,9 +489,9 @@ def _no_rows(frame: pd.DataFrame, problems: list[Problem], name: str) -> None:
 
 def _read_and_validate(
     path: Path, name: str, table_schema: pa.DataFrameSchema, ref: schema.Reference | None = None,
-    may_be_empty: bool = False,
+    may_be_empty: bool = False, digests: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    frame, problems = read_table_file(path, name)
+    frame, problems = read_table_file(path, name, digests)
     if not may_be_empty:
         _no_rows(frame, problems, name)
     validated, more = validate_frame(frame, table_schema, name, ref)
@@ -528,20 +532,25 @@ def _read_documents(root: Path, files: pd.Series) -> tuple[dict[str, str | None]
     return texts, digests
 
 
-def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.DataFrame], dict[str, str]]:
-    """Validate the catalogues and seeds, and build what the observation checks look things up in."""
+def load_reference(
+    root: Path = ROOT, digests: dict[str, str] | None = None
+) -> tuple[schema.Reference, dict[str, pd.DataFrame], dict[str, str]]:
+    """Validate the catalogues and seeds, and build what the observation checks look things up in.
+    With `digests`, the SHA-256 of every file read (seeds included) is recorded there by name."""
     check_folders(root)
-    sources_frame, problems = read_table_file(root / DATA_FILES["sources"], DATA_FILES["sources"])
+    digests = {} if digests is None else digests
+    sources_frame, problems = read_table_file(root / DATA_FILES["sources"], DATA_FILES["sources"], digests)
     _no_rows(sources_frame, problems, DATA_FILES["sources"])
-    raw_texts, digests = _read_documents(root, sources_frame.get("file", pd.Series(dtype=object)))
+    raw_texts, seed_digests = _read_documents(root, sources_frame.get("file", pd.Series(dtype=object)))
+    digests.update({path: digest for path, digest in seed_digests.items() if digest})
     normalised = {path: normalise_whitespace(text) if text else None for path, text in raw_texts.items()}
-    sources, more = validate_frame(sources_frame, schema.sources_schema(normalised, digests), DATA_FILES["sources"])
+    sources, more = validate_frame(sources_frame, schema.sources_schema(normalised, seed_digests), DATA_FILES["sources"])
     if problems or more:
         raise InvalidData(problems + more)
     sources = sources.reset_index(drop=True)
-    regions, tile_grid = _regions_and_tiles(root)
+    regions, tile_grid = _regions_and_tiles(root, digests)
     catalogue = _read_and_validate(
-        root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema()
+        root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema(), digests=digests
     )
     catalogue["lower_is_better"] = catalogue["lower_is_better"].eq("true")
     documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
@@ -551,24 +560,24 @@ def load_reference(root: Path = ROOT) -> tuple[schema.Reference, dict[str, pd.Da
         metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
         documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
-        ids=_published_ids(root),
+        ids=_published_ids(root, digests),
     )
     return ref, {"sources": sources, "regions": regions, "tile_grid": tile_grid, "catalogue": catalogue}, documents
 
 
-def _regions_and_tiles(root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _regions_and_tiles(root: Path, digests: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The regions catalogue and the map's tile grid, each checked against the other: first the
     regions on their own, then the grid against them (known codes, Chinese names), then that every
     division but the country has a tile, reported at its line of data/regions.csv."""
     name = DATA_FILES["regions"]
-    raw, problems = read_table_file(root / name, name)
+    raw, problems = read_table_file(root / name, name, digests)
     regions, more = validate_frame(raw, schema.Regions.to_schema(), name)
     if problems or more:
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
     divisions = regions[regions["level"] != schema.COUNTRY_LEVEL]
     tile_grid = _read_and_validate(
         root / DATA_FILES["tile_grid"], DATA_FILES["tile_grid"],
-        schema.tile_grid_schema(dict(zip(divisions["iso_code"], divisions["name_zh"], strict=True))),
+        schema.tile_grid_schema(dict(zip(divisions["iso_code"], divisions["name_zh"], strict=True))), digests=digests,
     )
     _, untiled = validate_frame(raw, schema.regions_schema(frozenset(tile_grid["iso_code"])), name)
     if untiled:
@@ -576,23 +585,20 @@ def _regions_and_tiles(root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return regions.reset_index(drop=True), tile_grid
 
 
-def data_version(root: Path, files: list[str]) -> str:
-    """A short content hash of the curated files and the seed documents (paths relative to root):
-    the same files give the same version on any machine, and any edit gives a new one. A
-    citation or download names it, so a reader can tell which version of the data it saw."""
+def data_version(digests: dict[str, str]) -> str:
+    """A short content hash of the curated files and the seed documents, from each file's SHA-256
+    as the loader read it (name -> hex digest): the same files give the same version on any
+    machine, and any edit gives a new one. A citation or download names it, so a reader can tell
+    which version of the data it saw."""
     digest = hashlib.sha256()
-    for relative in sorted(set(files)):
-        digest.update(relative.encode("utf-8") + b"\0")
-        try:
-            digest.update(hashlib.sha256((root / relative).read_bytes()).digest())
-        except OSError:
-            digest.update(b"(unreadable)")
+    for name in sorted(digests):
+        digest.update(name.encode("utf-8") + b"\0" + bytes.fromhex(digests[name]))
     return digest.hexdigest()[:VERSION_LENGTH]
 
 
-def _published_ids(root: Path) -> dict[str, tuple[str, str, str | None, str]]:
+def _published_ids(root: Path, digests: dict[str, str]) -> dict[str, tuple[str, str, str | None, str]]:
     frame = _read_and_validate(
-        root / DATA_FILES["published_ids"], DATA_FILES["published_ids"], schema.PublishedIds.to_schema()
+        root / DATA_FILES["published_ids"], DATA_FILES["published_ids"], schema.PublishedIds.to_schema(), digests=digests
     )
     return {
         row.id: (row.kind, row.region, row.metric if isinstance(row.metric, str) else None, row.source_id)
@@ -602,17 +608,20 @@ def _published_ids(root: Path) -> dict[str, tuple[str, str, str | None, str]]:
 
 def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset:
     """Read and validate every curated file; raise UnreadableFile or InvalidData on the first bad file."""
-    ref, tables, documents = load_reference(root)
+    digests: dict[str, str] = {}  # every file read, by name: the data version, with no second read
+    ref, tables, documents = load_reference(root, digests)
     metrics_path = metrics_path or root / DATA_FILES["metrics"]
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
-    metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref)
+    metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref, digests=digests)
     events = _read_and_validate(
-        root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref, may_be_empty=True
+        root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref, may_be_empty=True,
+        digests=digests,
     )
     exclusions = _read_and_validate(  # a set of documents may well have no number to exclude
-        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref, may_be_empty=True
+        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref, may_be_empty=True,
+        digests=digests,
     )
-    version = data_version(root, [*DATA_FILES.values(), *tables["sources"]["file"]])
+    version = data_version(digests)
     return Dataset(metrics=metrics, events=events, documents=documents, reference=ref, version=version,
                    exclusions=exclusions, **tables)
 
