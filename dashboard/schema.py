@@ -564,9 +564,12 @@ def _other_readings_in_quotes(df: pd.DataFrame) -> pd.Series:
     space: '1 2' states 12, and also 1 and 2 when the space is a lost dash. Certain rows: False."""
     ambiguous = (df["reading"] == "ambiguous").fillna(False).astype(bool) if "reading" in df else pd.Series(False, index=df.index)
     result = pd.Series(False, index=df.index)
+    readings: dict[str, frozenset[float]] = {}  # once per distinct quote
     for index in df.index[ambiguous]:
         value, quote = pd.to_numeric(df.at[index, "value"], errors="coerce"), df.at[index, "quote"]
-        result[index] = isinstance(quote, str) and any(value in lost_dash_values(m) for m in find_numbers(quote))
+        if isinstance(quote, str) and quote not in readings:
+            readings[quote] = frozenset(v for m in find_numbers(quote) for v in lost_dash_values(m))
+        result[index] = isinstance(quote, str) and value in readings[quote]
     return result
 
 

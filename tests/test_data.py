@@ -335,6 +335,20 @@ def test_shanxi_decade_figures_carry_the_period_or_say_why_not(dataset):
         assert dated or "no period" in row["note"], figure_id
 
 
+def test_a_lost_dash_reading_is_a_stated_value_only_on_a_row_marked_ambiguous(project_copy: Path):
+    """'build 1 2 lighthouse factories' states 1 and 2 (1 to 2) only as the other reading of an
+    ambiguous row; marked certain, the quote states 12 and the value 1 is refused at its line."""
+    path = project_copy / "data" / "metrics.csv"
+    rows = read_rows(path)
+    line = next(i for i, r in enumerate(rows, start=2) if r["figure_id"] == "jilin-lighthouse-factories-2025-target")
+    assert load_dataset(project_copy).metrics.set_index("figure_id").at["jilin-lighthouse-factories-2025-target", "value"] == 1
+    rows[line - 2]["reading"], rows[line - 2]["reading_note"] = "certain", ""
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as caught:
+        load_dataset(project_copy)
+    assert [(p.line, p.column, p.value) for p in caught.value.problems] == [(line, "value", "'1'")]
+
+
 def test_shanxis_proposed_centres_and_national_level_centre_are_events_not_figures(dataset):
     events = dataset.events.set_index("event_id")
     assert "states no number of centres" in events.loc["shanxi-cppcc-national-centre-proposals", "note"]
