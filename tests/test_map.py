@@ -353,3 +353,13 @@ def test_the_shipped_layout_matches_the_file(dataset):
     rows = read_rows(ROOT / "data" / "tile_grid.csv")
     assert [(r["iso_code"], int(r["row"]), int(r["col"])) for r in rows] == list(
         dataset.tile_grid[["iso_code", "row", "col"]].itertuples(index=False, name=None))
+
+
+def test_a_range_read_from_uncertain_text_keeps_its_mark_and_other_reading(obs):
+    """Jilin's '1 2' lighthouse factories, recorded as 1 to 2: one tile '1–2 (?)', whose full value
+    says how else the text reads (12)."""
+    shipped = obs[obs["metric"] == "lighthouse_factories"]
+    (tile,) = mx.tile_figures(mx.map_figures(obs, "lighthouse_factories", "target")).to_dict("records")
+    low, high = sorted(shipped["value"])
+    assert tile[mx.TILE_MARK] == f"{low:g}–{high:g}{mx.UNCERTAIN_MARK}"
+    assert tile[mx.DISPLAY].endswith(mx.uncertain_text("", "ambiguous", shipped["reading_note"].iloc[0]).strip())
