@@ -26,8 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data import ROOT, Dataset, InvalidData, UnreadableFile, load_dataset
+from dashboard.evidence import ORDINAL, classify
 from dashboard.i18n import _, ngettext
-from dashboard.numbers import Mention, find_numbers, line_of, occurrences, same_number_text, sentence_at, sentence_spans
+from dashboard.numbers import (Mention, find_numbers, line_of, lost_dash_values, occurrences, same_number_text, sentence_at,
+                               sentence_spans)
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
 CAPTURED, EXCLUDED, UNACCOUNTED = "captured", "excluded", "unaccounted"
@@ -68,13 +70,19 @@ def _period_states(mention: Mention, start: float | None, end: float | None, lab
     return mention.kind != "date" and _words_in(label, mention.text)
 
 
-def figure_states(mention: Mention, row: dict, value_type: str | None) -> bool:
-    """Whether a figure row states this mention (which lies inside the row's quote)."""
+def figure_states(mention: Mention, row: dict, value_type: str | None, text: str | None = None) -> bool:
+    """Whether a figure row states this mention (which lies inside the row's quote). Given the
+    document's `text`, a rank is stated only by digits read as a position there ('the 1 1 in
+    2022'), never by a count ('a total of 2' is no rank of 2)."""
     value, year = _number(row.get("value")), _number(row.get("year"))
-    if mention.kind in ("cardinal", "percent", "money", "range") and value in mention.values:
+    count_as_rank = (value_type == "rank" and mention.kind == "cardinal" and text is not None
+                     and ORDINAL not in classify(text, mention.start, mention.end, value))
+    if mention.kind in ("cardinal", "percent", "money", "range") and value in mention.values and not count_as_rank:
         return True
     if mention.kind == "ordinal" and value_type == "rank" and value in mention.values:
         return True  # "second only to" is no count of 2; "ranks third" is a rank of 3
+    if row.get("reading") == "ambiguous" and value in lost_dash_values(mention):
+        return True  # "build 1 2 lighthouse factories", read as 1 to 2
     if mention.kind in ("year", "cardinal") and row.get("year_basis") == "stated" and year is not None and mention.value == year:
         return True
     return _period_states(mention, _number(row.get("period_start")), _number(row.get("period_end")), row.get("period_label"))
@@ -118,7 +126,7 @@ def audit_document(text: str, figures: pd.DataFrame, events: pd.DataFrame, exclu
     for mention in mentions:
         figure_ids = tuple(
             row["figure_id"] for row in figure_rows
-            if _inside(mention, spans(row["quote"])) and figure_states(mention, row, value_types.get(row["metric"]))
+            if _inside(mention, spans(row["quote"])) and figure_states(mention, row, value_types.get(row["metric"]), text)
         )
         event_ids = tuple(
             row["event_id"] for row in event_rows if _inside(mention, spans(row["quote"])) and event_states(mention, row)

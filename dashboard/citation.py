@@ -247,9 +247,10 @@ DATASET_DESCRIPTION = (
 )
 # The project's choice for its own work; the documents are not the project's to license.
 LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-           "title": "Creative Commons Attribution 4.0 International (the curation)"}
+           "title": "Creative Commons Attribution 4.0 International (the curation; the source documents and the "
+                    "quotes from them remain their publishers' work)"}
 LICENCE_NOTE = (
-    "The curation (the tables, their ids, values as read, notes and checks) is the project's and is offered under "
+    "The curation (the tables, their ids, values as read, notes and checks) is the project's and is licensed under "
     "CC BY 4.0. The source documents and the sentences quoted from them remain their publishers' work under the "
     "publishers' own terms: cite the document behind a figure first, and check its terms before republishing it."
 )

@@ -30,7 +30,7 @@ import pandas as pd
 
 from dashboard import audit
 from dashboard.data import ROOT, UnreadableFile, decode_text, read_file_bytes
-from dashboard.numbers import Mention, find_numbers, line_of, occurrences, sentence_spans
+from dashboard.numbers import Mention, find_numbers, line_of, lost_dash_values, occurrences, sentence_spans
 from dashboard.schema import Metrics
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
@@ -118,6 +118,8 @@ def _skip_reason(text: str, mention: Mention, dated_line: int | None, previous: 
         return "bounds a period"
     if mention.kind == "code":
         return "part of a name"
+    if mention.kind == "multiplier":
+        return "a multiplier word ('double', 'trinity'), not a count"
     if _PERIOD_AFTER.match(after):
         return "part of a name" if re.match(r"^-years?\s+[A-Z]", after) else "a period, not a figure"
     if mention.kind == "money" and before.rstrip().endswith("(") and previous is not None and previous.kind == "money":
@@ -255,13 +257,17 @@ def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.
         pairs = [(mention.values[0], "at_least"), (mention.values[1], "at_most")] if mention.kind == "range" else [
             (mention.values[0], qualifier)]
         implied = _SECOND_ONLY.match(text[mention.end:mention.end + 160]) if mention.kind == "cardinal" else None
-        rows = [(region, value, q, notes) for value, q in pairs]
-        if implied:  # "2 centres, second only to Beijing and Guangdong": each has more than 2
-            for other in re.split(r", | and ", implied.group(1)):
-                if other in regions:
-                    rows.append((other, mention.values[0], "more_than", [
-                        f"not stated directly: implied by 'second only to {implied.group(1)}'", *notes[-1:]]))
-        for region, value, row_qualifier, notes in rows:
+        rows = [(region, value, q, notes, metric, unit) for value, q in pairs]
+        if implied:  # "2 centres, second only to Beijing and Guangdong": each has more than 2, and ranks at most 2
+            ahead = [other for other in re.split(r", | and ", implied.group(1)) if other in regions]
+            rank_metric, rank_unit = guess_metric(f"rank {after} {after}", "ordinal", catalogue)
+            for other in ahead:
+                implied_note = f"not stated directly: implied by 'second only to {implied.group(1)}'"
+                rows.append((other, mention.values[0], "more_than", [implied_note, *notes[-1:]], metric, unit))
+                if rank_metric:
+                    guessed = f"metric guessed from the catalogue ({rank_metric}): check it"
+                    rows.append((other, float(len(ahead)), "at_most", [implied_note, guessed], rank_metric, rank_unit))
+        for region, value, row_qualifier, notes, metric, unit in rows:
             row = dict.fromkeys(COLUMNS, "")
             row.update({
                 "figure_id": _slug(region, metric or "metric", year or "undated", "" if status == "actual" else status,
@@ -303,6 +309,17 @@ def _same(candidate: dict, curated: dict) -> bool:
             and candidate["status"] == curated["status"] and candidate["year"] == curated_year)
 
 
+def _same_or_other_reading(candidate: Candidate, curated: dict) -> bool:
+    """_same, or a candidate flagged ambiguous ('1 2' read as 12) whose other reading, 1 to 2, the
+    curators recorded as an ambiguous range (at_least 1, at_most 2)."""
+    if _same(candidate.row, curated):
+        return True
+    row = candidate.row
+    return (row["reading"] == "ambiguous" and curated.get("reading") == "ambiguous"
+            and float(curated["value"]) in lost_dash_values(candidate.mention)
+            and _same(dict(row, value=curated["value"], qualifier=curated["qualifier"]), curated))
+
+
 def check_draft(text: str, draft: Draft, figures: pd.DataFrame, excluded: list[Mention]) -> CheckResult:
     """Recall: curated figures some candidate matches (same value, qualifier, status and year, its
     quote overlapping the curated quote). Precision: candidates that match a curated figure, or
@@ -310,8 +327,8 @@ def check_draft(text: str, draft: Draft, figures: pd.DataFrame, excluded: list[M
     spans = {q: occurrences(q, text) for q in figures["quote"].unique()}
     overlaps = lambda c, q: any(a < c.quote_span[1] and c.quote_span[0] < b for a, b in spans[q])  # noqa: E731
     rows = figures.to_dict("records")
-    matched = [any(_same(c.row, r) and overlaps(c, r["quote"]) for c in draft.candidates) for r in rows]
-    figure_like = [any(_same(c.row, r) and overlaps(c, r["quote"]) for r in rows) for c in draft.candidates]
+    matched = [any(_same_or_other_reading(c, r) and overlaps(c, r["quote"]) for c in draft.candidates) for r in rows]
+    figure_like = [any(_same_or_other_reading(c, r) and overlaps(c, r["quote"]) for r in rows) for c in draft.candidates]
     excluded_at = {(m.start, m.end) for m in excluded}
     either = [f or (c.mention.start, c.mention.end) in excluded_at for c, f in zip(draft.candidates, figure_like)]
     return CheckResult(len(rows), sum(matched), len(draft.candidates), sum(figure_like), sum(either),

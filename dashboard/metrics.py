@@ -734,11 +734,15 @@ def _tile(records: list[dict]) -> dict:
                 TILE_NOTE: note}
     low, high = ends
     quotes = list(dict.fromkeys([low[M.quote], high[M.quote]]))
+    # A range read from uncertain text ('1 2': 1 to 2, or 12) keeps its mark and its other reading.
+    uncertain = next((r for r in (low, high) if is_uncertain(r.get(M.reading))), None)
     return {
         **low,
         TILE_VALUE: (low.get(PLOT_VALUE, low[M.value]) + high.get(PLOT_VALUE, high[M.value])) / 2,
-        TILE_MARK: f"{number_text(low.get(PLOT_VALUE, low[M.value]))}–{number_text(high.get(PLOT_VALUE, high[M.value]))}",
-        DISPLAY: _range_text(low, high),
+        TILE_MARK: f"{number_text(low.get(PLOT_VALUE, low[M.value]))}–{number_text(high.get(PLOT_VALUE, high[M.value]))}"
+        + (UNCERTAIN_MARK if uncertain else ""),
+        DISPLAY: _range_text(low, high) if uncertain is None else uncertain_text(
+            _range_text(low, high), uncertain[M.reading], uncertain.get(M.reading_note)),
         M.quote: " / ".join(quotes),
         IS_BOUND: True,
         IS_RANGE: True,

@@ -2,8 +2,8 @@
 
 The completeness audit and the draft tool read documents through `find_numbers`: digits (with
 thousands commas, decimals, and the stray spaces the seed texts contain: "20 12" is 2012),
-number words ("five", "twenty-five"), ordinals ("third", "34th"), percentages, money, ranges
-("two or three", "2023-2025") and dates ("2021-03-10", "02-28-2022 11:16", "May 1"). Each
+number words ("five", "twenty-five"), multiplier words ("double", "trinity"), ordinals ("third",
+"34th"), percentages, money, ranges ("two or three", "2023-2025") and dates ("2021-03-10", "02-28-2022 11:16", "May 1"). Each
 `Mention` keeps its exact place in the raw text, so a finding can be reported at `file:line` and
 tied to the quotes that cover it. `sentence_spans` cuts a text into sentences for messages and
 quotes. Pure string functions; the provenance checks' own number reader stays in
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from dashboard.evidence import NUMBER_WORDS, _CARDINALS, _ORDINALS, quote_pattern
 
-KINDS = ("cardinal", "ordinal", "percent", "money", "year", "year_range", "range", "date", "code")
+KINDS = ("cardinal", "ordinal", "percent", "money", "year", "year_range", "range", "date", "code", "multiplier")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 _SCALES = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -36,6 +36,14 @@ _CARDINAL_WORD = "|".join(sorted(_CARDINALS, key=len, reverse=True))
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 _NUMBER_WORD = rf"(?:(?:{_TENS})-(?:{_UNITS})|{_WORD})"
+# Multiplier words are number words too ("double leap" is 双跨, "trinity" 三位一体): the audit must
+# see them, though they count nothing by themselves. "Multiplied" names no multiple, so it is none.
+MULTIPLIER_WORDS = {
+    "double": 2, "doubled": 2, "twice": 2, "twofold": 2, "dual": 2, "triple": 3, "tripled": 3,
+    "treble": 3, "thrice": 3, "threefold": 3, "trinity": 3, "quadruple": 4, "quadrupled": 4, "fourfold": 4,
+    "fivefold": 5, "tenfold": 10,
+}
+_MULTIPLIER = "|".join(sorted(MULTIPLIER_WORDS, key=len, reverse=True))
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     # Dates first: their parts are not numbers of their own.
@@ -50,6 +58,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("range", re.compile(rf"{_DIGITS}(?:[-–]| or ){_DIGITS}(?![\d%])(?! ?percent)")),
     ("number", re.compile(_DIGITS)),
     ("word", re.compile(rf"\b{_NUMBER_WORD}\b", re.I)),
+    ("multiplier", re.compile(rf"\b(?:{_MULTIPLIER})\b", re.IGNORECASE)),
 ]
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
 _GLUED_LETTERS = re.compile(r"[A-Za-z]")
@@ -168,6 +177,8 @@ def find_numbers(text: str) -> list[Mention]:
                 mention = Mention(start, end, raw, "range", values)
             elif kind == "number":
                 mention = _classify_digits(text, match, raw)
+            elif kind == "multiplier":
+                mention = Mention(start, end, raw, "multiplier", (float(MULTIPLIER_WORDS[raw.lower()]),))
             else:
                 word = raw.lower()
                 ordinal = word in _ORDINALS
@@ -183,6 +194,15 @@ def find_numbers(text: str) -> list[Mention]:
                 taken[i] = True
             found.append(mention)
     return sorted(found, key=lambda m: m.start)
+
+
+def lost_dash_values(mention: Mention) -> tuple[float, ...]:
+    """What digits split by a stray space state when the space is a lost dash ('1 2': 1 to 2),
+    the other reading of an ambiguous figure; () for any other mention."""
+    parts = mention.text.split()
+    if mention.kind != "cardinal" or not mention.stray_space or len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return ()
+    return float(parts[0]), float(parts[1])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -24,7 +24,7 @@ from pandera.typing import Series
 
 from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, quote_in_document, states
 from dashboard.i18n import N_
-from dashboard.numbers import find_numbers, same_number_text
+from dashboard.numbers import find_numbers, lost_dash_values, same_number_text
 
 QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
 STATUSES = ["actual", "target", "proposed"]
@@ -559,6 +559,20 @@ def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, kinds: list[str | 
     )
 
 
+def _other_readings_in_quotes(df: pd.DataFrame) -> pd.Series:
+    """Whether each ambiguous row's value is the quote's other reading of digits split by a stray
+    space: '1 2' states 12, and also 1 and 2 when the space is a lost dash. Certain rows: False."""
+    ambiguous = (df["reading"] == "ambiguous").fillna(False).astype(bool) if "reading" in df else pd.Series(False, index=df.index)
+    result = pd.Series(False, index=df.index)
+    readings: dict[str, frozenset[float]] = {}  # once per distinct quote
+    for index in df.index[ambiguous]:
+        value, quote = pd.to_numeric(df.at[index, "value"], errors="coerce"), df.at[index, "quote"]
+        if isinstance(quote, str) and quote not in readings:
+            readings[quote] = frozenset(v for m in find_numbers(quote) for v in lost_dash_values(m))
+        result[index] = isinstance(quote, str) and value in readings[quote]
+    return result
+
+
 def _stated_years_in_quotes(df: pd.DataFrame, memo: dict) -> pd.Series:
     """Whether each row whose year is marked as stated has that year, as a year, in its quote (others pass)."""
     stated = (df["year_basis"] == "stated").fillna(False).astype(bool)
@@ -695,7 +709,8 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             _row_check(
                 "value_in_quote",
                 lambda df: unchecked(df)
-                | _numbers_in_quotes(df["value"], df["quote"], [KIND_OF_VALUE.get(t) for t in value_type(df)], stated),
+                | _numbers_in_quotes(df["value"], df["quote"], [KIND_OF_VALUE.get(t) for t in value_type(df)], stated)
+                | _other_readings_in_quotes(df),
             ),
             _row_check("year_in_quote", lambda df: unchecked(df) | _stated_years_in_quotes(df, stated)),
             _row_check(

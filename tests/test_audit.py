@@ -23,11 +23,24 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_every_number_in_the_shipped_documents_is_accounted_for(capsys):
+def test_every_number_in_the_shipped_documents_is_accounted_for(capsys, dataset):
     """The CI gate: a figure missed in a shipped document fails this test."""
     code, out, err = run(capsys)
+    findings = [f for found in audit_dataset(dataset).values() for f in found]
     assert (code, err) == (0, "")
-    assert out == "complete: 5 document(s), 67 numbers: 37 figures, 3 events, 27 excluded\n"
+    assert {f.status for f in findings} == {CAPTURED, EXCLUDED}
+    assert out == f"complete: {len(dataset.sources)} document(s), {count_text(findings)}\n"
+
+
+@pytest.mark.parametrize("word", ["trinity", "double"])
+def test_a_multiplier_word_is_a_number_the_audit_must_account_for(capsys, project_copy: Path, word):
+    """'The trinity national innovation system' (三位一体) and '"double leap" platforms' (双跨) are
+    number words: without their exclusion the audit names them."""
+    rows = read_rows(project_copy / "data" / "exclusions.csv")
+    write_rows(project_copy / "data" / "exclusions.csv", [r for r in rows if r["number"] != word])
+    code, _, err = run(capsys, "--root", str(project_copy))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f'{OVERVIEW}:{21 if word == "trinity" else 29}: "{word}" in "')
 
 
 def test_removing_a_figure_row_makes_its_number_unaccounted(capsys, project_copy: Path):
@@ -133,12 +146,16 @@ def test_the_same_number_and_quote_cannot_be_excluded_twice(project_copy: Path):
 def test_each_shipped_number_is_tied_to_what_states_it(dataset):
     findings = {(f.line, f.mention.text): f for f in audit_dataset(dataset, ["manufacturing-upgrading-overview"])[
         "manufacturing-upgrading-overview"]}
-    assert findings[(27, "1 2")].figure_ids == ("jilin-lighthouse-factories-2025-target",)
+    # "1 2" read as 1 to 2 (the ambiguous reading's other side): both bounds state it.
+    assert findings[(27, "1 2")].figure_ids == ("jilin-lighthouse-factories-2025-target",
+                                                "jilin-lighthouse-factories-2025-target-upper")
     assert findings[(27, "three")].figure_ids == ("jilin-digital-transformation-demo-projects-2025-target",)  # its period_label
     assert findings[(13, "2023-2025")].event_ids == ("shandong-manufacturing-innovation-action-plan-2023-2025",)
     assert findings[(43, "two or three")].figure_ids == ("hubei-industrial-chain-platforms-per-chain-undated-target-lower",
                                                          "hubei-industrial-chain-platforms-per-chain-undated-target-upper")
     assert (findings[(29, "5G")].status, findings[(29, "5G")].reason) == (EXCLUDED, "part_of_name")
+    for line, word in ((21, "trinity"), (29, "double"), (13, "five")):  # names are treated alike
+        assert (findings[(line, word)].status, findings[(line, word)].reason) == (EXCLUDED, "part_of_name")
 
 
 def test_an_ordinal_states_a_rank_but_never_a_count():
@@ -152,6 +169,22 @@ def test_an_ordinal_states_a_rank_but_never_a_count():
     assert [(f.mention.text, f.status, f.figure_ids) for f in findings] == [
         ("2", CAPTURED, ("count",)), ("second", UNACCOUNTED, ()), ("third", CAPTURED, ("rank",))]
     assert count_text(findings) == "3 numbers: 2 figures, 0 events, 0 excluded, 1 unaccounted"
+
+
+def test_a_count_is_never_a_rank_but_digits_in_a_position_are():
+    """Beijing's implied rank of at most 2 is stated by 'second', not by Shandong's count of 2;
+    'the 1 1 in 2022' is a rank written in digits."""
+    text = "Shandong has a total of 2 centres, second only to Beijing. China rose to the 1 1 in 2022."
+    figures = pd.DataFrame([
+        {"figure_id": "beijing-rank", "metric": "rank", "value": 2.0, "year": None, "year_basis": "as_of",
+         "quote": "Shandong has a total of 2 centres, second only to Beijing."},
+        {"figure_id": "gii", "metric": "rank", "value": 11.0, "year": 2022.0, "year_basis": "stated",
+         "quote": "China rose to the 1 1 in 2022."},
+    ])
+    none = pd.DataFrame(columns=["event_id", "quote", "source_id", "number", "reason", "note"])
+    findings = audit_document(text, figures, none, none, {"rank": "rank"})
+    assert [(f.mention.text, f.figure_ids) for f in findings] == [
+        ("2", ()), ("second", ("beijing-rank",)), ("1 1", ("gii",)), ("2022", ("gii",))]
 
 
 def test_a_number_outside_every_quote_is_unaccounted_even_if_a_figure_has_its_value():

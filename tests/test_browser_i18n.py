@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
+from dashboard import i18n
 from tests.browser import DESKTOP, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -16,8 +17,9 @@ pytestmark = pytest.mark.browser
 WAIT = 30_000
 PHONE = {"width": 390, "height": 844}
 CHIPS = "[data-testid='stMultiSelect'] [data-testid='stMultiSelectTagsContainer'] [data-tag]"
-CHINESE_TITLES = {"/": "区域创新指标", "/compare": "地区比较", "/map": "省级地图", "/trends": "趋势",
-                  "/explore": "浏览与下载", "/sources": "来源"}
+ZH = i18n.translations("zh").gettext  # expectations follow the catalogue
+CHINESE_TITLES = {"/": ZH("Regional innovation metrics"), "/compare": ZH("Compare regions"), "/map": ZH("Province map"),
+                  "/trends": ZH("Trends"), "/explore": ZH("Explore and download"), "/sources": ZH("Sources")}
 
 
 def open_page(page, url: str) -> None:
@@ -43,15 +45,15 @@ def test_switching_language_on_compare_keeps_the_selection_and_the_url_reproduce
     expect(page.locator("h1")).to_have_text("Compare regions")
     assert chips(page) == ["Shanxi", "Jilin"]
 
-    switch_language(page, "中文", "地区比较", ["山西省", "吉林省"])
-    expect(page.get_by_role("radio", name="目标", exact=True)).to_have_attribute("aria-checked", "true")
+    switch_language(page, "中文", ZH("Compare regions"), ["山西省", "吉林省"])
+    expect(page.get_by_role("radio", name=ZH("target"), exact=True)).to_have_attribute("aria-checked", "true")
     query = parse_qs(urlparse(page.url).query)
     assert query["lang"] == ["zh"] and query["region"] == ["山西省", "吉林省"]
     screenshot(page, "zh-compare-switched")
 
     shared = new_page()  # a reader who gets the address
     open_page(shared, page.url)
-    expect(shared.locator("h1")).to_have_text("地区比较")
+    expect(shared.locator("h1")).to_have_text(ZH("Compare regions"))
     assert chips(shared) == ["山西省", "吉林省"]
 
     switch_language(page, "English", "Compare regions", ["Shanxi", "Jilin"])
@@ -60,14 +62,14 @@ def test_switching_language_on_compare_keeps_the_selection_and_the_url_reproduce
 def test_the_language_follows_the_reader_to_another_page_and_a_zh_browser_gets_chinese(new_page, base_url):
     page = new_page()
     open_page(page, f"{base_url}/compare?lang=zh")
-    page.get_by_role("link", name="趋势").first.click()
+    page.get_by_role("link", name=ZH("Trends")).first.click()
     wait_idle(page)
-    expect(page.locator("h1")).to_have_text("趋势")
+    expect(page.locator("h1")).to_have_text(ZH("Trends"))
     assert parse_qs(urlparse(page.url).query).get("lang") == ["zh"]
 
     chinese_browser = new_page(locale="zh-CN")
     open_page(chinese_browser, f"{base_url}/map")
-    expect(chinese_browser.locator("h1")).to_have_text("省级地图")
+    expect(chinese_browser.locator("h1")).to_have_text(ZH("Province map"))
 
 
 @pytest.mark.parametrize(("viewport", "device"), [(DESKTOP, "desktop"), (PHONE, "phone")])

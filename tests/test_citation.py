@@ -266,6 +266,21 @@ def test_readme_says_how_to_cite():
         assert needed in section, needed
 
 
+def test_the_licence_is_stated_alike_in_the_readme_the_cff_and_the_package_note():
+    """CC BY 4.0 for the curation; the documents and quotes remain their publishers' (issue 21)."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("\n## Licence\n", 1)[1].split("\n## ", 1)[0].split())
+    assert "CC BY 4.0" in section and "remain their publishers' work" in section
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["license"] == citation.LICENCE["name"] == "CC-BY-4.0"
+    assert "licensed under CC BY 4.0" in citation.LICENCE_NOTE and "remain their publishers' work" in citation.LICENCE_NOTE
+    assert "remain their publishers' work" in citation.LICENCE["title"]
+
+
 def test_figure_urls_read_the_base_once_and_leave_rows_without_an_id_empty(monkeypatch):
     monkeypatch.setenv(citation.BASE_URL_ENV, "https://metrics.example.org/")
     assert citation.figure_urls(["a-1", None, "", float("nan"), "user.line-2"]) == [

@@ -299,16 +299,54 @@ def test_the_data_version_is_a_content_hash_of_data_and_seeds(project_copy: Path
 def test_implied_rank_rows_say_they_are_implied_by_shandongs_sentence(dataset):
     notes = dataset.metrics.set_index("figure_id")["note"]
     for figure_id in ("beijing-national-manufacturing-innovation-centres-2022", "guangdong-national-manufacturing-innovation-centres-2022",
-                      "shanghai-national-mic-rank-2022", "jiangsu-national-mic-rank-2022"):
+                      "shanghai-national-mic-rank-2022", "jiangsu-national-mic-rank-2022",
+                      "beijing-national-mic-rank-2022", "guangdong-national-mic-rank-2022",
+                      "shanghai-national-manufacturing-innovation-centres-2022", "jiangsu-national-manufacturing-innovation-centres-2022"):
         assert notes[figure_id].startswith("Not stated directly: Shandong's"), figure_id
 
 
-def test_shanxi_decade_figures_carry_one_period_label(dataset):
+def test_every_region_shandongs_sentence_names_gets_both_a_count_and_a_rank(dataset):
+    """'2 ..., second only to Beijing and Guangdong, and ranks third ... with Shanghai, Jiangsu':
+    Beijing and Guangdong have more than 2 and rank at most 2; Shanghai and Jiangsu have 2 and rank 3."""
+    rows = dataset.metrics[dataset.metrics["source_id"] == "shandong-mic-2022"]
+    by = {(r.region, r.metric): (r.value, r.qualifier) for r in rows.itertuples()}
+    count, rank = "national_manufacturing_innovation_centres", "national_mic_rank"
+    shandong_count, shandong_rank = by[("Shandong", count)][0], by[("Shandong", rank)][0]
+    for region in ("Beijing", "Guangdong"):
+        assert by[(region, count)] == (shandong_count, "more_than")
+        assert by[(region, rank)] == (shandong_rank - 1, "at_most")
+    for region in ("Shanghai", "Jiangsu"):
+        assert by[(region, count)] == (shandong_count, "exact")
+        assert by[(region, rank)] == (shandong_rank, "exact")
+
+
+def test_shanxi_decade_figures_carry_the_period_or_say_why_not(dataset):
+    """'Over the past decade' frames document 002: a cumulative figure carries that period; a stock
+    the province 'has formed' says in its note why it has none."""
     shanxi = dataset.metrics[dataset.metrics["source_id"] == "shanxi-tech-decade-2022"].set_index("figure_id")
     labelled = shanxi["period_label"].dropna()
     assert set(labelled) == {"the past decade"}
-    assert set(labelled.index) == {"shanxi-key-laboratories-growth-2022", "shanxi-provincial-technology-innovation-centres-2022",
-                                   "shanxi-tech-transfer-policy-documents-2022", "shanxi-tech-transfer-supporting-policies-2022"}
+    for figure_id in ("shanxi-joint-research-projects-2022", "shanxi-joint-research-project-funds-2022",
+                      "shanxi-international-cooperation-projects-2022", "shanxi-national-st-awards-2022",
+                      "shanxi-key-laboratories-growth-2022", "shanxi-tech-transfer-policy-documents-2022"):
+        assert figure_id in labelled.index, figure_id
+    for figure_id, row in shanxi.drop(labelled.index).iterrows():
+        dated = row["year_basis"] == "stated"  # the turnover of 2012 and of 2021
+        assert dated or "no period" in row["note"], figure_id
+
+
+def test_a_lost_dash_reading_is_a_stated_value_only_on_a_row_marked_ambiguous(project_copy: Path):
+    """'build 1 2 lighthouse factories' states 1 and 2 (1 to 2) only as the other reading of an
+    ambiguous row; marked certain, the quote states 12 and the value 1 is refused at its line."""
+    path = project_copy / "data" / "metrics.csv"
+    rows = read_rows(path)
+    line = next(i for i, r in enumerate(rows, start=2) if r["figure_id"] == "jilin-lighthouse-factories-2025-target")
+    assert load_dataset(project_copy).metrics.set_index("figure_id").at["jilin-lighthouse-factories-2025-target", "value"] == 1
+    rows[line - 2]["reading"], rows[line - 2]["reading_note"] = "certain", ""
+    write_rows(path, rows)
+    with pytest.raises(InvalidData) as caught:
+        load_dataset(project_copy)
+    assert [(p.line, p.column, p.value) for p in caught.value.problems] == [(line, "value", "'1'")]
 
 
 def test_shanxis_proposed_centres_and_national_level_centre_are_events_not_figures(dataset):

@@ -205,6 +205,6 @@ def test_a_download_says_which_values_are_uncertain_and_how_else_they_read(obs):
     rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(obs, "v").decode("utf-8"))))
     by_id = {row["figure_id"]: row for row in rows}
     lighthouse = by_id["jilin-lighthouse-factories-2025-target"]
-    assert (lighthouse["value"], lighthouse["reading"]) == ("12.0", "ambiguous")
-    assert lighthouse["reading_note"] == "the document writes '1 2': 12 if the space is stray, or 1 to 2 if a dash was lost"
+    assert (lighthouse["value"], lighthouse["qualifier"], lighthouse["reading"]) == ("1.0", "at_least", "ambiguous")
+    assert lighthouse["reading_note"] == "the document writes '1 2': 1 to 2 if a dash was lost (recorded), or 12 if the space is stray"
     assert by_id["shanxi-national-st-awards-2022"]["reading"] == "certain"

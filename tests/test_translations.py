@@ -22,6 +22,7 @@ VIEWS = ROOT / "dashboard" / "views"
 CATALOGUE = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"
 CJK = re.compile(r"[\u3400-\u9fff]")
 PAGES = ["overview", "compare", "map", "trends", "explore", "sources"]
+ZH = i18n.translations("zh").gettext  # what the tests expect is what the catalogue says, not a copy of it
 # What a page shows that is not a translatable word: icons, arrows and marks, code.
 ALLOWED_LITERALS = re.compile(r"^[\W\d_]*$|^:material/[a-z_]+:$")
 # Streamlit calls whose first argument, or these keywords, a reader reads.
@@ -50,6 +51,38 @@ def test_every_message_has_a_chinese_translation_and_none_is_fuzzy():
         source = " ".join(key) if isinstance(key, tuple) else key
         target = " ".join(m.string) if isinstance(m.string, tuple) else m.string
         assert set(re.findall(r"\{[a-z_]*\}", target)) == set(re.findall(r"\{[a-z_]*\}", source)), key
+
+
+def _source_and_chinese(m) -> tuple[str, str]:
+    source = " ".join(m.id) if isinstance(m.id, tuple) else m.id
+    return source, " ".join(m.string) if isinstance(m.string, tuple) else m.string
+
+
+def test_the_chinese_wording_follows_a_native_readers_notes():
+    """Issue 21: 数据 is a mass noun (条数据, 数据条数), a qualifier is a 限定词, a document is a 文档
+    (文件 is a file), a stated period of plans is no 规划 (a long-range plan), 'less than' in a
+    difference is 小于, and no growth is said to be 累计 (a cumulative sum)."""
+    found = [_source_and_chinese(m) for m in messages(CATALOGUE).values()]
+    assert [s for s, zh in found if re.search(r"个数据|每个数据|数据数(?!量)", zh)] == []
+    assert [s for s, zh in found if re.search(r"限定(?!词)", zh)] == []
+    assert [s for s, zh in found if "文件" in zh and re.search(r"\bdocuments?\b", s)
+            and not re.search(r"\bfiles?\b|CSV|upload|seeds/", s, re.IGNORECASE)] == []
+    assert [s for s, zh in found if re.search(r"规划|提议|名单|少于|累计为|参考年份|未署名|两两比较|开放界限", zh)] == []
+    assert ZH("proposal") != ZH("proposed")  # a CPPCC proposal (提案) is not a proposed figure (拟议)
+
+
+def test_money_in_the_catalogue_is_in_yi_yuan_with_its_factor_stated():
+    """The interface writes money in 亿元; the catalogue says so, and each money metric's Chinese
+    definition gives the factor from the unit its values are stored in (billion yuan: ×10)."""
+    from dashboard.data import load_dataset
+
+    catalogue = load_dataset(ROOT).catalogue
+    money = catalogue[catalogue["value_type"] == "money"]
+    assert not money.empty
+    for row in money.itertuples():
+        assert row.unit in i18n.TO_YI and row.unit_zh == i18n.YI_YUAN, row.metric
+        assert f"×{i18n.TO_YI[row.unit]:g}" in row.definition_zh, row.metric
+    assert not catalogue["unit_zh"].str.contains("每").any()  # '3个/每条产业链' reads twice 'per': 个/条
 
 
 def test_every_marked_string_in_the_code_is_in_the_catalogue(tmp_path: Path):
@@ -196,7 +229,9 @@ def test_chart_titles_axes_and_region_names_are_chinese(page, dataset):
 def test_chinese_money_is_in_yi_yuan_computed_from_the_stored_value():
     at = run("trends", lang="zh", region=["Shanxi"])
     text = page_text(at)
-    assert "124.2 → 521.8亿元（2012–2021年）：累计为4.20倍，年均复合增长17.3%" in text
+    change = ZH("{first} → {last}{unit} ({span})").format(
+        first="124.2", last="521.8", unit=i18n.YI_YUAN, span=ZH("{first}–{last}").format(first="2012", last="2021"))
+    assert ZH("{text}: {multiple}× in total, {rate}% a year compounded").format(text=change, multiple="4.20", rate="17.3") in text
     (spec,) = [s for s in charts(at) if s["layout"]["yaxis"].get("title", {}).get("text") == "亿元"]
     assert sorted(spec["data"][0]["text"]) == ["124.2", "521.8"]  # 12.42 and 52.18 billion yuan, as plotted
 
@@ -206,14 +241,14 @@ def test_compare_in_chinese_from_an_english_url_names_regions_in_chinese():
     widget = at.multiselect(key="region")
     assert widget.value == ["Shanxi", "Jilin"]
     assert "山西省" in widget.options and "Shanxi" not in widget.options
-    assert at.header[0].value == "所选地区共有的指标（0个）"
+    assert at.header[0].value == ZH("Metrics every selected region has ({count})").format(count=0)
     assert "山西省 15、吉林省 0" in at.markdown[-1].value  # coverage names Jilin, which has only targets
     pair = run("compare", lang="zh")
     assert "**山西省**" in [m.value.split(":")[0] for m in pair.markdown]
 
 
 def test_chinese_names_in_the_url_select_the_same_regions():
-    at = run("compare", lang="zh", region=["山西省", "吉林省"], status=["目标"])
+    at = run("compare", lang="zh", region=["山西省", "吉林省"], status=[ZH("target")])
     assert at.multiselect(key="region").value == ["Shanxi", "Jilin"]
     assert at.get("button_group")[0].value == "target" if at.get("button_group") else True
 
@@ -227,8 +262,8 @@ def test_switching_language_keeps_every_filter():
     assert [at.multiselect(key=k).value for k in ("region", "metric", "status")] == [
         ["Shanxi"], ["technology_contract_turnover"], ["actual"]]
     assert "技术合同成交额" in at.multiselect(key="metric").options
-    count = re.search(r"\*\*(\d+)\*\*", shown).group(1)
-    assert f"有 **{count}** 个符合条件" in at.markdown[0].value  # the same rows, said in Chinese
+    count, total = re.search(r"\*\*(\d+)\*\* of (\d+)", shown).groups()
+    assert at.markdown[0].value == ZH("**{count}** of {total} figures match.").format(count=count, total=total)
     at.query_params["lang"] = "en"
     at.run()
     assert at.multiselect(key="region").value == ["Shanxi"] and at.markdown[0].value == shown
@@ -245,7 +280,7 @@ def test_the_router_titles_pages_and_offers_the_language_control():
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.query_params["lang"] = "zh"
     at.run()
-    assert at.title[0].value == "区域创新指标"
+    assert at.title[0].value == ZH("Regional innovation metrics")
     control = at.button_group(key="language-control") if hasattr(at, "button_group") else at.get("button_group")[0]
     assert control.value == "zh"
 
@@ -259,7 +294,10 @@ def test_the_bad_data_screen_in_chinese_translates_its_words_and_fixed_expectati
     monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
     at = run("compare", lang="zh")
     assert not at.exception
-    assert at.error[0].value.replace("\\", "") == "仪表板无法显示数据：整理数据中有2处问题。"
-    assert ("data/metrics.csv:2：列“value”：实际为 '-1'；应为不小于0的值（数量和金额不能为负）"
-            in at.code[0].value.splitlines())
-    assert at.caption[0].value.startswith("请用 `python -m dashboard.validate` 检查文件")
+    headline = ZH("{count} problem(s) in the curated data").format(count=2)
+    assert at.error[0].value.replace("\\", "") == ZH("The dashboard cannot show data: {headline}.").format(headline=headline)
+    assert ZH("{file}:{line}: column '{column}': got {value}; expected {expected}").format(
+        file="data/metrics.csv", line=2, column="value", value="'-1'",
+        expected=ZH("a value of 0 or more (counts and money cannot be negative)")) in at.code[0].value.splitlines()
+    assert CJK.search(at.caption[0].value) and at.caption[0].value.replace("\\", "") == ZH(
+        "Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed.")

@@ -237,7 +237,7 @@ def test_an_upload_without_reading_columns_or_with_them_empty_reads_as_certain(d
 
 
 def shipped_rows_repeated(n: int) -> bytes:
-    """The shipped rows repeated to n rows: every row is a duplicate of n / 35 others, the worst
+    """The shipped rows repeated to n rows: every row is a duplicate of n / (shipped rows) others, the worst
     case for the duplicate-key report (it once compared the whole frame per duplicate)."""
     header, *rows = (ROOT / "data" / "metrics.csv").read_bytes().rstrip(b"\n").split(b"\n")
     return header + b"\n" + b"\n".join((rows * (n // len(rows) + 1))[:n]) + b"\n"
@@ -270,7 +270,10 @@ def test_the_worst_duplicate_upload_costs_about_what_a_clean_one_does(dataset):
 
     duplicates = cpu_seconds(refused)
     assert len(problems) == MAX_UPLOAD_ROWS  # one duplicate-key problem per row, each naming 5 others at most
-    assert problems[0].expected == "a combination no other row has (lines 37, 72, 107, 142, 177 and 137 more have the same)"
+    shipped = len(dataset.metrics)  # row 1 repeats every `shipped` lines: lines 2 + k * shipped
+    copies = -(-MAX_UPLOAD_ROWS // shipped)
+    lines = ", ".join(str(2 + k * shipped) for k in range(1, 6))
+    assert problems[0].expected == f"a combination no other row has (lines {lines} and {copies - 6} more have the same)"
     assert duplicates < 10 * baseline, f"clean: {baseline:.2f} s CPU, all duplicates: {duplicates:.2f} s CPU"
 
 
