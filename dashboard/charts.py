@@ -211,7 +211,8 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
         font=dict(FONT, color=theme.text),
         height=height + top - TOP_MARGIN_PX,
         margin=dict(l=10, r=10, t=top, b=10),
-        # A CJK unit (个, 亿元) turned on its side reads as a symbol: it stands upright above the axis.
+        # A CJK unit turned on its side reads as a symbol (个 as an arrow): it is written out upright
+        # above the axis instead ('单位：个').
         yaxis_title="" if UPRIGHT.search(y_title) else html.escape(y_title),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(align="left", font_size=12),
@@ -219,15 +220,16 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
         plot_bgcolor=theme.background,
     )
     if UPRIGHT.search(y_title):
-        fig.add_annotation(text=html.escape(y_title), name=UNIT_ANNOTATION, xref="paper", yref="paper", x=0, y=1,
-                           xanchor="right", yanchor="bottom", showarrow=False, font=dict(color=theme.text))
+        fig.add_annotation(text=html.escape(_("Unit: {unit}").format(unit=y_title)), name=UNIT_ANNOTATION,
+                           xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
+                           font=dict(color=theme.text))
     fig.update_xaxes(showgrid=False, linecolor=theme.axis, gridcolor=theme.grid, zerolinecolor=theme.axis)
     fig.update_yaxes(gridcolor=theme.grid, zerolinecolor=theme.axis, linecolor=theme.axis)
     return fig
 
 
 def unit_title(fig: go.Figure) -> str:
-    """What a chart's value axis is titled: the axis title, or the upright CJK unit above the axis."""
+    """What a chart's value axis is titled: the axis title, or the CJK unit written out above the axis."""
     upright = [a.text for a in fig.layout.annotations if a.name == UNIT_ANNOTATION]
     return upright[0] if upright else (fig.layout.yaxis.title.text or "")
 

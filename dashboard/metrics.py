@@ -71,10 +71,10 @@ def date_text(iso: str) -> str:
     return iso if i18n.active() == i18n.DEFAULT_LANGUAGE else i18n.format_date(iso)
 
 
-# Curator-written English (notes, event titles, a date as the document words it: "recently", "May 1")
+# Curator-written English (notes, event titles, periods, a date as the document words it: "recently", "May 1")
 # has no translation: a page in another language shows it marked, never passed off as translated.
 ENGLISH_ORIGINAL = N_("[English original] {text}")
-CURATOR_TEXT = ("title", "date_text", "note")
+CURATOR_TEXT = ("title", "date_text", "note", "period_label")
 
 
 def in_english(text: object) -> object:

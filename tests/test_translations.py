@@ -199,8 +199,8 @@ def test_chinese_money_is_in_yi_yuan_computed_from_the_stored_value():
     text = page_text(at)
     assert "124.2 → 521.8亿元（2012–2021年）：累计为4.20倍，年均复合增长17.3%" in text
     # The unit stands upright above the axis (turned on its side, 个 reads as an arrow), not as the axis title.
-    (spec,) = [s for s in charts(at) if {"name": "unit", "text": "亿元"}.items()
-               <= {k: a.get(k) for a in s["layout"].get("annotations", []) if a.get("name") == "unit" for k in a}.items()]
+    (spec,) = [s for s in charts(at) if any(a.get("name") == "unit" and a.get("text") == "单位：亿元"
+                                            for a in s["layout"].get("annotations", []))]
     assert not spec["layout"]["yaxis"].get("title", {}).get("text")
     assert sorted(spec["data"][0]["text"]) == ["124.2", "521.8"]  # 12.42 and 52.18 billion yuan, as plotted
 

@@ -108,7 +108,7 @@ if event is not None:
 st.set_page_config(page_title=ui.tab_title(citation.short_statement(figure, "")))
 st.title(_("{region}: {metric}").format(region=ui.md(figure[mx.REGION_NAME]), metric=ui.md(figure[mx.LABEL])))
 st.markdown(f"## {ui.md(figure[mx.DISPLAY])}")
-period = figure["period_label"] if isinstance(figure["period_label"], str) else ""
+period = mx.in_english(figure["period_label"]) if isinstance(figure["period_label"], str) else ""  # curator's words
 st.markdown(
     _("**Status:** {status} · **Refers to:** {date} · **Qualifier:** {qualifier}").format(
         status=ui.md(mx.status_word(figure["status"])), date=ui.md(figure[mx.REFERENCE]),

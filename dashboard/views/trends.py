@@ -53,7 +53,8 @@ if not blocks:
 for metric, label, rows, growth, fig in blocks:
     st.header(label)
     for _index, row in growth.iterrows():
-        st.markdown(f"**{ui.md(row[mx.REGION_NAME])}**: {ui.md(mx.describe_growth(row))}")
+        st.markdown(_("{region}: {value}").format(region=f"**{ui.md(row[mx.REGION_NAME])}**",
+                                                  value=ui.md(mx.describe_growth(row))))
     ui.chart_block(fig, rows, key=f"series-{metric}")
 
 st.header(_("Policy events"))
