@@ -250,6 +250,13 @@ def page_queries(region: str, label: str, status: str, compare_with: list[str]) 
     return {"compare": compare, "trends": {"region": [region]}, "explore": {"region": [region], "metric": [label]}}
 
 
+def named_queries(queries: dict[str, dict[str, list[str]]], names: dict[str, dict[str, str]]) -> dict[str, dict[str, list[str]]]:
+    """`queries` (page_queries) with each value as the reader's language names it (`names`: key ->
+    {value: name}), as the pages' widgets write them into their address; a value without a name stays."""
+    return {page: {key: [names.get(key, {}).get(v, v) for v in values] for key, values in query.items()}
+            for page, query in queries.items()}
+
+
 def trends_path(region: str) -> str:
     """/trends showing one region's series (the overview's growth cards link there)."""
     return "/trends?" + urlencode(page_queries(region, "", "", [])["trends"], doseq=True)

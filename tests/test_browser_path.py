@@ -134,3 +134,17 @@ def test_a_growth_card_on_the_overview_opens_its_series_on_trends(page, base_url
     assert urlparse(page.url).path.endswith("/trends")
     assert parse_qs(urlparse(page.url).query)["region"] == [row["region"]]
     expect(page.locator("[data-testid='stMain']")).to_contain_text(row["label"], timeout=WAIT)
+
+
+def test_compare_from_a_chinese_figure_page_keeps_its_regions_and_metric_in_the_address(page, base_url, obs, dataset):
+    figure = widely_shared_figure(obs)
+    open_page(page, f"{base_url}{citation.figure_path(figure['figure_id'])}&lang=zh")
+    page.get_by_role("link", name="地区比较").click()
+    wait_idle(page)
+    query = parse_qs(urlparse(page.url).query)
+    chinese = dict(zip(dataset.regions["region"], dataset.regions["name_zh"], strict=True))
+    label_zh = dataset.catalogue.set_index("metric").at[figure["metric"], "label_zh"]
+    assert query["region"][0] == chinese[figure["region"]] and len(query["region"]) > 1
+    assert query["metric"] == [label_zh] and query["lang"] == ["zh"]
+    chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg)")
+    expect(chart).to_have_count(1, timeout=WAIT)

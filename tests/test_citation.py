@@ -319,3 +319,12 @@ def test_compare_from_a_figure_names_its_metric():
     queries = citation.page_queries("Shanxi", "Technology contract turnover", "actual", ["Beijing"])
     assert queries["compare"] == {"region": ["Shanxi", "Beijing"], "status": ["actual"],
                                   "metric": ["Technology contract turnover"]}
+
+
+def test_queries_for_a_chinese_page_name_values_as_its_widgets_write_them():
+    queries = citation.page_queries("Shanxi", LABEL, "target", ["Jilin"])
+    named = citation.named_queries(queries, {"region": {"Shanxi": "山西省", "Jilin": "吉林省"},
+                                             "metric": {LABEL: "技术合同成交额"}, "status": {"target": "目标"}})
+    assert named["compare"] == {"region": ["山西省", "吉林省"], "status": ["目标"], "metric": ["技术合同成交额"]}
+    assert named["explore"] == {"region": ["山西省"], "metric": ["技术合同成交额"]}
+    assert named["trends"] == {"region": ["山西省"]}

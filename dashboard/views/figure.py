@@ -144,8 +144,15 @@ st.header(_("Explore around it"))
 others = [r for r in dict.fromkeys(by_region["region"]) if r != figure["region"]][:MAX_COMPARED - 1]
 queries = citation.page_queries(figure["region"], figure[mx.LABEL_EN], figure["status"], others)
 if i18n.active() != i18n.DEFAULT_LANGUAGE:  # the page opens in the language the reader is using
+    # ... with the values as its widgets write them there, so its address keeps them (山西省, 目标).
+    language = i18n.active()
+    queries = citation.named_queries(queries, {
+        "region": {r: names[language] for r, names in ui.region_names(dataset).items()},
+        "metric": {names["en"]: names[language] for names in ui.metric_names(dataset).values()},
+        "status": {s: names[language] for s, names in ui.names_in_every_language(words=mx.STATUS_WORDS).items()},
+    })
     for query in queries.values():
-        query[ui.LANGUAGE_PARAM] = [i18n.active()]
+        query[ui.LANGUAGE_PARAM] = [language]
 left, middle, right = st.columns(3)
 left.page_link(ui.COMPARE_PAGE, label=_("Compare regions"), icon=":material/compare_arrows:", query_params=queries["compare"])
 middle.page_link(ui.TRENDS_PAGE, label=_("Trends of this region"), icon=":material/show_chart:", query_params=queries["trends"])
