@@ -291,3 +291,7 @@ def test_curator_written_english_on_a_chinese_page_is_marked_as_the_english_orig
     assert f"{mark}{noted['note']}" in [i.value.replace("\\", "") for i in figure.info]
     with i18n.speaking("en"):
         assert mx.in_english(noted["note"]) == noted["note"]  # English pages show it as it is
+    sources = run("sources", lang="zh")
+    captions = [c.value.replace("\\", "") for c in sources.caption]
+    for note in dataset.sources["note"].dropna():
+        assert f"{mark}{note}" in captions, note

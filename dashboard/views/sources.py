@@ -43,7 +43,7 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
             events=ngettext("**{n}** event", "**{n}** events", len(dated)).format(n=len(dated))))
         st.markdown(_("**Numbers in the text:** {counts}").format(counts=ui.md(audit.count_text(findings))))
         if isinstance(source.note, str):
-            st.caption(ui.md(source.note))
+            st.caption(ui.md(mx.in_english(source.note)))  # the curators' English, marked on a Chinese page
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
