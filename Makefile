@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 WORKERS ?= 2
 
-.PHONY: run serve test test-fast validate translations system-packages bench clean
+.PHONY: run serve test test-fast validate translations system-packages bench screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ test-fast: $(VENV)/.test
 bench: $(VENV)/.bench system-packages
 	$(PY) -m bench.run
 	$(PY) -m bench.load_test --sessions 20
+
+# Every page at 1440x900 and 390x844, English and Chinese, light and dark: docs/screenshots/ and
+# the README's gallery.
+screenshots: $(VENV)/.test system-packages
+	$(PY) -m bench.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache

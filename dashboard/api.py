@@ -55,7 +55,8 @@ class Loaded:
 def _figure_choices(data) -> query.FilterChoices:
     dataset, obs = data
     labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
-    return query.filter_choices(dataset.regions["region"], labels, obs)
+    return query.filter_choices(dataset.regions["region"], labels, obs,
+                                query.filter_aliases(dataset.regions, dataset.catalogue))
 
 
 def _events(data) -> pd.DataFrame:
@@ -64,7 +65,8 @@ def _events(data) -> pd.DataFrame:
 
 def _event_choices(data) -> query.FilterChoices:
     dataset, _ = data
-    return query.FilterChoices(regions=tuple(mx.present_in_order(dataset.regions["region"], dataset.events["region"])))
+    return query.FilterChoices(regions=tuple(mx.present_in_order(dataset.regions["region"], dataset.events["region"])),
+                               aliases=query.filter_aliases(dataset.regions, dataset.catalogue))
 
 
 def _datapackage(data, root: str) -> bytes:
@@ -102,18 +104,22 @@ def _pairs(request: Request) -> list[tuple[str, str]]:
 
 def _page(request: Request, loaded: Loaded, rows: pd.DataFrame, to_frame: Callable[[pd.DataFrame], pd.DataFrame],
           fmt: str, filename: str = "") -> Response:
-    """One page of `rows` as CSV or JSON, with the link to the next page when there is one."""
+    """One page of `rows` as CSV or JSON, with the link to the next page when there is one (for
+    JSON with `_shape=array`, a plain array of the rows, the link in the Link header as for CSV)."""
     page = query.page_request(_pairs(request), loaded.version)
+    shape = query.response_shape(_pairs(request))
     chunk = rows.iloc[page.offset:page.offset + page.size]
     end = page.offset + len(chunk)
     following = end < len(rows)
     link = str(request.url.include_query_params(**{query.NEXT: query.next_token(end, loaded.version)})) if following else None
     headers = {"X-Total-Count": str(len(rows))}
+    if link and (fmt == "csv" or shape == "array"):
+        headers["Link"] = f'<{link}>; rel="next"'
     if fmt == "csv":
-        if link:
-            headers["Link"] = f'<{link}>; rel="next"'
         headers["Content-Disposition"] = f'inline; filename="{filename}"'
         return _ok(request, loaded, lambda: export.csv_bytes(to_frame(chunk)), CSV, **headers)
+    if shape == "array":
+        return _ok(request, loaded, lambda: export.json_bytes(export.records(to_frame(chunk))), JSON, **headers)
     return _ok(request, loaded, lambda: export.json_bytes({
         "data_version": loaded.version, "total": len(rows), "offset": page.offset, "count": len(chunk),
         "next": link, "rows": export.records(to_frame(chunk)),

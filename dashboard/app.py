@@ -41,6 +41,8 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     # Navigation at the top: a sidebar that arrives after the first paint shifted every page
     # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
     navigation = st.navigation(pages(), position="top")
+    # Every tab its own title: the page's (a figure page then names its figure, figure.py).
+    st.set_page_config(page_title=ui.tab_title(navigation.title))
     ui.language_control()
     navigation.run()
     ui.footer()

@@ -17,6 +17,7 @@ palette's black would vanish there).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -191,6 +192,10 @@ def legend_rows(names: list[str], width: int = PHONE_PLOT_PX) -> int:
     return rows
 
 
+UPRIGHT = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")  # CJK ideographs and punctuation, full-width forms
+UNIT_ANNOTATION = "unit"
+
+
 def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420, dark: bool = False,
             top_lines: int = 0) -> go.Figure:
     """Title at the top left, legend between it and the plot, colours of the theme. `top_lines`:
@@ -206,15 +211,27 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
         font=dict(FONT, color=theme.text),
         height=height + top - TOP_MARGIN_PX,
         margin=dict(l=10, r=10, t=top, b=10),
-        yaxis_title=html.escape(y_title),
+        # A CJK unit turned on its side reads as a symbol (个 as an arrow): it is written out upright
+        # above the axis instead ('单位：个').
+        yaxis_title="" if UPRIGHT.search(y_title) else html.escape(y_title),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(align="left", font_size=12),
         paper_bgcolor=theme.background,
         plot_bgcolor=theme.background,
     )
+    if UPRIGHT.search(y_title):
+        fig.add_annotation(text=html.escape(_("Unit: {unit}").format(unit=y_title)), name=UNIT_ANNOTATION,
+                           xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
+                           font=dict(color=theme.text))
     fig.update_xaxes(showgrid=False, linecolor=theme.axis, gridcolor=theme.grid, zerolinecolor=theme.axis)
     fig.update_yaxes(gridcolor=theme.grid, zerolinecolor=theme.axis, linecolor=theme.axis)
     return fig
+
+
+def unit_title(fig: go.Figure) -> str:
+    """What a chart's value axis is titled: the axis title, or the CJK unit written out above the axis."""
+    upright = [a.text for a in fig.layout.annotations if a.name == UNIT_ANNOTATION]
+    return upright[0] if upright else (fig.layout.yaxis.title.text or "")
 
 
 def year_ticks(span: int) -> dict:
@@ -312,7 +329,7 @@ def build_series_chart(
             # Labels only while they can be read; the events chart lists every event.
             annotations=[
                 dict(x=x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10, color=theme.guide),
-                     text=hover_text(f"{region}: {title}", 28), hovertext=hover_text(quote))
+                     text=hover_text(_("{region}: {value}").format(region=region, value=title), 28), hovertext=hover_text(quote))
                 for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], _names(relevant), relevant["title"], relevant["quote"], strict=True)
             ] if len(relevant) <= MAX_EVENT_LABELS else [],
         )

@@ -1,9 +1,11 @@
 """How a figure is addressed and cited: its permalink, and the citation texts that name it.
 
 A figure's page is `/figure?id=<figure_id>` (an event's too, by its event_id). The public address
-of the dashboard comes from $DASHBOARD_BASE_URL (say https://metrics.example.org); without it a
-link is the path alone, which works inside the app and says honestly that no public address was
-configured.
+of the dashboard comes from $DASHBOARD_BASE_URL (say https://metrics.example.org); without it the
+pages use the address the reader's browser shows (`reader_base`), so a copied citation or a
+downloaded figure_url opens where the reader found it. The read API's answers are cached by
+proxies for everyone, so it never builds links from a request's Host header: without a configured
+address its figure_url is the path alone.
 
 A citation names the original document first and this dataset second (readers otherwise credit
 the portal instead of the producer), with the data version it saw, the figure id, its address and
@@ -20,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from dashboard.i18n import N_, _
 
@@ -37,11 +39,29 @@ _BIBTEX_SPECIAL = {
     "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
 }
 _BIBTEX_PATTERN = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+# host[:port] or [IPv6][:port]: anything else in a browser's address is not used to build links.
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+                   r"|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 
 
 def base_url(given: str | None = None) -> str:
     """`given`, else the configured public address, without a trailing slash; '' when none is set."""
     return (os.environ.get(BASE_URL_ENV, "") if given is None else given).strip().rstrip("/")
+
+
+def reader_base(address: str | None, prefix: str = "") -> str:
+    """The configured public address; else scheme://host[:port] of the address the reader's browser
+    shows (st.context.url), plus the app's path `prefix` (server.baseUrlPath) when it is served
+    below the root; '' when neither is usable (no address, another scheme, a malformed host)."""
+    configured = base_url()
+    if configured or not address:
+        return configured
+    parts = urlsplit(address)
+    host = parts.netloc.rpartition("@")[2]  # never repeat credentials typed into an address
+    if parts.scheme not in ("http", "https") or not _HOST.match(host):
+        return ""
+    path = "/".join(quote(part, safe="") for part in prefix.strip("/").split("/") if part)
+    return f"{parts.scheme}://{host.lower()}" + (f"/{path}" if path else "")
 
 
 def figure_path(figure_id: str) -> str:
@@ -54,10 +74,10 @@ def figure_url(figure_id: str, base: str | None = None) -> str:
     return base_url(base) + figure_path(figure_id)
 
 
-def figure_urls(ids) -> list[str | None]:
+def figure_urls(ids, base: str | None = None) -> list[str | None]:
     """Each id's page address (the base URL read once), None where a row has no id: the link
     column of tables and downloads."""
-    base = base_url()
+    base = base_url(base)
     return [figure_url(i, base) if isinstance(i, str) and i else None for i in ids]
 
 
@@ -114,9 +134,10 @@ def figure_statement(row: Mapping) -> str:
     region = row.get("region_name") or row["region"]
     if "event_id" in row:
         when = _text(row.get("date_text")) or _("date not stated")
-        return f"{region}: {row['title']} ({when})"
-    status = "" if row["status"] == "actual" else f", {_status(row['status'])}"
-    return f"{region}: {row['label']}, {row['display_value']}{status} ({row['reference']})"
+        return _("{region}: {title} ({date})").format(region=region, title=row["title"], date=when)
+    status = "" if row["status"] == "actual" else _(", {status}").format(status=_status(row["status"]))
+    return _("{region}: {metric}, {value}{status} ({date})").format(
+        region=region, metric=row["label"], value=row["display_value"], status=status, date=row["reference"])
 
 
 def _status(status: str) -> str:
@@ -127,9 +148,10 @@ def _status(status: str) -> str:
 def short_statement(row: Mapping, metric: str) -> str:
     """A figure in a few words, region and value first (a narrow screen cuts the end): 'Beijing:
     more than 2 centres', with the metric's label after it when it is not `metric`."""
-    status = "" if row["status"] == "actual" else f", {_status(row['status'])}"
+    status = "" if row["status"] == "actual" else _(", {status}").format(status=_status(row["status"]))
     label = "" if row["metric"] == metric else f" · {row['label']}"
-    return f"{row.get('region_name') or row['region']}: {row['display_value']}{status}{label}"
+    return _("{region}: {value}").format(region=row.get("region_name") or row["region"],
+                                         value=f"{row['display_value']}{status}{label}")
 
 
 def cited_figure(row: Mapping, version: str, accessed: date, base: str | None = None) -> CitedFigure:
@@ -218,11 +240,26 @@ def cite_chart(sources_line: str, version: str, base: str | None = None) -> str:
 
 def page_queries(region: str, label: str, status: str, compare_with: list[str]) -> dict[str, dict[str, list[str]]]:
     """Query parameters that open /compare, /trends and /explore on this figure's region and metric
-    (the keys those pages bind their widgets to; explore takes a metric by its label)."""
+    (the keys those pages bind their widgets to; both take a metric by its label): compare shows
+    the metric in the regions `compare_with` that have it."""
     compare = {"region": [region, *[r for r in compare_with if r != region]]}
+    if label:
+        compare["metric"] = [label]
     if status in ("actual", "target"):
         compare["status"] = [status]
     return {"compare": compare, "trends": {"region": [region]}, "explore": {"region": [region], "metric": [label]}}
+
+
+def named_queries(queries: dict[str, dict[str, list[str]]], names: dict[str, dict[str, str]]) -> dict[str, dict[str, list[str]]]:
+    """`queries` (page_queries) with each value as the reader's language names it (`names`: key ->
+    {value: name}), as the pages' widgets write them into their address; a value without a name stays."""
+    return {page: {key: [names.get(key, {}).get(v, v) for v in values] for key, values in query.items()}
+            for page, query in queries.items()}
+
+
+def trends_path(region: str) -> str:
+    """/trends showing one region's series (the overview's growth cards link there)."""
+    return "/trends?" + urlencode(page_queries(region, "", "", [])["trends"], doseq=True)
 
 
 def explore_url(region: str, label: str, base: str | None = None) -> str:

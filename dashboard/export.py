@@ -67,11 +67,12 @@ def neutralise_formula(cell: object) -> object:
     return cell
 
 
-def export_frame(obs: pd.DataFrame, version: str) -> pd.DataFrame:
+def export_frame(obs: pd.DataFrame, version: str, base: str | None = None) -> pd.DataFrame:
     """The provenance columns of these rows, in a fixed order, with text cells neutralised.
 
-    `version` is the data version the rows come from (data.Dataset.version)."""
-    links = pd.Series(citation.figure_urls(obs[M.figure_id].astype(object)), index=obs.index, dtype="str")
+    `version` is the data version the rows come from (data.Dataset.version); `base` the address
+    figure_url starts with (citation.base_url: default the configured one, else none)."""
+    links = pd.Series(citation.figure_urls(obs[M.figure_id].astype(object), base), index=obs.index, dtype="str")
     frame = obs.assign(**{FIGURE_URL: links, DATA_VERSION: version})[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
     return neutralised(frame)
 
@@ -115,9 +116,9 @@ def events_frame(events: pd.DataFrame, version: str) -> pd.DataFrame:
     return neutralised(frame)
 
 
-def to_csv_bytes(obs: pd.DataFrame, version: str) -> bytes:
-    """UTF-8 CSV of `export_frame(obs, version)`: what the download buttons hand to the browser."""
-    return csv_bytes(export_frame(obs, version))
+def to_csv_bytes(obs: pd.DataFrame, version: str, base: str | None = None) -> bytes:
+    """UTF-8 CSV of `export_frame(obs, version, base)`: what the download buttons hand to the browser."""
+    return csv_bytes(export_frame(obs, version, base))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -163,7 +164,8 @@ _DESCRIBED_BY = {  # export column -> (Pandera model, column) whose description 
     "reading": (schema.Metrics, M.reading), "reading_note": (schema.Metrics, M.reading_note),
 }
 _OWN_DESCRIPTIONS = {
-    FIGURE_URL: "The figure's page: its permalink (the public address when one is configured, else the path).",
+    FIGURE_URL: "The figure's page: its permalink (the public address when one is configured, else the address the "
+                "download was made from; from the read API without a configured address, the path).",
     mx.PROVENANCE: "curated (checked against its document), or for uploaded rows: user-supplied, quote verified or "
                    "unverified.",
     DATA_VERSION: "Version of the data the row was taken from: a content hash of the curated files and documents.",
@@ -207,15 +209,15 @@ def json_bytes(document: object) -> bytes:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
 
 
-def to_json_bytes(obs: pd.DataFrame, version: str) -> bytes:
+def to_json_bytes(obs: pd.DataFrame, version: str, base: str | None = None) -> bytes:
     """A JSON array of the rows of export_frame: the same columns and values as the CSV."""
-    return json_bytes(records(export_frame(obs, version)))
+    return json_bytes(records(export_frame(obs, version, base)))
 
 
-def to_parquet_bytes(obs: pd.DataFrame, version: str) -> bytes:
+def to_parquet_bytes(obs: pd.DataFrame, version: str, base: str | None = None) -> bytes:
     """Parquet of export_frame (typed: value a double, years integers, missing cells null)."""
     buffer = io.BytesIO()
-    export_frame(obs, version).to_parquet(buffer, index=False, engine="pyarrow")
+    export_frame(obs, version, base).to_parquet(buffer, index=False, engine="pyarrow")
     return buffer.getvalue()
 
 
@@ -249,16 +251,16 @@ def _add_sheet(book, title: str, frame: pd.DataFrame) -> None:
         sheet.append([_text_cell(sheet, value) for value in row])
 
 
-def to_xlsx_bytes(obs: pd.DataFrame, version: str, sources: pd.DataFrame) -> bytes:
+def to_xlsx_bytes(obs: pd.DataFrame, version: str, sources: pd.DataFrame, base: str | None = None) -> bytes:
     """An Excel workbook: 'figures' (export_frame), 'sources' (the documents behind them) and
     'README' (citation, licence note, column guide). Every text cell is stored as text."""
     from openpyxl import Workbook
 
-    figures = export_frame(obs, version)
+    figures = export_frame(obs, version, base)
     behind = sources[sources["source_id"].isin(set(obs[M.source_id].dropna()))][SOURCE_COLUMNS]
     readme = pd.DataFrame(
         [(citation.DATASET_TITLE, citation.DATASET_DESCRIPTION), ("Data version", version),
-         ("Rows", len(figures)), ("Cite as", citation.dataset_citation(version)), ("Licence", citation.LICENCE_NOTE),
+         ("Rows", len(figures)), ("Cite as", citation.dataset_citation(version, base)), ("Licence", citation.LICENCE_NOTE),
          ("", ""), ("Column of 'figures'", "What it holds"), *column_guide()],
         columns=["about", "text"],
     )
@@ -271,14 +273,14 @@ def to_xlsx_bytes(obs: pd.DataFrame, version: str, sources: pd.DataFrame) -> byt
     return buffer.getvalue()
 
 
-def download_bytes(fmt: str, obs: pd.DataFrame, version: str, sources: pd.DataFrame) -> bytes:
-    """The download of these rows in one of FORMATS."""
+def download_bytes(fmt: str, obs: pd.DataFrame, version: str, sources: pd.DataFrame, base: str | None = None) -> bytes:
+    """The download of these rows in one of FORMATS, figure_url starting with `base` (see export_frame)."""
     if fmt == "csv":
-        return to_csv_bytes(obs, version)
+        return to_csv_bytes(obs, version, base)
     if fmt == "xlsx":
-        return to_xlsx_bytes(obs, version, sources)
+        return to_xlsx_bytes(obs, version, sources, base)
     if fmt == "json":
-        return to_json_bytes(obs, version)
+        return to_json_bytes(obs, version, base)
     if fmt == "parquet":
-        return to_parquet_bytes(obs, version)
+        return to_parquet_bytes(obs, version, base)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

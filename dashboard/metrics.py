@@ -71,6 +71,28 @@ def date_text(iso: str) -> str:
     return iso if i18n.active() == i18n.DEFAULT_LANGUAGE else i18n.format_date(iso)
 
 
+# Curator-written English (notes, event titles, periods, a date as the document words it: "recently", "May 1")
+# has no translation: a page in another language shows it marked, never passed off as translated.
+ENGLISH_ORIGINAL = N_("[English original] {text}")
+CURATOR_TEXT = ("title", "date_text", "note", "period_label")
+
+
+def in_english(text: object) -> object:
+    """Curator-written English as the reader's page shows it: marked as the English original on a
+    page in another language; unchanged in English, and anything empty or not text unchanged."""
+    if not isinstance(text, str) or not text.strip() or i18n.active() == i18n.DEFAULT_LANGUAGE:
+        return text
+    return _(ENGLISH_ORIGINAL).format(text=text)
+
+
+def marked_english(frame: pd.DataFrame, columns: tuple[str, ...] = CURATOR_TEXT) -> pd.DataFrame:
+    """`frame` (events) with its curator-written columns marked by in_english, for display only:
+    downloads and the API keep the stored text."""
+    if i18n.active() == i18n.DEFAULT_LANGUAGE:
+        return frame
+    return frame.assign(**{c: frame[c].map(in_english) for c in columns if c in frame})
+
+
 def qualified(qualifier: str, text: str) -> str:
     """'more than 20 centres' / '超过20个': the qualifier's words around a value's text."""
     template = QUALIFIER_TEMPLATES[qualifier]
@@ -326,7 +348,7 @@ def comparison_caveats(rows: list[dict]) -> list[str]:
     name = lambda row: row.get(REGION_NAME, row[M.region])  # noqa: E731
     if len({row[REFERENCE] for row in rows}) > 1:
         caveats.append(_("different reference dates: {dates}").format(
-            dates=_("; ").join(f"{name(row)} {row[REFERENCE]}" for row in rows)))
+            dates=_("; ").join(_("{region} {date}").format(region=name(row), date=row[REFERENCE]) for row in rows)))
     for row in rows:
         if is_uncertain(row.get(M.reading)):
             caveats.append(_("{region}'s value has an uncertain reading ({note})").format(
@@ -502,7 +524,7 @@ def describe_growth(row: pd.Series) -> str:
     if pd.notna(row["multiple"]):
         return _("{text}: {multiple}× in total, {rate}% a year compounded").format(
             text=text, multiple=f"{row['multiple']:.2f}", rate=f"{row['cagr_percent']:.1f}")
-    return f"{text}: {row['note']}"
+    return _("{text}: {note}").format(text=text, note=row["note"])
 
 
 def events_on_timeline(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -624,6 +646,17 @@ def document_labels(sources: pd.DataFrame) -> dict[str, str]:
         source_id: f"{title} ({source_id})" if twin else title
         for source_id, title, twin in zip(sources[S.source_id], sources[S.title], shared, strict=True)
     }
+
+
+def linked_document(sources: pd.DataFrame, given: object) -> str | None:
+    """The source id a link's `?source=` names, by id or by its picker label (document_labels);
+    None when it names no document."""
+    if not isinstance(given, str):
+        return None
+    labels = document_labels(sources)
+    if given in labels:
+        return given
+    return next((source_id for source_id, label in labels.items() if label == given), None)
 
 
 def find_by_id(frame: pd.DataFrame, column: str, wanted: str) -> pd.Series | None:

@@ -13,12 +13,13 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, urlencode
 
+import pandas as pd
 import pytest
 
 from bench.common import fetch
-from dashboard import export, package, query
+from dashboard import export, i18n, package, query
 from dashboard import metrics as mx
 from dashboard.data import InvalidData, describe_failure, load_dataset
 from tests.browser import streamlit_server
@@ -35,7 +36,8 @@ def api():
 
 def choices_of(dataset, obs):
     labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
-    return query.filter_choices(dataset.regions["region"], labels, obs)
+    return query.filter_choices(dataset.regions["region"], labels, obs,
+                                query.filter_aliases(dataset.regions, dataset.catalogue))
 
 
 def expected_csv(dataset, obs, text: str) -> bytes:
@@ -96,6 +98,50 @@ def test_figures_csv_is_the_explore_download_of_the_same_query(api, dataset, obs
         == [list(r.values()) for r in csv.DictReader(io.StringIO(body.decode("utf-8")))]
 
 
+def _other_names(dataset, region: str, metric: str) -> list[str]:
+    """The query strings a Chinese page or a script may write for one region, metric and status."""
+    regions = dataset.regions.set_index("region")
+    catalogue = dataset.catalogue.set_index("metric")
+    zh = i18n.translations("zh").gettext
+    return [
+        urlencode({"region": regions.at[region, "name_zh"], "metric": catalogue.at[metric, "label_zh"],
+                   "status": zh(mx.STATUS_WORDS["actual"]), "lang": "zh"}),
+        urlencode({"region": regions.at[region, "iso_code"], "metric": metric, "status": "actual", "lang": "en"}),
+    ]
+
+
+def test_the_chinese_names_ids_and_iso_codes_a_page_url_holds_give_the_english_forms_rows(api, dataset, obs):
+    for region, metric in obs[["region", "metric"]].drop_duplicates().head(3).itertuples(index=False):
+        label = dataset.catalogue.set_index("metric").at[metric, "label"]
+        english = urlencode({"region": region, "metric": label, "status": "actual"})
+        expected = expected_csv(dataset, obs, english)
+        for text in _other_names(dataset, region, metric):
+            status, _, body = fetch(f"{api}/api/figures.csv?{text}")
+            assert (status, body) == (200, expected), text
+    chinese = dataset.regions.set_index("region").at["Shanxi", "name_zh"]
+    status, _, body = fetch(f"{api}/api/events.json?{urlencode({'region': chinese, 'lang': 'zh'})}")
+    assert status == 200
+    assert [r["event_id"] for r in json.loads(body)["rows"]] == \
+        dataset.events.loc[dataset.events["region"] == "Shanxi", "event_id"].tolist()
+
+
+def test_shape_array_is_a_plain_json_array_pandas_reads_as_a_clean_frame(api, dataset, obs):
+    status, headers, body = fetch(f"{api}/api/figures.json?_shape=array&region=Shanxi&_size=5")
+    shanxi = obs[obs["region"] == "Shanxi"]
+    rows = json.loads(body)
+    assert status == 200 and isinstance(rows, list) and len(rows) == min(5, len(shanxi))
+    assert headers["x-total-count"] == str(len(shanxi))
+    assert ("link" in headers) == (len(shanxi) > 5)
+    frame = pd.read_json(io.StringIO(body.decode("utf-8")), dtype_backend="numpy_nullable")
+    expected = export.export_frame(shanxi.head(5), dataset.version)
+    assert list(frame.columns) == list(expected.columns)
+    assert frame["figure_id"].tolist() == expected["figure_id"].tolist()
+    for column in [c for c in ("year", "period_start", "period_end") if expected[c].notna().any()]:
+        assert str(frame[column].dtype) == "Int64", column  # whole years, never 2018.0
+        assert frame[column].tolist() == expected[column].tolist(), column
+    assert b".0," not in body.split(b'"value"')[0]  # nothing before the first value is a float
+
+
 def test_pages_follow_next_links_to_exactly_the_whole_result(api, dataset, obs):
     whole = expected_csv(dataset, obs, "")
     lines, url, pages = [], f"{api}/api/figures.csv?_size=7", 0
@@ -148,9 +194,9 @@ def test_the_data_package_is_the_one_the_explore_button_gives(api, dataset, tmp_
     ("path", "status", "error"),
     [
         ("/api/figures.csv?region=Atlantis", 400,
-         "region: unknown value 'Atlantis'; expected one of {regions}"),
+         "region: unknown value 'Atlantis'; expected one of {regions} (or a Chinese name or an ISO code)"),
         ("/api/figures.json?region=%3Cscript%3Ealert(1)%3C%2Fscript%3E", 400,
-         "region: unknown value '<script>alert(1)</script>'; expected one of {regions}"),
+         "region: unknown value '<script>alert(1)</script>'; expected one of {regions} (or a Chinese name or an ISO code)"),
         ("/api/figures.csv?years=1e9&years=2021", 400,
          "years: expected two whole years from {low} to {high}, first and last (years={low}&years={high}); got '1e9', '2021'"),
         ("/api/figures.csv?undated=%FF", 400, "undated: expected true or false; got '\ufffd'"),
@@ -161,8 +207,9 @@ def test_the_data_package_is_the_one_the_explore_button_gives(api, dataset, tmp_
         ("/api/figures.csv?_next=0123456789.5", 409,
          "_next: this token is for data version 0123456789, but the data is now version {version}; start again from the first page"),
         ("/api/figures.csv?drop+table=1", 400,
-         "drop table: unknown parameter; the parameters here are region, metric, category, years, status, qualifier, undated, _size, _next"),
-        ("/api/events.json?metric=x", 400, "metric: unknown parameter; the parameters here are region, _size, _next"),
+         "drop table: unknown parameter; the parameters here are region, metric, category, years, status, qualifier, undated, "
+         "lang, _size, _next, _shape"),
+        ("/api/events.json?metric=x", 400, "metric: unknown parameter; the parameters here are region, lang, _size, _next, _shape"),
         ("/api/figures/no-such-figure.json", 404, "no figure with id 'no-such-figure'; the ids are in /api/figures.json"),
         ("/api/figures/%3Cimg%20src%3Dx%3E.json", 404, "no figure with id '<img src=x>'; the ids are in /api/figures.json"),
         ("/api/events/no-such-event.json", 404, "no event with id 'no-such-event'; the ids are in /api/events.json"),

@@ -201,3 +201,16 @@ def test_year_axes_show_whole_years_and_never_more_labels_than_fit_a_phone():
     assert charts.year_ticks(3) == {"dtick": 1}
     assert charts.year_ticks(7) == {"tickformat": "d", "nticks": charts.MAX_YEAR_TICKS}
     assert charts.year_ticks(10) == {"tickformat": "d", "nticks": charts.MAX_YEAR_TICKS}
+
+
+def test_a_chinese_unit_is_written_out_upright_never_turned_on_its_side(obs):
+    """个 turned 90 degrees reads as an arrow: in Chinese the unit is '单位：个' above the axis."""
+    from dashboard import i18n
+
+    centres = obs[obs["unit"] == "centres"]
+    with i18n.speaking("zh"):
+        fig = charts.build_bar_chart(mx.localise(centres), {}, "标题")
+    assert not fig.layout.yaxis.title.text
+    assert charts.unit_title(fig) == "单位：个"
+    english = charts.build_bar_chart(centres, {}, "Title")
+    assert english.layout.yaxis.title.text == "centres" and charts.unit_title(english) == "centres"

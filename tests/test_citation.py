@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from dashboard import citation
+from dashboard import citation, export
 from dashboard.citation import CitedFigure
 from tests.factories import observation
 
@@ -220,12 +220,15 @@ def test_a_figure_link_shows_its_id():
     assert shown_by_link_column(citation.figure_url("user.line-7", base="https://x.org"), citation.ID_IN_LINK) == "user.line-7"
 
 
+LABEL = "Technology contract turnover"
+
+
 @pytest.mark.parametrize(
     ("status", "compare_with", "compare"),
     [
-        ("actual", ["Shandong"], {"region": ["Shanxi", "Shandong"], "status": ["actual"]}),
-        ("target", [], {"region": ["Shanxi"], "status": ["target"]}),
-        ("proposed", ["Shanxi", "Jilin"], {"region": ["Shanxi", "Jilin"]}),
+        ("actual", ["Shandong"], {"region": ["Shanxi", "Shandong"], "status": ["actual"], "metric": [LABEL]}),
+        ("target", [], {"region": ["Shanxi"], "status": ["target"], "metric": [LABEL]}),
+        ("proposed", ["Shanxi", "Jilin"], {"region": ["Shanxi", "Jilin"], "metric": [LABEL]}),
     ],
 )
 def test_page_queries_open_compare_trends_and_explore_on_the_figure(status, compare_with, compare):
@@ -286,3 +289,57 @@ def test_figure_urls_read_the_base_once_and_leave_rows_without_an_id_empty(monke
     assert citation.figure_urls(["a-1", None, "", float("nan"), "user.line-2"]) == [
         "https://metrics.example.org/figure?id=a-1", None, None, None,
         "https://metrics.example.org/figure?id=user.line-2"]
+
+
+@pytest.mark.parametrize(
+    ("address", "prefix", "base"),
+    [
+        ("http://localhost:8501/figure", "", "http://localhost:8501"),
+        ("https://Metrics.Example.org/compare", "", "https://metrics.example.org"),
+        ("https://metrics.example.org/dash/figure", "/dash/", "https://metrics.example.org/dash"),
+        ("http://[::1]:8501/", "", "http://[::1]:8501"),
+        ("https://user:secret@metrics.example.org/", "", "https://metrics.example.org"),  # no credentials repeated
+        ("javascript:alert(1)", "", ""),
+        ("file:///etc/passwd", "", ""),
+        ('http://evil.org"><b>x</b>/', "", ""),
+        ("http://a_b.example/", "", ""),
+        (None, "", ""),
+        ("", "", ""),
+    ],
+)
+def test_the_reader_base_is_the_address_the_reader_used_when_none_is_configured(monkeypatch, address, prefix, base):
+    monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    assert citation.reader_base(address, prefix) == base
+
+
+def test_a_configured_public_address_wins_over_the_readers(monkeypatch):
+    monkeypatch.setenv(citation.BASE_URL_ENV, "https://metrics.example.org/")
+    assert citation.reader_base("http://10.0.0.5:8501/figure") == "https://metrics.example.org"
+
+
+def test_a_citation_and_a_download_built_from_the_readers_address_are_absolute(monkeypatch, obs, dataset):
+    monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    base = citation.reader_base("http://127.0.0.1:8600/figure")
+    row = obs.iloc[0]
+    cited = citation.cited_figure(row, dataset.version, date(2026, 1, 2), base)
+    url = f"http://127.0.0.1:8600/figure?id={row['figure_id']}"
+    assert f" {url}. Accessed 2026-01-02." in citation.cite_text(cited)
+    assert f"url = {{{citation.bibtex_escape(url)}}}" in citation.cite_bibtex(cited)
+    assert json.loads(citation.cite_csl_json(cited))[1]["URL"] == url
+    assert export.export_frame(obs.head(2), "v", base)["figure_url"].tolist() == [
+        f"http://127.0.0.1:8600/figure?id={i}" for i in obs["figure_id"].head(2)]
+
+
+def test_compare_from_a_figure_names_its_metric():
+    queries = citation.page_queries("Shanxi", "Technology contract turnover", "actual", ["Beijing"])
+    assert queries["compare"] == {"region": ["Shanxi", "Beijing"], "status": ["actual"],
+                                  "metric": ["Technology contract turnover"]}
+
+
+def test_queries_for_a_chinese_page_name_values_as_its_widgets_write_them():
+    queries = citation.page_queries("Shanxi", LABEL, "target", ["Jilin"])
+    named = citation.named_queries(queries, {"region": {"Shanxi": "山西省", "Jilin": "吉林省"},
+                                             "metric": {LABEL: "技术合同成交额"}, "status": {"target": "目标"}})
+    assert named["compare"] == {"region": ["山西省", "吉林省"], "status": ["目标"], "metric": ["技术合同成交额"]}
+    assert named["explore"] == {"region": ["山西省"], "metric": ["技术合同成交额"]}
+    assert named["trends"] == {"region": ["山西省"]}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import i18n, query
 from dashboard import metrics as mx
-from dashboard import query
 from tests.factories import frame, observation
 
 CHOICES = query.FilterChoices(
@@ -51,8 +51,10 @@ def test_a_query_means_what_the_explore_page_shows(text, expected):
     [
         ("region=Atlantis", "region", "unknown value 'Atlantis'; expected one of 'Shanxi', 'Shandong'"),
         ("region=Shanxi&region=<script>", "region", "unknown value '<script>'; expected one of 'Shanxi', 'Shandong'"),
-        ("metric=technology_contract_turnover", "metric",
-         "unknown value 'technology_contract_turnover'; expected one of 'Technology contract turnover', 'Centres'"),
+        ("metric=turnover", "metric",
+         "unknown value 'turnover'; expected one of 'Technology contract turnover', 'Centres' (or a metric id or a "
+         "Chinese label)"),
+        ("lang=fr", "lang", "expected one of 'en', 'zh' (the page's language; the rows are the same in each); got 'fr'"),
         ("years=2015", "years", "expected two whole years from 2012 to 2022, first and last (years=2012&years=2022); got '2015'"),
         ("years=abc&years=2020", "years", "expected two whole years from 2012 to 2022, first and last (years=2012&years=2022); got 'abc', '2020'"),
         ("years=1800&years=3000", "years", "expected two whole years from 2012 to 2022, first and last (years=2012&years=2022); got 1800 to 3000"),
@@ -60,7 +62,8 @@ def test_a_query_means_what_the_explore_page_shows(text, expected):
         ("undated=maybe", "undated", "expected true or false; got 'maybe'"),
         ("status=nonsense", "status", "unknown value 'nonsense'; expected one of 'actual', 'target'"),
         ("regoin=Shanxi", "regoin",
-         "unknown parameter; the parameters here are region, metric, category, years, status, qualifier, undated, _size, _next"),
+         "unknown parameter; the parameters here are region, metric, category, years, status, qualifier, undated, lang, "
+         "_size, _next, _shape"),
         ("region=" + "x" * 200, "region", f"unknown value '{'x' * 80}...'; expected one of 'Shanxi', 'Shandong'"),
     ],
 )
@@ -68,6 +71,50 @@ def test_a_value_the_page_would_drop_is_refused_naming_the_parameter(text, param
     with pytest.raises(query.BadParameter) as raised:
         query.filters_from_query(pairs(text), CHOICES)
     assert (raised.value.parameter, raised.value.message, raised.value.status) == (parameter, message, 400)
+
+
+def test_a_metric_id_means_its_label_as_the_downloads_metric_column_names_it():
+    by_id = query.filters_from_query(pairs("metric=technology_contract_turnover&lang=zh"), CHOICES)
+    assert by_id == query.filters_from_query(pairs("metric=Technology+contract+turnover"), CHOICES)
+    assert by_id.metrics == ("technology_contract_turnover",)
+
+
+def test_every_name_a_page_url_holds_means_the_english_value(dataset, obs):
+    """A Chinese page writes Chinese names and lang=zh; a script may use ids and ISO codes: each
+    names the same value as the English form (read from data/, so a new region or metric is covered)."""
+    labels = dict(zip(dataset.catalogue["metric"], dataset.catalogue["label"], strict=True))
+    choices = query.filter_choices(dataset.regions["region"], labels, obs,
+                                   query.filter_aliases(dataset.regions, dataset.catalogue))
+    regions = dataset.regions.set_index("region").loc[list(choices.regions)]
+    catalogue = dataset.catalogue.set_index("label").loc[[label for _m, label in choices.metrics]]
+    zh = i18n.translations("zh").gettext
+    english = [("region", r) for r in choices.regions] + [("metric", m) for m in catalogue.index] + [
+        ("status", s) for s in choices.statuses] + [("qualifier", q) for q in choices.qualifiers]
+    for names in (
+        [("region", z) for z in regions["name_zh"]] + [("metric", z) for z in catalogue["label_zh"]]
+        + [("status", zh(mx.STATUS_WORDS[s])) for s in choices.statuses]
+        + [("qualifier", zh(mx.QUALIFIER_NAMES[q])) for q in choices.qualifiers] + [("lang", "zh")],
+        [("region", c) for c in regions["iso_code"]] + [("metric", m) for m in catalogue["metric"]]
+        + [("status", s) for s in choices.statuses] + [("qualifier", mx.QUALIFIER_NAMES[q]) for q in choices.qualifiers],
+    ):
+        for key in ("region", "metric", "status", "qualifier"):
+            given = [pair for pair in names if pair[0] in (key, "lang")]
+            expected = [pair for pair in english if pair[0] == key]
+            assert query.filters_from_query(given, choices) == query.filters_from_query(expected, choices), given
+    categories = dict(zip(dataset.catalogue["category_zh"], dataset.catalogue["category"], strict=True))
+    for chinese, category in categories.items():
+        assert query.filters_from_query([("category", chinese)], choices).categories == (category,)
+
+
+@pytest.mark.parametrize(("text", "shape"), [("", "object"), ("_shape=array", "array"), ("_shape=object", "object")])
+def test_response_shape(text, shape):
+    assert query.response_shape(pairs(text)) == shape
+
+
+def test_an_unknown_shape_is_refused():
+    with pytest.raises(query.BadParameter) as raised:
+        query.response_shape(pairs("_shape=arrays"))
+    assert (raised.value.parameter, raised.value.message) == ("_shape", "expected one of 'object', 'array'; got 'arrays'")
 
 
 def test_a_long_list_of_allowed_values_is_cut_short():
@@ -87,7 +134,7 @@ def test_events_take_only_the_region_filter():
     with pytest.raises(query.BadParameter) as raised:
         query.filters_from_query([("metric", "Centres")], CHOICES, keys=(query.REGION,))
     assert raised.value.parameter == "metric"
-    assert raised.value.message == "unknown parameter; the parameters here are region, _size, _next"
+    assert raised.value.message == "unknown parameter; the parameters here are region, lang, _size, _next, _shape"
 
 
 @pytest.mark.parametrize(

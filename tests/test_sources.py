@@ -263,3 +263,12 @@ def test_number_markup_escapes_what_comes_from_the_data():
     assert ui.number_markup("1", Finding(mention, 1, "", UNACCOUNTED)) == "**1** *(not accounted for)*"
     linked = ui.number_markup("7", Finding(mention, 1, "", "captured", figure_ids=("a-1", "b-2")), {"a-1": ("Shanxi", "x"), "b-2": ("<b>Evil</b>", "y")})
     assert linked == "[**7**](/figure?id=a-1) *(also [\\<b\\>Evil\\</b\\>](/figure?id=b-2))*"
+
+
+def test_a_sources_link_names_a_document_by_its_id_or_its_title(dataset):
+    sources = dataset.sources
+    last = sources.iloc[-1]
+    assert mx.linked_document(sources, last["source_id"]) == last["source_id"]
+    assert mx.linked_document(sources, last["title"]) == last["source_id"]
+    assert mx.linked_document(sources, "no-such-document") is None
+    assert mx.linked_document(sources, None) is None

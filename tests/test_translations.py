@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
+from dashboard import metrics as mx
 from tests.conftest import ROOT
 
 VIEWS = ROOT / "dashboard" / "views"
@@ -232,7 +233,10 @@ def test_chinese_money_is_in_yi_yuan_computed_from_the_stored_value():
     change = ZH("{first} → {last}{unit} ({span})").format(
         first="124.2", last="521.8", unit=i18n.YI_YUAN, span=ZH("{first}–{last}").format(first="2012", last="2021"))
     assert ZH("{text}: {multiple}× in total, {rate}% a year compounded").format(text=change, multiple="4.20", rate="17.3") in text
-    (spec,) = [s for s in charts(at) if s["layout"]["yaxis"].get("title", {}).get("text") == "亿元"]
+    # The unit stands upright above the axis (turned on its side, 个 reads as an arrow), not as the axis title.
+    (spec,) = [s for s in charts(at) if any(a.get("name") == "unit" and a.get("text") == "单位：亿元"
+                                            for a in s["layout"].get("annotations", []))]
+    assert not spec["layout"]["yaxis"].get("title", {}).get("text")
     assert sorted(spec["data"][0]["text"]) == ["124.2", "521.8"]  # 12.42 and 52.18 billion yuan, as plotted
 
 
@@ -244,7 +248,9 @@ def test_compare_in_chinese_from_an_english_url_names_regions_in_chinese():
     assert at.header[0].value == ZH("Metrics every selected region has ({count})").format(count=0)
     assert "山西省 15、吉林省 0" in at.markdown[-1].value  # coverage names Jilin, which has only targets
     pair = run("compare", lang="zh")
-    assert "**山西省**" in [m.value.split(":")[0] for m in pair.markdown]
+    assert "**山西省**" in [m.value.split("：")[0] for m in pair.markdown]  # a full-width colon, no space
+    assert not [m.value for m in pair.markdown if re.search(r"[\u4e00-\u9fff]\*{0,2}:|[\u4e00-\u9fff] [\u4e00-\u9fff]",
+                                                           m.value)]
 
 
 def test_chinese_names_in_the_url_select_the_same_regions():
@@ -301,3 +307,29 @@ def test_the_bad_data_screen_in_chinese_translates_its_words_and_fixed_expectati
         expected=ZH("a value of 0 or more (counts and money cannot be negative)")) in at.code[0].value.splitlines()
     assert CJK.search(at.caption[0].value) and at.caption[0].value.replace("\\", "") == ZH(
         "Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed.")
+
+
+def test_curator_written_english_on_a_chinese_page_is_marked_as_the_english_original(dataset, obs):
+    """Notes, event titles and dates as worded ("recently", "May 1") have no translation: a Chinese
+    page marks each as the English original instead of passing it off as Chinese."""
+    mark = i18n.translations("zh").gettext(mx.ENGLISH_ORIGINAL).format(text="")
+    at = run("trends", lang="zh")
+    shown = [str(cell) for table in at.dataframe for column in table.value.columns for cell in table.value[column]]
+    worded = [t for t in (*dataset.events["title"], *dataset.events["date_text"].dropna()) if t.strip()]
+    for text in worded:
+        if text in "\n".join(shown):
+            assert f"{mark}{text}" in shown, text
+    assert any(cell.startswith(mark) for cell in shown)
+    noted = obs[obs["note"].notna()].iloc[0]
+    figure = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    figure.switch_page("views/figure.py")
+    figure.query_params["id"] = noted["figure_id"]
+    figure.query_params["lang"] = "zh"
+    figure.run()
+    assert f"{mark}{noted['note']}" in [i.value.replace("\\", "") for i in figure.info]
+    with i18n.speaking("en"):
+        assert mx.in_english(noted["note"]) == noted["note"]  # English pages show it as it is
+    sources = run("sources", lang="zh")
+    captions = [c.value.replace("\\", "") for c in sources.caption]
+    for note in dataset.sources["note"].dropna():
+        assert f"{mark}{note}" in captions, note

@@ -9,8 +9,10 @@ import streamlit as st
 
 from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.views import ui
+
+ALL_METRICS = ""
 
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
@@ -31,6 +33,12 @@ if not regions:
     st.info(_("Choose at least one region."))
     st.stop()
 shown = {r: names[r][i18n.active()] for r in regions}
+# One metric in focus (a figure page's "Compare regions" link names its metric): only its chart.
+focus = ui.bound(
+    st.selectbox, _("Metric"), [ALL_METRICS, *mx.present_in_order(dataset.catalogue["metric"], obs["metric"])],
+    default=ALL_METRICS, key="metric", names=ui.metric_names(dataset) | ui.names_in_every_language(
+        words={ALL_METRICS: N_("Every metric")}),
+)
 
 
 def comparison(obs, regions, status, colours, dark):
@@ -63,6 +71,8 @@ def names_of(obs, regions):
 
 table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours, ui.dark())
 
+if focus:
+    shared = [(row, rows, fig) for row, rows, fig in shared if row["metric"] == focus]
 st.header(_("Metrics every selected region has ({count})").format(count=len(shared)))
 if not shared:
     st.info(_("The selected regions have no metric in common; see the coverage matrix below."))
@@ -73,11 +83,13 @@ for row, rows, fig in shared:
     with right:
         first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
         for region in regions:
-            st.markdown(f"**{ui.md(shown[region])}**: {ui.md(row[region])}")
+            st.markdown(_("{region}: {value}").format(region=f"**{ui.md(shown[region])}**", value=ui.md(row[region])))
         if len(regions) == 2 and row["difference"]:
-            st.markdown(f"**{ui.md(first)} − {ui.md(second)}**: {ui.md(row['difference'])}"
-                        + (ui.md(row["unit"]) if i18n.active() == "zh" else f" {ui.md(row['unit'])}"))
-            st.markdown(f"**{ui.md(first)} ÷ {ui.md(second)}**: {ui.md(row['ratio'])}")
+            st.markdown(_("{region}: {value}").format(
+                region=f"**{ui.md(first)} − {ui.md(second)}**", value=ui.md(row["difference"])
+                + (ui.md(row["unit"]) if i18n.active() == "zh" else f" {ui.md(row['unit'])}")))
+            st.markdown(_("{region}: {value}").format(region=f"**{ui.md(first)} ÷ {ui.md(second)}**",
+                                                      value=ui.md(row["ratio"])))
         if row["caveats"]:
             st.warning(ui.md(row["caveats"]), icon=":material/warning:")
 

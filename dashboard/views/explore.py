@@ -1,11 +1,9 @@
 """Explore (/explore): filter every figure, read the table, download exactly what is shown (CSV,
 Excel, JSON, Parquet, or the whole data package), and fetch the same view from a script."""
 
-from urllib.parse import urlsplit
-
 import streamlit as st
 
-from dashboard import citation, export, package, query
+from dashboard import export, package, query
 from dashboard import metrics as mx
 from dashboard.i18n import _
 from dashboard.views import ui
@@ -84,8 +82,7 @@ right.download_button(
 )
 
 with st.expander(_("Use these figures in a script"), icon=":material/code:"):
-    browser = urlsplit(st.context.url or "")
-    base = citation.base_url() or (f"{browser.scheme}://{browser.netloc}" if browser.netloc else LOCAL_ADDRESS)
+    base = ui.public_base() or LOCAL_ADDRESS
     url = query.api_url(base, filters, choices)
     st.caption(_("The read API serves this view with the same filters (curated figures only, not your uploads); "
                  "text cells a spreadsheet would run as a formula start with ' as in the downloads."))

@@ -18,12 +18,13 @@ from dashboard.evidence import paragraph_around
 from dashboard.views import ui
 
 
+MAX_COMPARED = 5
 EVENT_TYPES = {"plan": N_("plan"), "regulation": N_("regulation"), "proposal": N_("proposal"),
                "milestone": N_("milestone"), "list": N_("list"), "guidance": N_("guidance")}
 
 
 def events_of(dataset):
-    return mx.enrich_events(dataset)
+    return mx.marked_english(mx.enrich_events(dataset))
 
 
 def context_of(data, figure_id, colours, dark):
@@ -63,7 +64,7 @@ def show_document(row, dataset) -> None:
 
 
 def show_citation(row, version: str) -> None:
-    cited = citation.cited_figure(row, version, datetime.date.today())
+    cited = citation.cited_figure(row, version, datetime.date.today(), ui.public_base())
     st.header(_("Cite this figure"))
     st.caption(_("The original document first, then this dataset with the data version you saw. Copy with the icon "
                  "at the top right of each block."))
@@ -81,12 +82,14 @@ figure, together, by_region, same_metric_chart = ui.derived(context_of, (dataset
 event = mx.find_by_id(ui.derived(events_of, dataset), "event_id", wanted) if figure is None else None
 
 if figure is None and event is None:
+    st.set_page_config(page_title=ui.tab_title(_("Figure not found")))
     st.title(_("Figure not found"))
     st.error(ui.md(citation.missing_figure_message(ids, UPLOAD_ID_PREFIX)), icon=":material/search_off:")
     st.page_link(ui.EXPLORE_PAGE, label=_("Find figures on Explore"), icon=":material/table:")
     st.stop()
 
 if event is not None:
+    st.set_page_config(page_title=ui.tab_title(event["title"]))
     st.title(ui.md(event["title"]))
     kind = EVENT_TYPES.get(event["event_type"])
     st.markdown(_("**Event** `{id}` · {region} · Type: {type} · Date: {date}").format(
@@ -102,9 +105,10 @@ if event is not None:
     show_citation(event, dataset.version)
     st.stop()
 
+st.set_page_config(page_title=ui.tab_title(citation.short_statement(figure, "")))
 st.title(_("{region}: {metric}").format(region=ui.md(figure[mx.REGION_NAME]), metric=ui.md(figure[mx.LABEL])))
 st.markdown(f"## {ui.md(figure[mx.DISPLAY])}")
-period = figure["period_label"] if isinstance(figure["period_label"], str) else ""
+period = mx.in_english(figure["period_label"]) if isinstance(figure["period_label"], str) else ""  # curator's words
 st.markdown(
     _("**Status:** {status} · **Refers to:** {date} · **Qualifier:** {qualifier}").format(
         status=ui.md(mx.status_word(figure["status"])), date=ui.md(figure[mx.REFERENCE]),
@@ -119,7 +123,7 @@ st.markdown(_("**Region:** {region} ({code}{also})").format(region=ui.md(figure[
 st.markdown(_("**Metric:** {label}: {definition}").format(label=ui.md(figure[mx.LABEL]),
                                                           definition=ui.md(figure[mx.DEFINITION])))
 if isinstance(figure["note"], str):
-    st.info(ui.md(figure["note"]), icon=":material/info:")
+    st.info(ui.md(mx.in_english(figure["note"])), icon=":material/info:")
 if figure[mx.PROVENANCE] != mx.CURATED:
     st.warning(_("{provenance}: uploaded in this session, not part of the curated data.").format(
         provenance=ui.md(mx.provenance_word(figure[mx.PROVENANCE]))))
@@ -136,11 +140,19 @@ if same_metric_chart is not None:
     ui.chart_block(same_metric_chart, by_region, key="figure-same-metric")
 
 st.header(_("Explore around it"))
-others = [r for r in by_region["region"] if r != figure["region"]][:1]
+# Compare: this metric in the regions that have it (a handful, so the chart stays readable).
+others = [r for r in dict.fromkeys(by_region["region"]) if r != figure["region"]][:MAX_COMPARED - 1]
 queries = citation.page_queries(figure["region"], figure[mx.LABEL_EN], figure["status"], others)
 if i18n.active() != i18n.DEFAULT_LANGUAGE:  # the page opens in the language the reader is using
+    # ... with the values as its widgets write them there, so its address keeps them (山西省, 目标).
+    language = i18n.active()
+    queries = citation.named_queries(queries, {
+        "region": {r: names[language] for r, names in ui.region_names(dataset).items()},
+        "metric": {names["en"]: names[language] for names in ui.metric_names(dataset).values()},
+        "status": {s: names[language] for s, names in ui.names_in_every_language(words=mx.STATUS_WORDS).items()},
+    })
     for query in queries.values():
-        query[ui.LANGUAGE_PARAM] = [i18n.active()]
+        query[ui.LANGUAGE_PARAM] = [language]
 left, middle, right = st.columns(3)
 left.page_link(ui.COMPARE_PAGE, label=_("Compare regions"), icon=":material/compare_arrows:", query_params=queries["compare"])
 middle.page_link(ui.TRENDS_PAGE, label=_("Trends of this region"), icon=":material/show_chart:", query_params=queries["trends"])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.i18n import _
 from dashboard.views import ui
@@ -46,8 +46,9 @@ cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_val
 for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
     with column:
         with st.container(border=True):
-            st.markdown("**{}**".format(_("{region}: {metric}").format(region=ui.md(row[mx.REGION_NAME]),
-                                                                       metric=ui.md(row["label"]))))
+            # The card's title opens the series on Trends (a link, as the figures' links on Sources).
+            st.markdown("[**{}**]({})".format(_("{region}: {metric}").format(
+                region=ui.md(row[mx.REGION_NAME]), metric=ui.md(row["label"])), citation.trends_path(row["region"])))
             st.markdown(ui.md(mx.describe_growth(row)))
             st.caption(_("Source: {titles}").format(titles=ui.md(row["source_title"])))
 

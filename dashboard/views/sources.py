@@ -29,9 +29,10 @@ def page_control(key: str, pages: int, label: str) -> None:
         st.number_input(label, 1, pages, key=key)
 
 
-def show_document(source, figures, dated, text: str, findings) -> None:
+def show_document(source, figures, dated, text: str, findings, opened: bool = False) -> None:
     """One document: title, date, publisher, counts, note, a page of its figures, and its text
-    with the quotes highlighted and each number marked with what accounts for it."""
+    with the quotes highlighted and each number marked with what accounts for it (open when
+    `opened`: the document a link asked for)."""
     published = mx.date_text(source.published) if isinstance(source.published, str) else _("date not stated")
     publisher = source.publisher if isinstance(source.publisher, str) else _("not named")
     with st.container(border=True):
@@ -42,14 +43,14 @@ def show_document(source, figures, dated, text: str, findings) -> None:
             events=ngettext("**{n}** event", "**{n}** events", len(dated)).format(n=len(dated))))
         st.markdown(_("**Numbers in the text:** {counts}").format(counts=ui.md(audit.count_text(findings))))
         if isinstance(source.note, str):
-            st.caption(ui.md(source.note))
+            st.caption(ui.md(mx.in_english(source.note)))  # the curators' English, marked on a Chinese page
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
             ui.show_figures(shown)
             page_control(key, pages, _("Page of figures (of {pages}, {rows} rows each)").format(
                 pages=f"{pages:,}", rows=FIGURES_PAGE_ROWS))
-        with st.expander(_("Full text with quoted passages highlighted and every number accounted for")):
+        with st.expander(_("Full text with quoted passages highlighted and every number accounted for"), expanded=opened):
             st.caption(_("A linked number opens its figure's page; an excluded number gives the reason it is no "
                          "figure (data/exclusions.csv); 'not accounted for' marks a number the curators have not "
                          "yet recorded or excluded (python -m dashboard.audit lists them)."))
@@ -97,9 +98,13 @@ st.caption(_(
 if len(sources) <= ALL_DOCUMENTS_UP_TO:
     figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), tuple(sources[S.source_id]))
     findings_of = ui.derived(audit_of, (dataset, obs), tuple(sources[S.source_id]))
-    for source in sources.itertuples():
+    # A link to one document (a figure's "Read the whole document") lands on it: first, its text open.
+    linked = mx.linked_document(sources, st.query_params.get("source"))
+    if linked:
+        st.caption(_("The document the link names comes first, its full text open; the other documents follow."))
+    for source in sorted(sources.itertuples(), key=lambda s: s.source_id != linked):
         show_document(source, figures_of[source.source_id], events_of[source.source_id],
-                      dataset.documents[source.source_id], findings_of[source.source_id])
+                      dataset.documents[source.source_id], findings_of[source.source_id], opened=source.source_id == linked)
 else:
     overview = ui.derived(overview_of, (dataset, obs))
     st.markdown(_("**{count}** documents; pick one below to read it with its figures.").format(count=f"{len(overview):,}"))

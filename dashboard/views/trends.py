@@ -18,7 +18,8 @@ def timeline(data, colours, dark):
     """Events on the time axis (and their chart) and those without a date; every series with two
     or more years, and the regions that have one. Computed once per version of the data."""
     dataset, obs = data
-    placed, unplaced = mx.events_on_timeline(mx.enrich_events(dataset))  # region names in the reader's language
+    # Region names in the reader's language; curator-written titles, dates and notes marked as English.
+    placed, unplaced = mx.events_on_timeline(mx.marked_english(mx.enrich_events(dataset)))
     series = mx.time_series(obs)
     available = mx.present_in_order(dataset.regions["region"], series["region"])
     return placed, unplaced, charts.build_events_chart(placed, colours, dark=dark) if len(placed) else None, series, available
@@ -52,7 +53,8 @@ if not blocks:
 for metric, label, rows, growth, fig in blocks:
     st.header(label)
     for _index, row in growth.iterrows():
-        st.markdown(f"**{ui.md(row[mx.REGION_NAME])}**: {ui.md(mx.describe_growth(row))}")
+        st.markdown(_("{region}: {value}").format(region=f"**{ui.md(row[mx.REGION_NAME])}**",
+                                                  value=ui.md(mx.describe_growth(row))))
     ui.chart_block(fig, rows, key=f"series-{metric}")
 
 st.header(_("Policy events"))

@@ -103,7 +103,9 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     options = list(options)
     language = i18n.active()
     marker = f"{key}~language"
-    if key not in st.session_state or st.session_state.get(marker) != language:
+    # Another page's list widget may hold this key (explore's metrics): a one-value widget takes its first.
+    reshaped = not multiple and isinstance(st.session_state.get(key), list)
+    if key not in st.session_state or st.session_state.get(marker) != language or reshaped:
         known = {str(o): o for o in options}
         known.update({name: o for o in options for name in names.get(o, {}).values()})
         if key in st.session_state:
@@ -178,9 +180,15 @@ def _load(root: str, fingerprint: tuple):
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _curated_file(root: str, fingerprint: tuple, filters: mx.Filters, fmt: str) -> bytes:
+def _curated_file(root: str, fingerprint: tuple, filters: mx.Filters, fmt: str, base: str) -> bytes:
     dataset, obs = _load(root, fingerprint)
-    return export.download_bytes(fmt, mx.filter_observations(obs, filters), dataset.version, dataset.sources)
+    return export.download_bytes(fmt, mx.filter_observations(obs, filters), dataset.version, dataset.sources, base)
+
+
+def public_base() -> str:
+    """The address links in citations and downloads start with: the configured public address, else
+    the one the reader's browser shows (citation.reader_base)."""
+    return citation.reader_base(st.context.url, st.get_option("server.baseUrlPath") or "")
 
 
 def download_data(rows: pd.DataFrame, filters: mx.Filters, fmt: str = "csv"):
@@ -192,11 +200,12 @@ def download_data(rows: pd.DataFrame, filters: mx.Filters, fmt: str = "csv"):
     it is fetched (seen as 404s in the load test), but building a huge CSV on every rerun is worse.
     The callable then holds only the cache key, never a per-session copy of the rows.
     """
+    base = public_base()
     if st.session_state.get(UPLOAD_ROWS) is not None:
         dataset = _load(*st.session_state[DATA_KEY])[0]
-        make = lambda: export.download_bytes(fmt, rows, dataset.version, dataset.sources)  # noqa: E731 - uploads are per session, never cached
+        make = lambda: export.download_bytes(fmt, rows, dataset.version, dataset.sources, base)  # noqa: E731 - uploads are per session, never cached
     else:
-        key = (*st.session_state[DATA_KEY], filters, fmt)  # the data this run loaded, not a fresh scan
+        key = (*st.session_state[DATA_KEY], filters, fmt, base)  # the data this run loaded, not a fresh scan
         make = lambda: _curated_file(*key)  # noqa: E731
     return make if len(rows) > LAZY_DOWNLOAD_ROWS else make()
 
@@ -249,6 +258,11 @@ def problem_line(problem) -> str:
     fixed expectation (schema.CHECK_TARGETS) in the reader's language; values stay as they are."""
     return _("{file}:{line}: column '{column}': got {value}; expected {expected}").format(
         file=problem.file, line=problem.line, column=problem.column, value=problem.value, expected=_(problem.expected))
+
+
+def tab_title(page: str) -> str:
+    """The browser tab's title: what this page shows, then the dashboard's name."""
+    return _("{page} · {dashboard}").format(page=page, dashboard=_(citation.DATASET_TITLE))
 
 
 def footer() -> None:

@@ -1,0 +1,150 @@
+"""The reader's path in a real browser: every page and every figure has its own tab title, a figure
+page's citation carries an absolute address (the one the reader used, as no public address is
+configured here), and each link from a figure page and from the overview's growth cards lands on
+the view it names. Expectations come from data/ and the page registry in app.py."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import citation
+from dashboard import metrics as mx
+from tests.browser import base_url, browser, wait_idle  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+WAIT = 30_000
+DESKTOP = {"width": 1440, "height": 900}
+EXCEPTION = "[data-testid='stException']"
+# The menu's pages (dashboard/app.py) by path, with the title the menu gives each.
+PAGES = {"": "Overview", "compare": "Compare", "map": "Map", "trends": "Trends", "explore": "Explore",
+         "sources": "Sources"}
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811 - fixture from tests.browser
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(WAIT)
+    yield context.new_page()
+    context.close()
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded", timeout=WAIT)
+    wait_idle(page)
+
+
+def title_of(page) -> str:
+    page.wait_for_function("() => !document.title.startsWith('Streamlit')", timeout=WAIT)
+    return page.title()
+
+
+def widely_shared_figure(obs):
+    """A figure whose metric (and status) several regions have: its compare view has bars to compare."""
+    counts = obs.groupby(["metric", "status"])["region"].nunique()
+    metric, status = counts.idxmax()
+    return obs[(obs["metric"] == metric) & (obs["status"] == status)].iloc[0]
+
+
+def test_every_page_and_every_figure_has_its_own_tab_title(page, base_url, obs):
+    titles = {}
+    for path, title in PAGES.items():
+        open_page(page, f"{base_url}/{path}")
+        titles[path] = title_of(page)
+        assert titles[path] == f"{title} · Regional innovation metrics", titles[path]
+    for figure in obs.drop_duplicates("region").head(3).itertuples():
+        open_page(page, f"{base_url}{citation.figure_path(figure.figure_id)}")
+        titles[figure.figure_id] = title_of(page)
+        assert titles[figure.figure_id].startswith(f"{figure.region}: "), titles[figure.figure_id]
+        assert figure.label in titles[figure.figure_id]
+    assert len(set(titles.values())) == len(titles), titles
+
+
+def test_the_figure_pages_citation_carries_the_address_the_reader_used(page, base_url, obs):
+    figure_id = obs["figure_id"].iloc[0]
+    open_page(page, f"{base_url}{citation.figure_path(figure_id)}")
+    blocks = page.locator("[data-testid='stMain'] [data-testid='stCode']")
+    expect(blocks.first).to_contain_text(f" {base_url}{citation.figure_path(figure_id)}. ", timeout=WAIT)
+    expect(blocks.nth(1)).to_contain_text(f"url = {{{base_url}/figure?id=", timeout=WAIT)  # BibTeX
+    expect(blocks.nth(2)).to_contain_text(f'"URL": "{base_url}{citation.figure_path(figure_id)}"', timeout=WAIT)
+
+
+def test_compare_regions_from_a_figure_shows_its_metric_in_the_regions_that_have_it(page, base_url, obs):
+    figure = widely_shared_figure(obs)
+    open_page(page, f"{base_url}{citation.figure_path(figure['figure_id'])}")
+    page.get_by_role("link", name="Compare regions").click()
+    wait_idle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["region"][0] == figure["region"] and len(query["region"]) > 1
+    assert query["metric"] == [figure[mx.LABEL]]
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("heading", name="Metrics every selected region has (1)")).to_be_visible(timeout=WAIT)
+    chart = main.locator("[data-testid='stPlotlyChart']:has(.main-svg)")
+    expect(chart).to_have_count(1, timeout=WAIT)
+    drawn = page.evaluate("() => document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+                          ".data.flatMap(trace => trace.customdata.map(point => point.at(-1)))")
+    assert figure["figure_id"] in drawn
+    assert set(obs.loc[obs["figure_id"].isin(drawn), "metric"]) == {figure["metric"]}
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_read_the_whole_document_opens_sources_at_that_document(page, base_url, obs, dataset):
+    # The figure of the last document: at the top of /sources only if the link brings it there.
+    last = [s for s in dataset.sources["source_id"] if s in set(obs["source_id"])][-1]
+    assert last != dataset.sources["source_id"].iloc[0]
+    figure = obs[obs["source_id"] == last].iloc[0]
+    open_page(page, f"{base_url}{citation.figure_path(figure['figure_id'])}")
+    page.get_by_role("link", name="Read the whole document on Sources").click()
+    wait_idle(page)
+    assert parse_qs(urlparse(page.url).query)["source"] == [last]
+    main = page.locator("[data-testid='stMain']")
+    expect(main.locator("h2").first).to_have_text(figure[mx.SOURCE_TITLE], timeout=WAIT)
+    first_text = main.locator("[data-testid='stExpander']").first
+    expect(first_text.locator("[data-testid='stExpanderDetails']")).to_be_visible(timeout=WAIT)
+    expect(first_text).to_contain_text(figure["quote"][:40], timeout=WAIT)
+
+
+def test_explore_and_trends_from_a_figure_show_its_region(page, base_url, obs):
+    figure = widely_shared_figure(obs)
+    open_page(page, f"{base_url}{citation.figure_path(figure['figure_id'])}")
+    page.get_by_role("link", name="This metric and region on Explore").click()
+    wait_idle(page)
+    expected = obs[(obs["region"] == figure["region"]) & (obs["metric"] == figure["metric"])]
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(f"{len(expected)} of {len(obs)} figures match",
+                                                                   timeout=WAIT)
+    page.go_back()
+    wait_idle(page)
+    page.get_by_role("link", name="Trends of this region").click()
+    wait_idle(page)
+    assert parse_qs(urlparse(page.url).query)["region"] == [figure["region"]]
+
+
+def test_a_growth_card_on_the_overview_opens_its_series_on_trends(page, base_url, obs):
+    growth = mx.growth_summary(mx.time_series(obs))
+    row = growth.assign(span=growth["last_year"] - growth["first_year"]).sort_values("span", ascending=False,
+                                                                                    kind="stable").iloc[0]
+    open_page(page, base_url + "/")
+    with page.expect_popup() as opened:  # a link in text opens a new tab, as the figures' links on Sources
+        page.get_by_role("link", name=f"{row[mx.REGION_NAME]}: {row['label']}").first.click()
+    page = opened.value
+    wait_idle(page)
+    assert urlparse(page.url).path.endswith("/trends")
+    assert parse_qs(urlparse(page.url).query)["region"] == [row["region"]]
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(row["label"], timeout=WAIT)
+
+
+def test_compare_from_a_chinese_figure_page_keeps_its_regions_and_metric_in_the_address(page, base_url, obs, dataset):
+    figure = widely_shared_figure(obs)
+    open_page(page, f"{base_url}{citation.figure_path(figure['figure_id'])}&lang=zh")
+    page.get_by_role("link", name="地区比较").click()
+    wait_idle(page)
+    query = parse_qs(urlparse(page.url).query)
+    chinese = dict(zip(dataset.regions["region"], dataset.regions["name_zh"], strict=True))
+    label_zh = dataset.catalogue.set_index("metric").at[figure["metric"], "label_zh"]
+    assert query["region"][0] == chinese[figure["region"]] and len(query["region"]) > 1
+    assert query["metric"] == [label_zh] and query["lang"] == ["zh"]
+    chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg)")
+    expect(chart).to_have_count(1, timeout=WAIT)
