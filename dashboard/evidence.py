@@ -66,7 +66,9 @@ KINDS = (CARDINAL, ORDINAL, YEAR)
 _NUMBER_RUN = re.compile(r"[0-9](?<![\d.,_][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9])| (?=[0-9]))*+(?![.,][0-9]|[\d_])")
 _LOWER_WORD = re.compile(r"[a-z]+")
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
-_FOREIGN_DIGITS = re.compile(r"[0-9_]*(?:(?![0-9])\d)[\d_]*|[0-9]+(?:_[0-9]+)+")
+# Each alternative starts only where a run starts (nothing it could have taken stands before) and
+# repeats possessively, so a long run of digits is read once, not once per starting point.
+_FOREIGN_DIGITS = re.compile(r"(?<![\d_])[0-9_]*+(?![0-9])\d[\d_]*+|(?<![0-9])[0-9]++(?:_[0-9]++)++")
 
 # Numeric dates and times, and year ranges: the parts of a match are years (four digits) or no
 # number at all (months, days, hours).

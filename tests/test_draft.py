@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import audit
-from dashboard.draft import check_draft, draft_document, main
+from dashboard.draft import MAX_QUOTE, check_draft, draft_document, main
+from dashboard.numbers import find_numbers
 from tests.conftest import ROOT
+from tests.hostile_text import within
 
 HEBEI = ROOT / "tests" / "documents" / "hebei_2024.txt"
 
@@ -159,3 +161,42 @@ def test_check_needs_a_curated_source_id(capsys):
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == ("error: --check needs the source_id of a curated document; 'hebei-2024' is not in "
                                     "data/sources.csv")
+
+
+# --- time in proportion to the document (issue 20, point 3) -----------------------------------------------
+
+HOSTILE_DOCUMENTS = {  # the shapes that took 10-100 s at 5-140 KB, at about 50 KB
+    "one sentence listing numbers": "Shanxi built " + ", ".join(str(i) for i in range(9000)) + " centres.",
+    "a sentence per number": "".join(f"Shanxi built {i} centres in 2021. " for i in range(1500)),
+    "ones": " ".join(["1"] * 25_000),
+    "abbreviations": "Co. A " * 8000,
+    "a line per number": "".join(f"Shanxi built {i} centres.\n" for i in range(2000)),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_DOCUMENTS)
+def test_drafting_and_auditing_a_long_hostile_document_keeps_pace_with_it(dataset, name):
+    text = HOSTILE_DOCUMENTS[name]
+    empty = dataset.metrics.iloc[0:0]
+    with within(20, f"drafting and auditing {name} ({len(text):,} characters)"):
+        draft = drafted(dataset, text)
+        findings = audit.audit_document(text, empty, dataset.events.iloc[0:0], dataset.exclusions.iloc[0:0], {})
+    numbers = find_numbers(text)
+    assert [f.mention for f in findings] == numbers and all(f.status == audit.UNACCOUNTED for f in findings)
+    assert [f.line for f in findings] == [text.count("\n", 0, m.start) + 1 for m in numbers]
+    folded = " ".join(text.split())
+    assert all(c.row["quote"] in folded and c.mention.text in c.row["quote"] for c in draft.candidates)
+    assert {c.mention for c in draft.candidates} | {m for m, _ in draft.skipped} == set(numbers)
+
+
+def test_a_sentence_with_many_numbers_gives_short_quotes_and_messages(dataset):
+    """Each number of one long sentence is quoted and reported with the words around it, not
+    the whole sentence again: the draft and the audit report grow with the document."""
+    text = HOSTILE_DOCUMENTS["one sentence listing numbers"].replace(", ", " and then ")
+    draft = drafted(dataset, text)
+    findings = audit.audit_document(text, dataset.metrics.iloc[0:0], dataset.events.iloc[0:0], dataset.exclusions.iloc[0:0], {})
+    assert len(draft.candidates) == 9000
+    assert all(len(c.row["quote"]) <= MAX_QUOTE and c.mention.text in c.row["quote"].split() for c in draft.candidates)
+    assert all(len(f.sentence) <= audit.SENTENCE_SHOWN + 8 and f.mention.text in f.sentence.split() for f in findings)
+    assert findings[0].sentence.startswith("Shanxi built 0 and then 1") and findings[0].sentence.endswith(" ...")
+    assert findings[-1].sentence.startswith("... ") and findings[-1].sentence.endswith("8999 centres.")
