@@ -193,7 +193,7 @@ def load_for_command_line(root: Path) -> Dataset | None:
     try:
         return load_dataset(root)
     except UnreadableFile as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {err.command_line}", file=sys.stderr)
     except InvalidData as err:
         print(f"error: the curated data has {len(err.problems)} problem(s); run python -m dashboard.validate to list them",
               file=sys.stderr)

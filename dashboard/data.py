@@ -65,7 +65,15 @@ def data_root() -> Path:
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a UTF-8, comma-separated CSV: one line says why."""
+    """The file cannot be read as a UTF-8, comma-separated CSV: one line says why.
+
+    The message names files as the project does (data/metrics.csv, seeds/): it is shown to anyone
+    (pages, API responses). `command_line` is the same line with the server's own path in it,
+    for the person at the command line who chose the folder; no page or response shows it."""
+
+    def __init__(self, message: str, command_line: str | None = None):
+        super().__init__(message)
+        self.command_line = command_line or message
 
 
 @dataclass(frozen=True)
@@ -277,18 +285,19 @@ DATA_FOLDERS = ("data", "seeds")
 
 
 def list_folder(root: Path, folder: str) -> list[os.DirEntry]:
-    """The entries of root/folder (data or seeds), or UnreadableFile naming the path when it is
-    missing, a file, or cannot be listed."""
+    """The entries of root/folder (data or seeds), or UnreadableFile naming the folder when it is
+    missing, a file, or cannot be listed (and the path, for the command lines)."""
     path = root / folder
     try:
         with os.scandir(path) as listing:
             return list(listing)
     except FileNotFoundError:
-        raise UnreadableFile(f"{folder}/: folder not found ({path})") from None
+        raise UnreadableFile(f"{folder}/: folder not found", f"{folder}/: folder not found ({path})") from None
     except NotADirectoryError:
-        raise UnreadableFile(f"{folder}/: not a folder ({path} is a file)") from None
+        raise UnreadableFile(f"{folder}/: not a folder (it is a file)", f"{folder}/: not a folder ({path} is a file)") from None
     except OSError as err:
-        raise UnreadableFile(f"{folder}/: cannot be read ({path}: {err.strerror})") from None
+        raise UnreadableFile(f"{folder}/: cannot be read ({err.strerror})",
+                             f"{folder}/: cannot be read ({path}: {err.strerror})") from None
 
 
 def check_folders(root: Path) -> None:

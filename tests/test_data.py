@@ -390,7 +390,7 @@ def test_a_missing_or_replaced_folder_is_unreadable_and_named(project_copy: Path
     fault(project_copy)
     with pytest.raises(UnreadableFile) as raised:
         load_dataset(project_copy)
-    assert str(raised.value) == message.format(root=project_copy)
+    assert str(raised.value) == message and str(project_copy) not in str(raised.value)
 
 
 def deny(monkeypatch, denied: Path) -> None:
@@ -413,8 +413,8 @@ def deny(monkeypatch, denied: Path) -> None:
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("data", "data/: cannot be read ({root}/data: Permission denied)"),
-        ("seeds", "seeds/: cannot be read ({root}/seeds: Permission denied)"),
+        ("data", "data/: cannot be read (Permission denied)"),
+        ("seeds", "seeds/: cannot be read (Permission denied)"),
         ("seeds/002_ee4fd5ed85ea2616.txt", "seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)"),
     ],
 )
@@ -422,7 +422,9 @@ def test_an_unreadable_folder_or_seed_is_unreadable_and_named(project_copy: Path
     deny(monkeypatch, project_copy / target)
     with pytest.raises(UnreadableFile) as raised:
         load_dataset(project_copy)
-    assert str(raised.value) == message.format(root=project_copy)
+    assert str(raised.value) == message  # what pages and the API show: no server path
+    if "/:" in message:  # a folder: the command lines name its path
+        assert raised.value.command_line == message.replace("(", f"({project_copy}/{target}: ")
 
 
 def test_a_fifo_in_place_of_a_data_file_is_refused_without_opening_it(project_copy: Path):
