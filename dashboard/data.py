@@ -16,6 +16,7 @@ import io
 import os
 import stat
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -298,6 +299,34 @@ def list_folder(root: Path, folder: str) -> list[os.DirEntry]:
     except OSError as err:
         raise UnreadableFile(f"{folder}/: cannot be read ({err.strerror})",
                              f"{folder}/: cannot be read ({path}: {err.strerror})") from None
+
+
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    """(device, inode) of what the path names, links followed; None if it names nothing."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def lands_in_curated_folders(path: Path, roots: Iterable[Path]) -> bool:
+    """Whether writing `path` would touch the data/ or seeds/ of any of these project roots, by any
+    name. Files and folders are compared by device and inode, not by name: a hard link to
+    data/metrics.csv, a symlink to seeds/, '..' or a second mount of the same folder are caught,
+    where resolving paths sees only symlinks."""
+    folders, files = set(), set()
+    for root in roots:
+        for folder in DATA_FOLDERS:
+            for top, _, names in os.walk(Path(root) / folder, followlinks=True):
+                folders.add(_identity(top))
+                files.update(_identity(os.path.join(top, name)) for name in names)
+    folders.discard(None)
+    files.discard(None)
+    target = Path(os.getcwd(), path)  # absolute, its '..' left for the kernel to follow as it will
+    if _identity(target) in files | folders:
+        return True
+    return any(_identity(parent) in folders for parent in target.parents)
 
 
 def check_folders(root: Path) -> None:

@@ -11,9 +11,12 @@ data/metric_catalogue.csv, marked as guesses in `note`. Numbers that only date t
 bound a period or name something are skipped and listed on stderr; a stray-space number ("1 2")
 is read joined and marked `reading = ambiguous` for review.
 
-It never writes into data/ or seeds/. `--check` compares the draft with the curated rows of the
-same document (--source-id) and prints recall and precision. Exit 0 on success, 2 with a one-line
-reason when the input cannot be read or the output would land in data/ or seeds/.
+It never writes into data/ or seeds/ (of this checkout, of --root, or of $DASHBOARD_ROOT, the
+folder the app serves, whatever name the output has: a hard link or symlink to a curated file
+counts as that file). With no --root, it reads $DASHBOARD_ROOT when set, as the app does.
+`--check` compares the draft with the curated rows of the same document (--source-id) and prints
+recall and precision. Exit 0 on success, 2 with a one-line reason when the input cannot be read
+or the output would land in data/ or seeds/.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import audit
-from dashboard.data import ROOT, UnreadableFile, decode_text, read_file_bytes
+from dashboard.data import ROOT, UnreadableFile, data_root, decode_text, lands_in_curated_folders, read_file_bytes
 from dashboard.numbers import Mention, find_numbers, line_finder, line_of, occurrences, sentence_spans
 from dashboard.schema import Metrics
 
@@ -111,9 +114,18 @@ class _Reading:
         self._memo: dict[tuple, object] = {}
 
     def memo(self, key: tuple, compute):
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        found = self._memo.get(key, self._memo)
+        if found is self._memo:
+            found = self._memo[key] = compute()
+        return found
+
+    def searched(self, pattern: re.Pattern, span: tuple[int, int]) -> bool:
+        """Whether the pattern occurs in text[span], each span searched once."""
+        key = (pattern, span)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = bool(pattern.search(self.text, *span))
+        return found
 
     def words(self, a: int, b: int) -> int:
         """len(text[a:b].split()): the words of the text that reach into [a, b)."""
@@ -299,8 +311,13 @@ def guess_region(text: str, spans: list[tuple[int, int]], regions: list[str], fa
     return fallback
 
 
+@functools.lru_cache(maxsize=4096)  # regions, metrics, years and statuses recur on every row
+def _slug_part(part: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-")
+
+
 def _slug(*parts: object) -> str:
-    return "-".join(p for p in (re.sub(r"[^a-z0-9]+", "-", str(part).lower()).strip("-") for part in parts if part) if p)[:80].strip("-")
+    return "-".join(p for p in (_slug_part(str(part)) for part in parts if part) if p)[:80].strip("-")
 
 
 def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.DataFrame,
@@ -314,7 +331,7 @@ def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.
     metrics = catalogue_words(catalogue)
     counts = {r: len(re.findall(rf"\b{re.escape(r)}\b", text)) for r in regions}
     main_region = max(counts, key=counts.get) if counts and max(counts.values()) else None
-    searched = lambda pattern, span: indexed.memo((pattern, span), lambda: bool(pattern.search(text, *span)))  # noqa: E731
+    searched = indexed.searched
     draft, previous = Draft(), None
     for mention in numbers:
         reason = _skip_reason(text, mention, dated_line, previous, indexed.line_at)
@@ -441,21 +458,19 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "n/a"
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.draft", description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, help="the new document (plain UTF-8 text)")
     parser.add_argument("--source-id", help="its source_id (default: from the file name)")
     parser.add_argument("-o", "--output", type=Path, help="write the draft CSV here (default: standard output)")
     parser.add_argument("--check", action="store_true", help="compare with the curated rows of --source-id")
-    parser.add_argument("--root", type=Path, default=None, help="project folder holding data/ and seeds/")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="project folder holding data/ and seeds/ (default: $DASHBOARD_ROOT when set, else this checkout)")
     args = parser.parse_args(argv)
-    root = args.root or ROOT
-    if args.output and any(_inside(args.output, root / folder) or _inside(args.output, ROOT / folder)
-                           for folder in ("data", "seeds")):
+    root = args.root or data_root()
+    # The checkout's, --root's and $DASHBOARD_ROOT's folders (the one the app serves), by device
+    # and inode: a hard link or symlink to a curated file is that file.
+    if args.output and lands_in_curated_folders(args.output, {ROOT, root, data_root()}):
         print(f"error: {args.output}: the draft is never written into data/ or seeds/; write it elsewhere, review it, "
               "then copy the rows you keep into data/metrics.csv", file=sys.stderr)
         return EXIT_UNREADABLE
