@@ -463,8 +463,10 @@ def problems_from_errors(
             if column not in lines_by_value:  # once per column: a file of many duplicates stays linear
                 lines_by_value[column] = frame.groupby(column, sort=False).groups
             line = int(index)
-            others = [str(other) for other in lines_by_value[column].get(frame.at[line, column], []) if other != line]
-            value, expected = frame.at[line, column], f"a value no other row has (line {', '.join(others)} has it too)"
+            same = lines_by_value[column].get(frame.at[line, column], [])
+            # At most SAME_LINES_SHOWN others: with every row the same, naming all would be quadratic.
+            shown = [int(other) for other in same[: SAME_LINES_SHOWN + 1] if other != line][:SAME_LINES_SHOWN]
+            value, expected = frame.at[line, column], f"a value no other row has ({_others(shown, len(same) - 1)} it too)"
         elif index is None or pd.isna(index):
             continue  # a whole-column failure that a per-row case already explains
         else:

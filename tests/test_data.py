@@ -484,3 +484,22 @@ def test_duplicate_key_report_names_a_few_other_lines_not_all():
     assert len(duplicates) == 50
     assert duplicates[0].expected == "a combination no other row has (lines 3, 4, 5, 6, 7 and 44 more have the same)"
     assert duplicates[-1].expected == "a combination no other row has (lines 2, 3, 4, 5, 6 and 44 more have the same)"
+
+
+def test_a_report_grows_with_its_file_however_many_rows_share_an_id(tmp_path: Path):
+    """2,600 rows sharing one figure_id printed 39 MB: each problem listed every other line. Now each
+    names a few (and how many more), so twice the rows make twice the report, not four times."""
+    rows = read_rows(ROOT / "data" / "metrics.csv")
+
+    def report(count: int) -> list[str]:
+        path = tmp_path / f"same-{count}.csv"
+        write_rows(path, [dict(rows[i % len(rows)], figure_id="same-id") for i in range(count)])
+        with pytest.raises(InvalidData) as raised:
+            load_dataset(ROOT, metrics_path=path)
+        return [str(problem) for problem in raised.value.problems]
+
+    small, large = report(150), report(300)
+    assert len("".join(large)) < 2.2 * len("".join(small))
+    unique = [p for p in large if "a value no other row has" in p]
+    assert len(unique) == 300
+    assert unique[0].endswith("expected a value no other row has (lines 3, 4, 5, 6, 7 and 294 more have it too)")
