@@ -40,7 +40,15 @@ VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
 COMPARE_PAGE, TRENDS_PAGE, EXPLORE_PAGE = VIEWS / "compare.py", VIEWS / "trends.py", VIEWS / "explore.py"
 DEFAULT_REGIONS = ("Shanxi", "Shandong")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+# Every character Markdown, Streamlit's directives (:red[...], :material/...:) or LaTeX ($) read;
+# '=' makes a setext heading ("===" under a line), '&' a character reference ("&lt;").
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
+# What GitHub-flavoured Markdown turns into a link by itself, even escaped: www., a scheme and its
+# colon, an e-mail's @. A word joiner (U+2060, invisible) after "www"/the scheme and before "@"
+# keeps them text.
+_AUTOLINK = re.compile(r"(?i)(?<![a-z0-9])(www|https?|ftp|mailto|xmpp)(?=\\[.:])|(?=@)")
+_WORD_JOINER = "\u2060"
+_NO_INDENT = re.compile(r"(?<=\n)[ \t]++")  # a line's indentation (the text may start mid-line)
 MAX_PROBLEMS_SHOWN = 20
 UPLOAD_ROWS, UPLOAD_FILE, UPLOAD_NAME = "uploaded_rows", "uploaded_file_id", "uploaded_file_name"
 UPLOAD_DERIVED, DATA_KEY = "upload_derived", "curated_data_key"
@@ -447,9 +455,20 @@ def show_data_error(headline: str, problems: list[str]) -> None:
     st.caption(_("Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed."))
 
 
-def md(text: object) -> str:
-    """Data-derived text made inert for st.markdown: every Markdown/directive character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+def md(text: object, lines: bool = False) -> str:
+    """Data-derived text made inert for st.markdown: it shows as the characters it has, with no
+    heading, list, code block, quote, table or link it did not have as characters. Every Markdown
+    and directive character is escaped and autolinks broken (see _AUTOLINK); whitespace, line
+    breaks included, is folded into single spaces, so "line\\n===" or "\\n\\n    code" stay one
+    line of text. With `lines` (a piece of a document's text), line breaks stay, and the
+    indentation after each becomes no-break spaces (indentation would make a code block)."""
+    text = str(text)
+    if lines:
+        text = _NO_INDENT.sub(lambda m: "\u00a0" * len(m.group()), text)
+    else:
+        text = " ".join(text.split())
+    return _AUTOLINK.sub(lambda m: m.group() + _WORD_JOINER if m.group() else _WORD_JOINER,
+                         _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def number_markup(text: str, finding: Finding, labels: dict[str, tuple[str, str]] | None = None) -> str:
@@ -488,10 +507,10 @@ def _marked(document: str, start: int, end: int, findings: list[Finding], labels
     for finding in findings:
         mention = finding.mention
         if start <= mention.start and mention.end <= end and mention.start >= position:
-            parts.append(md(document[position:mention.start]))
+            parts.append(md(document[position:mention.start], lines=True))
             parts.append(number_markup(document[mention.start:mention.end], finding, labels))
             position = mention.end
-    parts.append(md(document[position:end]))
+    parts.append(md(document[position:end], lines=True))
     return "".join(parts)
 
 
