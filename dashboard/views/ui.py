@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard import charts, citation, export, i18n, package
 from dashboard import metrics as mx
@@ -111,6 +112,13 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     options = list(options)
     language = i18n.active()
     marker = f"{key}~language"
+
+    def shown(option) -> str:
+        try:
+            return names[option][language]
+        except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
+            return str(option)
+
     if key not in st.session_state or st.session_state.get(marker) != language:
         known = {str(o): o for o in options}
         known.update({name: o for o in options for name in names.get(o, {}).values()})
@@ -120,6 +128,8 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
         else:
             given = st.query_params.get_all(key)
         chosen = list(dict.fromkeys(known[str(v)] for v in given if str(v) in known))
+        if key not in st.session_state and chosen:
+            _address_in_shown_names(key, given, [shown(o) for o in (chosen if multiple else chosen[:1])])
         if chosen or key in st.session_state:
             st.session_state[key] = chosen if multiple else (chosen[0] if chosen else default)
     st.session_state[marker] = language
@@ -128,13 +138,23 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     else:
         kwargs["default"] = default
 
-    def shown(option) -> str:
-        try:
-            return names[option][language]
-        except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
-            return str(option)
-
     return widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs)
+
+
+def _address_in_shown_names(key: str, given: list[str], wanted: list[str]) -> None:
+    """Rerun once with the address naming the options as the widget shows them: a bound widget
+    seeds itself from the address as it was when the run began, and drops what it does not show
+    (吉林省 on an English page, Shanxi on a Chinese one) from the address, so a reload or a
+    shared link lost the selection it had made from it."""
+    rewritten = f"{key}~address"
+    if given == wanted or st.session_state.get(rewritten):
+        return
+    st.session_state[rewritten] = True
+    try:
+        st.query_params[key] = wanted
+    except StreamlitAPIException:  # already bound to a widget on this page: it keeps the address itself
+        return
+    st.rerun()
 
 
 def source_text(quote: str) -> None:
