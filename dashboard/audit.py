@@ -31,7 +31,9 @@ from dashboard.numbers import Mention, find_numbers, line_finder, occurrences, s
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
 CAPTURED, EXCLUDED, UNACCOUNTED = "captured", "excluded", "unaccounted"
-SENTENCE_SHOWN = 1000  # characters of a number's sentence a finding quotes at most
+SENTENCE_SHOWN = 1000  # characters of a sentence a finding quotes whole; of a longer one, a window:
+WINDOW_SHOWN = 160  # the words around the number (a sentence listing thousands of numbers would
+# otherwise put a thousand characters on the report per number)
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,11 @@ def event_states(mention: Mention, row: dict) -> bool:
 
 def _sentence_shown(text: str, start: int, end: int, mention: Mention) -> str:
     """The sentence of a number, whitespace folded, for a message: a sentence longer than
-    SENTENCE_SHOWN characters is cut to the words around the number, so a report grows with its
-    document, not with its numbers times its longest sentence."""
+    SENTENCE_SHOWN characters is cut to the words within WINDOW_SHOWN characters around the number,
+    so a report grows with its document, not with its numbers times its longest sentence."""
     if end - start <= SENTENCE_SHOWN:
         return " ".join(text[start:end].split())
-    half = (SENTENCE_SHOWN - len(mention.text)) // 2
+    half = max(0, WINDOW_SHOWN - len(mention.text)) // 2
     left, right = max(start, mention.start - half), min(end, mention.end + half)
     words = text[left:right].split()
     if left > start and words and not text[left - 1].isspace():

@@ -321,7 +321,8 @@ def quote_pattern(quote: str) -> re.Pattern | None:
     """A pattern of the quote in a raw document, its whitespace matching any run of whitespace
     there (as in quote_in_document); None for a quote with no words."""
     words = quote.split()
-    return re.compile(r"\s+".join(re.escape(word) for word in words)) if words else None
+    # Possessive: a word never starts with whitespace, so a long run of it is read once.
+    return re.compile(r"\s++".join(re.escape(word) for word in words)) if words else None
 
 
 def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:

@@ -197,7 +197,7 @@ def test_a_sentence_with_many_numbers_gives_short_quotes_and_messages(dataset):
     findings = audit.audit_document(text, dataset.metrics.iloc[0:0], dataset.events.iloc[0:0], dataset.exclusions.iloc[0:0], {})
     assert len(draft.candidates) == 9000
     assert all(len(c.row["quote"]) <= MAX_QUOTE and c.mention.text in c.row["quote"].split() for c in draft.candidates)
-    assert all(len(f.sentence) <= audit.SENTENCE_SHOWN + 8 and f.mention.text in f.sentence.split() for f in findings)
+    assert all(len(f.sentence) <= audit.WINDOW_SHOWN + 8 and f.mention.text in f.sentence.split() for f in findings)
     assert findings[0].sentence.startswith("Shanxi built 0 and then 1") and findings[0].sentence.endswith(" ...")
     assert findings[-1].sentence.startswith("... ") and findings[-1].sentence.endswith("8999 centres.")
 
