@@ -61,6 +61,7 @@ test-fast: $(VENV)/.test
 # Timing goals live here, never in the test suite: results in bench/results/, summary in README.
 bench: $(VENV)/.bench system-packages
 	$(PY) -m bench.run
+	$(PY) -m bench.curation
 	$(PY) -m bench.load_test --sessions 20
 
 # Every page at 1440x900 and 390x844, English and Chinese, light and dark: docs/screenshots/ and

@@ -6,8 +6,15 @@ parsing, dashboard/query.py, and the same export code, dashboard/export.py). It 
 cached dataset (ui.curated), never a second copy. A script can rely on: UTF-8 with charset in the
 content type; ETag = the data version (If-None-Match answers 304); Cache-Control; CORS for GET;
 pages of at most `_size` rows with a `next` link (JSON) or a Link header (CSV); JSON errors: 400
-naming the bad parameter, 404 for an unknown id or path, 409 for a page token of older data, 503
-with the problem list the pages show when the curated files are invalid; never a traceback.
+naming the bad parameter, 404 for an unknown id or path, 405 for any other method (with CORS),
+409 for a page token of older data, 503 with the problem list the pages show when the curated
+files are invalid; never a traceback.
+
+What a shared cache may keep is the same for everyone: the `next` link is written from the
+filters as understood (each value once, in the page's order: the canonical query, whatever the
+request repeated), relative to the server unless $DASHBOARD_BASE_URL names it, so no request
+header (Host) is copied into a cacheable response; and a CSV's Link header is left out when it
+would pass MAX_LINK characters (a proxy refuses large response headers), the JSON keeps `next`.
 """
 
 from __future__ import annotations
@@ -15,13 +22,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dashboard import export, package, query
+from dashboard import citation, export, package, query
 from dashboard import metrics as mx
 from dashboard.data import InvalidData, UnreadableFile, describe_failure
 from dashboard.views import ui
@@ -32,7 +40,7 @@ CACHE_CONTROL = "public, max-age=60"  # then revalidate with the ETag: a data ed
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Link, X-Total-Count"}
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
              "Access-Control-Allow-Headers": "If-None-Match", "Access-Control-Max-Age": "86400"}
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+MAX_LINK = 2000  # characters of a Link header: nginx's default proxy buffer holds 4 KB of headers in all
 
 
 class NotFound(Exception):
@@ -102,18 +110,30 @@ def _pairs(request: Request) -> list[tuple[str, str]]:
     return request.query_params.multi_items()
 
 
+def _next_link(request: Request, canonical: list[tuple[str, str]], page: query.PageRequest, end: int, version: str) -> str:
+    """The next page's address: the canonical query of this one (not the request's own text), its
+    page size and shape when they were asked for (both checked already), the token; after
+    $DASHBOARD_BASE_URL, else from the path."""
+    asked = request.query_params
+    pairs = [*canonical, *([(query.SIZE, str(page.size))] if query.SIZE in asked else []),
+             *([(query.SHAPE, asked[query.SHAPE])] if query.SHAPE in asked else []),
+             (query.NEXT, query.next_token(end, version))]
+    return f"{citation.base_url()}{request.url.path}?{urlencode(pairs)}"
+
+
 def _page(request: Request, loaded: Loaded, rows: pd.DataFrame, to_frame: Callable[[pd.DataFrame], pd.DataFrame],
-          fmt: str, filename: str = "") -> Response:
+          fmt: str, filename: str = "", canonical: list[tuple[str, str]] | None = None) -> Response:
     """One page of `rows` as CSV or JSON, with the link to the next page when there is one (for
-    JSON with `_shape=array`, a plain array of the rows, the link in the Link header as for CSV)."""
+    JSON with `_shape=array`, a plain array of the rows, the link in the Link header as for CSV).
+    `canonical`: the query pairs of the filters as understood (none for an unfiltered table)."""
     page = query.page_request(_pairs(request), loaded.version)
     shape = query.response_shape(_pairs(request))
     chunk = rows.iloc[page.offset:page.offset + page.size]
     end = page.offset + len(chunk)
     following = end < len(rows)
-    link = str(request.url.include_query_params(**{query.NEXT: query.next_token(end, loaded.version)})) if following else None
+    link = _next_link(request, canonical or [], page, end, loaded.version) if following else None
     headers = {"X-Total-Count": str(len(rows))}
-    if link and (fmt == "csv" or shape == "array"):
+    if link and (fmt == "csv" or shape == "array") and len(link) <= MAX_LINK:
         headers["Link"] = f'<{link}>; rel="next"'
     if fmt == "csv":
         headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -129,10 +149,11 @@ def _page(request: Request, loaded: Loaded, rows: pd.DataFrame, to_frame: Callab
 # --- endpoints -------------------------------------------------------------------------------------
 
 def figures(request: Request, loaded: Loaded, fmt: str) -> Response:
-    filters = query.filters_from_query(_pairs(request), loaded.derived(_figure_choices))
+    choices = loaded.derived(_figure_choices)
+    filters = query.filters_from_query(_pairs(request), choices)
     rows = mx.filter_observations(loaded.obs, filters)
     return _page(request, loaded, rows, lambda chunk: export.export_frame(chunk, loaded.version), fmt,
-                 export.export_filename(filters))
+                 export.export_filename(filters), query.query_from_filters(filters, choices))
 
 
 def events(request: Request, loaded: Loaded, fmt: str) -> Response:
@@ -140,7 +161,8 @@ def events(request: Request, loaded: Loaded, fmt: str) -> Response:
     table = loaded.derived(_events)
     rows = table[table["region"].isin(filters.regions)] if filters.regions else table
     name = export.export_filename(filters).replace(export.FILE_PREFIX, f"{export.FILE_PREFIX}-events", 1)
-    return _page(request, loaded, rows, lambda chunk: export.events_frame(chunk, loaded.version), fmt, name)
+    return _page(request, loaded, rows, lambda chunk: export.events_frame(chunk, loaded.version), fmt, name,
+                 [(query.REGION, region) for region in filters.regions])
 
 
 def catalogue_table(name: str) -> Callable[[Request, Loaded], Response]:
@@ -225,8 +247,9 @@ def _endpoint(handler: Callable[[Request, Loaded], Response]) -> Callable[[Reque
 
 
 def _fallback(request: Request) -> Response:
-    """Anything else under /api: a CORS preflight, 405 for another method on a known path, else 404."""
-    known = any(route.path_regex.match(request.url.path) for route in _ROUTES)
+    """Anything else under /api, whatever its method (TRACE, PROPFIND...): a CORS preflight, 405
+    for another method on a known path, else 404; always JSON with CORS."""
+    known = any(route.path_regex.match(request.url.path) for route in _GET_ROUTES)
     if known and request.method == "OPTIONS":
         return Response(status_code=204, headers=PREFLIGHT)
     if known:
@@ -241,10 +264,23 @@ def server_error(request: Request, exc: Exception) -> Response:
     return _error(500, "the request could not be answered (logged on the server)")
 
 
-_ROUTES = [Route(path, _endpoint(handler), methods=["GET"]) for path, (_, handler) in ENDPOINTS.items()]
-ROUTES = [
+_GET_ROUTES = [
     Route("/api", _endpoint(index), methods=["GET"]),
     Route("/api/", _endpoint(index), methods=["GET"]),
-    *_ROUTES,
-    Route("/api/{rest:path}", _fallback, methods=ALL_METHODS),
+    *(Route(path, _endpoint(handler), methods=["GET"]) for path, (_, handler) in ENDPOINTS.items()),
 ]
+
+
+class _AnyMethod:
+    """The fallback as a plain ASGI app: Starlette gives a function endpoint a method list (GET by
+    default) and answers any method outside it (TRACE, PROPFIND...) itself, in plain text without
+    CORS; an ASGI app with no list receives every method."""
+
+    def __init__(self, handler: Callable[[Request], Response]):
+        self.handler = handler
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.handler(Request(scope, receive))(scope, receive, send)
+
+
+ROUTES = [*_GET_ROUTES, Route("/api", _AnyMethod(_fallback)), Route("/api/{rest:path}", _AnyMethod(_fallback))]

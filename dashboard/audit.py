@@ -25,14 +25,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data import ROOT, Dataset, InvalidData, UnreadableFile, load_dataset
+from dashboard.data import Dataset, InvalidData, UnreadableFile, data_root, load_dataset
 from dashboard.evidence import ORDINAL, classify
 from dashboard.i18n import _, ngettext
-from dashboard.numbers import (Mention, find_numbers, line_of, lost_dash_values, occurrences, same_number_text, sentence_at,
-                               sentence_spans)
+from dashboard.numbers import (Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
+                               sentence_at, sentence_spans)
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
 CAPTURED, EXCLUDED, UNACCOUNTED = "captured", "excluded", "unaccounted"
+SENTENCE_SHOWN = 1000  # characters of a sentence a finding quotes whole; of a longer one, a window:
+WINDOW_SHOWN = 160  # the words around the number (a sentence listing thousands of numbers would
+# otherwise put a thousand characters on the report per number)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,22 @@ def event_states(mention: Mention, row: dict) -> bool:
     return _period_states(mention, _number(row.get("period_start")), _number(row.get("period_end")), None)
 
 
+def _sentence_shown(text: str, start: int, end: int, mention: Mention) -> str:
+    """The sentence of a number, whitespace folded, for a message: a sentence longer than
+    SENTENCE_SHOWN characters is cut to the words within WINDOW_SHOWN characters around the number,
+    so a report grows with its document, not with its numbers times its longest sentence."""
+    if end - start <= SENTENCE_SHOWN:
+        return " ".join(text[start:end].split())
+    half = max(0, WINDOW_SHOWN - len(mention.text)) // 2
+    left, right = max(start, mention.start - half), min(end, mention.end + half)
+    words = text[left:right].split()
+    if left > start and words and not text[left - 1].isspace():
+        words = words[1:]  # a word cut in two is left out
+    if right < end and words and not text[right].isspace():
+        words = words[:-1]
+    return ("... " if left > start else "") + " ".join(words) + (" ..." if right < end else "")
+
+
 def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
     return any(start <= mention.start and mention.end <= end for start, end in spans)
 
@@ -122,6 +141,7 @@ def audit_document(text: str, figures: pd.DataFrame, events: pd.DataFrame, exclu
     event_rows = events.to_dict("records")
     exclusion_rows = exclusions.to_dict("records")
     sentences = sentence_spans(text)
+    line_at = line_finder(text)
     findings = []
     for mention in mentions:
         figure_ids = tuple(
@@ -137,7 +157,7 @@ def audit_document(text: str, figures: pd.DataFrame, events: pd.DataFrame, exclu
         start, end = sentence_at(text, mention.start, sentences)
         status = CAPTURED if figure_ids or event_ids else EXCLUDED if excluded else UNACCOUNTED
         findings.append(Finding(
-            mention, line_of(text, mention.start), " ".join(text[start:end].split()), status, figure_ids, event_ids,
+            mention, line_at(mention.start), _sentence_shown(text, start, end, mention), status, figure_ids, event_ids,
             excluded["reason"] if excluded and status == EXCLUDED else None,
             excluded["note"] if excluded and status == EXCLUDED else None,
         ))
@@ -183,7 +203,7 @@ def load_for_command_line(root: Path) -> Dataset | None:
     try:
         return load_dataset(root)
     except UnreadableFile as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {err.command_line}", file=sys.stderr)
     except InvalidData as err:
         print(f"error: the curated data has {len(err.problems)} problem(s); run python -m dashboard.validate to list them",
               file=sys.stderr)
@@ -192,9 +212,10 @@ def load_for_command_line(root: Path) -> Dataset | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.audit", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=None, help="project folder holding data/ and seeds/ (default: this checkout)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="project folder holding data/ and seeds/ (default: $DASHBOARD_ROOT when set, else this checkout)")
     args = parser.parse_args(argv)
-    dataset = load_for_command_line(args.root or ROOT)
+    dataset = load_for_command_line(args.root or data_root())
     if dataset is None:
         return EXIT_UNREADABLE
     results = audit_dataset(dataset)

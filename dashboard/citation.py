@@ -93,12 +93,18 @@ def shown_id(figure_id: str) -> str:
     return repr(text if len(text) <= MAX_SHOWN_ID else text[:MAX_SHOWN_ID] + "…")
 
 
+# Streamlit ignores a whole query string of more than this many parameters (its
+# CLIENT_STATE_QUERY_STRING_MAX_FIELDS): the page then sees no id at all, however many were given.
+MAX_QUERY_FIELDS = 1000
+
+
 def missing_figure_message(ids: list[str], upload_prefix: str) -> str:
     """What the figure page says when the link's ids name no figure: `ids` is every `id` value
     in the link (none, one, or a repeated parameter)."""
     given = [i for i in ids if i.strip()]
-    if not given:
-        return _("No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>.")
+    if not given:  # also what a link of too many parameters gives: the server has read none of them
+        return _("No figure with id: this link gives none (a link of more than {limit} parameters is read as "
+                 "none). A figure's address looks like /figure?id=<figure id>.").format(limit=f"{MAX_QUERY_FIELDS:,}")
     if len(ids) > 1:
         return _("No figure with id {ids}: this link gives {count} ids, and a page shows one figure.").format(
             ids=", ".join(map(shown_id, ids)), count=len(ids))

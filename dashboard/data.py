@@ -16,6 +16,7 @@ import io
 import os
 import stat
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,15 @@ def data_root() -> Path:
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a UTF-8, comma-separated CSV: one line says why."""
+    """The file cannot be read as a UTF-8, comma-separated CSV: one line says why.
+
+    The message names files as the project does (data/metrics.csv, seeds/): it is shown to anyone
+    (pages, API responses). `command_line` is the same line with the server's own path in it,
+    for the person at the command line who chose the folder; no page or response shows it."""
+
+    def __init__(self, message: str, command_line: str | None = None):
+        super().__init__(message)
+        self.command_line = command_line or message
 
 
 @dataclass(frozen=True)
@@ -277,18 +286,47 @@ DATA_FOLDERS = ("data", "seeds")
 
 
 def list_folder(root: Path, folder: str) -> list[os.DirEntry]:
-    """The entries of root/folder (data or seeds), or UnreadableFile naming the path when it is
-    missing, a file, or cannot be listed."""
+    """The entries of root/folder (data or seeds), or UnreadableFile naming the folder when it is
+    missing, a file, or cannot be listed (and the path, for the command lines)."""
     path = root / folder
     try:
         with os.scandir(path) as listing:
             return list(listing)
     except FileNotFoundError:
-        raise UnreadableFile(f"{folder}/: folder not found ({path})") from None
+        raise UnreadableFile(f"{folder}/: folder not found", f"{folder}/: folder not found ({path})") from None
     except NotADirectoryError:
-        raise UnreadableFile(f"{folder}/: not a folder ({path} is a file)") from None
+        raise UnreadableFile(f"{folder}/: not a folder (it is a file)", f"{folder}/: not a folder ({path} is a file)") from None
     except OSError as err:
-        raise UnreadableFile(f"{folder}/: cannot be read ({path}: {err.strerror})") from None
+        raise UnreadableFile(f"{folder}/: cannot be read ({err.strerror})",
+                             f"{folder}/: cannot be read ({path}: {err.strerror})") from None
+
+
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    """(device, inode) of what the path names, links followed; None if it names nothing."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def lands_in_curated_folders(path: Path, roots: Iterable[Path]) -> bool:
+    """Whether writing `path` would touch the data/ or seeds/ of any of these project roots, by any
+    name. Files and folders are compared by device and inode, not by name: a hard link to
+    data/metrics.csv, a symlink to seeds/, '..' or a second mount of the same folder are caught,
+    where resolving paths sees only symlinks."""
+    folders, files = set(), set()
+    for root in roots:
+        for folder in DATA_FOLDERS:
+            for top, _, names in os.walk(Path(root) / folder, followlinks=True):
+                folders.add(_identity(top))
+                files.update(_identity(os.path.join(top, name)) for name in names)
+    folders.discard(None)
+    files.discard(None)
+    target = Path(os.getcwd(), path)  # absolute, its '..' left for the kernel to follow as it will
+    if _identity(target) in files | folders:
+        return True
+    return any(_identity(parent) in folders for parent in target.parents)
 
 
 def check_folders(root: Path) -> None:
@@ -425,8 +463,10 @@ def problems_from_errors(
             if column not in lines_by_value:  # once per column: a file of many duplicates stays linear
                 lines_by_value[column] = frame.groupby(column, sort=False).groups
             line = int(index)
-            others = [str(other) for other in lines_by_value[column].get(frame.at[line, column], []) if other != line]
-            value, expected = frame.at[line, column], f"a value no other row has (line {', '.join(others)} has it too)"
+            same = lines_by_value[column].get(frame.at[line, column], [])
+            # At most SAME_LINES_SHOWN others: with every row the same, naming all would be quadratic.
+            shown = [int(other) for other in same[: SAME_LINES_SHOWN + 1] if other != line][:SAME_LINES_SHOWN]
+            value, expected = frame.at[line, column], f"a value no other row has ({_others(shown, len(same) - 1)} it too)"
         elif index is None or pd.isna(index):
             continue  # a whole-column failure that a per-row case already explains
         else:

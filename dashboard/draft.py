@@ -11,16 +11,22 @@ data/metric_catalogue.csv, marked as guesses in `note`. Numbers that only date t
 bound a period or name something are skipped and listed on stderr; a stray-space number ("1 2")
 is read joined and marked `reading = ambiguous` for review.
 
-It never writes into data/ or seeds/. `--check` compares the draft with the curated rows of the
-same document (--source-id) and prints recall and precision. Exit 0 on success, 2 with a one-line
-reason when the input cannot be read or the output would land in data/ or seeds/.
+It never writes into data/ or seeds/ (of this checkout, of --root, or of $DASHBOARD_ROOT, the
+folder the app serves, whatever name the output has: a hard link or symlink to a curated file
+counts as that file). With no --root, it reads $DASHBOARD_ROOT when set, as the app does.
+`--check` compares the draft with the curated rows of the same document (--source-id) and prints
+recall and precision. Exit 0 on success, 2 with a one-line reason when the input cannot be read
+or the output would land in data/ or seeds/.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
+import functools
 import io
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -29,8 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import audit
-from dashboard.data import ROOT, UnreadableFile, decode_text, read_file_bytes
-from dashboard.numbers import Mention, find_numbers, line_of, lost_dash_values, occurrences, sentence_spans
+from dashboard.data import ROOT, UnreadableFile, data_root, decode_text, lands_in_curated_folders, read_file_bytes
+from dashboard.numbers import Mention, find_numbers, line_finder, line_of, lost_dash_values, occurrences, sentence_spans
 from dashboard.schema import Metrics
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
@@ -52,8 +58,14 @@ _SECOND_ONLY = re.compile(r"^[^.;]{0,80}?\bsecond only to ([A-Z][a-z]+(?:(?:, | 
 _DONE_AFTER = re.compile(r"^(?:\s+[\w-]+){1,3}?\s+(?:announced|approved|built|established|identified|issued)\b")
 _DONE = re.compile(r"\b(?:had|has|have)\s+(?:\w+\s+){0,2}?(?:grown|risen|increased|built|reached|won)\b|"
                    r"\b(?:increased|reached|rose|grew|won|completed)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+and\s+(?=(?:build|support|the|a|an|[a-z]+s)\b)")
+# Possessive, and " and " only from the start of its whitespace: a long run of spaces is read once.
+_CLAUSE_BREAK = re.compile(r"[,;:]\s++|(?<!\s)\s++and\s++(?=(?:build|support|the|a|an|[a-z]+s)\b)")
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![^\S\n]*+\n)[^\n]+)*")  # lines up to a blank line
+MAX_QUOTE = 600  # characters: a longer clause is cut to the words around its number
+_BEFORE_READ = 300  # characters of the clause before a number that the metric guess reads
 _WORD = re.compile(r"[a-z]+")
+_NATIONAL = re.compile(r"\bChina's\b|\bnational\b")
+_LAST_YEAR = re.compile(r"\blast year\b", re.I)
 _STOP = frozenset("the of and in a an to for with by on at as from that this these those its their".split())
 
 
@@ -82,36 +94,122 @@ def document_date(text: str) -> str | None:
     return f"{match.group(3)}-{match.group(1)}-{match.group(2)}" if match else None
 
 
-def clause_span(text: str, sentence: tuple[int, int], mention: Mention) -> tuple[int, int]:
+class _Reading:
+    """What drafting asks of one text once per number (its line, sentence, paragraph, clause, the
+    numbers near it, whether a span names a region or a plan), answered from indexes built once
+    or remembered per span. Asking the text itself each time is quadratic in a long document."""
+
+    def __init__(self, text: str, numbers: list[Mention], sentences: list[tuple[int, int]]):
+        self.text, self.numbers, self.sentences = text, numbers, sentences
+        self.line_at = line_finder(text)
+        words = [match.span() for match in re.finditer(r"\S+", text)]
+        self.word_starts, self.word_ends = [a for a, _ in words], [b for _, b in words]
+        self.starts = [m.start for m in numbers]
+        self.years = [m for m in numbers if m.kind == "year"]
+        self.year_starts = [m.start for m in self.years]
+        self.plans = [m for m in numbers if m.kind == "year_range"]
+        self.plan_starts = [m.start for m in self.plans]
+        self.paragraphs = [match.span() for match in _PARAGRAPH.finditer(text)]
+        self._pieces: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, compute):
+        found = self._memo.get(key, self._memo)
+        if found is self._memo:
+            found = self._memo[key] = compute()
+        return found
+
+    def searched(self, pattern: re.Pattern, span: tuple[int, int]) -> bool:
+        """Whether the pattern occurs in text[span], each span searched once."""
+        key = (pattern, span)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = bool(pattern.search(self.text, *span))
+        return found
+
+    def words(self, a: int, b: int) -> int:
+        """len(text[a:b].split()): the words of the text that reach into [a, b)."""
+        return bisect.bisect_left(self.word_starts, b) - bisect.bisect_right(self.word_ends, a) if a < b else 0
+
+    @staticmethod
+    def _holding(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+        index = bisect.bisect_right(spans, (position, math.inf)) - 1
+        return spans[index] if index >= 0 and spans[index][0] <= position < spans[index][1] else None
+
+    def sentence(self, mention: Mention) -> tuple[int, int]:
+        return self._holding(self.sentences, mention.start) or (mention.start, mention.end)
+
+    def paragraph(self, mention: Mention, sentence: tuple[int, int]) -> tuple[int, int]:
+        return self._holding(self.paragraphs, mention.start) or sentence
+
+    def following(self, mention: Mention) -> int:
+        """Where the next number after this one starts (the end of the text if none does)."""
+        index = bisect.bisect_right(self.starts, mention.end)
+        return self.numbers[index].start if index < len(self.numbers) else len(self.text)
+
+    def plan_range(self, sentence: tuple[int, int]) -> Mention | None:
+        """The first year range ('2023-2025') of the sentence."""
+        index = bisect.bisect_left(self.plan_starts, sentence[0])
+        return self.plans[index] if index < len(self.plans) and self.plans[index].start < sentence[1] else None
+
+    def pieces(self, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+        """The sentence cut at commas, semicolons and colons (not inside parentheses or quotes)."""
+        if sentence not in self._pieces:
+            text, (start, end) = self.text, sentence
+            cuts, opened, closed, quotes, counted = [start], 0, 0, 0, start
+            for match in _CLAUSE_BREAK.finditer(text, start, end):
+                opened += text.count("(", counted, match.start())
+                closed += text.count(")", counted, match.start())
+                quotes += text.count('"', counted, match.start())
+                counted = match.start()
+                if opened - closed + quotes % 2 == 0:
+                    cuts += [match.start(), match.end()]
+            cuts.append(end)
+            self._pieces[sentence] = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+        return self._pieces[sentence]
+
+
+def clause_span(reading: _Reading, sentence: tuple[int, int], mention: Mention) -> tuple[int, int]:
     """The shortest clause of the sentence that holds the number: cut at commas, semicolons and
     colons (not inside parentheses or quotes), widened to the next cut while it has under four words."""
-    start, end = sentence
-    cuts = [start]
-    depth = 0
-    for match in _CLAUSE_BREAK.finditer(text, start, end):
-        before = text[start:match.start()]
-        depth = before.count("(") - before.count(")") + before.count('"') % 2
-        if depth == 0:
-            cuts += [match.start(), match.end()]
-    cuts.append(end)
-    pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
-    for i, (a, b) in enumerate(pieces):
-        if a <= mention.start < b or (i == len(pieces) - 1):
-            j = i
-            while len(text[a:b].split()) < 4 and j + 1 < len(pieces):
-                j += 1
-                b = pieces[j][1]
-            while len(text[a:b].split()) < 4 and i > 0:
-                i -= 1
-                a = pieces[i][0]
-            return a, max(b, mention.end)
-    return start, end
+    pieces = reading.pieces(sentence)
+    if not pieces:
+        return sentence
+    i = bisect.bisect_right(pieces, (mention.start, math.inf)) - 1
+    if i < 0 or not pieces[i][0] <= mention.start < pieces[i][1]:
+        i = len(pieces) - 1  # in no piece (not in the sentence): the last one
+    a, b = pieces[i]
+    j = i
+    while reading.words(a, b) < 4 and j + 1 < len(pieces):
+        j += 1
+        b = pieces[j][1]
+    while reading.words(a, b) < 4 and i > 0:
+        i -= 1
+        a = pieces[i][0]
+    return a, max(b, mention.end)
 
 
-def _skip_reason(text: str, mention: Mention, dated_line: int | None, previous: Mention | None) -> str | None:
+def _quote_span(text: str, clause: tuple[int, int], mention: Mention) -> tuple[int, int]:
+    """The clause, or where it is longer than MAX_QUOTE characters, the whole words around the
+    number within it (one long sentence with no commas must not make every quote the sentence)."""
+    a, b = clause
+    if b - a <= MAX_QUOTE:
+        return clause
+    half = max(0, (MAX_QUOTE - (mention.end - mention.start)) // 2)
+    left, right = max(a, mention.start - half), min(b, mention.end + half)
+    while left > a and not text[left - 1].isspace():
+        left += 1  # start at a whole word
+    while right < b and not text[right].isspace():
+        right -= 1
+    return min(left, mention.start), max(right, mention.end)
+
+
+def _skip_reason(text: str, mention: Mention, dated_line: int | None, previous: Mention | None,
+                 line_at=None) -> str | None:
     after, before = text[mention.end:mention.end + 20], text[max(0, mention.start - 30):mention.start]
     if mention.kind == "date":
-        return "date of publication" if dated_line == line_of(text, mention.start) else "a date, not a figure"
+        line = line_at(mention.start) if line_at else line_of(text, mention.start)
+        return "date of publication" if dated_line == line else "a date, not a figure"
     if mention.kind == "year":
         return "a year (of another number or event)"
     if mention.kind == "year_range":
@@ -133,33 +231,47 @@ def _skip_reason(text: str, mention: Mention, dated_line: int | None, previous: 
     return None
 
 
-def _year_for(text: str, clause: tuple[int, int], mention: Mention, numbers: list[Mention]) -> Mention | None:
+def _year_for(reading: _Reading, clause: tuple[int, int], mention: Mention) -> Mention | None:
     """The year a number refers to: the first year right after it in its clause ('52.18 billion
     yuan in 2021'), else a year earlier in the clause ('In 2012, ... 14 centres')."""
-    inside = [m for m in numbers if clause[0] <= m.start < clause[1] and m.kind == "year"]
-    later = [m for m in inside if m.start > mention.end and m.start - mention.end < 70]
-    values = [m for m in numbers if m.kind not in ("year", "date") and mention.end <= m.start]
-    if later and not any(v.start < later[0].start for v in values if v is not mention):
-        return later[0]
-    earlier = [m for m in inside if m.end <= mention.start]
-    return earlier[-1] if earlier else None
+    years, starts, numbers = reading.years, reading.year_starts, reading.numbers
+    index = bisect.bisect_right(starts, mention.end)
+    later = years[index] if index < len(years) and years[index].start < min(clause[1], mention.end + 70) else None
+    if later is not None:
+        between = range(bisect.bisect_left(reading.starts, mention.end), bisect.bisect_left(reading.starts, later.start))
+        if not any(numbers[k].kind not in ("year", "date") and numbers[k] is not mention for k in between):
+            return later
+    index = bisect.bisect_left(starts, mention.start) - 1  # years do not overlap: the last one before
+    while index >= 0 and years[index].end > mention.start:
+        index -= 1
+    return years[index] if index >= 0 and years[index].start >= clause[0] else None
 
 
 def _tokens(text: str) -> set[str]:
     return {w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def guess_metric(words: str, kind: str, catalogue: pd.DataFrame) -> tuple[str | None, str | None]:
+def catalogue_words(catalogue: pd.DataFrame) -> list[tuple[str, str, str, set[str], set[str]]]:
+    """(metric, unit, value type, label and unit words, definition words) per metric: what
+    guess_metric compares, read once per document rather than once per number."""
+    return [(row.metric, row.unit, row.value_type, _tokens(f"{row.label} {row.unit}"), _tokens(row.definition))
+            for row in catalogue.itertuples()]
+
+
+def guess_metric(words: str, kind: str, catalogue) -> tuple[str | None, str | None]:
     """(metric, unit) with the most words in common with the text after the number, among metrics
-    of a compatible value type; (None, None) when nothing shares a word."""
+    of a compatible value type; (None, None) when nothing shares a word. `catalogue`: the metric
+    catalogue, or its catalogue_words."""
+    if isinstance(catalogue, pd.DataFrame):
+        catalogue = catalogue_words(catalogue)
     wanted = {"money": "money", "percent": "percent", "ordinal": "rank"}.get(kind, None)
     tokens, best, best_score = _tokens(words), (None, None), 0
-    for row in catalogue.itertuples():
-        if (wanted and row.value_type != wanted) or (not wanted and row.value_type not in ("count", "rank")):
+    for metric, unit, value_type, label_words, definition_words in catalogue:
+        if (wanted and value_type != wanted) or (not wanted and value_type not in ("count", "rank")):
             continue
-        score = len(tokens & _tokens(f"{row.label} {row.unit}")) * 2 + len(tokens & _tokens(row.definition))
+        score = len(tokens & label_words) * 2 + len(tokens & definition_words)
         if score > best_score:
-            best, best_score = (row.metric, row.unit), score
+            best, best_score = (metric, unit), score
     return best
 
 
@@ -175,17 +287,39 @@ def _unit_from_text(text: str, mention: Mention) -> str:
     return word.group(1) if word else ""
 
 
-def guess_region(text: str, spans: list[tuple[int, int]], regions: list[str], fallback: str | None) -> str | None:
-    """The first region named in the first span that names one (clause, sentence, paragraph)."""
-    for start, end in spans:
-        named = [(m.start(), r) for r in regions for m in [re.search(rf"\b{re.escape(r)}\b", text[start:end])] if m]
-        if named:
-            return min(named)[1]
+@functools.lru_cache(maxsize=8)
+def _regions_pattern(regions: tuple[str, ...]) -> re.Pattern:
+    """Any of the regions as a whole word; at one place, the first name in sorted order."""
+    return re.compile(rf"\b(?:{'|'.join(re.escape(r) for r in sorted(regions))})\b")
+
+
+def _first_region(text: str, span: tuple[int, int], regions: list[str]) -> str | None:
+    """The region named first in text[span] (one search for all of them)."""
+    if not regions:
+        return None
+    found = _regions_pattern(tuple(regions)).search(text[span[0]:span[1]])
+    return found.group(0) if found else None
+
+
+def guess_region(text: str, spans: list[tuple[int, int]], regions: list[str], fallback: str | None,
+                 reading: _Reading | None = None) -> str | None:
+    """The first region named in the first span that names one (clause, sentence, paragraph);
+    with a `reading`, each span is searched once however many numbers it holds."""
+    for span in spans:
+        found = (reading.memo(("region", span), lambda span=span: _first_region(text, span, regions)) if reading
+                 else _first_region(text, span, regions))
+        if found:
+            return found
     return fallback
 
 
+@functools.lru_cache(maxsize=4096)  # regions, metrics, years and statuses recur on every row
+def _slug_part(part: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-")
+
+
 def _slug(*parts: object) -> str:
-    return "-".join(p for p in (re.sub(r"[^a-z0-9]+", "-", str(part).lower()).strip("-") for part in parts if part) if p)[:80].strip("-")
+    return "-".join(p for p in (_slug_part(str(part)) for part in parts if part) if p)[:80].strip("-")
 
 
 def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.DataFrame,
@@ -195,55 +329,56 @@ def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.
     dated_line = next((line_of(text, m.start) for m in find_numbers("\n".join(text.splitlines()[:12]))
                        if m.kind == "date"), None) if published else None
     numbers = find_numbers(text)
-    sentences = segmenter(text)
-    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    indexed = _Reading(text, numbers, segmenter(text))
+    metrics = catalogue_words(catalogue)
     counts = {r: len(re.findall(rf"\b{re.escape(r)}\b", text)) for r in regions}
     main_region = max(counts, key=counts.get) if counts and max(counts.values()) else None
+    searched = indexed.searched
     draft, previous = Draft(), None
     for mention in numbers:
-        reason = _skip_reason(text, mention, dated_line, previous)
+        reason = _skip_reason(text, mention, dated_line, previous, indexed.line_at)
         previous = mention
         if reason:
             draft.skipped.append((mention, reason))
             continue
-        sentence = next(((a, b) for a, b in sentences if a <= mention.start < b), (mention.start, mention.end))
-        clause = clause_span(text, sentence, mention)
-        sentence_text = text[sentence[0]:sentence[1]]
-        before = text[clause[0]:mention.start]
-        qualifier = next((q for pattern, q in _QUALIFIERS if pattern.search(before[-30:])), "exact")
-        clause_text = text[clause[0]:clause[1]]
+        sentence = indexed.sentence(mention)
+        clause = clause_span(indexed, sentence, mention)
+        before = text[max(clause[0], mention.start - 30):mention.start]
+        qualifier = next((q for pattern, q in _QUALIFIERS if pattern.search(before)), "exact")
         if _DONE_AFTER.match(text[mention.end:mention.end + 60]) or (
-                _DONE.search(clause_text) and not _TARGET.search(clause_text)):  # "the 36 fields announced", "had grown"
+                searched(_DONE, clause) and not searched(_TARGET, clause)):  # "the 36 fields announced", "had grown"
             status = "actual"
         else:
-            status = "target" if _TARGET.search(sentence_text) else "proposed" if _PROPOSED.search(sentence_text) else "actual"
-        following = next((m.start for m in numbers if m.start > mention.end), len(text))
-        after = text[mention.end:min(following, mention.end + 60, sentence[1])]
+            status = "target" if searched(_TARGET, sentence) else "proposed" if searched(_PROPOSED, sentence) else "actual"
+        after = text[mention.end:min(indexed.following(mention), mention.end + 60, sentence[1])]
         ranked = mention.kind == "ordinal" or bool(_RANK_WORDS.search(text[max(sentence[0], mention.start - 80):mention.start]))
-        metric, unit = guess_metric(f"{after} {after} {text[clause[0]:mention.start]}",
-                                    "ordinal" if ranked else mention.kind, catalogue)
+        metric, unit = guess_metric(f"{after} {after} {text[max(clause[0], mention.start - _BEFORE_READ):mention.start]}",
+                                    "ordinal" if ranked else mention.kind, metrics)
         unit = unit or _unit_from_text(text, mention)
-        paragraph = next(((a, b) for a, b in paragraphs if a <= mention.start < b), sentence)
-        region = guess_region(text, [clause, sentence, paragraph], regions, "China" if re.search(
-            r"\bChina's\b|\bnational\b", sentence_text) and not main_region else main_region)
+        paragraph = indexed.paragraph(mention, sentence)
+        region = guess_region(text, [clause, sentence, paragraph], regions, "China" if searched(
+            _NATIONAL, sentence) and not main_region else main_region, indexed)
         year, basis, period = None, "unstated", (None, None, None)
-        year_mention = _year_for(text, clause, mention, numbers)
-        plan_range = next((m for m in numbers if m.kind == "year_range" and sentence[0] <= m.start < sentence[1]), None)
+        year_mention = _year_for(indexed, clause, mention)
+        plan_range = indexed.plan_range(sentence)
         notes = []
         if year_mention is not None:
             year, basis = int(year_mention.values[0]), "stated"
             if year_mention.stray_space:
                 notes.append(f"year written '{year_mention.text}', read as {year}")
-        elif status == "target" and plan_range is not None:
+        elif status == "target" and plan_range is not None and (
+                clause[0] <= plan_range.start < clause[1] or max(clause[1], plan_range.end) - min(clause[0], sentence[0]) <= MAX_QUOTE):
             year, basis = int(plan_range.values[1]), "stated"
             period = (int(plan_range.values[0]), int(plan_range.values[1]), plan_range.text)
             if not clause[0] <= plan_range.start < clause[1]:  # the quote must state the year: from the sentence start
                 clause = (min(clause[0], sentence[0]), max(clause[1], plan_range.end))
-        elif re.search(r"\blast year\b", text[clause[0]:clause[1]], re.I) and published:
+        elif searched(_LAST_YEAR, clause) and published:
             year, basis = int(published[:4]) - 1, "stated"
             notes.append(f"year resolved from 'last year' and the document's date {published}; the quote does not write it")
         elif status == "actual" and published:
             year, basis = int(published[:4]), "as_of"
+        if not (period[0] is not None and not clause[0] <= plan_range.start < clause[1]):
+            clause = _quote_span(text, clause, mention)
         quote = re.sub(r"^(?:and|but|or)\s+", "", " ".join(text[clause[0]:clause[1]].split())).rstrip(",;:")
         if metric:
             notes.append(f"metric guessed from the catalogue ({metric}): check it")
@@ -340,21 +475,19 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "n/a"
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.draft", description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, help="the new document (plain UTF-8 text)")
     parser.add_argument("--source-id", help="its source_id (default: from the file name)")
     parser.add_argument("-o", "--output", type=Path, help="write the draft CSV here (default: standard output)")
     parser.add_argument("--check", action="store_true", help="compare with the curated rows of --source-id")
-    parser.add_argument("--root", type=Path, default=None, help="project folder holding data/ and seeds/")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="project folder holding data/ and seeds/ (default: $DASHBOARD_ROOT when set, else this checkout)")
     args = parser.parse_args(argv)
-    root = args.root or ROOT
-    if args.output and any(_inside(args.output, root / folder) or _inside(args.output, ROOT / folder)
-                           for folder in ("data", "seeds")):
+    root = args.root or data_root()
+    # The checkout's, --root's and $DASHBOARD_ROOT's folders (the one the app serves), by device
+    # and inode: a hard link or symlink to a curated file is that file.
+    if args.output and lands_in_curated_folders(args.output, {ROOT, root, data_root()}):
         print(f"error: {args.output}: the draft is never written into data/ or seeds/; write it elsewhere, review it, "
               "then copy the rows you keep into data/metrics.csv", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -375,8 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     published = known.at[source_id, "published"] if source_id in known.index else None
     draft = draft_document(text, source_id, list(dataset.regions["region"]), dataset.catalogue,
                            published if isinstance(published, str) else None)
+    line_at = line_finder(text)
     for mention, reason in draft.skipped:
-        print(f'{args.path}:{line_of(text, mention.start)}: skipped "{mention.text}": {reason}', file=sys.stderr)
+        print(f'{args.path}:{line_at(mention.start)}: skipped "{mention.text}": {reason}', file=sys.stderr)
     if args.check:
         figures = dataset.metrics[dataset.metrics["source_id"] == source_id]
         findings = audit.audit_dataset(dataset, [source_id])[source_id] if dataset.documents[source_id] == text else []
@@ -389,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         for figure_id in result.missed:
             print(f"missed: {figure_id}")
         for candidate in result.unmatched:
-            print(f'not curated: {args.path}:{line_of(text, candidate.mention.start)}: "{candidate.mention.text}" '
+            print(f'not curated: {args.path}:{line_at(candidate.mention.start)}: "{candidate.mention.text}" '
                   f'({candidate.row["qualifier"]}, {candidate.row["status"]}, year {candidate.row["year"] or "empty"})')
         return EXIT_OK
     if args.output:

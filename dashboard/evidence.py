@@ -66,7 +66,9 @@ KINDS = (CARDINAL, ORDINAL, YEAR)
 _NUMBER_RUN = re.compile(r"[0-9](?<![\d.,_][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9])| (?=[0-9]))*+(?![.,][0-9]|[\d_])")
 _LOWER_WORD = re.compile(r"[a-z]+")
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
-_FOREIGN_DIGITS = re.compile(r"[0-9_]*(?:(?![0-9])\d)[\d_]*|[0-9]+(?:_[0-9]+)+")
+# Each alternative starts only where a run starts (nothing it could have taken stands before) and
+# repeats possessively, so a long run of digits is read once, not once per starting point.
+_FOREIGN_DIGITS = re.compile(r"(?<![\d_])[0-9_]*+(?![0-9])\d[\d_]*+|(?<![0-9])[0-9]++(?:_[0-9]++)++")
 
 # Numeric dates and times, and year ranges: the parts of a match are years (four digits) or no
 # number at all (months, days, hours).
@@ -319,7 +321,8 @@ def quote_pattern(quote: str) -> re.Pattern | None:
     """A pattern of the quote in a raw document, its whitespace matching any run of whitespace
     there (as in quote_in_document); None for a quote with no words."""
     words = quote.split()
-    return re.compile(r"\s+".join(re.escape(word) for word in words)) if words else None
+    # Possessive: a word never starts with whitespace, so a long run of it is read once.
+    return re.compile(r"\s++".join(re.escape(word) for word in words)) if words else None
 
 
 def quote_spans(document: str, quotes: list[str]) -> list[tuple[int, int]]:

@@ -12,7 +12,10 @@ quotes. Pure string functions; the provenance checks' own number reader stays in
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dashboard.evidence import NUMBER_WORDS, _CARDINALS, _ORDINALS, quote_pattern
@@ -35,7 +38,10 @@ _WORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=T
 _CARDINAL_WORD = "|".join(sorted(_CARDINALS, key=len, reverse=True))
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_NUMBER_WORD = rf"(?:(?:{_TENS})-(?:{_UNITS})|{_WORD})"
+# The first letters of every number word, looked at first: most word starts (and every digit)
+# fail on one character instead of on each of the sixty alternatives.
+_FIRST_LETTERS = "".join(sorted({w[0] for w in NUMBER_WORDS}))
+_NUMBER_WORD = rf"(?=[{_FIRST_LETTERS}])(?:(?:{_TENS})-(?:{_UNITS})|{_WORD})"
 # Multiplier words are number words too ("double leap" is 双跨, "trinity" 三位一体): the audit must
 # see them, though they count nothing by themselves. "Multiplied" names no multiple, so it is none.
 MULTIPLIER_WORDS = {
@@ -44,6 +50,44 @@ MULTIPLIER_WORDS = {
     "fivefold": 5, "tenfold": 10,
 }
 _MULTIPLIER = "|".join(sorted(MULTIPLIER_WORDS, key=len, reverse=True))
+
+
+class _DigitRanges:
+    """`{_DIGITS}(?:[-–]| or ){_DIGITS}(?![\\d%])(?! ?percent)` ("1-2", "3 or 4") found in linear time.
+
+    As a regex, every digit after a space of a long run ("1 1 1 ... 1") is a start of its own from
+    which the run is read to its end again: quadratic. The first number of a range always runs to
+    the end of its run (no separator is a character a run could hold), so one reading per run
+    decides for every start inside it."""
+
+    _RUN = re.compile(r"(?<![\d.,])\d(?:\d|,(?=\d)|\.(?=\d)| (?=\d))*+")
+    _REST = re.compile(rf"(?:[-–]| or ){_DIGITS}(?![\d%])(?! ?percent)")
+
+    def finditer(self, text: str):
+        position = 0
+        while run := self._RUN.search(text, position):
+            rest = self._REST.match(text, run.end())
+            if rest is None:
+                position = run.end()
+                continue
+            yield _Span(run.start(), rest.end(), text[run.start():rest.end()])
+            position = rest.end()
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A found range, read like a re.Match by find_numbers."""
+
+    start_at: int
+    end_at: int
+    text: str
+
+    def span(self) -> tuple[int, int]:
+        return self.start_at, self.end_at
+
+    def group(self, index: int = 0) -> str:
+        return self.text
+
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     # Dates first: their parts are not numbers of their own.
@@ -55,7 +99,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("money", re.compile(rf"[$¥€£] ?{_DIGITS}(?: (?:million|billion|trillion))?")),
     # "two or three", "1-2", "3 or 4": a range. "from 12 to 15" is a change, two numbers.
     ("range", re.compile(rf"\b{_NUMBER_WORD} or {_NUMBER_WORD}\b", re.I)),
-    ("range", re.compile(rf"{_DIGITS}(?:[-–]| or ){_DIGITS}(?![\d%])(?! ?percent)")),
+    ("range", _DigitRanges()),
     ("number", re.compile(_DIGITS)),
     ("word", re.compile(rf"\b{_NUMBER_WORD}\b", re.I)),
     ("multiplier", re.compile(rf"\b(?:{_MULTIPLIER})\b", re.IGNORECASE)),
@@ -210,7 +254,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     blank line, or at a line break (headlines, date lines). 'Co.' and 'e.g.' do not end one."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if _ABBREVIATIONS.search(text[start:match.start()]):
+        # Only the last few characters can be an abbreviation: searching from the sentence start
+        # would read a long run of "Co." sentences once per break (quadratic).
+        if _ABBREVIATIONS.search(text, max(start, match.start() - 8), match.start()):
             continue
         spans.append((start, match.start()))
         start = match.end()
@@ -220,16 +266,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_at(text: str, position: int, spans: list[tuple[int, int]] | None = None) -> tuple[int, int]:
-    """The sentence span that holds this character position."""
-    for start, end in spans if spans is not None else sentence_spans(text):
-        if start <= position < end:
-            return start, end
+    """The sentence span that holds this character position (a binary search of the sorted spans)."""
+    spans = spans if spans is not None else sentence_spans(text)
+    index = bisect.bisect_right(spans, (position, math.inf)) - 1
+    if index >= 0 and spans[index][0] <= position < spans[index][1]:
+        return spans[index]
     return position, position
 
 
 def line_of(text: str, position: int) -> int:
     """1-based line number of a character position."""
     return text.count("\n", 0, position) + 1
+
+
+def line_finder(text: str) -> Callable[[int], int]:
+    """line_of for many positions of one text: the line breaks found once, each position a binary
+    search (line_of per number counts from the start each time: quadratic in a long document)."""
+    breaks = [match.start() for match in re.finditer("\n", text)]
+    return lambda position: bisect.bisect_left(breaks, position) + 1
 
 
 def occurrences(quote: str, text: str) -> list[tuple[int, int]]:

@@ -40,7 +40,7 @@ ALIAS_WORDS = {REGION: "a Chinese name or an ISO code", METRIC: "a metric id or 
                CATEGORY: "a Chinese name", STATUS: "the word in Chinese", QUALIFIER: "the word in English or Chinese"}
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 1000, 10_000
 MAX_VALUES_LISTED = 12
-_TOKEN = re.compile(r"^([0-9a-f]{1,64})\.([0-9]{1,12})$")
+_TOKEN = re.compile(r"([0-9a-f]{1,64})\.([0-9]{1,12})")  # fullmatch: `$` would accept a trailing newline
 
 
 class BadParameter(ValueError):
@@ -247,7 +247,7 @@ def page_request(pairs: Iterable[tuple[str, str]], version: str) -> PageRequest:
     offset = 0
     if NEXT in grouped:
         values = grouped[NEXT]
-        match = _TOKEN.match(values[0]) if len(values) == 1 else None
+        match = _TOKEN.fullmatch(values[0]) if len(values) == 1 else None
         if match is None:
             raise BadParameter(NEXT, f"not a page token of this API (take the next link of the previous page); got {_listed(values)}")
         if match.group(1) != version:

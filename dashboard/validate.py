@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dataset = load_dataset(root, metrics_path=args.path.resolve() if args.path else None)
     except UnreadableFile as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {err.command_line}", file=sys.stderr)
         return EXIT_UNREADABLE
     except InvalidData as err:
         for problem in err.problems:

@@ -6,10 +6,12 @@ core at a time; N processes use N. nginx (config: deploy/nginx.conf.template) li
 sends each browser to the same worker for its whole session (an `st_route` cookie, hashed), with
 the websocket settings Streamlit needs. The workers listen on free loopback ports only.
 
-Health: the launcher waits for every worker's /_stcore/health before it opens the port, then
-polls each worker every HEALTH_INTERVAL seconds and restarts one that has exited or has failed
-FAILS_BEFORE_RESTART checks in a row (nginx meanwhile skips it: max_fails/fail_timeout). nginx
-answers /healthz from a live worker. Shutdown: Ctrl-C or SIGTERM stops nginx, then every worker,
+Health: the launcher first checks that the port is free (another dashboard may hold it), waits
+for every worker's /_stcore/health before it opens the port, then polls each worker every
+HEALTH_INTERVAL seconds and restarts one that has exited or has failed FAILS_BEFORE_RESTART
+checks in a row. nginx never takes a worker out of rotation itself (max_fails=0: one odd response
+must not cut everyone off); a request whose worker refuses the connection goes to another one.
+nginx answers /healthz from a live worker. Shutdown: Ctrl-C or SIGTERM stops nginx, then every worker,
 then anything they left behind; the children also get SIGTERM if the launcher is killed.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +48,7 @@ def log(message: str) -> None:
 def render_nginx_config(prefix: Path, listen: str, backends: list[str]) -> str:
     """The template with its placeholders filled: paths under `prefix`, `listen` (host:port) and
     one upstream line per backend address (host:port)."""
-    servers = "\n".join(f"        server {address} max_fails=1 fail_timeout=10s;" for address in backends)
+    servers = "\n".join(f"        server {address} max_fails=0;" for address in backends)
     return (TEMPLATE.read_text().replace("{{PREFIX}}", str(prefix)).replace("{{LISTEN}}", listen)
             .replace("{{SERVERS}}", servers))
 
@@ -131,8 +134,21 @@ def check(workers: list[Worker]) -> None:
             worker.start()
 
 
+def check_port_free(address: str, port: int) -> None:
+    """RuntimeError naming the port when something listens there already: nginx would fail to
+    bind it, while the one listening (maybe another dashboard) answered the health check."""
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds
+        try:
+            probe.bind((address, port))
+        except OSError as err:
+            raise RuntimeError(f"port {port} on {address} is not free ({err.strerror}): another dashboard or "
+                               "program holds it; stop it or choose another with --port") from None
+
+
 def serve(workers: int, port: int, address: str, workdir: Path) -> int:
     """Start the workers and nginx, keep them healthy until interrupted, then stop them all."""
+    check_port_free(address, port)
     pool = [Worker(free_port(), workdir / f"worker-{i + 1}.log") for i in range(workers)]
     with ExitStack() as stack:
         for worker in pool:
@@ -141,6 +157,10 @@ def serve(workers: int, port: int, address: str, workdir: Path) -> int:
         for worker in pool:
             worker.wait_healthy()
         proxy = stack.enter_context(nginx(workdir, f"{address}:{port}", [w.address for w in pool]))
+        time.sleep(0.5)
+        if proxy.poll() is not None:  # it answered, but someone else did: nginx could not bind
+            errors = (workdir / "nginx" / "error.log").read_text(errors="replace")[-1000:]
+            raise RuntimeError(f"nginx exited with {proxy.returncode} on {address}:{port}:\n{errors}")
         shown = "localhost" if address in ("0.0.0.0", "127.0.0.1") else address
         log(f"serving http://{shown}:{port} with {workers} worker(s) ({', '.join(w.address for w in pool)}); "
             f"logs in {workdir}; Ctrl-C stops everything")

@@ -47,12 +47,20 @@ def _replace_by_a_file(path: Path) -> None:
     path.write_text("x")
 
 
-# A broken data/ or seeds/ folder and the one-line reason it gives ({root} is the project root).
+# A broken data/ or seeds/ folder and the one-line reason pages and API responses give: the folder
+# as the project names it, never the server's path.
 FOLDER_FAULTS = {
-    "no-data": (lambda root: shutil.rmtree(root / "data"), "data/: folder not found ({root}/data)"),
-    "no-seeds": (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found ({root}/seeds)"),
-    "data-is-a-file": (lambda root: _replace_by_a_file(root / "data"), "data/: not a folder ({root}/data is a file)"),
-    "seeds-is-a-file": (lambda root: _replace_by_a_file(root / "seeds"), "seeds/: not a folder ({root}/seeds is a file)"),
+    "no-data": (lambda root: shutil.rmtree(root / "data"), "data/: folder not found"),
+    "no-seeds": (lambda root: shutil.rmtree(root / "seeds"), "seeds/: folder not found"),
+    "data-is-a-file": (lambda root: _replace_by_a_file(root / "data"), "data/: not a folder (it is a file)"),
+    "seeds-is-a-file": (lambda root: _replace_by_a_file(root / "seeds"), "seeds/: not a folder (it is a file)"),
+}
+# The same reasons at the command line, where the person chose the folder: with its path ({root}).
+FOLDER_FAULTS_COMMAND_LINE = {
+    "no-data": "data/: folder not found ({root}/data)",
+    "no-seeds": "seeds/: folder not found ({root}/seeds)",
+    "data-is-a-file": "data/: not a folder ({root}/data is a file)",
+    "seeds-is-a-file": "seeds/: not a folder ({root}/seeds is a file)",
 }
 
 

@@ -13,7 +13,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urljoin
 
 import pandas as pd
 import pytest
@@ -151,7 +151,7 @@ def test_pages_follow_next_links_to_exactly_the_whole_result(api, dataset, obs):
         page = body.decode("utf-8").splitlines(keepends=True)
         lines += page if not lines else page[1:]  # each page repeats the header
         link = headers.get("link")
-        url = link.split(">")[0].lstrip("<") if link else None
+        url = urljoin(url, link.split(">")[0].lstrip("<")) if link else None
         pages += 1
     assert "".join(lines).encode("utf-8") == whole
     assert pages == -(-len(obs) // 7)
@@ -160,7 +160,7 @@ def test_pages_follow_next_links_to_exactly_the_whole_result(api, dataset, obs):
     while url:
         document = json.loads(fetch(url)[2])
         ids += [row["figure_id"] for row in document["rows"]]
-        url = document["next"]
+        url = document["next"] and urljoin(url, document["next"])
     assert ids == obs.loc[obs["region"] == "Shanxi", "figure_id"].tolist()
 
 
@@ -237,6 +237,37 @@ def test_only_reading_is_allowed_and_a_browser_may_ask_first(api):
     assert fetch(f"{api}/api/figures.csv", method="HEAD")[0] == 200
 
 
+@pytest.mark.parametrize(("path", "method"), [("/api/figures.csv", "TRACE"), ("/api/figures.csv", "PROPFIND"),
+                                              ("/api", "POST"), ("/api", "DELETE")])
+def test_every_other_method_gets_a_json_405_with_cors(api, path, method):
+    code, headers, body = fetch(api + path, method=method)
+    assert code == 405 and headers["allow"] == "GET, HEAD, OPTIONS" and headers["access-control-allow-origin"] == "*"
+    assert error_of(body)["error"] == f"{method} is not allowed here; the API is read-only (GET)"
+    code, headers, _ = fetch(api + "/api", {"Origin": "https://example.org"}, method="OPTIONS")
+    assert code == 204 and headers["access-control-allow-origin"] == "*"
+
+
+def test_a_page_token_with_a_trailing_newline_is_refused(api, dataset):
+    code, _, body = fetch(f"{api}/api/figures.json?_next={dataset.version}.5%0A")
+    assert code == 400 and error_of(body)["parameter"] == "_next"
+
+
+def test_next_links_are_the_canonical_query_without_the_host_and_short(api, dataset, obs):
+    """A long query of repeated values (300 region=Shanxi, 4 KB) and a forged Host: the link of a
+    cacheable response holds neither, so no proxy refuses its headers and no cache replays a
+    poisoned link; it still leads to the next page."""
+    query_text = "&".join(["region=Shanxi"] * 300) + "&_size=2"
+    status, headers, body = fetch(f"{api}/api/figures.csv?{query_text}", {"Host": "evil.example"})
+    token = f"{dataset.version}.2"
+    assert status == 200 and headers["cache-control"] == "public, max-age=60"
+    assert headers["link"] == f'</api/figures.csv?region=Shanxi&_size=2&_next={token}>; rel="next"'
+    assert "evil" not in str(headers) and b"evil" not in body
+    document = json.loads(fetch(f"{api}/api/figures.json?{query_text}", {"Host": "evil.example"})[2])
+    assert document["next"] == f"/api/figures.json?region=Shanxi&_size=2&_next={token}"
+    second = json.loads(fetch(urljoin(api, document["next"]))[2])
+    assert [r["figure_id"] for r in second["rows"]] == obs.loc[obs["region"] == "Shanxi", "figure_id"].tolist()[2:4]
+
+
 def test_a_long_hostile_query_is_refused_not_crashed(api):
     hostile = "&".join(f"region={quote(v)}" for v in ["Shanxi"] * 500 + ["'; DROP TABLE x;--", "\x00", "%s%n"])
     code, _, body = fetch(f"{api}/api/figures.json?{hostile}")
@@ -264,6 +295,19 @@ def test_hostile_text_is_escaped_in_csv_and_json(hostile_api):
     assert b"<" not in raw and b">" not in raw
     assert json.loads(raw)["rows"][0]["metric_label"].startswith("'=cmd|")
     assert json.loads(fetch(f"{url}/api/events.json?region={region}")[2])["rows"][0]["title"] == "<img src=x onerror=window.__xss=9>event"
+
+
+def test_a_missing_folder_answers_503_without_the_server_path(hostile_api):
+    url, root = hostile_api
+    (root / "seeds").rename(root / "seeds-away")
+    try:
+        status, _, body = fetch(url + "/api/regions.json")
+    finally:
+        (root / "seeds-away").rename(root / "seeds")
+    assert status == 503
+    assert error_of(body) == {"status": 503, "error": "The dashboard cannot show data: seeds/: folder not found.", "problems": []}
+    assert str(root).encode() not in body and b"/tmp" not in body
+    assert fetch(url + "/api/regions.json")[0] == 200
 
 
 def test_invalid_data_answers_503_with_the_pages_problem_list_and_recovers_when_fixed(hostile_api):

@@ -85,3 +85,55 @@ def test_hostile_upload_is_inert(tmp_path: Path):
         assert page.evaluate("() => window.__xss") is None
         browser.close()
     assert dialogs == []
+
+
+# Uploaded text that Markdown would read as structure or links (issue 20, point 5).
+MARKDOWN_PAYLOADS = {
+    "period_label": "first line\n===\nsecond",
+    "note": "\n\n    indented code",
+    "source_id": "https://evil.example/phish",
+    "quote": 'see www.evil.example and =HYPERLINK("http://evil.example/x")',
+}
+
+
+def in_session(page, path: str) -> None:
+    """Open `path` in the same session (a new page load would start a new one, without the upload):
+    as the browser's back and forward buttons do, which Streamlit follows."""
+    page.evaluate("path => { history.pushState({}, '', path); dispatchEvent(new PopStateEvent('popstate')); }", path)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+def test_uploaded_text_shows_as_text_not_markdown(tmp_path: Path):
+    header = (Path(__file__).resolve().parent.parent / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = {"region": "Shanxi", "metric": "provincial_manufacturing_innovation_centres", "value": "99", "unit": "centres",
+           "year": "2024", "qualifier": "exact", "status": "actual", "year_basis": "stated", **MARKDOWN_PAYLOADS}
+    cells = ['"' + row.get(column, "").replace('"', '""') + '"' if row.get(column) else "" for column in header.split(",")]
+    upload = tmp_path / "markdown.csv"
+    upload.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{url}/explore")
+        wait_idle(page)
+        page.get_by_text("Add your own figures").click()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+        page.get_by_text("for this session only").wait_for(timeout=30_000)
+        wait_idle(page)
+        main = page.locator("[data-testid='stMain']")
+        checked = []
+        for path in ["/figure?id=user.line-2", "/compare", "/map", "/trends", "/explore?region=Shanxi"]:
+            in_session(page, path)
+            text = main.inner_text().replace("\u2060", "")
+            screenshot(page, f"markdown-payloads-{path.strip('/').split('?')[0]}")
+            # No link, heading or code block the text did not have as characters.
+            assert main.locator("a[href*='evil']").count() == 0, path
+            assert main.locator("h1, h2, h3, h4").filter(has_text="second").count() == 0, path
+            assert main.locator("pre, code").filter(has_text="indented").count() == 0, path
+            checked.append((path, "evil.example" in text))
+            if path.startswith("/figure"):
+                assert "Figure not found" not in text
+                assert "first line === second" in text  # the status line, one line of text
+                assert "indented code" in text and MARKDOWN_PAYLOADS["source_id"] in text
+        assert all(shown for path, shown in checked if path.startswith(("/figure", "/compare"))), checked
+        browser.close()

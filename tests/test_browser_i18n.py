@@ -59,6 +59,24 @@ def test_switching_language_on_compare_keeps_the_selection_and_the_url_reproduce
     switch_language(page, "English", "Compare regions", ["Shanxi", "Jilin"])
 
 
+@pytest.mark.parametrize(("query", "regions", "in_address"), [
+    ("region=吉林省", ["Jilin"], ["Jilin"]),  # a Chinese name on an English page
+    ("region=Shanxi&lang=zh", ["山西省"], ["山西省"]),  # an English name on a Chinese page
+    ("region=Jilin&region=山西省", ["Jilin", "Shanxi"], ["Jilin", "Shanxi"]),
+])
+def test_a_region_named_in_the_other_language_stays_in_the_address(new_page, base_url, query, regions, in_address):
+    """The page selected such a region but dropped it from the address, so a reload or a shared
+    link showed the defaults (issue 20, point 8)."""
+    page = new_page(locale="en-US")
+    open_page(page, f"{base_url}/compare?{query}")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert chips(page) == regions
+    assert parse_qs(urlparse(page.url).query)["region"] == in_address
+    open_page(page, page.url)  # a reload
+    assert chips(page) == regions
+
+
 def test_the_language_follows_the_reader_to_another_page_and_a_zh_browser_gets_chinese(new_page, base_url):
     page = new_page()
     open_page(page, f"{base_url}/compare?lang=zh")

@@ -181,8 +181,10 @@ def test_cite_chart_names_the_documents_then_the_dataset():
 @pytest.mark.parametrize(
     ("ids", "message"),
     [
-        ([], "No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>."),
-        ([""], "No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>."),
+        ([], "No figure with id: this link gives none (a link of more than 1,000 parameters is read as none). "
+             "A figure's address looks like /figure?id=<figure id>."),
+        ([""], "No figure with id: this link gives none (a link of more than 1,000 parameters is read as none). "
+               "A figure's address looks like /figure?id=<figure id>."),
         (["nope"], "No figure with id 'nope'."),
         (["<script>alert(1)</script>"], "No figure with id '<script>alert(1)</script>'."),
         (["山西-科技"], "No figure with id '山西-科技'."),
@@ -194,6 +196,14 @@ def test_cite_chart_names_the_documents_then_the_dataset():
 )
 def test_missing_figure_message(ids, message):
     assert citation.missing_figure_message(ids, "user.line-") == message
+
+
+def test_the_parameter_limit_named_is_streamlits():
+    """A /figure link of 2,000 id parameters reaches the page as none: Streamlit drops the query."""
+    from streamlit.runtime.state.query_params import CLIENT_STATE_QUERY_STRING_MAX_FIELDS, sanitize_query_string
+
+    assert citation.MAX_QUERY_FIELDS == CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+    assert sanitize_query_string("&".join(["id=a"] * 2000)) == ""
 
 
 def shown_by_link_column(cell: str, pattern: str) -> str:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import audit
-from dashboard.draft import check_draft, draft_document, main
-from tests.conftest import ROOT
+from dashboard.draft import MAX_QUOTE, check_draft, draft_document, main
+from dashboard.numbers import find_numbers
+from tests.conftest import ROOT, read_rows, write_rows
+from tests.hostile_text import within
 
 HEBEI = ROOT / "tests" / "documents" / "hebei_2024.txt"
 
@@ -162,3 +164,92 @@ def test_check_needs_a_curated_source_id(capsys):
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == ("error: --check needs the source_id of a curated document; 'hebei-2024' is not in "
                                     "data/sources.csv")
+
+
+# --- time in proportion to the document (issue 20, point 3) -----------------------------------------------
+
+HOSTILE_DOCUMENTS = {  # the shapes that took 10-100 s at 5-140 KB, at about 50 KB
+    "one sentence listing numbers": "Shanxi built " + ", ".join(str(i) for i in range(9000)) + " centres.",
+    "a sentence per number": "".join(f"Shanxi built {i} centres in 2021. " for i in range(1500)),
+    "ones": " ".join(["1"] * 25_000),
+    "abbreviations": "Co. A " * 8000,
+    "a line per number": "".join(f"Shanxi built {i} centres.\n" for i in range(2000)),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_DOCUMENTS)
+def test_drafting_and_auditing_a_long_hostile_document_keeps_pace_with_it(dataset, name):
+    text = HOSTILE_DOCUMENTS[name]
+    empty = dataset.metrics.iloc[0:0]
+    with within(20, f"drafting and auditing {name} ({len(text):,} characters)"):
+        draft = drafted(dataset, text)
+        findings = audit.audit_document(text, empty, dataset.events.iloc[0:0], dataset.exclusions.iloc[0:0], {})
+    numbers = find_numbers(text)
+    assert [f.mention for f in findings] == numbers and all(f.status == audit.UNACCOUNTED for f in findings)
+    assert [f.line for f in findings] == [text.count("\n", 0, m.start) + 1 for m in numbers]
+    folded = " ".join(text.split())
+    assert all(c.row["quote"] in folded and c.mention.text in c.row["quote"] for c in draft.candidates)
+    assert {c.mention for c in draft.candidates} | {m for m, _ in draft.skipped} == set(numbers)
+
+
+def test_a_sentence_with_many_numbers_gives_short_quotes_and_messages(dataset):
+    """Each number of one long sentence is quoted and reported with the words around it, not
+    the whole sentence again: the draft and the audit report grow with the document."""
+    text = HOSTILE_DOCUMENTS["one sentence listing numbers"].replace(", ", " and then ")
+    draft = drafted(dataset, text)
+    findings = audit.audit_document(text, dataset.metrics.iloc[0:0], dataset.events.iloc[0:0], dataset.exclusions.iloc[0:0], {})
+    assert len(draft.candidates) == 9000
+    assert all(len(c.row["quote"]) <= MAX_QUOTE and c.mention.text in c.row["quote"].split() for c in draft.candidates)
+    assert all(len(f.sentence) <= audit.WINDOW_SHOWN + 8 and f.mention.text in f.sentence.split() for f in findings)
+    assert findings[0].sentence.startswith("Shanxi built 0 and then 1") and findings[0].sentence.endswith(" ...")
+    assert findings[-1].sentence.startswith("... ") and findings[-1].sentence.endswith("8999 centres.")
+
+
+# --- the write guard (issue 20, point 4) ---------------------------------------------------------------
+
+REFUSED = ("the draft is never written into data/ or seeds/; write it elsewhere, review it, "
+           "then copy the rows you keep into data/metrics.csv")
+
+
+def guarded(capsys, output: Path, *args: str) -> tuple[int, str]:
+    code, out, err = run(capsys, str(HEBEI), "-o", str(output), *args)
+    assert out == ""
+    return code, err
+
+
+def test_it_refuses_the_served_copy_named_by_dashboard_root(capsys, monkeypatch, project_copy: Path):
+    """DASHBOARD_ROOT=COPY draft doc.txt -o COPY/data/metrics.csv replaced the served copy's rows."""
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    target = project_copy / "data" / "metrics.csv"
+    before = target.read_bytes()
+    assert guarded(capsys, target) == (2, f"error: {target}: {REFUSED}\n")
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("link", ["hard", "symbolic", "folder"])
+def test_it_refuses_a_link_to_curated_data_by_any_name(capsys, tmp_path: Path, project_copy: Path, link):
+    """-o a hard link to data/metrics.csv truncated it: resolving paths cannot see a hard link."""
+    curated = project_copy / "data" / "metrics.csv"
+    before = curated.read_bytes()
+    if link == "hard":
+        target = tmp_path / "draft.csv"
+        target.hardlink_to(curated)
+    elif link == "symbolic":
+        target = tmp_path / "draft.csv"
+        target.symlink_to(curated)
+    else:
+        (tmp_path / "elsewhere").symlink_to(project_copy / "seeds", target_is_directory=True)
+        target = tmp_path / "elsewhere" / "draft.csv"
+    assert guarded(capsys, target, "--root", str(project_copy)) == (2, f"error: {target}: {REFUSED}\n")
+    assert curated.read_bytes() == before and not (project_copy / "seeds" / "draft.csv").exists()
+
+
+def test_audit_reads_the_folder_dashboard_root_names(capsys, monkeypatch, project_copy: Path):
+    rows = read_rows(project_copy / "data" / "metrics.csv")
+    write_rows(project_copy / "data" / "metrics.csv",
+               [r for r in rows if r["figure_id"] != "jilin-demonstration-factories-2025-target"])
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    code = audit.main([])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith('seeds/003_514a004910d82cf7.txt:27: "100" in ')

@@ -114,8 +114,10 @@ def test_every_event_has_a_page_too(app, dataset, event_id):
 @pytest.mark.parametrize(
     ("ids", "message"),
     [
-        ((), "No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>."),
-        (("",), "No figure with id: this link gives none. A figure's address looks like /figure?id=<figure id>."),
+        ((), "No figure with id: this link gives none (a link of more than 1,000 parameters is read as none). "
+             "A figure's address looks like /figure?id=<figure id>."),
+        (("",), "No figure with id: this link gives none (a link of more than 1,000 parameters is read as none). "
+                "A figure's address looks like /figure?id=<figure id>."),
         (("shanxi-atlantis-2099",), "No figure with id 'shanxi-atlantis-2099'."),
         (("<img src=x onerror=alert(1)>",), "No figure with id '<img src=x onerror=alert(1)>'."),
         (("山西省-技术合同",), "No figure with id '山西省-技术合同'."),

@@ -1,10 +1,16 @@
-"""Finding every number a document writes (dashboard.numbers), on plain and odd text."""
+"""Finding every number a document writes (dashboard.numbers), on plain, odd and long hostile text."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from dashboard import evidence, numbers
 from dashboard.numbers import find_numbers, line_of, occurrences, same_number_text, sentence_spans
+from tests.hostile_text import HOSTILE_UNITS, repeated, within
 
 
 def found(text: str) -> list[tuple[str, str, tuple[float, ...]]]:
@@ -95,3 +101,41 @@ def test_a_code_that_would_overlap_a_range_keeps_its_digits():
     """Found by the property test above: '12th12' read as a code overlapped the range '12-03'."""
     assert [(m.text, m.kind) for m in find_numbers("12th12-03-10")] == [
         ("12", "cardinal"), ("12-03", "range"), ("10", "cardinal")]
+
+
+# --- linear time on long hostile text (issue 20) -------------------------------------------------------
+
+LONG = 200_000  # characters: the quadratic readers took minutes on this, the linear ones a fraction of a second
+# The patterns as they were, quadratic on long runs: what the linear ones must still find.
+_OLD_FOREIGN_DIGITS = re.compile(r"[0-9_]*(?:(?![0-9])\d)[\d_]*|[0-9]+(?:_[0-9]+)+")
+_OLD_RANGE = re.compile(rf"{numbers._DIGITS}(?:[-–]| or ){numbers._DIGITS}(?![\d%])(?! ?percent)")
+_SHORT = st.text(alphabet="12 _,.-–%\u0662\uff11ax", max_size=14) | st.lists(
+    st.sampled_from(["1", "2", " ", ",", ".", "-", " or ", "%", " percent", "_", "\u0662"]), max_size=10).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SHORT)
+@example("_1_2")
+@example("x.12 3-4")
+def test_the_linear_patterns_find_what_the_old_ones_found(text):
+    assert evidence.foreign_digits(text) == _OLD_FOREIGN_DIGITS.findall(text)
+    assert [m.span() for m in numbers._DigitRanges().finditer(text)] == [m.span() for m in _OLD_RANGE.finditer(text)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(HOSTILE_UNITS), min_size=1, max_size=3), st.sampled_from(["", "_", "-", "%", "x", "\u0662"]))
+@example(["1"], "")  # foreign_digits("1" * 16000) alone took 8.9 s
+@example(["1 "], "-")  # the range pattern read the run again from each of its digits
+@example(["Co. A "], "")  # sentence_spans searched the growing sentence at each break
+def test_reading_a_long_hostile_text_takes_time_in_proportion_to_it(units, tail):
+    text = repeated("".join(units), LONG, tail)
+    with within(30, f"reading {len(text):,} characters of {''.join(units)!r}"):
+        mentions = find_numbers(text)
+        foreign = evidence.foreign_digits(text)
+        read = evidence.read_numbers(text)
+        sentences = sentence_spans(text)
+    assert all(m.text == text[m.start:m.end] for m in mentions)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))  # in order, none overlapping
+    assert all(piece in text for piece in foreign[:50])
+    assert set().union(*read.values()) <= evidence.numbers_in_text(text)  # what it states, it writes
+    assert all(a < b <= c for (a, b), (c, _) in zip(sentences, sentences[1:]))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.validate import main
-from tests.conftest import FOLDER_FAULTS, ROOT, publish_ids, read_rows, write_rows
+from tests.conftest import FOLDER_FAULTS, FOLDER_FAULTS_COMMAND_LINE, ROOT, publish_ids, read_rows, write_rows
 
 METRICS = ROOT / "data" / "metrics.csv"
 
@@ -273,9 +273,10 @@ def test_the_command_validates_the_copy_the_app_serves(capsys, project_copy: Pat
     assert err.splitlines()[-1] == "invalid: 1 problem(s)"
 
 
-@pytest.mark.parametrize(("fault", "message"), FOLDER_FAULTS.values(), ids=FOLDER_FAULTS.keys())
-def test_a_missing_folder_is_one_line_with_its_path(project_copy: Path, fault, message):
-    fault(project_copy)
+@pytest.mark.parametrize("name", FOLDER_FAULTS)
+def test_a_missing_folder_is_one_line_with_its_path(project_copy: Path, name):
+    FOLDER_FAULTS[name][0](project_copy)
+    message = FOLDER_FAULTS_COMMAND_LINE[name]
     result = subprocess.run([sys.executable, "-m", "dashboard.validate"], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "DASHBOARD_ROOT": str(project_copy)})
     assert (result.returncode, result.stdout) == (2, "")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard import charts, citation, export, i18n, package
 from dashboard import metrics as mx
@@ -40,7 +41,15 @@ VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
 COMPARE_PAGE, TRENDS_PAGE, EXPLORE_PAGE = VIEWS / "compare.py", VIEWS / "trends.py", VIEWS / "explore.py"
 DEFAULT_REGIONS = ("Shanxi", "Shandong")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+# Every character Markdown, Streamlit's directives (:red[...], :material/...:) or LaTeX ($) read;
+# '=' makes a setext heading ("===" under a line), '&' a character reference ("&lt;").
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
+# What GitHub-flavoured Markdown turns into a link by itself, even escaped: www., a scheme and its
+# colon, an e-mail's @. A word joiner (U+2060, invisible) after "www"/the scheme and before "@"
+# keeps them text.
+_AUTOLINK = re.compile(r"(?i)(?<![a-z0-9])(www|https?|ftp|mailto|xmpp)(?=\\[.:])|(?=@)")
+_WORD_JOINER = "\u2060"
+_NO_INDENT = re.compile(r"(?<=\n)[ \t]++")  # a line's indentation (the text may start mid-line)
 MAX_PROBLEMS_SHOWN = 20
 UPLOAD_ROWS, UPLOAD_FILE, UPLOAD_NAME = "uploaded_rows", "uploaded_file_id", "uploaded_file_name"
 UPLOAD_DERIVED, DATA_KEY = "upload_derived", "curated_data_key"
@@ -103,6 +112,13 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     options = list(options)
     language = i18n.active()
     marker = f"{key}~language"
+
+    def shown(option) -> str:
+        try:
+            return names[option][language]
+        except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
+            return str(option)
+
     # Another page's list widget may hold this key (explore's metrics): a one-value widget takes its first.
     reshaped = not multiple and isinstance(st.session_state.get(key), list)
     if key not in st.session_state or st.session_state.get(marker) != language or reshaped:
@@ -114,6 +130,8 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
         else:
             given = st.query_params.get_all(key)
         chosen = list(dict.fromkeys(known[str(v)] for v in given if str(v) in known))
+        if key not in st.session_state and chosen:
+            _address_in_shown_names(key, given, [shown(o) for o in (chosen if multiple else chosen[:1])])
         if chosen or key in st.session_state:
             st.session_state[key] = chosen if multiple else (chosen[0] if chosen else default)
     st.session_state[marker] = language
@@ -122,13 +140,23 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     else:
         kwargs["default"] = default
 
-    def shown(option) -> str:
-        try:
-            return names[option][language]
-        except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
-            return str(option)
-
     return widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs)
+
+
+def _address_in_shown_names(key: str, given: list[str], wanted: list[str]) -> None:
+    """Rerun once with the address naming the options as the widget shows them: a bound widget
+    seeds itself from the address as it was when the run began, and drops what it does not show
+    (吉林省 on an English page, Shanxi on a Chinese one) from the address, so a reload or a
+    shared link lost the selection it had made from it."""
+    rewritten = f"{key}~address"
+    if given == wanted or st.session_state.get(rewritten):
+        return
+    st.session_state[rewritten] = True
+    try:
+        st.query_params[key] = wanted
+    except StreamlitAPIException:  # already bound to a widget on this page: it keeps the address itself
+        return
+    st.rerun()
 
 
 def source_text(quote: str) -> None:
@@ -461,9 +489,20 @@ def show_data_error(headline: str, problems: list[str]) -> None:
     st.caption(_("Check the files with `python -m dashboard.validate`; the page recovers on reload once they are fixed."))
 
 
-def md(text: object) -> str:
-    """Data-derived text made inert for st.markdown: every Markdown/directive character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+def md(text: object, lines: bool = False) -> str:
+    """Data-derived text made inert for st.markdown: it shows as the characters it has, with no
+    heading, list, code block, quote, table or link it did not have as characters. Every Markdown
+    and directive character is escaped and autolinks broken (see _AUTOLINK); whitespace, line
+    breaks included, is folded into single spaces, so "line\\n===" or "\\n\\n    code" stay one
+    line of text. With `lines` (a piece of a document's text), line breaks stay, and the
+    indentation after each becomes no-break spaces (indentation would make a code block)."""
+    text = str(text)
+    if lines:
+        text = _NO_INDENT.sub(lambda m: "\u00a0" * len(m.group()), text)
+    else:
+        text = " ".join(text.split())
+    return _AUTOLINK.sub(lambda m: m.group() + _WORD_JOINER if m.group() else _WORD_JOINER,
+                         _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def number_markup(text: str, finding: Finding, labels: dict[str, tuple[str, str]] | None = None) -> str:
@@ -502,10 +541,10 @@ def _marked(document: str, start: int, end: int, findings: list[Finding], labels
     for finding in findings:
         mention = finding.mention
         if start <= mention.start and mention.end <= end and mention.start >= position:
-            parts.append(md(document[position:mention.start]))
+            parts.append(md(document[position:mention.start], lines=True))
             parts.append(number_markup(document[mention.start:mention.end], finding, labels))
             position = mention.end
-    parts.append(md(document[position:end]))
+    parts.append(md(document[position:end], lines=True))
     return "".join(parts)
 
 
