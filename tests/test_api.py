@@ -142,6 +142,20 @@ def test_shape_array_is_a_plain_json_array_pandas_reads_as_a_clean_frame(api, da
     assert b".0," not in body.split(b'"value"')[0]  # nothing before the first value is a float
 
 
+def test_shape_array_pages_stay_arrays_when_followed(api, obs):
+    """The next link of an array page keeps _shape=array: a script following Link headers gets
+    arrays to the end, and exactly the whole result."""
+    url, seen = f"{api}/api/figures.json?_shape=array&_size=7", []
+    while url:
+        status, headers, body = fetch(url)
+        rows = json.loads(body)
+        assert status == 200 and isinstance(rows, list), url
+        seen += [row["figure_id"] for row in rows]
+        link = headers.get("link")
+        url = urljoin(url, link.split(">")[0].lstrip("<")) if link else None
+    assert seen == obs["figure_id"].tolist()
+
+
 def test_pages_follow_next_links_to_exactly_the_whole_result(api, dataset, obs):
     whole = expected_csv(dataset, obs, "")
     lines, url, pages = [], f"{api}/api/figures.csv?_size=7", 0
