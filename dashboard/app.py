@@ -38,12 +38,15 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="centered")
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(Path(__file__).parent / "views" / "focus.css")
-    # Navigation at the top: a sidebar that arrives after the first paint shifted every page
-    # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
-    navigation = st.navigation(pages(), position="top")
-    ui.language_control()
-    navigation.run()
-    ui.footer()
+    if ui.embedded():  # ?embed=true: one chart, no menu, no widgets (ui.run_embedded)
+        ui.run_embedded(st.navigation(pages(), position="hidden"))
+    else:
+        # Navigation at the top: a sidebar that arrives after the first paint shifted every page
+        # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
+        navigation = st.navigation(pages(), position="top")
+        ui.language_control()
+        navigation.run()
+        ui.footer()
 else:  # the server importing this file to find the app
     from dashboard import api
 

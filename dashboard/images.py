@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard import charts, citation
+from dashboard import metrics as mx
 from dashboard.i18n import N_, _
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,6 +41,7 @@ FONT_PX, TITLE_PX, SUBTITLE_PX, FOOTER_PX = 17, 26, 17, 15
 EM_PER_CHAR = 0.55
 SIDE_PX = 40  # left and right margin of the image
 AXIS_BAND_PX = 70  # under the plot: tick labels and an axis title, above the footer
+TOP_PX, GAP_PX = 24, 12  # above the title; between title, subtitle, legend and plot
 
 
 class ImageUnavailable(Exception):
@@ -135,23 +137,36 @@ def framed(fig: go.Figure, caption: Caption, size: str = "slide") -> go.Figure:
     legend_px = (charts.LEGEND_ROW_PX * charts.legend_rows([t.name or "" for t in out.data if t.showlegend is not False],
                                                            width=usable)
                  if layout.showlegend is not False and len(out.data) > 1 else 0)
-    top = 24 + int(1.3 * title_px) * len(title) + int(1.4 * subtitle_px) * len(subtitle) + int(legend_px * scale) + 16
+    title_h, subtitle_h = int(1.3 * title_px) * len(title), int(1.4 * subtitle_px) * len(subtitle)
+    top = TOP_PX + title_h + (subtitle_h + GAP_PX if subtitle else 0) + int(legend_px * scale) + GAP_PX
     bottom = int(AXIS_BAND_PX * scale) + int(1.35 * footer_px) * len(footer) + 16
     plot_px = max(height - top - bottom, 1)
-    out.update_layout(
-        width=width, height=height, autosize=False,
-        font=dict(size=font_px, color=text_colour),
-        title=dict(text=f"<b>{_markup(title)}</b>", x=0, xref="container", xanchor="left", pad=dict(l=SIDE_PX, t=24),
-                   y=1, yref="container", yanchor="top", font=dict(size=title_px),
-                   subtitle=dict(text=_markup(subtitle), font=dict(size=subtitle_px))),
-        margin=dict(l=SIDE_PX, r=SIDE_PX, t=top, b=bottom),
-    )
-    out.add_annotation(
-        text=_markup(footer), showarrow=False, align="left", xref="paper", x=0, xanchor="left",
-        yref="paper", y=-(bottom - 12) / plot_px, yanchor="bottom", font=dict(size=footer_px, color=text_colour),
-        name="image-footer",
-    )
+    out.update_layout(width=width, height=height, autosize=False, font=dict(size=font_px, color=text_colour),
+                      title=dict(text=""), margin=dict(l=SIDE_PX, r=SIDE_PX, t=top, b=bottom))
+    # The axis titles and tick labels take what room they need inside the margins (plotly's
+    # default leaves a y-axis title over its tick labels at these margins).
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True)
+    # Title, subtitle and footer are annotations placed in pixels from the image's edges (as
+    # fractions of the plot's height): plotly's own title cuts a title of several lines at the top.
+    lines = [("image-title", f"<b>{_markup(title)}</b>", title_px, 1 + (top - TOP_PX) / plot_px, "top"),
+             ("image-subtitle", _markup(subtitle), subtitle_px, 1 + (top - TOP_PX - title_h - GAP_PX) / plot_px, "top"),
+             ("image-footer", _markup(footer), footer_px, -(bottom - 12) / plot_px, "bottom")]
+    for name, text, px, y, anchor in lines:
+        if text:
+            out.add_annotation(text=text, name=name, showarrow=False, align="left", xref="paper", x=0, xanchor="left",
+                               yref="paper", y=y, yanchor=anchor, font=dict(size=px, color=text_colour))
     return out
+
+
+FIGURE_FILTERS = N_("Figure {id} beside the same metric in other regions (the latest figure of each)")
+
+
+def figure_caption(figure, by_region, version: str, url: str) -> Caption:
+    """The caption of a figure page's chart (charts.build_same_metric_chart): the figure in one line
+    as its citation states it, the documents behind every bar, the figure's address."""
+    return Caption(title=citation.figure_statement(figure), filters=_(FIGURE_FILTERS).format(id=figure["figure_id"]),
+                   source=citation.cite_chart(mx.cite_sources(by_region), version), url=url, version=version)
 
 
 def caption_text(caption: Caption) -> str:
