@@ -107,7 +107,7 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     options = list(options)
     language = i18n.active()
     if embedded():  # an embed has no widgets: the state comes from its address
-        return _record_filter(label, _from_address(options, names, key, default, multiple), names, language)
+        return _record_filter(label, _from_address(options, names, key, default, multiple), names, language, key)
     marker = f"{key}~language"
     if key not in st.session_state or st.session_state.get(marker) != language:
         known = {str(o): o for o in options}
@@ -133,7 +133,7 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
             return str(option)
 
     return _record_filter(label, widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs),
-                          names, language)
+                          names, language, key)
 
 
 def _from_address(options: list, names: dict[str, dict[str, str]], key: str, default, multiple: bool):
@@ -149,15 +149,18 @@ def _from_address(options: list, names: dict[str, dict[str, str]], key: str, def
 # --- the filters in words, for an image's caption -------------------------------------------------
 
 _filters_in_words: contextvars.ContextVar[dict | None] = contextvars.ContextVar("filters_in_words", default=None)
+_FILTER_VALUES = "~values"  # key -> the options chosen, for page_url
 
 
-def _record_filter(label: str, value, names: dict[str, dict[str, str]], language: str):
-    """Remember a bound widget's label and value in words for this run; return the value."""
+def _record_filter(label: str, value, names: dict[str, dict[str, str]], language: str, key: str):
+    """Remember a bound widget's label and value in words (and its options for the page's
+    address) for this run; return the value."""
     recorded = _filters_in_words.get()
     if recorded is not None:
         values = value if isinstance(value, list) else [] if value is None else [value]
         recorded[label] = [names[v][language] if isinstance(names.get(v), dict) and language in names[v] else str(v)
                            for v in values]
+        recorded.setdefault(_FILTER_VALUES, {})[key] = [str(v) for v in values]
     return value
 
 
@@ -165,7 +168,7 @@ def filters_in_words() -> str:
     """'Regions: Shanxi, Shandong · Status: actual': the bound filters this run has read so far."""
     recorded = _filters_in_words.get() or {}
     return " · ".join(_("{label}: {values}").format(label=label, values=_(", ").join(values) or _("none"))
-                      for label, values in recorded.items())
+                      for label, values in recorded.items() if label != _FILTER_VALUES)
 
 
 def source_text(quote: str) -> None:
@@ -684,7 +687,8 @@ def show_figures(rows: pd.DataFrame) -> None:
 # chart, its title, source line and a link back into the visible slot.
 
 EMBED_CHART = "chart"
-EMBED_HEIGHT_PX = 520
+EMBED_EXTRA_PX = 260  # the embed's title, source line, link and Streamlit's padding around the chart
+EMBED_SLOT_KEY = "embedded-chart"  # the visible slot (views/embed.css sizes its heading)
 SHARE_LABEL = N_("Share this chart")
 EMBED_HIDDEN_KEY = "embedded-page"  # the page runs in this container when embedded (views/embed.css hides it)
 _embed_slot: contextvars.ContextVar[dict | None] = contextvars.ContextVar("embed_slot", default=None)
@@ -712,21 +716,25 @@ def link_base() -> str:
 
 
 def page_url(**extra: str) -> str:
-    """This page's address with its state: every query parameter (bound filters, the figure id),
-    the language (stated even when it came from the browser), then `extra`."""
+    """This page's address with its state: every query parameter (the figure id, ...), every bound
+    filter (Streamlit leaves a default value out of the address; here it is stated, so the link
+    keeps showing the same thing if a default changes), the language, then `extra`."""
     base, path = _reader_address()
     query = [(k, v) for k in st.query_params for v in st.query_params.get_all(k) if k != EMBED_CHART]
+    chosen = (_filters_in_words.get() or {}).get(_FILTER_VALUES, {})
+    query += [(k, v) for k, values in chosen.items() if k not in st.query_params for v in values]
     if LANGUAGE_PARAM not in st.query_params:
         query.append((LANGUAGE_PARAM, i18n.active()))
     query += list(extra.items())
     return f"{base}{path}?{urlencode(query)}"
 
 
-def embed_code(key: str, title: str) -> str:
-    """The <iframe> snippet of one chart: the page's address with ?chart=key and ?embed=true."""
+def embed_code(key: str, title: str, chart_px: int) -> str:
+    """The <iframe> snippet of one chart: the page's address with ?chart=key and ?embed=true, as
+    tall as the chart plus its title, source line and link."""
     src = page_url(**{EMBED_CHART: key, "embed": "true"})
     return (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" '
-            f'height="{EMBED_HEIGHT_PX}" style="border:0" loading="lazy"></iframe>')
+            f'height="{chart_px + EMBED_EXTRA_PX}" style="border:0" loading="lazy"></iframe>')
 
 
 def _title_of(fig: go.Figure, title: str | None) -> str:
@@ -743,7 +751,7 @@ def chart_caption(fig: go.Figure, rows: pd.DataFrame, title: str | None = None, 
                   url: str | None = None) -> images.Caption:
     """What an image of this chart says about it: title, filters in words, source line, address, version."""
     return images.Caption(title=_title_of(fig, title), filters=filters_in_words() if filters is None else filters,
-                          source=citation.cite_chart(mx.cite_sources(rows), data_version(), link_base()),
+                          source=citation.cite_chart(mx.cite_sources(rows), data_version()),
                           url=url or page_url(), version=data_version())
 
 
@@ -774,7 +782,7 @@ def share_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
             st.caption(_("The image carries the chart's title, filters, sources, address and data version."))
         st.markdown("**{}**".format(_("Embed")))
         st.caption(_("Paste this into a web page: the chart, its sources and a link back, without the menu."))
-        st.code(embed_code(key, _title_of(fig, title)), language="html", wrap_lines=True)
+        st.code(embed_code(key, _title_of(fig, title), int(fig.layout.height or 450)), language="html", wrap_lines=True)
 
 
 def embed_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None = None) -> None:
@@ -789,7 +797,7 @@ def embed_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
         st.markdown(f"# {md(_title_of(fig, title))}")
         shown = go.Figure(fig).update_layout(title_text="")  # the heading above says it
         st.plotly_chart(shown, width="stretch", key=f"embed-{key}", config={"displaylogo": False, "displayModeBar": False})
-        st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version(), link_base())))
+        st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version())))
         st.markdown(_("[Open this chart in the dashboard]({url})").format(url=page_url()))
 
 
@@ -797,7 +805,7 @@ def run_embedded(navigation) -> None:
     """An embed: the page runs out of sight (its texts and tables are not shown, and it has no
     widgets: see bound) and only the chart the address names is drawn, in a slot above it."""
     st.html(VIEWS / "embed.css")
-    state = {"slot": st.container(), "shown": False}
+    state = {"slot": st.container(key=EMBED_SLOT_KEY), "shown": False}
     token = _embed_slot.set(state)
     try:
         with st.container(key=EMBED_HIDDEN_KEY):
