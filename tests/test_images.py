@@ -7,6 +7,7 @@ marker; the layout tests run everywhere."""
 from __future__ import annotations
 
 import io
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -120,3 +121,16 @@ def test_a_missing_chromium_is_a_clear_message(monkeypatch):
 
 def test_file_names_are_ascii_and_say_size_and_format():
     assert images.filename("compare-技术 turnover", "phone", "svg") == "innovation-metrics_compare----turnover_phone.svg"
+
+
+@pytest.mark.browser
+def test_the_browser_stops_once_no_image_was_asked_for_a_while(monkeypatch, dataset, obs):
+    """Chromium holds hundreds of MB (bench/images.py): an idle server gives it back."""
+    monkeypatch.setattr(images, "IDLE_SECONDS", 0.5)
+    title, rows, fig = compare_chart(obs, "en")
+    images.image(fig, caption_for(title, rows, dataset.version, "en"), "svg")
+    assert images._started
+    deadline = time.monotonic() + 10
+    while images._started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not images._started
