@@ -180,7 +180,7 @@ def _figure_image(loaded: Loaded, figure_id: str, fmt: str, size: str, language:
             _images.move_to_end(key)
             return _images[key]
     with i18n.speaking(language):
-        obs = loaded.derived(_localised)
+        obs = loaded.derived(localised)
         figure = mx.find_by_id(obs, "figure_id", figure_id)
         by_region = mx.same_metric_by_region(obs, figure, loaded.dataset.regions["region"])
         fig = charts.build_same_metric_chart(by_region, loaded.derived(_colours))
@@ -193,7 +193,8 @@ def _figure_image(loaded: Loaded, figure_id: str, fmt: str, size: str, language:
     return body
 
 
-def _localised(data) -> pd.DataFrame:
+def localised(data) -> pd.DataFrame:
+    """The observations in the active language (metrics.localise), once per version and language."""
     return mx.localise(data[1])
 
 

@@ -48,6 +48,11 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
         navigation.run()
         ui.footer()
 else:  # the server importing this file to find the app
-    from dashboard import api
+    from streamlit import file_util
 
-    app = st.App(__file__, routes=api.ROUTES, exception_handlers={Exception: api.server_error})
+    from dashboard import api, previews
+
+    # /figure answers Streamlit's own index.html with the figure's link-preview tags (previews.py).
+    index_html = Path(file_util.get_static_dir()) / "index.html"
+    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html)],
+                 exception_handlers={Exception: api.server_error})
