@@ -141,7 +141,7 @@ def framed(fig: go.Figure, caption: Caption, size: str = "slide") -> go.Figure:
                  if layout.showlegend is not False and len(out.data) > 1 else 0)
     title_h, subtitle_h = int(1.3 * title_px) * len(title), int(1.4 * subtitle_px) * len(subtitle)
     top = TOP_PX + title_h + (subtitle_h + GAP_PX if subtitle else 0) + int(legend_px * scale) + GAP_PX
-    bottom = int(AXIS_BAND_PX * scale) + int(1.35 * footer_px) * len(footer) + 16
+    bottom = _axis_band(out, font_px) + int(1.35 * footer_px) * len(footer) + 16
     plot_px = max(height - top - bottom, 1)
     out.update_layout(width=width, height=height, autosize=False, font=dict(size=font_px, color=text_colour),
                       title=dict(text=""), margin=dict(l=SIDE_PX, r=SIDE_PX, t=top, b=bottom))
@@ -169,6 +169,16 @@ def figure_caption(figure, by_region, version: str, url: str) -> Caption:
     as its citation states it, the documents behind every bar, the figure's address."""
     return Caption(title=citation.figure_statement(figure), filters=_(FIGURE_FILTERS).format(id=figure["figure_id"]),
                    source=citation.cite_chart(mx.cite_sources(by_region), version), url=url, version=version)
+
+
+def _axis_band(fig: go.Figure, font_px: int) -> int:
+    """Room under the plot for the x axis's labels (as many lines as its longest wrapped category
+    name) and its title: the footer is placed below it, and plotly growing the margin by itself
+    would move the footer into the labels."""
+    lines = max([1, *(value.count("<br>") + 1 for trace in fig.data for value in (getattr(trace, "x", None) or ())
+                      if isinstance(value, str))])
+    title = 1.6 * font_px if fig.layout.xaxis.title.text else 0
+    return int(1.35 * font_px * lines + title + AXIS_BAND_PX / 2)
 
 
 def caption_text(caption: Caption) -> str:
