@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import time
-
 from pathlib import Path
 
 from bench.common import RESULTS, ROOT, fetch, log, machine_info, proc_status, streamlit_server, write_json

@@ -29,7 +29,7 @@ def pages() -> list:
 
 
 if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
-    from dashboard.views import ui
+    from dashboard.views import share, ui
 
     ui.use_language()
     # Centered, Streamlit's default: the loading skeleton is drawn centered before any page config
@@ -38,8 +38,8 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="centered")
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(Path(__file__).parent / "views" / "focus.css")
-    if ui.embedded():  # ?embed=true: one chart, no menu, no widgets (ui.run_embedded)
-        ui.run_embedded(st.navigation(pages(), position="hidden"))
+    if share.embedded():  # ?embed=true: one chart, no menu, no widgets (share.run_embedded)
+        share.run_embedded(st.navigation(pages(), position="hidden"))
     else:
         # Navigation at the top: a sidebar that arrives after the first paint shifted every page
         # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).

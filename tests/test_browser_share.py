@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from dashboard import citation, i18n, images
 from dashboard import metrics as mx
-from dashboard.views import ui
+from dashboard.views import share, ui
 from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - fixtures
 from tests.test_images import footer_ink, squeezed, svg_text
 
@@ -39,7 +39,7 @@ def open_page(page, url: str) -> None:
     wait_idle(page)
 
 
-def open_share(page, language: str, label: str = ui.SHARE_LABEL):
+def open_share(page, language: str, label: str = share.SHARE_LABEL):
     """Open the first popover with this label; its body once the server has filled it."""
     page.locator(POPOVER).filter(has_text=words(language, label)).first.locator("button").first.click()
     body = page.locator("[data-testid='stPopoverBody']")
@@ -152,8 +152,8 @@ def test_embed_snippet_draws_the_chart_cross_origin_without_menu_widgets_or_erro
     frame = reader.frame_locator("iframe")
     expect(frame.locator(DRAWN_CHART)).to_have_count(1, timeout=WAIT)
     title, documents = compare_expectation(obs, language)
-    expect(frame.locator(f".st-key-{ui.EMBED_SLOT_KEY} h1")).to_have_text(title)
-    slot = frame.locator(f".st-key-{ui.EMBED_SLOT_KEY}")
+    expect(frame.locator(f".st-key-{share.EMBED_SLOT_KEY} h1")).to_have_text(title)
+    slot = frame.locator(f".st-key-{share.EMBED_SLOT_KEY}")
     for document in documents:
         expect(slot).to_contain_text(document)
     back = words(language, "[Open this chart in the dashboard]({url})").split("]")[0].lstrip("[")

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views import ui
+from dashboard.views import share, ui
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -35,7 +35,7 @@ def popovers(at: AppTest, label: str) -> int:
 @pytest.mark.parametrize("name", CHART_PAGES)
 def test_every_chart_has_its_share_control_and_every_page_copy_link(name):
     at = open_page(name)
-    assert popovers(at, ui.SHARE_LABEL) == len(at.get("plotly_chart")) > 0
+    assert popovers(at, share.SHARE_LABEL) == len(at.get("plotly_chart")) > 0
     assert popovers(at, "Copy link") == 1
 
 
@@ -45,12 +45,12 @@ def test_a_figure_page_offers_its_image_even_without_a_chart(obs, dataset):
 
     alone = next(i for i in obs.index if len(mx.same_metric_by_region(obs, obs.loc[i], dataset.regions["region"])) == 1)
     at = open_page("figure", id=obs.loc[alone, "figure_id"])
-    assert len(at.get("plotly_chart")) == 0 and popovers(at, ui.SHARE_LABEL) == 1
+    assert len(at.get("plotly_chart")) == 0 and popovers(at, share.SHARE_LABEL) == 1
 
 
 def test_copy_link_gives_the_page_with_its_filters_and_language():
     at = open_page("compare", region=["Shanxi", "Jilin"], status="target", lang="zh")
-    at.session_state[ui.SHARE_PAGE_KEY] = True  # open the popover (it is built only when open)
+    at.session_state[share.SHARE_PAGE_KEY] = True  # open the popover (it is built only when open)
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
     assert query["region"] == ["Shanxi", "Jilin"] and query["status"] == ["target"] and query["lang"] == ["zh"]
@@ -58,7 +58,7 @@ def test_copy_link_gives_the_page_with_its_filters_and_language():
 
 def test_copy_link_states_default_filters_and_the_browser_language():
     at = open_page("compare")
-    at.session_state[ui.SHARE_PAGE_KEY] = True
+    at.session_state[share.SHARE_PAGE_KEY] = True
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
     assert query["region"] == list(ui.DEFAULT_REGIONS) and query["status"] == ["actual"] and query["lang"] == ["en"]

@@ -15,7 +15,7 @@ from dashboard import metrics as mx
 from dashboard.data import UPLOAD_ID_PREFIX
 from dashboard.i18n import N_, _
 from dashboard.evidence import paragraph_around
-from dashboard.views import ui
+from dashboard.views import share, ui
 
 
 EVENT_TYPES = {"plan": N_("plan"), "regulation": N_("regulation"), "proposal": N_("proposal"),
@@ -65,7 +65,7 @@ def show_document(row, dataset) -> None:
 def show_citation(row, version: str) -> None:
     # An absolute address (the configured one, else the one the reader used): the plain-text
     # citation is then the citation and the link in one copy.
-    cited = citation.cited_figure(row, version, datetime.date.today(), base=ui.link_base())
+    cited = citation.cited_figure(row, version, datetime.date.today(), base=share.link_base())
     st.header(_("Cite this figure"))
     st.caption(_("The original document first, then this dataset with the data version you saw. Copy with the icon "
                  "at the top right of each block."))
@@ -141,7 +141,7 @@ if len(by_region) > 1:
     st.header(_("The same metric in other regions"))
     ui.chart_block(same_metric_chart, by_region, key="figure-same-metric", title=image_title, filters=image_filters)
 else:
-    ui.share_chart(same_metric_chart, by_region, "figure-same-metric", title=image_title, filters=image_filters)
+    share.share_chart(same_metric_chart, by_region, "figure-same-metric", title=image_title, filters=image_filters)
 
 st.header(_("Explore around it"))
 others = [r for r in by_region["region"] if r != figure["region"]][:1]

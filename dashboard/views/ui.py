@@ -10,18 +10,15 @@ per run, a cost that grows with the data); pages only derive new frames from it.
 
 from __future__ import annotations
 
-import contextvars
 import gc
-import html
 import re
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, citation, export, i18n, images, package
+from dashboard import charts, citation, export, i18n, package
 from dashboard import metrics as mx
 from dashboard.audit import CAPTURED, EXCLUDED, Finding
 from dashboard.data import (
@@ -38,6 +35,7 @@ from dashboard.data import (
     validate_upload,
 )
 from dashboard.i18n import N_, _
+from dashboard.views import share
 
 VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
@@ -67,7 +65,7 @@ def use_language() -> str:
         st.query_params[LANGUAGE_PARAM] = chosen  # the address says what the page shows
     language = i18n.language_for(requested, st.context.locale)
     i18n.activate(language)
-    _filters_in_words.set({})  # bound() records this run's filters for image captions
+    share.start_run()  # bound() records this run's filters for image captions and links
     return language
 
 
@@ -106,8 +104,8 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     mapped back to options and seeded as its state."""
     options = list(options)
     language = i18n.active()
-    if embedded():  # an embed has no widgets: the state comes from its address
-        return _record_filter(label, _from_address(options, names, key, default, multiple), names, language, key)
+    if share.embedded():  # an embed has no widgets: the state comes from its address
+        return share.record_filter(label, _from_address(options, names, key, default, multiple), names, language, key)
     marker = f"{key}~language"
     if key not in st.session_state or st.session_state.get(marker) != language:
         known = {str(o): o for o in options}
@@ -132,7 +130,7 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
         except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
             return str(option)
 
-    return _record_filter(label, widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs),
+    return share.record_filter(label, widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs),
                           names, language, key)
 
 
@@ -144,31 +142,6 @@ def _from_address(options: list, names: dict[str, dict[str, str]], key: str, def
     if multiple:
         return chosen if chosen or key in st.query_params else list(default or [])
     return chosen[0] if chosen else default
-
-
-# --- the filters in words, for an image's caption -------------------------------------------------
-
-_filters_in_words: contextvars.ContextVar[dict | None] = contextvars.ContextVar("filters_in_words", default=None)
-_FILTER_VALUES = "~values"  # key -> the options chosen, for page_url
-
-
-def _record_filter(label: str, value, names: dict[str, dict[str, str]], language: str, key: str):
-    """Remember a bound widget's label and value in words (and its options for the page's
-    address) for this run; return the value."""
-    recorded = _filters_in_words.get()
-    if recorded is not None:
-        values = value if isinstance(value, list) else [] if value is None else [value]
-        recorded[label] = [names[v][language] if isinstance(names.get(v), dict) and language in names[v] else str(v)
-                           for v in values]
-        recorded.setdefault(_FILTER_VALUES, {})[key] = [str(v) for v in values]
-    return value
-
-
-def filters_in_words() -> str:
-    """'Regions: Shanxi, Shandong · Status: actual': the bound filters this run has read so far."""
-    recorded = _filters_in_words.get() or {}
-    return " · ".join(_("{label}: {values}").format(label=label, values=_(", ").join(values) or _("none"))
-                      for label, values in recorded.items() if label != _FILTER_VALUES)
 
 
 def source_text(quote: str) -> None:
@@ -300,7 +273,7 @@ def footer() -> None:
         st.divider()
         st.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
                      "and cite it.").format(version=data_version()))
-        share_page()
+        share.share_page()
 
 
 def data_version() -> str:
@@ -597,12 +570,12 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     `<key>-table`): the table is built and sent only while the reader has it open, so a page of
     charts does not ship, and the browser does not redraw on every rerun, tables nobody is looking at.
 
-    Under the citation, "Share this chart" (share_chart) downloads it as an image and gives its
-    embed code; `title` and `filters` name it there (default: the chart's own title and the page's
-    bound filters). In an embed (?embed=true) only the chart the address names is drawn (embed_chart).
+    Under the citation, "Share this chart" (share.share_chart) downloads it as an image and gives
+    its embed code; `title` and `filters` name it there (default: the chart's own title and the
+    page's bound filters). In an embed only the chart the address names is drawn (share.embed_chart).
     """
-    if _embed_slot.get() is not None:
-        embed_chart(fig, rows, key, title)
+    if share.embedding():
+        share.embed_chart(fig, rows, key, title)
         return
     # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
     # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
@@ -613,7 +586,7 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     else:
         st.plotly_chart(fig, width="stretch", key=key, config=config)
     st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version())))
-    share_chart(fig, rows, key, title, filters)
+    share.share_chart(fig, rows, key, title, filters)
     box = st.expander(_(TABLE_LABEL), key=f"{key}-table", on_change="rerun")
     if box.open:
         with box:
@@ -676,157 +649,3 @@ def show_figures(rows: pd.DataFrame) -> None:
     """A table of figures, each row linking to its figure's page."""
     st.dataframe(observation_table(rows), hide_index=True, width="stretch", height=table_height(len(rows)),
                  column_config=link_columns())
-
-
-# --- share, download image, embed -----------------------------------------------------------------
-# Every page's address carries its state (filters bound to the URL, ?lang=), so a link is the page
-# as the reader sees it. A chart's image is drawn by the server (dashboard/images.py) only when its
-# "Share" popover is opened, and cached per data version, chart, caption, size, format and theme.
-# An embed is the page's own address with ?embed=true (Streamlit then drops its menu and header)
-# and ?chart=<the chart's key>: app.py runs the page out of sight and chart_block draws that one
-# chart, its title, source line and a link back into the visible slot.
-
-EMBED_CHART = "chart"
-EMBED_EXTRA_PX = 260  # the embed's title, source line, link and Streamlit's padding around the chart
-EMBED_SLOT_KEY = "embedded-chart"  # the visible slot (views/embed.css sizes its heading)
-SHARE_LABEL = N_("Share this chart")
-EMBED_HIDDEN_KEY = "embedded-page"  # the page runs in this container when embedded (views/embed.css hides it)
-_embed_slot: contextvars.ContextVar[dict | None] = contextvars.ContextVar("embed_slot", default=None)
-
-
-def embedded() -> bool:
-    """Whether this page is shown as an embed (?embed=true; Streamlit keeps it out of st.query_params)."""
-    return bool(st.context.is_embedded)
-
-
-def _reader_address() -> tuple[str, str]:
-    """(scheme://host[:port], path) of this page: the configured public address when there is one,
-    else the address the reader's browser used."""
-    here = urlsplit(st.context.url or "")
-    path = here.path or "/"
-    configured = citation.base_url()
-    if configured:
-        return configured, "/" + path.strip("/").rsplit("/", 1)[-1] if path.strip("/") else "/"
-    return (f"{here.scheme}://{here.netloc}" if here.netloc else ""), path
-
-
-def link_base() -> str:
-    """The base of absolute links (citations, image footers): configured, else the reader's."""
-    return _reader_address()[0]
-
-
-def page_url(**extra: str) -> str:
-    """This page's address with its state: every query parameter (the figure id, ...), every bound
-    filter (Streamlit leaves a default value out of the address; here it is stated, so the link
-    keeps showing the same thing if a default changes), the language, then `extra`."""
-    base, path = _reader_address()
-    query = [(k, v) for k in st.query_params for v in st.query_params.get_all(k) if k != EMBED_CHART]
-    chosen = (_filters_in_words.get() or {}).get(_FILTER_VALUES, {})
-    query += [(k, v) for k, values in chosen.items() if k not in st.query_params for v in values]
-    if LANGUAGE_PARAM not in st.query_params:
-        query.append((LANGUAGE_PARAM, i18n.active()))
-    query += list(extra.items())
-    return f"{base}{path}?{urlencode(query)}"
-
-
-def embed_code(key: str, title: str, chart_px: int) -> str:
-    """The <iframe> snippet of one chart: the page's address with ?chart=key and ?embed=true, as
-    tall as the chart plus its title, source line and link."""
-    src = page_url(**{EMBED_CHART: key, "embed": "true"})
-    return (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" '
-            f'height="{chart_px + EMBED_EXTRA_PX}" style="border:0" loading="lazy"></iframe>')
-
-
-def _title_of(fig: go.Figure, title: str | None) -> str:
-    shown = title if title is not None else fig.layout.title.text or ""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", shown)).split()) or _("Chart")
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _chart_image(key: tuple, caption: images.Caption, fmt: str, size: str, _fig: go.Figure) -> bytes:
-    return images.image(_fig, caption, fmt, size)
-
-
-def chart_caption(fig: go.Figure, rows: pd.DataFrame, title: str | None = None, filters: str | None = None,
-                  url: str | None = None) -> images.Caption:
-    """What an image of this chart says about it: title, filters in words, source line, address, version."""
-    return images.Caption(title=_title_of(fig, title), filters=filters_in_words() if filters is None else filters,
-                          source=citation.cite_chart(mx.cite_sources(rows), data_version()),
-                          url=url or page_url(), version=data_version())
-
-
-def share_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None = None, filters: str | None = None,
-                url: str | None = None) -> None:
-    """"Share this chart": the image (PNG, SVG; slide or phone size) with its source drawn in, and
-    the embed code. Lazy: nothing is drawn until the popover is opened, then cached."""
-    if _embed_slot.get() is not None:
-        embed_chart(fig, rows, key, title)
-        return
-    box = st.popover(_(SHARE_LABEL), icon=":material/share:", key=f"{key}-share", on_change="rerun")
-    if not box.open:
-        return
-    with box:
-        size = st.segmented_control(_("Image size"), list(images.SIZES), default="slide", key=f"{key}-image-size",
-                                    format_func=lambda s: _(images.SIZE_NAMES[s])) or "slide"
-        caption = chart_caption(fig, rows, title, filters, url)
-        try:
-            files = {fmt: _chart_image((data_key(), key, dark()), caption, fmt, size, _fig=fig) for fmt in images.FORMATS}
-        except images.ImageUnavailable as err:
-            st.error(md(err), icon=":material/error:")
-        else:
-            with st.container(horizontal=True):
-                for fmt, data in files.items():
-                    st.download_button(_("Download image ({format})").format(format=fmt.upper()), data,
-                                       file_name=images.filename(key, size, fmt), mime=images.FORMATS[fmt],
-                                       key=f"{key}-image-{fmt}", on_click="ignore", icon=":material/download:")
-            st.caption(_("The image carries the chart's title, filters, sources, address and data version."))
-        st.markdown("**{}**".format(_("Embed")))
-        st.caption(_("Paste this into a web page: the chart, its sources and a link back, without the menu."))
-        st.code(embed_code(key, _title_of(fig, title), int(fig.layout.height or 450)), language="html", wrap_lines=True)
-
-
-def embed_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None = None) -> None:
-    """Into the embed's visible slot: the chart the address names (the first one when it names
-    none), its title, its source line and a link back to the page."""
-    state = _embed_slot.get()
-    wanted = st.query_params.get(EMBED_CHART)
-    if state["shown"] or (wanted and wanted != key):
-        return
-    state["shown"] = True
-    with state["slot"]:
-        st.markdown(f"# {md(_title_of(fig, title))}")
-        shown = go.Figure(fig).update_layout(title_text="")  # the heading above says it
-        st.plotly_chart(shown, width="stretch", key=f"embed-{key}", config={"displaylogo": False, "displayModeBar": False})
-        st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version())))
-        st.markdown(_("[Open this chart in the dashboard]({url})").format(url=page_url()))
-
-
-def run_embedded(navigation) -> None:
-    """An embed: the page runs out of sight (its texts and tables are not shown, and it has no
-    widgets: see bound) and only the chart the address names is drawn, in a slot above it."""
-    st.html(VIEWS / "embed.css")
-    state = {"slot": st.container(key=EMBED_SLOT_KEY), "shown": False}
-    token = _embed_slot.set(state)
-    try:
-        with st.container(key=EMBED_HIDDEN_KEY):
-            navigation.run()
-    finally:
-        _embed_slot.reset(token)
-    if not state["shown"]:
-        with state["slot"]:
-            st.markdown("# " + md(_("Chart not found")))
-            st.info(_("This page has no chart {chart} now.").format(chart=md(st.query_params.get(EMBED_CHART, ""))))
-            st.markdown(_("[Open the page in the dashboard]({url})").format(url=page_url()))
-
-
-SHARE_PAGE_KEY = "share-page"
-
-
-def share_page() -> None:
-    """Under every page, "Copy link": its address with its state (filters, language) in a block
-    with a copy button. Lazy, like the chart's: built when opened, from the state at that moment."""
-    box = st.popover(_("Copy link"), icon=":material/link:", key=SHARE_PAGE_KEY, on_change="rerun")
-    if box.open:
-        with box:
-            st.caption(_("This page with its filters and language; copy it with the icon on the right."))
-            st.code(page_url(), language=None, wrap_lines=True)
