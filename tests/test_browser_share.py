@@ -130,6 +130,11 @@ def other_origin(tmp_path):
 # frontend probes /_stcore/ under the page's own path before the root (404), and the page icon is a
 # Material Symbol fetched from Google's font server, which this machine cannot reach.
 KNOWN_NOISE = ("/_stcore/health", "/_stcore/host-config", "fonts.gstatic.com")
+# Cumulative layout shift as the browser reports it (a 'good' page stays under 0.1). The embed's page
+# ran visible until its stylesheet applied, which moved the chart by 0.1-0.24.
+LAYOUT_SHIFT = """window.__layoutShift = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
+    if (!e.hadRecentInput) window.__layoutShift += e.value; }).observe({type: 'layout-shift', buffered: true});"""
+GOOD_LAYOUT_SHIFT = 0.1
 
 
 @pytest.mark.parametrize("language", list(i18n.LANGUAGES))
@@ -148,6 +153,7 @@ def test_embed_snippet_draws_the_chart_cross_origin_without_menu_widgets_or_erro
     errors = []
     reader.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
     reader.on("pageerror", lambda err: errors.append(f"uncaught: {err}"))
+    reader.add_init_script(LAYOUT_SHIFT)  # in the page and in its frame
     reader.goto(f"{origin}/article.html")
     frame = reader.frame_locator("iframe")
     expect(frame.locator(DRAWN_CHART)).to_have_count(1, timeout=WAIT)
@@ -169,6 +175,8 @@ def test_embed_snippet_draws_the_chart_cross_origin_without_menu_widgets_or_erro
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     reader.screenshot(path=str(SCREENSHOT_DIR / f"embed-{language}.png"))
     assert [e for e in errors if not any(noise in e for noise in KNOWN_NOISE)] == []
+    embed = next(f for f in reader.frames if "embed=true" in f.url)
+    assert embed.evaluate("window.__layoutShift") < GOOD_LAYOUT_SHIFT  # the page it comes from never shows
 
 
 def test_copy_link_reopens_the_page_with_its_filters_and_language(new_page, base_url, dataset):

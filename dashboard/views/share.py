@@ -169,7 +169,7 @@ def embed_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
         return
     state["shown"] = True
     with state["slot"]:
-        st.markdown(f"# {ui.md(_title_of(fig, title))}")
+        st.markdown(f"# :small[{ui.md(_title_of(fig, title))}]")  # sized here: a stylesheet arrives late and moved the chart
         shown = go.Figure(fig).update_layout(title_text="")  # the heading above says it
         st.plotly_chart(shown, width="stretch", key=f"embed-{key}", config={"displaylogo": False, "displayModeBar": False})
         st.caption(ui.md(citation.cite_chart(mx.cite_sources(rows), ui.data_version())))
@@ -183,7 +183,10 @@ def run_embedded(navigation) -> None:
     state = {"slot": st.container(key=EMBED_SLOT_KEY), "shown": False}
     token = _embed_slot.set(state)
     try:
-        with st.container(key=EMBED_HIDDEN_KEY):
+        # One pixel tall as well as hidden by embed.css: the stylesheet applies a moment after the
+        # page starts to arrive, and until then the page drawn at full height shifted the chart
+        # (layout shift 0.1-0.24 on / and /figure embeds).
+        with st.container(key=EMBED_HIDDEN_KEY, height=1, border=False):
             navigation.run()
     finally:
         _embed_slot.reset(token)
