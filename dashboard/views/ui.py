@@ -108,8 +108,7 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
         return share.record_filter(label, _from_address(options, names, key, default, multiple), names, language, key)
     marker = f"{key}~language"
     if key not in st.session_state or st.session_state.get(marker) != language:
-        known = {str(o): o for o in options}
-        known.update({name: o for o in options for name in names.get(o, {}).values()})
+        known = _by_name(options, names)
         if key in st.session_state:
             current = st.session_state[key]
             given = current if isinstance(current, list) else [] if current is None else [current]
@@ -130,14 +129,20 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
         except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
             return str(option)
 
-    return share.record_filter(label, widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs),
-                          names, language, key)
+    value = widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs)
+    return share.record_filter(label, value, names, language, key)
+
+
+def _by_name(options: list, names: dict[str, dict[str, str]]) -> dict:
+    """Each option under its own text and under its name in every language."""
+    known = {str(o): o for o in options}
+    known.update({name: o for o in options for name in names.get(o, {}).values()})
+    return known
 
 
 def _from_address(options: list, names: dict[str, dict[str, str]], key: str, default, multiple: bool):
     """What a bound widget would hold, read from the address alone (names in any language)."""
-    known = {str(o): o for o in options}
-    known.update({name: o for o in options for name in names.get(o, {}).values()})
+    known = _by_name(options, names)
     chosen = list(dict.fromkeys(known[v] for v in st.query_params.get_all(key) if v in known))
     if multiple:
         return chosen if chosen or key in st.query_params else list(default or [])
