@@ -60,6 +60,9 @@ EMBED_CHART = "chart"
 EMBED_EXTRA_PX = 260  # the embed's title, source line, link and Streamlit's padding around the chart
 EMBED_SLOT_KEY = "embedded-chart"  # the visible slot (views/embed.css sizes its heading)
 SHARE_LABEL = N_("Share this chart")
+# The chart's title as the embed's h1, sized in its markdown (a page title's size took a fifth of
+# the frame; sized by a stylesheet, which applies a moment later, it moved the chart).
+EMBED_HEADING = "# :small[{title}]"
 EMBED_HIDDEN_KEY = "embedded-page"  # the page runs in this container when embedded (views/embed.css hides it)
 _embed_slot: contextvars.ContextVar[dict | None] = contextvars.ContextVar("embed_slot", default=None)
 
@@ -169,7 +172,7 @@ def embed_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
         return
     state["shown"] = True
     with state["slot"]:
-        st.markdown(f"# :small[{ui.md(_title_of(fig, title))}]")  # sized here: a stylesheet arrives late and moved the chart
+        st.markdown(EMBED_HEADING.format(title=ui.md(_title_of(fig, title))))
         shown = go.Figure(fig).update_layout(title_text="")  # the heading above says it
         st.plotly_chart(shown, width="stretch", key=f"embed-{key}", config={"displaylogo": False, "displayModeBar": False})
         st.caption(ui.md(citation.cite_chart(mx.cite_sources(rows), ui.data_version())))
