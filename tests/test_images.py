@@ -134,3 +134,15 @@ def test_the_browser_stops_once_no_image_was_asked_for_a_while(monkeypatch, data
     while images._started and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not images._started
+
+
+def test_text_from_the_data_is_escaped_for_plotly(dataset, obs):
+    """Plotly's labels read a little HTML: a hostile title or source is drawn as text, never as markup."""
+    title, rows, fig = compare_chart(obs, "en")
+    hostile = images.Caption(title='<a href="https://evil.example">click</a>', filters="<b>x</b>",
+                             source="Source: <img src=x onerror=alert(1)>", url="https://x.example/?a=1&b=<2>",
+                             version=dataset.version)
+    drawn = {a.name: a.text for a in images.framed(fig, hostile, "slide").layout.annotations}
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;click&lt;/a&gt;" in drawn["image-title"]
+    assert "<b>x</b>" not in drawn["image-subtitle"] and "&lt;img" in drawn["image-footer"]
+    assert "<img" not in drawn["image-footer"] and "&amp;b=&lt;2&gt;" in drawn["image-footer"]
