@@ -10,7 +10,7 @@ import math
 import sys
 from pathlib import Path
 
-from bench import lighthouse
+from bench import images, lighthouse
 from bench.common import RESULTS, median, ratio, spread
 
 RATIO_TARGET = 1.3
@@ -262,6 +262,8 @@ def render(results: dict) -> str:
     lines += _render_scale(results.get("scale", {}))
     lines += _render_profile(results.get("profile", {}))
     lines += lighthouse.render(results.get("vitals", {}))
+    if "images" in results:
+        lines += images.render(results["images"])
     return "\n".join(lines) + "\n"
 
 

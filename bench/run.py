@@ -17,6 +17,8 @@ Sections:
    its rerun after picking a region. Slow sizes are recorded as timeouts, never waited on forever.
 5. vitals: Lighthouse (bench/lighthouse.py) on every page and the bare app: performance, FCP, LCP,
    TBT, CLS and accessibility, medians of 3 rounds after a warm-up.
+6. images: time to the first chart image and per image after it, and the memory each costs
+   (bench/images.py), in a fresh process and over HTTP (/api/figures/<id>.png) on a fresh server.
 4. profile: pyinstrument on load_dataset and on /explore (first run and rerun) at 100k rows, and
    on / and /compare (first run and rerun) with the checkout's data.
 
@@ -41,14 +43,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench import datagen, report
+from bench import images as bench_images
 from bench.common import (
     BARE_APP, BENCH, DASHBOARD_APP, RESULTS, ROOT, log, machine_info, proc_status, streamlit_server, write_json,
 )
 
-SECTIONS = ("pages", "memory", "scale", "profile", "vitals")
+SECTIONS = ("pages", "memory", "scale", "profile", "vitals", "images")
 # The pages Lighthouse measures (path after the server address); the bare app is measured beside them.
 VITAL_PAGES = ["/", "/compare", "/map", "/trends", "/explore", "/sources",
-               "/figure?id=shanxi-provincial-manufacturing-innovation-centres-2021"]
+               "/figure?id=shanxi-provincial-manufacturing-innovation-centres-2021",
+               "/compare?embed=true"]  # what an embed snippet shows (layout shift, accessibility)
 DATA_CACHE = Path(tempfile.gettempdir()) / "dashboard-bench-data"
 
 
@@ -309,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
                     results["profile"] = section_profile(config, out, args.fresh_data, shipped)
                 elif section == "vitals":
                     results["vitals"] = section_vitals(config, shipped)
+                elif section == "images":
+                    results["images"] = bench_images.measure(repeat=3 if config.quick else bench_images.REPEAT)
             except Exception as err:  # noqa: BLE001 - one broken section must not lose the others
                 log(f"{section} FAILED: {err!r}")
                 results[section] = {"error": repr(err)}

@@ -20,6 +20,8 @@ would pass MAX_LINK characters (a proxy refuses large response headers), the JSO
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -29,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dashboard import citation, export, package, query
+from dashboard import charts, citation, export, i18n, images, package, query
 from dashboard import metrics as mx
 from dashboard.data import InvalidData, UnreadableFile, describe_failure
 from dashboard.views import ui
@@ -191,6 +193,67 @@ def event(request: Request, loaded: Loaded) -> Response:
         "data_version": loaded.version, "event": export.records(export.events_frame(rows, loaded.version))[0]}), JSON)
 
 
+IMAGE_KEYS = ("lang", "size")
+IMAGE_CACHE_ENTRIES = 64  # ~60-120 KB a PNG: at most a few MB
+_images: OrderedDict[tuple, bytes] = OrderedDict()
+_images_lock = threading.Lock()
+
+
+def _figure_image(loaded: Loaded, figure_id: str, fmt: str, size: str, language: str, base: str) -> bytes:
+    """The figure page's chart (charts.build_same_metric_chart) with its caption drawn in, in
+    `language` on the light theme; kept per data version, id, format, size, language and address."""
+    key = (loaded.version, figure_id, fmt, size, language, base)
+    with _images_lock:
+        if key in _images:
+            _images.move_to_end(key)
+            return _images[key]
+    with i18n.speaking(language):
+        obs = loaded.derived(localised)
+        figure = mx.find_by_id(obs, "figure_id", figure_id)
+        by_region = mx.same_metric_by_region(obs, figure, loaded.dataset.regions["region"])
+        fig = charts.build_same_metric_chart(by_region, loaded.derived(_colours))
+        url = citation.figure_url(figure_id, base) + f"&lang={language}"
+        body = images.image(fig, images.figure_caption(figure, by_region, loaded.version, url), fmt, size)
+    with _images_lock:
+        _images[key] = body
+        while len(_images) > IMAGE_CACHE_ENTRIES:
+            _images.popitem(last=False)
+    return body
+
+
+def localised(data) -> pd.DataFrame:
+    """The observations in the active language (metrics.localise), once per version and language."""
+    return mx.localise(data[1])
+
+
+def _colours(data) -> dict[str, str]:
+    return ui.palette_of(data[0], False)
+
+
+def figure_image(request: Request, loaded: Loaded, fmt: str) -> Response:
+    """/api/figures/<id>.png|.svg?lang=zh&size=phone: the figure page's chart as an image."""
+    pairs = _pairs(request)
+    for key, _value in pairs:
+        if key not in IMAGE_KEYS:
+            raise query.BadParameter(key, f"unknown parameter; the parameters here are {', '.join(IMAGE_KEYS)}")
+    params = dict(pairs)
+    language = params.get("lang", i18n.DEFAULT_LANGUAGE)
+    if language not in i18n.LANGUAGES:
+        raise query.BadParameter("lang", f"{language[:40]!r} is not one of {', '.join(i18n.LANGUAGES)}")
+    size = params.get("size", "slide")
+    if size not in images.SIZES:
+        raise query.BadParameter("size", f"{size[:40]!r} is not one of {', '.join(images.SIZES)}")
+    figure_id = request.path_params["figure_id"]
+    if not (loaded.obs["figure_id"] == figure_id).any():
+        raise NotFound(f"no figure with id {figure_id[:100]!r}; the ids are in /api/figures.json")
+    # The address drawn in is the configured one, never the request's Host: the image is cached
+    # for everyone (a forged Host would otherwise be drawn into a shared copy). Without a configured
+    # base it is the figure's path, as the API's figure_url column is.
+    name = images.filename(figure_id, size, fmt)
+    return _ok(request, loaded, lambda: _figure_image(loaded, figure_id, fmt, size, language, citation.base_url()),
+               images.FORMATS[fmt], **{"Content-Disposition": f'inline; filename="{name}"'})
+
+
 def datapackage_json(request: Request, loaded: Loaded) -> Response:
     return _ok(request, loaded, lambda: loaded.derived(_datapackage, str(loaded.root)), JSON)
 
@@ -205,6 +268,10 @@ ENDPOINTS = {  # path -> (what it answers, handler)
                          lambda request, loaded: figures(request, loaded, "csv")),
     "/api/figures.json": ("figures as JSON; the same filters", lambda request, loaded: figures(request, loaded, "json")),
     "/api/figures/{figure_id}.json": ("one figure by its figure_id", figure),
+    "/api/figures/{figure_id}.png": ("the figure page's chart as a PNG, its title, sources, address and data version "
+                                     "drawn in; lang (en, zh), size (slide 1200x675, phone 1080x1350)",
+                                     lambda request, loaded: figure_image(request, loaded, "png")),
+    "/api/figures/{figure_id}.svg": ("the same as an SVG", lambda request, loaded: figure_image(request, loaded, "svg")),
     "/api/events.csv": ("dated policy events as CSV; filter: region", lambda request, loaded: events(request, loaded, "csv")),
     "/api/events.json": ("dated policy events as JSON; filter: region", lambda request, loaded: events(request, loaded, "json")),
     "/api/events/{event_id}.json": ("one event by its event_id", event),
@@ -236,6 +303,8 @@ def _endpoint(handler: Callable[[Request, Loaded], Response]) -> Callable[[Reque
             return _error(err.status, f"{err.parameter}: {err.message}", parameter=err.parameter)
         except NotFound as err:
             return _error(404, str(err))
+        except images.ImageUnavailable as err:
+            return _error(503, str(err))
         except (UnreadableFile, InvalidData) as err:
             headline, problems = describe_failure(err)
             return _error(503, f"The dashboard cannot show data: {headline}.", problems=problems)

@@ -29,7 +29,7 @@ def pages() -> list:
 
 
 if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
-    from dashboard.views import ui
+    from dashboard.views import share, ui
 
     ui.use_language()
     # Centered, Streamlit's default: the loading skeleton is drawn centered before any page config
@@ -38,15 +38,23 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="centered")
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(Path(__file__).parent / "views" / "focus.css")
-    # Navigation at the top: a sidebar that arrives after the first paint shifted every page
-    # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
-    navigation = st.navigation(pages(), position="top")
-    # Every tab its own title: the page's (a figure page then names its figure, figure.py).
-    st.set_page_config(page_title=ui.tab_title(navigation.title))
-    ui.language_control()
-    navigation.run()
-    ui.footer()
+    if share.embedded():  # ?embed=true: one chart, no menu, no widgets (share.run_embedded)
+        share.run_embedded(st.navigation(pages(), position="hidden"))
+    else:
+        # Navigation at the top: a sidebar that arrives after the first paint shifted every page
+        # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
+        navigation = st.navigation(pages(), position="top")
+        # Every tab its own title: the page's (a figure page then names its figure, figure.py).
+        st.set_page_config(page_title=ui.tab_title(navigation.title))
+        ui.language_control()
+        navigation.run()
+        ui.footer()
 else:  # the server importing this file to find the app
-    from dashboard import api
+    from streamlit import file_util
 
-    app = st.App(__file__, routes=api.ROUTES, exception_handlers={Exception: api.server_error})
+    from dashboard import api, previews
+
+    # /figure answers Streamlit's own index.html with the figure's link-preview tags (previews.py).
+    index_html = Path(file_util.get_static_dir()) / "index.html"
+    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html)],
+                 exception_handlers={Exception: api.server_error})

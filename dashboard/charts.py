@@ -275,6 +275,13 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
                    dark=dark)
 
 
+def build_same_metric_chart(by_region: pd.DataFrame, colours: dict[str, str], dark: bool = False) -> go.Figure:
+    """The figure page's chart: its figure beside the same metric's latest figure in every other
+    region (metrics.same_metric_by_region). Untitled: the page's heading says what it is (and an
+    image of it draws its own title, dashboard/images.py)."""
+    return build_bar_chart(by_region, colours, "", x="region", height=300, dark=dark)
+
+
 def build_series_chart(
     series: pd.DataFrame, colours: dict[str, str], title: str, events: pd.DataFrame | None = None, dark: bool = False
 ) -> go.Figure:

@@ -25,6 +25,7 @@ FIGURE = "{figure}"  # a shipped figure whose metric other regions have too (its
 PAGES = {
     "overview": "/", "compare": "/compare", "map": "/map", "trends": "/trends", "explore": "/explore",
     "sources": "/sources", "figure": f"/figure?id={FIGURE}", "no-figure": "/figure?id=no-such-figure",
+    "embed": "/compare?embed=true",  # what an <iframe> snippet shows: the page's first chart alone
 }
 KEYBOARD_PAGES = ["compare", "map", "trends", "explore", "figure"]
 # The interface languages axe checks: each opens every page with ?lang=<language> (none for English).
@@ -163,7 +164,10 @@ def test_on_a_phone_nothing_scrolls_sideways_charts_stay_legible_and_controls_ar
         .filter(([, r]) => r.left < -1 || r.right > innerWidth + 1).map(([h]) => h)""")
     assert out_of_reach == []
     expand = page.locator("[data-testid='stExpandSidebarButton']")  # the page menu, folded on a phone
-    assert expand.count() == 1 and expand.bounding_box()["x"] >= 0
+    if name == "embed":  # an embed has no menu at all
+        assert expand.count() == 0
+    else:
+        assert expand.count() == 1 and expand.bounding_box()["x"] >= 0
 
 
 # --- keyboard ----------------------------------------------------------------------------------------

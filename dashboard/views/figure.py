@@ -10,12 +10,12 @@ import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, citation, i18n
+from dashboard import charts, citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.data import UPLOAD_ID_PREFIX
 from dashboard.i18n import N_, _
 from dashboard.evidence import paragraph_around
-from dashboard.views import ui
+from dashboard.views import share, ui
 
 
 MAX_COMPARED = 5
@@ -36,7 +36,7 @@ def context_of(data, figure_id, colours, dark):
         return None, None, None, None
     by_region = mx.same_metric_by_region(obs, figure, dataset.regions["region"])
     # Untitled: the subheader above says what it is, and a title would run into the legend on a phone.
-    fig = charts.build_bar_chart(by_region, colours, "", x="region", height=300, dark=dark) if len(by_region) > 1 else None
+    fig = charts.build_same_metric_chart(by_region, colours, dark=dark)
     return figure, mx.stated_together(obs, figure), by_region, fig
 
 
@@ -64,11 +64,13 @@ def show_document(row, dataset) -> None:
 
 
 def show_citation(row, version: str) -> None:
+    # An absolute address (the configured one, else the one the reader used): the plain-text
+    # citation is then the citation and the link in one copy.
     cited = citation.cited_figure(row, version, datetime.date.today(), ui.public_base())
     st.header(_("Cite this figure"))
     st.caption(_("The original document first, then this dataset with the data version you saw. Copy with the icon "
                  "at the top right of each block."))
-    for label, text, language in ((_("Plain text"), citation.cite_text(cited), None),
+    for label, text, language in ((_("Plain text, with the link"), citation.cite_text(cited), None),
                                   ("BibTeX", citation.cite_bibtex(cited), "latex"),
                                   ("CSL-JSON (Zotero, pandoc)", citation.cite_csl_json(cited), "json")):
         st.markdown(f"**{label}**")
@@ -135,9 +137,15 @@ if len(together):
         st.page_link(ui.FIGURE_PAGE, label=ui.md(citation.short_statement(other._asdict(), figure["metric"])),
                      icon=":material/arrow_forward:", query_params={"id": other.figure_id})
 
-if same_metric_chart is not None:
+# The image of a figure is this chart with the figure's statement as its title (the API's
+# /api/figures/<id>.png draws the same); a figure alone in its metric still gets its image.
+image_title = citation.figure_statement(figure)
+image_filters = _(images.FIGURE_FILTERS).format(id=figure["figure_id"])
+if len(by_region) > 1:
     st.header(_("The same metric in other regions"))
-    ui.chart_block(same_metric_chart, by_region, key="figure-same-metric")
+    ui.chart_block(same_metric_chart, by_region, key="figure-same-metric", title=image_title, filters=image_filters)
+else:
+    share.share_chart(same_metric_chart, by_region, "figure-same-metric", title=image_title, filters=image_filters)
 
 st.header(_("Explore around it"))
 # Compare: this metric in the regions that have it (a handful, so the chart stays readable).

@@ -36,6 +36,7 @@ from dashboard.data import (
     validate_upload,
 )
 from dashboard.i18n import N_, _
+from dashboard.views import share
 
 VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
@@ -73,6 +74,7 @@ def use_language() -> str:
         st.query_params[LANGUAGE_PARAM] = chosen  # the address says what the page shows
     language = i18n.language_for(requested, st.context.locale)
     i18n.activate(language)
+    share.start_run()  # bound() records this run's filters for image captions and links
     return language
 
 
@@ -111,6 +113,8 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     mapped back to options and seeded as its state."""
     options = list(options)
     language = i18n.active()
+    if share.embedded():  # an embed has no widgets: the state comes from its address
+        return share.record_filter(label, _from_address(options, names, key, default, multiple), names, language, key)
     marker = f"{key}~language"
 
     def shown(option) -> str:
@@ -122,8 +126,7 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     # Another page's list widget may hold this key (explore's metrics): a one-value widget takes its first.
     reshaped = not multiple and isinstance(st.session_state.get(key), list)
     if key not in st.session_state or st.session_state.get(marker) != language or reshaped:
-        known = {str(o): o for o in options}
-        known.update({name: o for o in options for name in names.get(o, {}).values()})
+        known = _by_name(options, names)
         if key in st.session_state:
             current = st.session_state[key]
             given = current if isinstance(current, list) else [] if current is None else [current]
@@ -140,7 +143,24 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
     else:
         kwargs["default"] = default
 
-    return widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs)
+    value = widget(label, options, key=key, bind="query-params", format_func=shown, **kwargs)
+    return share.record_filter(label, value, names, language, key)
+
+
+def _by_name(options: list, names: dict[str, dict[str, str]]) -> dict:
+    """Each option under its own text and under its name in every language."""
+    known = {str(o): o for o in options}
+    known.update({name: o for o in options for name in names.get(o, {}).values()})
+    return known
+
+
+def _from_address(options: list, names: dict[str, dict[str, str]], key: str, default, multiple: bool):
+    """What a bound widget would hold, read from the address alone (names in any language)."""
+    known = _by_name(options, names)
+    chosen = list(dict.fromkeys(known[v] for v in st.query_params.get_all(key) if v in known))
+    if multiple:
+        return chosen if chosen or key in st.query_params else list(default or [])
+    return chosen[0] if chosen else default
 
 
 def _address_in_shown_names(key: str, given: list[str], wanted: list[str]) -> None:
@@ -300,6 +320,7 @@ def footer() -> None:
         st.divider()
         st.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
                      "and cite it.").format(version=data_version()))
+        share.share_page()
 
 
 def data_version() -> str:
@@ -575,7 +596,8 @@ def dark() -> bool:
     return st.context.theme.type == "dark"
 
 
-def _region_colours(dataset, dark: bool) -> dict[str, str]:
+def palette_of(dataset, dark: bool) -> dict[str, str]:
+    """Each region with figures and its colour in this theme (the read API's images use it too)."""
     with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
     return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS,
                                  dark=dark)
@@ -584,7 +606,7 @@ def _region_colours(dataset, dark: bool) -> dict[str, str]:
 def colours(dataset) -> dict[str, str]:
     """Region colours over the regions that have figures, so the palette is spent on them only, in
     the viewer's theme. Scans every row, so it is computed once per version of the data (see derived)."""
-    return derived(_region_colours, dataset, dark())
+    return derived(palette_of, dataset, dark())
 
 
 TABLE_LABEL = N_("Show the numbers as a table")
@@ -597,7 +619,7 @@ def open_figure(figure_id: str | None) -> None:
 
 
 def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None,
-                clickable: bool = True) -> None:
+                clickable: bool = True, title: str | None = None, filters: str | None = None) -> None:
     """A chart, the citation under it, and its data as a table in an expander.
 
     A click on a bar or point opens its figure page: every chart puts the figure (or event) id
@@ -605,7 +627,14 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     marks are not figures (a coverage heatmap). The expander is lazy (it tracks its state under
     `<key>-table`): the table is built and sent only while the reader has it open, so a page of
     charts does not ship, and the browser does not redraw on every rerun, tables nobody is looking at.
+
+    Under the citation, "Share this chart" (share.share_chart) downloads it as an image and gives
+    its embed code; `title` and `filters` name it there (default: the chart's own title and the
+    page's bound filters). In an embed only the chart the address names is drawn (share.embed_chart).
     """
+    if share.embedding():
+        share.embed_chart(fig, rows, key, title)
+        return
     # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
     # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
     config = {"displaylogo": False, "displayModeBar": False}
@@ -615,6 +644,7 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     else:
         st.plotly_chart(fig, width="stretch", key=key, config=config)
     st.caption(md(citation.cite_chart(mx.cite_sources(rows), data_version())))
+    share.share_chart(fig, rows, key, title, filters)
     box = st.expander(_(TABLE_LABEL), key=f"{key}-table", on_change="rerun")
     if box.open:
         with box:

@@ -1,0 +1,91 @@
+"""Link previews: the Open Graph and Twitter card tags of a figure page, so a shared link previews
+as the figure (its statement, its source, its chart image) instead of a generic "Streamlit" page.
+
+Streamlit has no way to set <meta> tags: st.set_page_config sets the title from JavaScript, after
+the page has loaded, and a link preview's crawler runs none. But st.App's own routes come before
+Streamlit's static files, so /figure is answered here with Streamlit's own index.html (the very
+file its static handler would send for that address) with the tags written into its <head>; the
+browser then starts the app as usual. Every value from the data is HTML-escaped. No Streamlit
+import here: app.py passes the path of Streamlit's index.html.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from dashboard import api, citation, i18n, images
+from dashboard import metrics as mx
+
+LOGGER = logging.getLogger(__name__)
+HEAD, CHARSET = "<head>", '<meta charset="UTF-8" />'  # the tags go after the charset, which must come first
+
+
+@lru_cache(maxsize=1)
+def _index(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def tags(title: str, description: str, url: str, image: str | None, language: str) -> str:
+    """The <meta> tags of a preview, each value escaped."""
+    pairs = [("og:type", "article"), ("og:site_name", i18n.translations(language).gettext(citation.DATASET_TITLE)),
+             ("og:title", title), ("og:description", description), ("og:url", url),
+             ("og:locale", "zh_CN" if language == "zh" else "en_US")]
+    if image:
+        width, height = images.SIZES["slide"]
+        pairs += [("og:image", image), ("og:image:width", str(width)), ("og:image:height", str(height)),
+                  ("og:image:alt", title)]
+    card = [("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", title),
+            ("twitter:description", description)] + ([("twitter:image", image)] if image else [])
+    lines = [f'<meta property="{name}" content="{html.escape(value)}" />' for name, value in pairs]
+    lines += [f'<meta name="{name}" content="{html.escape(value)}" />' for name, value in card]
+    lines.append(f'<meta name="description" content="{html.escape(description)}" />')
+    return "\n    ".join(lines)
+
+
+def figure_preview(obs: pd.DataFrame, figure_id: str, version: str, base: str, language: str) -> str:
+    """The tags of /figure?id=<figure_id> in `language` (obs localised to it): the figure's statement,
+    its source line, its address and its chart image (/api/figures/<id>.png)."""
+    figure = mx.find_by_id(obs, "figure_id", figure_id)
+    url = f"{citation.figure_url(figure_id, base)}&lang={language}"
+    if figure is None:
+        return tags(i18n.translations(language).gettext(citation.DATASET_TITLE), citation.DATASET_DESCRIPTION, url,
+                    None, language)
+    source = mx.cite_sources(obs[obs["figure_id"] == figure_id])
+    description = citation.cite_chart(source, version)
+    image = f"{base}/api/figures/{quote(figure_id, safe='')}.png?lang={language}"
+    return tags(citation.figure_statement(figure), description, url, image, language)
+
+
+def page_with(index_html: str, head_tags: str) -> str:
+    """Streamlit's index.html with these tags at the top of its <head>, after its charset."""
+    anchor = CHARSET if CHARSET in index_html else HEAD
+    return index_html.replace(anchor, f"{anchor}\n    {head_tags}", 1)
+
+
+def routes(index_path: Path) -> list[Route]:
+    """The /figure route, answered from the pages' shared cached dataset (as the API reads it)."""
+
+    def figure_page(request: Request) -> HTMLResponse:
+        page = _index(str(index_path))
+        try:
+            data = api.Loaded()
+            language = i18n.language_for(request.query_params.get("lang"))
+            base = citation.base_url() or citation.base_url(str(request.base_url))
+            with i18n.speaking(language):
+                obs = data.derived(api.localised)
+                head = figure_preview(obs, request.query_params.get("id", ""), data.version, base, language)
+            page = page_with(page, head)
+        except Exception:  # noqa: BLE001 - the page itself shows bad data; it only loses its preview
+            LOGGER.exception("no link preview for %s", request.url)
+        return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+    return [Route("/figure", figure_page, methods=["GET"])]

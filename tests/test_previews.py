@@ -1,0 +1,57 @@
+"""Link previews (dashboard/previews.py) against `streamlit run`: /figure answers Streamlit's page
+with the figure's Open Graph and Twitter tags (statement, source line, chart image), in the
+link's language, escaped; the page still runs (tests/test_browser_figure.py opens it)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from bench.common import fetch
+from dashboard import citation, i18n, previews
+from dashboard import metrics as mx
+from tests.browser import streamlit_server
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+def meta(page: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in
+            re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)" />', page)}
+
+
+@pytest.mark.parametrize("language", list(i18n.LANGUAGES))
+def test_a_figure_link_previews_as_the_figure_with_its_image(server, obs, dataset, language):
+    figure_id = obs["figure_id"].iloc[0]
+    status, headers, body = fetch(f"{server}/figure?id={figure_id}&lang={language}")
+    page = body.decode("utf-8")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    tags = meta(page)
+    with i18n.speaking(language):
+        figure = mx.localise(obs).set_index("figure_id").loc[figure_id].to_dict() | {"figure_id": figure_id}
+        assert tags["og:title"] == citation.figure_statement(figure)
+    assert figure[mx.SOURCE_TITLE] in tags["og:description"] and dataset.version in tags["og:description"]
+    assert tags["og:image"] == f"{server}/api/figures/{figure_id}.png?lang={language}"
+    assert tags["twitter:card"] == "summary_large_image"
+    assert page.index('<meta charset="UTF-8" />') < page.index("og:title") < page.index("</head>")
+    image, image_headers, _png = fetch(tags["og:image"])
+    assert image == 200 and image_headers["content-type"] == "image/png"
+
+
+def test_an_unknown_figure_previews_as_the_dataset_without_an_image(server):
+    status, _headers, body = fetch(f"{server}/figure?id=no-such-figure")
+    tags = meta(body.decode("utf-8"))
+    assert status == 200 and tags["og:title"] == citation.DATASET_TITLE and "og:image" not in tags
+
+
+def test_data_in_the_tags_is_escaped():
+    head = previews.tags('A "quoted" <script>alert(1)</script> title', "d & e", "http://x/?a=1&b=2", None, "en")
+    assert "<script>" not in head and "&quot;quoted&quot;" in head and "a=1&amp;b=2" in head
