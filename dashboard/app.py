@@ -38,6 +38,8 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="centered")
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(Path(__file__).parent / "views" / "focus.css")
+    # Tables on a wide screen, cards on a phone (ui.responsive_table).
+    st.html(Path(__file__).parent / "views" / "layout.css")
     # Navigation at the top: a sidebar that arrives after the first paint shifted every page
     # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
     navigation = st.navigation(pages(), position="top")

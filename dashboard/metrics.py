@@ -107,7 +107,21 @@ def format_value(value: float, qualifier: str, unit: str, unit_zh: object = None
     if unit == "percent":
         return qualified(qualifier, f"{number}%")
     shown = shown_unit(unit, unit_zh)
-    return qualified(qualifier, f"{number}{shown}" if shown != unit or i18n.active() == "zh" else f"{number} {unit}")
+    if shown != unit or i18n.active() == "zh":
+        return qualified(qualifier, f"{number}{shown}")
+    return qualified(qualifier, f"{number} {singular_unit(unit) if value == 1 else unit}")
+
+
+def singular_unit(unit: str) -> str:
+    """An English count unit for one: 'platforms' -> 'platform', 'factories' -> 'factory',
+    'platforms per chain' -> 'platform per chain' (the catalogue writes units for many: '1
+    platforms' misread as a slip). Units that are not plurals ('percent', 'million yuan') stay."""
+    first, *rest = unit.split(" ")
+    if first.endswith("ies") and len(first) > 4:
+        first = first[:-3] + "y"
+    elif first.endswith("s") and not first.endswith("ss") and len(first) > 3:
+        first = first[:-1]
+    return " ".join([first, *rest])
 
 
 def is_uncertain(reading: object) -> bool:
@@ -367,8 +381,10 @@ def figure_id_column(region: str) -> str:
     return f"{M.figure_id}:{region}"
 
 
-def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual") -> pd.DataFrame:
-    """One row per metric that any selected region has: each region's latest figure side by side.
+def compare_regions(obs: pd.DataFrame, regions: list[str], status: str | tuple[str, ...] = "actual") -> pd.DataFrame:
+    """One row per metric and status that any selected region has: each region's latest figure
+    side by side. `status` is one status or several: with several, a metric's targets are a row of
+    their own beside its actual results (marked in the `status` column), never compared with them.
 
     Columns: label, unit, category, one column per region ('14 centres (as of 2021-03-10)', or
     'no figure'), shared (every selected region has it), and, for exactly two regions, the
@@ -376,16 +392,18 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
     per region, `figure_id_column(region)`: the id of the figure its cell states (the first one
     when a cell states a range of two; empty when it states none), so a cell can link to its page.
     """
-    chosen = obs.loc[obs[M.region].isin(regions) & (obs[M.status] == status),
+    statuses = [status] if isinstance(status, str) else list(status)
+    chosen = obs.loc[obs[M.region].isin(regions) & obs[M.status].isin(statuses),
                      [c for c in _COMPARE_COLUMNS if c in obs.columns]]
-    by_metric: dict[str, list[dict]] = {}
+    by_metric: dict[tuple[str, str], list[dict]] = {}
     for record in latest_observations(chosen).to_dict("records"):
-        by_metric.setdefault(record[M.metric], []).append(record)
+        by_metric.setdefault((record[M.metric], record[M.status]), []).append(record)
     rows = []
-    for metric, records in by_metric.items():
+    for (metric, row_status), records in by_metric.items():
         first = records[0]
         by_region = {region: [r for r in records if r[M.region] == region] for region in regions}
-        row = {M.metric: metric, LABEL: first[LABEL], M.unit: first.get(UNIT_SHOWN, first[M.unit]), CATEGORY: first[CATEGORY]}
+        row = {M.metric: metric, M.status: row_status, LABEL: first[LABEL], M.unit: first.get(UNIT_SHOWN, first[M.unit]),
+               CATEGORY: first[CATEGORY]}
         row.update({region: _cell(mine) for region, mine in by_region.items()})
         row["shared"] = all(by_region.values())
         row["difference"] = row["ratio"] = ""
@@ -402,10 +420,28 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
         row["caveats"] = _("; ").join(comparison_caveats(records)) if row["shared"] else ""
         row.update({figure_id_column(region): mine[0][M.figure_id] if mine else None for region, mine in by_region.items()})
         rows.append(row)
-    columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",
+    columns = [M.metric, M.status, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",
                *map(figure_id_column, regions)]
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["shared", CATEGORY, LABEL], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    order = table[M.status].map({s: i for i, s in enumerate(STATUS_WORDS)})
+    return (table.assign(_order=order).sort_values(["shared", CATEGORY, LABEL, "_order"], ascending=[False, True, True, True],
+                                                   kind="stable").drop(columns="_order").reset_index(drop=True))
+
+
+def statuses_by_region(obs: pd.DataFrame, regions: list[str]) -> dict[str, list[str]]:
+    """Each region's statuses with at least one figure, in STATUS_WORDS' order (actual first):
+    a region whose figures are all targets has ['target']; one without figures, []."""
+    present = obs.loc[obs[M.region].isin(regions), [M.region, M.status]].drop_duplicates()
+    return {region: [s for s in STATUS_WORDS if s in set(present.loc[present[M.region] == region, M.status])]
+            for region in regions}
+
+
+def hidden_statuses(obs: pd.DataFrame, regions: list[str], shown: list[str]) -> dict[str, list[str]]:
+    """The regions with no figure of the `shown` statuses but some of another (Jilin: only
+    targets, while only actual results are shown), with those other statuses: what a reader must
+    be told, and offered in one click, or the region seems to have nothing."""
+    return {region: statuses for region, statuses in statuses_by_region(obs, regions).items()
+            if statuses and not set(statuses) & set(shown)}
 
 
 def coverage_matrix(obs: pd.DataFrame, regions: list[str]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import citation
+from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.views import ui
@@ -29,8 +29,9 @@ def run_page(name: str, **query) -> AppTest:
 
 
 def chart_traces(at: AppTest) -> list[list[str]]:
-    """Trace names of each plotly chart on the page, in order."""
-    return [[t.get("name", "") for t in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
+    """Trace names of each plotly chart on the page, in order (not the legend entries that explain an encoding)."""
+    return [[t.get("name", "") for t in json.loads(c.proto.spec)["data"] if t.get("legendgroup") != charts.ENCODING_KEY]
+            for c in at.get("plotly_chart")]
 
 
 def texts(at: AppTest) -> str:
@@ -75,23 +76,47 @@ def test_overview_coverage_map_counts_figures_per_province(dataset, obs):
     assert any(m.value.startswith(f"**{with_figures}** of 34 provincial-level divisions have at least one figure") for m in at.markdown)
 
 
+def shared_metrics(obs, regions, statuses=("actual", "target")) -> set[str]:
+    chosen = obs[obs["region"].isin(regions) & obs["status"].isin(statuses)]
+    every = chosen.groupby("metric")["region"].nunique()
+    return set(every[every == len(regions)].index)
+
+
 def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     at = run_page("compare")
     assert at.multiselect(key="region").value == ["Shanxi", "Shandong"]
-    table = mx.compare_regions(obs, ["Shanxi", "Shandong"])
-    shared = int(table["shared"].sum())
+    assert at.segmented_control(key="status").value == ["actual", "target"]  # targets beside actual results
+    shared = len(shared_metrics(obs, ["Shanxi", "Shandong"]))
     assert at.header[0].value == f"Metrics every selected region has ({shared})"
     assert any("Shanxi − Shandong" in m.value for m in at.markdown)
     assert any("different reference dates" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == shared  # one per shared metric; the coverage heatmap is opt-in
-    matrix = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"])
+    assert len(at.get("plotly_chart")) == shared + 1  # one per shared metric, and the coverage heatmap: no toggle
+    matrix = mx.coverage_matrix(obs[obs["region"].isin(["Shanxi", "Shandong"])], ["Shanxi", "Shandong"])
     assert any(ui.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
 
     at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
-    assert at.header[0].value == "Metrics every selected region has (0)"
-    assert len(at.get("plotly_chart")) == 0
-    at.toggle(key="coverage").set_value(True).run()
-    assert len(at.get("plotly_chart")) == 1
+    assert at.header[0].value == f"Metrics every selected region has ({len(shared_metrics(obs, ['Shanxi', 'Jilin']))})"
+    (side_by_side,) = [d.value for d in at.dataframe]
+    jilin = obs[obs["region"] == "Jilin"]
+    # Every metric either region has, Jilin's targets included and marked as such.
+    assert set(side_by_side["Metric"]) == set(obs.loc[obs["region"].isin(["Shanxi", "Jilin"]), mx.LABEL])
+    targets = side_by_side[side_by_side["Metric"].isin(jilin[mx.LABEL])]
+    assert set(targets["Status"]) == set(jilin["status"]) == {"target"}
+    assert any(c.value.startswith("Jilin's figures are all targets") for c in at.caption)
+
+
+def test_compare_says_when_a_region_has_only_hidden_targets_and_shows_them_in_one_click(obs):
+    at = run_page("compare", region=["Shanxi", "Jilin"], status=["actual"])
+    jilin = obs[obs["region"] == "Jilin"]
+    assert set(jilin["status"]) == {"target"}, "the data no longer has a region with targets only"
+    (side_by_side,) = [d.value for d in at.dataframe]
+    assert not set(side_by_side["Metric"]) & set(jilin[mx.LABEL])
+    assert [i.value for i in at.info][0] == "Jilin's figures are all targets (plans), hidden while only actual results are shown."
+    at.button(key="show-all-Jilin").click().run()
+    assert at.segmented_control(key="status").value == ["actual", "target"]
+    (side_by_side,) = [d.value for d in at.dataframe]
+    assert set(jilin[mx.LABEL]) <= set(side_by_side["Metric"])
+    assert not [i for i in at.info if "hidden" in i.value]
 
 
 def test_compare_targets_view_lists_target_figures(obs):
@@ -103,13 +128,13 @@ def test_compare_targets_view_lists_target_figures(obs):
 
 
 def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
-    at = run_page("compare", coverage=["true"])
+    at = run_page("compare")
     charts_shown = len(at.get("plotly_chart"))
     assert [e.label for e in at.expander] == [ui.TABLE_LABEL] * charts_shown
     assert len(at.dataframe) == 1  # only the side-by-side table
     at.session_state["coverage-chart-table"] = True
     at.run()
-    expected = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"]).reset_index()
+    expected = mx.coverage_matrix(obs[obs["region"].isin(["Shanxi", "Shandong"])], ["Shanxi", "Shandong"]).reset_index()
     pd.testing.assert_frame_equal(at.dataframe[-1].value.reset_index(drop=True), expected, check_dtype=False)
     assert len(at.dataframe) == 2  # one opened table, the others still unsent
 

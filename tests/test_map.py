@@ -271,7 +271,7 @@ def test_hover_carries_value_date_source_and_quote_and_customdata_ends_with_the_
 def test_bounds_are_marked_on_the_tile(shipped_map):
     placed, fig = shipped_map
     texts = dict(zip([c[0] for c in fig.data[0].customdata], fig.data[0].text, strict=True))
-    mark = '<br><span style="font-size:12px"><b>{}</b></span>'
+    mark = '<br><span style="font-size:12px"><b>{}</b></span><br><span style="font-size:9px">centres</span>'
     assert texts == {"Shandong": "Shandong" + mark.format("2"), "Beijing": "Beijing" + mark.format("&gt;2"),
                      "Guangdong": "Guangdong" + mark.format("&gt;2")}
     widths = {r: s.line.width for r, s in zip(placed["region"], fig.layout.shapes, strict=True)}
@@ -288,7 +288,7 @@ def test_targets_are_dashed_and_ranges_marked():
     shapes = dict(zip(placed["region"], fig.layout.shapes, strict=True))
     assert (shapes["Hubei"].line.dash, shapes["Hubei"].line.width) == ("dash", 2.5)
     assert (shapes["Jilin"].line.dash, shapes["Jilin"].line.width) == ("dash", 1.5)
-    assert "Hubei<br><span style=\"font-size:12px\"><b>2–3</b></span>" in fig.data[0].text
+    assert "Hubei<br><span style=\"font-size:12px\"><b>2–3</b></span><br><span style=\"font-size:9px\">centres</span>" in fig.data[0].text
     assert {c[1] for c in fig.data[0].customdata} == {"Centres (target)"}
     assert "target (dashed outline)" in [t.name for t in fig.data]
 
@@ -317,10 +317,24 @@ def _rgb(hex_colour: str) -> str:
     return f"rgb({r}, {g}, {b})"
 
 
-def test_one_value_has_no_colour_scale_to_read():
+def test_one_value_has_no_colour_scale_to_read_but_a_key_naming_it():
     placed = mx.place_on_tiles(LAYOUT, mx.tile_figures(frame(observation("Shanxi"), observation("Jilin"))))
     fig = charts.build_tile_map(placed, "x")
     assert fig.data[0].marker.showscale is False
+    assert "coloured: 14 centres" in [t.name for t in fig.data]
+
+
+def test_tile_names_fit_a_phone_tile_and_the_unit_is_on_the_tile():
+    assert charts.tile_name_lines("Hong Kong") == ["Hong", "Kong"]  # one line spilled out of its tile
+    assert charts.tile_name_lines("Heilongjiang") == ["Heilong-", "jiang"]
+    assert charts.tile_name_lines("Inner Mongolia") == ["Inner", "Mongolia"] and charts.tile_name_lines("Jilin") == ["Jilin"]
+    assert charts.tile_unit("percent") == "%" and charts.tile_unit("rank") == "" and charts.tile_unit("million yuan") == ""
+
+
+def test_the_coverage_map_has_a_colour_key_with_whole_numbers():
+    counts = mx.figures_per_region(frame(observation("Shanxi"), observation("Shanxi", metric="b"), observation("Jilin")), LAYOUT)
+    marker = charts.build_coverage_tile_map(counts).data[0].marker
+    assert marker.showscale is True and marker.colorbar.title.text == "figures" and marker.colorbar.dtick == 1
 
 
 def test_tile_text_is_escaped():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -566,10 +567,9 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     if box.open:
         with box:
             if table is not None:
-                st.dataframe(table, hide_index=True, width="stretch", height=table_height(len(table)),
-                             column_config=link_columns())
+                responsive_table(table, f"{key}-rows", column_config=link_columns())
             else:
-                show_figures(rows)
+                show_figures(rows, key=f"{key}-rows")
 
 
 # Streamlit's own automatic table height (a header and 35 px rows, at most 400 px), stated: a table's
@@ -620,7 +620,57 @@ def event_table(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return table
 
 
-def show_figures(rows: pd.DataFrame) -> None:
-    """A table of figures, each row linking to its figure's page."""
-    st.dataframe(observation_table(rows), hide_index=True, width="stretch", height=table_height(len(rows)),
-                 column_config=link_columns())
+def show_figures(rows: pd.DataFrame, key: str = "figures") -> None:
+    """A table of figures, each row linking to its figure's page; on a phone, one card per figure
+    (value, region and metric, qualifier, status, date, source, link)."""
+    table = observation_table(rows)
+    qualifiers = [_(mx.QUALIFIER_NAMES.get(q, q)) if isinstance(q, str) else "" for q in rows["qualifier"]]
+    cards = table.drop(columns=[_("Quote")]).assign(**{_("Qualifier"): qualifiers})
+    order = [_("Value"), _("Region"), _("Metric"), _("Qualifier"), _("Status"), _("Refers to"), _("Source"),
+             _("Provenance"), _(FIGURE_LINK)]
+    responsive_table(table, key, column_config=link_columns(), cards=cards[order])
+
+
+# A phone's page is ~360 px wide: a table of many columns shows its first one or two and hides
+# the rest past its right edge. Under CARDS_BELOW_PX wide, layout.css hides every table kept in a
+# `table-` container and shows the cards kept beside it in a `cards-` container (the wide page
+# the reverse), so each page needs no knowledge of the screen and no rerun when it turns.
+TABLE_KEY, CARDS_KEY = "table-{}", "cards-{}"
+LINK_TEXTS = {FIGURE_LINK: N_("Open the figure's page"), EVENT_LINK: N_("Open the event's page")}
+
+
+def card_markdown(table: pd.DataFrame, links: dict[str, str] | None = None) -> str:
+    """Each row of `table` as a card in Markdown: its first column in bold, then the other
+    non-empty cells as 'Column: value'; a link column (`links`: column -> the link's words; a cell
+    in citation.labelled_link form shows its own words) as a link. Everything from the data is
+    escaped; cards are separated by a rule."""
+    links = links or {}
+    cards = []
+    for record in table.to_dict("records"):
+        lines = []
+        for position, (column, value) in enumerate(record.items()):
+            if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
+                continue
+            if column in links:
+                url, _hash, text = str(value).partition("#")
+                link = url.replace(")", "%29").replace(" ", "%20")
+                lines.append(f"{md(column)}: [{md(unquote(text))}]({link})" if text else f"[{md(links[column])}]({link})")
+            elif position == 0:
+                lines.append(f"**{md(value)}**")
+            else:
+                lines.append(f"{md(column)}: {md(value)}")
+        cards.append("  \n".join(lines))
+    return "\n\n---\n\n".join(cards)
+
+
+def responsive_table(table: pd.DataFrame, key: str, column_config: dict | None = None, cards: pd.DataFrame | None = None,
+                     links: dict[str, str] | None = None, **options) -> None:
+    """`table` as st.dataframe on a wide screen and as cards (card_markdown of `cards`, default the
+    table itself) on a phone. `links`: the link columns and their words (default: the figure and
+    event link columns)."""
+    links = {_(c): _(w) for c, w in LINK_TEXTS.items()} if links is None else links
+    options = {"hide_index": True, "width": "stretch", "height": table_height(len(table)), **options}
+    with st.container(key=TABLE_KEY.format(key)):
+        st.dataframe(table, column_config=column_config, **options)
+    with st.container(key=CARDS_KEY.format(key)):
+        st.markdown(card_markdown(table if cards is None else cards, links))
