@@ -40,6 +40,8 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     st.html(Path(__file__).parent / "views" / "focus.css")
     # Tables on a wide screen, cards on a phone (ui.responsive_table).
     st.html(Path(__file__).parent / "views" / "layout.css")
+    # A tap on a chart opens its figure page as a click does (a static script: no data in it).
+    st.html(Path(__file__).parent / "views" / "tap.html", unsafe_allow_javascript=True)
     # Navigation at the top: a sidebar that arrives after the first paint shifted every page
     # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
     navigation = st.navigation(pages(), position="top")

@@ -44,19 +44,26 @@ def show_every_status():
     st.session_state["status"] = list(STATUSES)
 
 
+def link_column(name: str) -> str:
+    """The column beside a region's that links to its figure's page."""
+    return f"↗ {name}"
+
+
 def comparison(obs, regions, statuses, colours, dark):
     """What the page shows for these regions and statuses, computed once per version of the data
-    (see ui.derived): the side-by-side table (each region's cell linking to its figure's page),
-    each metric every region has (its table rows, figures and chart), coverage."""
+    (see ui.derived): the side-by-side table (each region's value, then a link to its figure's page:
+    a link cell cannot wrap, and a long value was cut), each metric every region has (its table
+    rows, figures and chart), coverage."""
     table = mx.compare_regions(obs, list(regions), status=statuses)
     ids = [mx.figure_id_column(region) for region in regions]
+    named = names_of(obs, regions)
     side_by_side = table.drop(columns=ids).assign(**{
-        region: citation.linked_cells(table[region].tolist(), table[column].tolist(), region, table["label"].tolist())
+        link_column(named[region]): citation.linked_cells(table[region].tolist(), table[column].tolist(), region,
+                                                          table["label"].tolist())
         for region, column in zip(regions, ids, strict=True)})
     # The regions' cells right after the metric, so what a reader came for is seen first.
-    first = ["metric", "label", "status", *regions]
-    side_by_side = side_by_side[first + [c for c in side_by_side.columns if c not in first]].rename(
-        columns=names_of(obs, regions))
+    first = ["metric", "label", "status", *(c for r in regions for c in (r, link_column(named[r])))]
+    side_by_side = side_by_side[first + [c for c in side_by_side.columns if c not in first]].rename(columns=named)
     chosen = obs[obs["region"].isin(regions) & obs["status"].isin(statuses)]
     every = chosen.groupby("metric")["region"].nunique()
     shared = []
@@ -126,17 +133,20 @@ side_by_side = (
 )
 ui.responsive_table(
     side_by_side, "compare", row_height=TABLE_ROW_PX, height=min(37 + TABLE_ROW_PX * max(len(side_by_side), 1), 800),
-    links={shown[region]: "" for region in regions},
+    # A phone's card shows each region's value as the link to its figure.
+    cards=side_by_side.drop(columns=list(shown.values())).rename(columns={link_column(n): n for n in shown.values()}),
+    links={name: "" for name in shown.values()},
     column_config={
-        _("Metric"): st.column_config.TextColumn(width=190),
+        _("Metric"): st.column_config.TextColumn(width=180),
         _("Status"): st.column_config.TextColumn(width=70),
-        labels["difference"]: st.column_config.TextColumn(width=150),
-        labels["ratio"]: st.column_config.TextColumn(width=100),
-        _("Caveats"): st.column_config.TextColumn(width=300),
-        **{shown[region]: st.column_config.LinkColumn(
-            shown[region], display_text=citation.TEXT_IN_LINK, width=210 if len(regions) <= 2 else 170,
-            help=_("{region}'s figure; open its page to read the sentence and cite it.").format(region=shown[region]))
-            for region in regions}},
+        labels["difference"]: st.column_config.TextColumn(width=130),
+        labels["ratio"]: st.column_config.TextColumn(width=90),
+        _("Caveats"): st.column_config.TextColumn(width=240),
+        **{name: st.column_config.TextColumn(width=200 if len(regions) <= 2 else 160) for name in shown.values()},
+        **{link_column(name): st.column_config.LinkColumn(
+            link_column(name), display_text=_("Open"), width=60,
+            help=_("{region}'s figure; open its page to read the sentence and cite it.").format(region=name))
+            for name in shown.values()}},
 )
 
 st.header(_("Coverage"))
