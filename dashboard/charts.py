@@ -400,7 +400,7 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
                        dark: bool = False) -> go.Figure:
     """Dated events as points and plan periods as bars on one time axis, one row per region."""
     fig = go.Figure()
-    title = _(title)
+    title = _(title) if title else ""  # _("") would be the catalogue's header
     period_words = html.escape(_("Plan period: {period}")).format(period="%{customdata[4]}")
     date_words = html.escape(_("Date: {date}")).format(date="%{customdata[1]}")
     source_words = html.escape(_("Source: {titles}")).format(titles="%{customdata[3]}")
@@ -449,14 +449,16 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
 def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics each region has"),
                          dark: bool = False) -> go.Figure:
     """Heatmap of figures per metric and region; empty cells are the gaps."""
-    title = _(title)
-    figures = html.escape(_("{count} figure(s)")).format(count="%{z}")
+    title = _(title) if title else ""  # _("") would be the catalogue's header
+    # Each cell's count in words ('1 figure', '2 figures'): a template's '%{z} figure(s)' cannot agree.
+    words = [[html.escape(ngettext("{n} figure", "{n} figures", int(v)).format(n=int(v))) for v in row]
+             for row in matrix.values]
     fig = go.Figure(
         go.Heatmap(
             z=matrix.values, x=[html.escape(c) for c in matrix.columns], y=[html.escape(i) for i in matrix.index],
             text=[["" if v == 0 else str(v) for v in row] for row in matrix.values], texttemplate="%{text}",
             colorscale=[list(stop) for stop in theme_colours(dark).coverage_scale], showscale=False, xgap=2, ygap=2,
-            hovertemplate="%{y}<br>%{x}: " + figures + "<extra></extra>",
+            customdata=words, hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -691,7 +693,7 @@ def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per p
     fills = iter(colours)
     tile_fills = [next(fills) if h else theme.no_figure for h in has]
     text_colours = [_text_on(f) if h else theme.no_figure_text for f, h in zip(tile_fills, has, strict=True)]
-    title = _(title)
+    title = _(title) if title else ""  # _("") would be the catalogue's header
     words = [ngettext("{n} figure", "{n} figures", n).format(n=f"{n:,}") if n else _("no figure") for n in counts]
     traces = [
         go.Scatter(

@@ -765,7 +765,8 @@ def _tile(records: list[dict]) -> dict:
     if ends is None:
         first = records[0]
         more = len(records) - 1
-        note = _("{n} more figure(s) for the same date in the table").format(n=more) if more else ""
+        note = ngettext("{n} more figure for the same date in the table", "{n} more figures for the same date in the table",
+                        more).format(n=more) if more else ""
         return {**first, TILE_VALUE: first.get(PLOT_VALUE, first[M.value]), TILE_MARK: first[SHORT], IS_RANGE: False,
                 TILE_NOTE: note}
     low, high = ends

@@ -314,7 +314,7 @@ def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Pa
     for page in PAGES:
         at = run_page(page)
         assert not at.exception
-        assert at.error[0].value.replace("\\", "") == "The dashboard cannot show data: 1 problem(s) in the curated data."
+        assert at.error[0].value.replace("\\", "") == "The dashboard cannot show data: 1 problem in the curated data."
         assert "data/metrics.csv:2: column 'value': got '15'" in at.code[0].value
         assert "python -m dashboard.validate" in at.caption[0].value
 

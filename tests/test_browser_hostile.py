@@ -77,7 +77,7 @@ def test_hostile_upload_is_inert(tmp_path: Path):
         page.get_by_text("for this session only").wait_for(timeout=30_000)
         wait_idle(page)
         main = page.locator("[data-testid='stMain']").inner_text()
-        assert f"Added 1 row(s) from {upload.name} for this session only" in main  # the file name, literally
+        assert f"Added 1 row from {upload.name} for this session only" in main  # the file name, literally
         total = len(load_dataset().metrics) + 1
         assert f"{total} of {total} figures match." in main
         assert page.get_by_text(f"Download CSV ({total} rows)").count() == 1

@@ -165,7 +165,7 @@ def test_a_range_is_cited_by_its_lower_bound_and_says_it_is_a_range():
 def test_documents_that_differ_show_the_first_figure_and_say_more_are_in_the_table():
     obs = frame(observation("Shanxi", value=14, source_id="a"), observation("Shanxi", value=15, qualifier="approx", source_id="b"))
     (tile,) = mx.tile_figures(mx.map_figures(obs, "centres", "actual")).to_dict("records")
-    assert (tile[mx.TILE_MARK], tile[mx.TILE_NOTE]) == ("14", "1 more figure(s) for the same date in the table")
+    assert (tile[mx.TILE_MARK], tile[mx.TILE_NOTE]) == ("14", "1 more figure for the same date in the table")
 
 
 def test_a_regions_curated_figure_wins_over_an_upload_and_an_upload_fills_a_gap():

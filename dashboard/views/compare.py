@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.views import ui
 
 STATUSES = ["actual", "target"]
@@ -84,10 +84,11 @@ def names_of(obs, regions):
 
 table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), tuple(statuses), colours, ui.dark())
 
-HIDDEN = {("target",): i18n.N_("{region}'s figures are all targets (plans), hidden while only actual results are shown."),
-          ("actual",): i18n.N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
+HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden while only actual results are shown."),
+          ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
+HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
 for region, others in mx.hidden_statuses(obs, regions, statuses).items():
-    st.info(_(HIDDEN.get(tuple(others), i18n.N_("{region} has no figure of the status shown."))).format(
+    st.info(_(HIDDEN.get(tuple(others), HIDDEN_OTHER)).format(
         region=ui.md(shown[region])), icon=":material/info:")
     st.button(_("Show actual results and targets"), key=f"show-all-{region}", on_click=show_every_status,
               icon=":material/visibility:")

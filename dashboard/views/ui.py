@@ -35,7 +35,7 @@ from dashboard.data import (
     problems_frame,
     validate_upload,
 )
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 
 VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
@@ -238,7 +238,8 @@ def load_curated():
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
         return loaded
     except InvalidData as err:
-        show_data_error(_("{count} problem(s) in the curated data").format(count=len(err.problems)),
+        show_data_error(ngettext("{count} problem in the curated data", "{count} problems in the curated data",
+                                 len(err.problems)).format(count=len(err.problems)),
                         [problem_line(p) for p in err.problems])
     except UnreadableFile as err:
         show_data_error(*describe_failure(err))  # why the file cannot be read, as the loader says it
@@ -257,7 +258,7 @@ def footer() -> None:
     In the page, not the sidebar: a sidebar arriving after the first paint shifts the whole page."""
     if DATA_KEY in st.session_state:
         st.divider()
-        st.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
+        st.caption(_("Data version {version}. Tap or click a bar, point or table link to open a figure's page "
                      "and cite it.").format(version=data_version()))
 
 
@@ -370,15 +371,19 @@ def upload_section(dataset) -> None:
     unverified = int((uploaded[mx.PROVENANCE] == mx.USER_UNVERIFIED).sum())
     if file is None:
         st.info(
-            _("Still using {rows} row(s) from {file}, added earlier in this session ({unverified} labelled "
-              "user-supplied, unverified). Upload another file to replace it, or remove it.").format(
+            ngettext("Still using {rows} row from {file}, added earlier in this session ({unverified} labelled "
+                     "user-supplied, unverified). Upload another file to replace it, or remove it.",
+                     "Still using {rows} rows from {file}, added earlier in this session ({unverified} labelled "
+                     "user-supplied, unverified). Upload another file to replace it, or remove it.", rows).format(
                 rows=rows, file=name, unverified=unverified), icon=":material/info:",
         )
         st.button(_("Remove my figures"), key="remove-upload", on_click=_forget_upload, icon=":material/delete:")
     else:
         st.success(
-            _("Added {rows} row(s) from {file} for this session only; {unverified} of them are labelled user-supplied, "
-              "unverified (they name no shipped source). Nothing is saved on the server.").format(
+            ngettext("Added {rows} row from {file} for this session only; {unverified} of them are labelled "
+                     "user-supplied, unverified (they name no shipped source). Nothing is saved on the server.",
+                     "Added {rows} rows from {file} for this session only; {unverified} of them are labelled "
+                     "user-supplied, unverified (they name no shipped source). Nothing is saved on the server.", rows).format(
                 rows=rows, file=name, unverified=unverified),
             icon=":material/check_circle:",
         )
@@ -401,7 +406,8 @@ def _validate_upload(file, dataset) -> bool:
         st.error(_("Not added: {reason}").format(reason=md(err)), icon=":material/error:")
         return False
     except InvalidData as err:
-        st.error(_("Not added: {file} has {count} problem(s); fix them and upload again.").format(
+        st.error(ngettext("Not added: {file} has {count} problem; fix it and upload again.",
+                          "Not added: {file} has {count} problems; fix them and upload again.", len(err.problems)).format(
             file=md(file.name), count=len(err.problems)), icon=":material/error:")
         st.dataframe(translated_problems(problems_frame(err.problems)), hide_index=True, width="stretch")
         return False
