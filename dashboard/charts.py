@@ -182,6 +182,7 @@ def _unit(rows: pd.DataFrame) -> pd.Series:
 # from the plot into the title. The top margin makes room for the rows a phone needs (an estimate
 # from the names' lengths; on a wide page the extra room is a little white space).
 PHONE_PLOT_PX, LEGEND_ROW_PX, TOP_MARGIN_PX, LINE_PX = 330, 22, 60, 14
+UNTITLED_PX = 30  # the title's room, given back when a heading above the chart says what it is
 TITLE_WIDTH = 40  # characters of a title line: plotly never wraps a title, and a phone cuts it off
 MAX_YEAR_TICKS = 6  # years on an axis: 6 labels fit a phone's width unturned (8 years, 2018-2025, did not)
 
@@ -207,7 +208,7 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
     names = [t.name or "" for t in fig.data if shown and t.showlegend is not False]
     title_text = hover_text(title, TITLE_WIDTH) if title else ""
     top = (TOP_MARGIN_PX + LEGEND_ROW_PX * (legend_rows(names) - 1 if names else 0) + LINE_PX * top_lines
-           + 2 * LINE_PX * title_text.count("<br>"))
+           + 2 * LINE_PX * title_text.count("<br>") - (0 if title_text else UNTITLED_PX))
     fig.update_layout(
         title=dict(text=title_text, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=10)),
         font=dict(FONT, color=theme.text),
@@ -474,11 +475,11 @@ TILE_SCALE = "Viridis"
 TILE_HALF = 0.46  # half a tile's side in grid cells; the rest is the gap between tiles
 TILE_TARGET_PX = 36  # the marker that catches hover and clicks: fits a tile at phone width
 TILE_NAME_WIDTH = 8  # longer names break at a space ("Inner<br>Mongolia", "Hong<br>Kong")
-TILE_WORD = 9  # a longer word is hyphenated ("Heilong-<br>jiang"): at a phone's ~44 px tile it spilled out
+TILE_WORD = 8  # a longer word is hyphenated ("Heilong-<br>jiang", "Guang-<br>dong"): at a phone's ~40 px tile it spilled out
 # A name's longest line sets its size, so it fits a tile at phone width (~44 px).
 TILE_FONT_BY_LENGTH = ((6, 11), (8, 10))  # up to 6 letters: 11 px, 7-8 letters: 10 px, longer: 9 px
 TILE_MARK_FONT, TILE_UNIT_FONT = 12, 9
-TILE_UNIT_WIDTH = 9  # a longer unit ('million yuan') is in the title and the colour key only
+TILE_UNIT_WIDTH = 4  # a longer unit ("centres") is in the title and the colour key: a third line crowded a phone's tile
 TILE_ROW_PX, TILE_FRAME_PX = 44, 90  # a phone's tile, and the title and colour key around the grid
 COVERAGE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 DARK_TEXT, LIGHT_TEXT = "#1a1a1a", "#ffffff"

@@ -271,9 +271,9 @@ def test_hover_carries_value_date_source_and_quote_and_customdata_ends_with_the_
 def test_bounds_are_marked_on_the_tile(shipped_map):
     placed, fig = shipped_map
     texts = dict(zip([c[0] for c in fig.data[0].customdata], fig.data[0].text, strict=True))
-    mark = '<br><span style="font-size:12px"><b>{}</b></span><br><span style="font-size:9px">centres</span>'
+    mark = '<br><span style="font-size:12px"><b>{}</b></span>'  # 'centres' is in the title and the key
     assert texts == {"Shandong": "Shandong" + mark.format("2"), "Beijing": "Beijing" + mark.format("&gt;2"),
-                     "Guangdong": "Guangdong" + mark.format("&gt;2")}
+                     "Guangdong": "Guang-<br>dong" + mark.format("&gt;2")}
     widths = {r: s.line.width for r, s in zip(placed["region"], fig.layout.shapes, strict=True)}
     assert (widths["Beijing"], widths["Guangdong"], widths["Shandong"]) == (2.5, 2.5, 1)
     assert "bound or range (outlined)" in [t.name for t in fig.data]
@@ -288,7 +288,7 @@ def test_targets_are_dashed_and_ranges_marked():
     shapes = dict(zip(placed["region"], fig.layout.shapes, strict=True))
     assert (shapes["Hubei"].line.dash, shapes["Hubei"].line.width) == ("dash", 2.5)
     assert (shapes["Jilin"].line.dash, shapes["Jilin"].line.width) == ("dash", 1.5)
-    assert "Hubei<br><span style=\"font-size:12px\"><b>2–3</b></span><br><span style=\"font-size:9px\">centres</span>" in fig.data[0].text
+    assert "Hubei<br><span style=\"font-size:12px\"><b>2–3</b></span>" in fig.data[0].text
     assert {c[1] for c in fig.data[0].customdata} == {"Centres (target)"}
     assert "target (dashed outline)" in [t.name for t in fig.data]
 
@@ -329,6 +329,10 @@ def test_tile_names_fit_a_phone_tile_and_the_unit_is_on_the_tile():
     assert charts.tile_name_lines("Heilongjiang") == ["Heilong-", "jiang"]
     assert charts.tile_name_lines("Inner Mongolia") == ["Inner", "Mongolia"] and charts.tile_name_lines("Jilin") == ["Jilin"]
     assert charts.tile_unit("percent") == "%" and charts.tile_unit("rank") == "" and charts.tile_unit("million yuan") == ""
+    assert charts.tile_unit("个") == "个" and charts.tile_unit("centres") == ""  # too long for a phone's tile: title and key
+    placed = mx.place_on_tiles(LAYOUT, mx.tile_figures(frame(observation("Shanxi", value=160, unit="percent"),
+                                                             observation("Jilin", value=80, unit="percent"))))
+    assert all(t.endswith('<span style="font-size:9px">%</span>') for t in charts.build_tile_map(placed, "x").data[0].text)
 
 
 def test_the_coverage_map_has_a_colour_key_with_whole_numbers():

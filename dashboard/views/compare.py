@@ -15,7 +15,6 @@ from dashboard.i18n import N_, _
 from dashboard.views import ui
 
 STATUSES = ["actual", "target"]
-TABLE_ROW_PX = 66  # three lines: Streamlit wraps a cell's text only in rows taller than 4rem (64 px)
 
 # The side-by-side table has a column per region, differences and caveats: it needs the page's width.
 st.set_page_config(layout="wide")
@@ -133,7 +132,7 @@ side_by_side = (
     .rename(columns=labels)
 )
 ui.responsive_table(
-    side_by_side, "compare", row_height=TABLE_ROW_PX, height=min(37 + TABLE_ROW_PX * max(len(side_by_side), 1), 800),
+    side_by_side, "compare", row_height=ui.WRAPPED_ROW_PX, height=ui.wrapped_height(len(side_by_side)),
     # A phone's card shows each region's value as the link to its figure.
     cards=side_by_side.drop(columns=list(shown.values())).rename(columns={link_column(n): n for n in shown.values()}),
     links={name: "" for name in shown.values()},

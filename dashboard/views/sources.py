@@ -47,7 +47,7 @@ def show_document(source, figures, dated, text: str, findings) -> None:
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
-            ui.show_figures(shown, key=f"figures-{source.source_id}")
+            ui.show_figures(shown, key=f"figures-{source.source_id}", compact=True)
             page_control(key, pages, _("Page of figures (of {pages}, {rows} rows each)").format(
                 pages=f"{pages:,}", rows=FIGURES_PAGE_ROWS))
         with st.expander(_("Full text with quoted passages highlighted and every number accounted for")):

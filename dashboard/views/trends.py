@@ -68,5 +68,6 @@ if len(unplaced):
         count=len(unplaced)))
     columns = {mx.REGION_NAME: _("Region"), "title": _("Title"), "date_text": _("Date as worded"), "note": _("Note"),
                mx.SOURCE_TITLE: _("Source"), "quote": _("Quote")}
-    ui.responsive_table(ui.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns), "undated-events",
-                        column_config=ui.link_columns())
+    # A card per event on every screen: seven columns of sentences do not fit a centred page as a table.
+    st.markdown(ui.card_markdown(ui.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns),
+                                 {_(ui.EVENT_LINK): _(ui.LINK_TEXTS[ui.EVENT_LINK])}))

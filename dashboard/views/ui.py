@@ -597,7 +597,7 @@ LINK_HELP = {FIGURE_LINK: N_("This figure's page: its sentence in its document, 
 
 def link_columns() -> dict:
     """Column settings of the link column of figure and event tables, in the reader's language."""
-    return {_(name): st.column_config.LinkColumn(_(name), display_text=_("Open"), help=_(LINK_HELP[name]), width="small")
+    return {_(name): st.column_config.LinkColumn(_(name), display_text=_("Open"), help=_(LINK_HELP[name]), width=60)
             for name in (FIGURE_LINK, EVENT_LINK)}
 
 
@@ -626,15 +626,38 @@ def event_table(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return table
 
 
-def show_figures(rows: pd.DataFrame, key: str = "figures") -> None:
+# Widths that add up to a wide page's ~1,280 px at 1440 (the table had scrolled its status, date,
+# source and quote off to the right); with three-line rows the long texts wrap instead of being cut.
+FIGURE_COLUMN_PX = {N_("Region"): 100, N_("Metric"): 200, N_("Value"): 140, N_("Status"): 70, N_("Refers to"): 130,
+                    N_("Source"): 180, N_("Quote"): 290, N_("Provenance"): 90}
+WRAPPED_ROW_PX = 84  # four lines; Streamlit wraps a cell's text only in rows taller than 4rem (64 px)
+# In a centred page (~700 px) a table shows fewer columns: on /sources the document itself is the
+# source, its quotes are highlighted in its text, and its figures are all curated.
+COMPACT_DROPS = (N_("Source"), N_("Quote"), N_("Provenance"))
+COMPACT_COLUMN_PX = {N_("Region"): 90, N_("Metric"): 180, N_("Value"): 130, N_("Status"): 70, N_("Refers to"): 120}
+
+
+def show_figures(rows: pd.DataFrame, key: str = "figures", compact: bool = False) -> None:
     """A table of figures, each row linking to its figure's page; on a phone, one card per figure
-    (value, region and metric, qualifier, status, date, source, link)."""
+    (value, region and metric, qualifier, status, date, source, link). `compact`: without the
+    columns COMPACT_DROPS names, for a centred page."""
     table = observation_table(rows)
     qualifiers = [_(mx.QUALIFIER_NAMES.get(q, q)) if isinstance(q, str) else "" for q in rows["qualifier"]]
     cards = table.drop(columns=[_("Quote")]).assign(**{_("Qualifier"): qualifiers})
     order = [_("Value"), _("Region"), _("Metric"), _("Qualifier"), _("Status"), _("Refers to"), _("Source"),
              _("Provenance"), _(FIGURE_LINK)]
-    responsive_table(table, key, column_config=link_columns(), cards=cards[order])
+    if compact:
+        table = table.drop(columns=[_(c) for c in COMPACT_DROPS])
+    widths = {_(c): st.column_config.Column(width=px)
+              for c, px in (COMPACT_COLUMN_PX if compact else FIGURE_COLUMN_PX).items() if _(c) in table}
+    responsive_table(table, key, column_config={**widths, **link_columns()}, cards=cards[order],
+                     row_height=None if compact else WRAPPED_ROW_PX,
+                     height=table_height(len(table)) if compact else wrapped_height(len(table)))
+
+
+def wrapped_height(rows: int) -> int:
+    """table_height for rows of WRAPPED_ROW_PX."""
+    return min(TABLE_HEADER_PX + WRAPPED_ROW_PX * max(rows, 1), 2 * TABLE_MAX_PX)
 
 
 # A phone's page is ~360 px wide: a table of many columns shows its first one or two and hides
@@ -648,10 +671,12 @@ LINK_TEXTS = {FIGURE_LINK: N_("Open the figure's page"), EVENT_LINK: N_("Open th
 def card_markdown(table: pd.DataFrame, links: dict[str, str] | None = None) -> str:
     """Each row of `table` as a card in Markdown: its first column in bold, then the other
     non-empty cells as 'Column: value'; a link column (`links`: column -> the link's words; a cell
-    in citation.labelled_link form shows its own words) as a link. Everything from the data is
+    in citation.labelled_link form shows its own words) as a link, after the rest. Everything from the data is
     escaped; cards are separated by a rule."""
     links = links or {}
     cards = []
+    # Links last: a card opens with what it is about, and ends with where to read more.
+    table = table[[c for c in table.columns if c not in links] + [c for c in table.columns if c in links]]
     for record in table.to_dict("records"):
         lines = []
         for position, (column, value) in enumerate(record.items()):
