@@ -334,17 +334,20 @@ def ratio_text(a_value: float, a_qualifier: str, b_value: float, b_qualifier: st
     return qualified("approx" if "approx" in (a_qualifier, b_qualifier) else "exact", f"{a_value / b_value:.2f}×")
 
 
-def comparison_caveats(rows: list[dict]) -> list[str]:
-    """What a reader must know before comparing these figures of one metric across regions."""
+def comparison_caveats(rows: list[dict], readings_only: bool = False) -> list[str]:
+    """What a reader must know before comparing these figures of one metric across regions;
+    `readings_only`: only the uncertain readings (what a figure compared with nothing still needs)."""
     caveats = []
     name = lambda row: row.get(REGION_NAME, row[M.region])  # noqa: E731
-    if len({row[REFERENCE] for row in rows}) > 1:
+    if len({row[REFERENCE] for row in rows}) > 1 and not readings_only:
         caveats.append(_("different reference dates: {dates}").format(
             dates=_("; ").join(f"{name(row)} {row[REFERENCE]}" for row in rows)))
     for row in rows:
         if is_uncertain(row.get(M.reading)):
             caveats.append(_("{region}'s value has an uncertain reading ({note})").format(
                 region=name(row), note=row.get(M.reading_note)))
+        if readings_only:
+            continue
         if row[M.qualifier] in BOUNDS:
             caveats.append(_("{region}'s figure is a bound ({qualifier}), not an exact count").format(
                 region=name(row), qualifier=_(QUALIFIER_NAMES[row[M.qualifier]])))
@@ -356,16 +359,24 @@ def comparison_caveats(rows: list[dict]) -> list[str]:
 # What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
 _COMPARE_COLUMNS = [
     M.figure_id, M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
-    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY, REGION_NAME, PLOT_VALUE, UNIT_SHOWN,
+    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY, REGION_NAME, PLOT_VALUE, UNIT_SHOWN, UNIT_ZH,
 ]
 
 
 def _cell(rows: list[dict]) -> str:
+    """Each figure's value and date; an uncertain reading marked '(?)' only, its note being in the
+    row's caveats (written out in a table cell it was cut: '12 factories (uncertain read...')."""
     return _("; ").join(
-        _("{value} ({date})").format(value=row[DISPLAY], date=row[REFERENCE])
+        _("{value} ({date})").format(value=_short_display(row), date=row[REFERENCE])
         + ("" if row[PROVENANCE] == CURATED else f" [{provenance_word(row[PROVENANCE])}]")
         for row in rows
     ) or _("no figure")
+
+
+def _short_display(row: dict) -> str:
+    if not is_uncertain(row.get(M.reading)):
+        return row[DISPLAY]
+    return format_value(row[M.value], row[M.qualifier], row[M.unit], row.get(UNIT_ZH)) + UNCERTAIN_MARK
 
 
 PROVENANCE_WORDS = {CURATED: N_("curated"), USER_VERIFIED: N_("user-supplied, quote verified"),
@@ -417,7 +428,8 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str | tuple[s
                 plotted = lambda r: r.get(PLOT_VALUE, r[M.value])  # noqa: E731 - money in the reader's unit
                 row["difference"] = difference_text(plotted(a), a[M.qualifier], plotted(b), b[M.qualifier])
                 row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
-        row["caveats"] = _("; ").join(comparison_caveats(records)) if row["shared"] else ""
+        # An unshared row compares nothing, but an uncertain reading is still said (its cell shows '(?)' only).
+        row["caveats"] = _("; ").join(comparison_caveats(records, readings_only=not row["shared"]))
         row.update({figure_id_column(region): mine[0][M.figure_id] if mine else None for region, mine in by_region.items()})
         rows.append(row)
     columns = [M.metric, M.status, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",

@@ -137,12 +137,13 @@ ui.responsive_table(
     cards=side_by_side.drop(columns=list(shown.values())).rename(columns={link_column(n): n for n in shown.values()}),
     links={name: "" for name in shown.values()},
     column_config={
-        _("Metric"): st.column_config.TextColumn(width=180),
-        _("Status"): st.column_config.TextColumn(width=70),
+        # Widths that add up to the wide page's ~1,280 px at 1440 with two regions.
+        _("Metric"): st.column_config.TextColumn(width=170),
+        _("Status"): st.column_config.TextColumn(width=60),
         labels["difference"]: st.column_config.TextColumn(width=130),
-        labels["ratio"]: st.column_config.TextColumn(width=90),
-        _("Caveats"): st.column_config.TextColumn(width=240),
-        **{name: st.column_config.TextColumn(width=200 if len(regions) <= 2 else 160) for name in shown.values()},
+        labels["ratio"]: st.column_config.TextColumn(width=110),
+        _("Caveats"): st.column_config.TextColumn(width=210),
+        **{name: st.column_config.TextColumn(width=220 if len(regions) <= 2 else 160) for name in shown.values()},
         **{link_column(name): st.column_config.LinkColumn(
             link_column(name), display_text=_("Open"), width=60,
             help=_("{region}'s figure; open its page to read the sentence and cite it.").format(region=name))
