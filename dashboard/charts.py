@@ -27,6 +27,7 @@ import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _, ngettext
 from dashboard.schema import Metrics as M
@@ -479,7 +480,6 @@ TILE_WORD = 8  # a longer word is hyphenated ("Heilong-<br>jiang", "Guang-<br>do
 # A name's longest line sets its size, so it fits a tile at phone width (~44 px).
 TILE_FONT_BY_LENGTH = ((6, 11), (8, 10))  # up to 6 letters: 11 px, 7-8 letters: 10 px, longer: 9 px
 TILE_MARK_FONT, TILE_UNIT_FONT = 12, 9
-TILE_UNIT_WIDTH = 4  # a longer unit ("centres") is in the title and the colour key: a third line crowded a phone's tile
 TILE_ROW_PX, TILE_FRAME_PX = 44, 90  # a phone's tile, and the title and colour key around the grid
 COVERAGE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 DARK_TEXT, LIGHT_TEXT = "#1a1a1a", "#ffffff"
@@ -554,11 +554,10 @@ def _tile_label(name: str, mark: str = "", unit: str = "") -> str:
 
 
 def tile_unit(unit: str) -> str:
-    """The unit a tile shows under its value: '%' for percent, nothing for a rank (the colour key
-    says '1 = best') or a unit too long for a tile."""
-    if unit in ("percent", "%"):
-        return "%"
-    return "" if unit == "rank" or len(unit) > TILE_UNIT_WIDTH else unit
+    """The unit a tile shows under its value: '%' for percent (a bare '160' could be a count).
+    Others are in the title and the colour key: a third line ('centres', '个') crowded a phone's
+    tile and pushed its name over the edge."""
+    return "%" if unit in ("percent", "%") else ""
 
 
 def _tile_names(placed: pd.DataFrame) -> pd.Series:
@@ -667,7 +666,8 @@ def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.F
         ),
     ]
     if len(shown) and high == low:  # no scale to read: the key names the one value its colour stands for
-        traces.append(_legend_key(html.escape(_("coloured: {value}").format(value=f"{mx.number_text(low)} {unit}")),
+        value = f"{mx.number_text(low)}{unit}" if i18n.active() == "zh" else f"{mx.number_text(low)} {unit}"
+        traces.append(_legend_key(html.escape(_("coloured: {value}").format(value=value)),
                                   color=colours[0]))
     if len(empty):
         traces.append(_legend_key(_("no figure"), color=theme.no_figure))

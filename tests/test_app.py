@@ -462,3 +462,26 @@ def test_an_unreadable_seed_shows_the_cannot_show_data_screen(project_copy: Path
     deny(monkeypatch, project_copy / "seeds" / "002_ee4fd5ed85ea2616.txt")
     monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
     assert_cannot_show_data_on_every_page("seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)")
+
+
+def test_a_phone_gets_one_card_per_figure_with_value_qualifier_date_and_link(obs, monkeypatch):
+    monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    at = run_page("explore", region=["Shandong"])
+    rows = mx.filter_observations(obs, mx.Filters(regions=("Shandong",)))
+    (cards,) = [m.value for m in at.markdown if m.value.startswith("**") and "Qualifier: " in m.value]
+    shown = cards.split("\n\n---\n\n")
+    assert len(shown) == len(rows)  # one card per row of the table beside it
+    for card, row in zip(shown, rows.itertuples(), strict=True):
+        lines = card.split("  \n")
+        assert lines[0] == f"**{ui.md(getattr(row, mx.DISPLAY))}**"  # the value first
+        assert f"Qualifier: {ui.md(mx.QUALIFIER_NAMES[row.qualifier])}" in lines
+        assert f"Refers to: {ui.md(getattr(row, mx.REFERENCE))}" in lines
+        assert lines[-1] == f"[Open the figure's page]({citation.figure_path(row.figure_id)})"  # the link last
+
+
+def test_cards_escape_the_data_and_link_a_labelled_cell_with_its_own_words():
+    table = pd.DataFrame({"Metric": ["*bold* [x](javascript:1)"], "Shanxi": [citation.labelled_link("/figure?id=a", "14 (2021)")],
+                          "Figure": ["/figure?id=a"], "Note": [None]})
+    card = ui.card_markdown(table, {"Shanxi": "", "Figure": "Open"})
+    assert card == ("**\\*bold\\* \\[x\\]\\(javascript\\:1\\)**  \nShanxi: [14 \\(2021\\)](/figure?id=a)  \n"
+                    "[Open](/figure?id=a)")

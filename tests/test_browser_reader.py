@@ -56,7 +56,7 @@ def first_figure(obs) -> str:
     return str(obs["figure_id"].iloc[0])
 
 
-PAGES = ["overview", "compare", "compare?region=Shanxi&region=Jilin", "map", "trends", "explore", "sources", "figure"]
+PAGES = ["", "compare", "compare?region=Shanxi&region=Jilin", "map", "trends", "explore", "sources", "figure"]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -73,8 +73,8 @@ def test_no_page_scrolls_sideways_or_cuts_a_table_or_label(new_page, base_url, o
         if size == "phone":  # every table a card, so no column is hidden past an edge
             found += [f"{n} table(s) shown instead of cards" for n in [page.evaluate(SHOWN_TABLES)] if n]
         if found:
-            problems[path] = found
-        screenshot(page, f"reader-{path.split('?')[0]}{'-jilin' if 'Jilin' in path else ''}-{lang}-{size}")
+            problems[path or "overview"] = found
+        screenshot(page, f"reader-{path.split('?')[0] or 'overview'}{'-jilin' if 'Jilin' in path else ''}-{lang}-{size}")
     assert problems == {}, "\n".join(f"{p}: {f}" for p, f in problems.items())
 
 

@@ -329,7 +329,7 @@ def test_tile_names_fit_a_phone_tile_and_the_unit_is_on_the_tile():
     assert charts.tile_name_lines("Heilongjiang") == ["Heilong-", "jiang"]
     assert charts.tile_name_lines("Inner Mongolia") == ["Inner", "Mongolia"] and charts.tile_name_lines("Jilin") == ["Jilin"]
     assert charts.tile_unit("percent") == "%" and charts.tile_unit("rank") == "" and charts.tile_unit("million yuan") == ""
-    assert charts.tile_unit("个") == "个" and charts.tile_unit("centres") == ""  # too long for a phone's tile: title and key
+    assert charts.tile_unit("个") == "" and charts.tile_unit("centres") == ""  # in the title and the colour key
     placed = mx.place_on_tiles(LAYOUT, mx.tile_figures(frame(observation("Shanxi", value=160, unit="percent"),
                                                              observation("Jilin", value=80, unit="percent"))))
     assert all(t.endswith('<span style="font-size:9px">%</span>') for t in charts.build_tile_map(placed, "x").data[0].text)

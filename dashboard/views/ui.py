@@ -685,11 +685,12 @@ def card_markdown(table: pd.DataFrame, links: dict[str, str] | None = None) -> s
             if column in links:
                 url, _hash, text = str(value).partition("#")
                 link = url.replace(")", "%29").replace(" ", "%20")
-                lines.append(f"{md(column)}: [{md(unquote(text))}]({link})" if text else f"[{md(links[column])}]({link})")
+                lines.append(_("{label}: {value}").format(label=md(column), value=f"[{md(unquote(text))}]({link})")
+                             if text else f"[{md(links[column])}]({link})")
             elif position == 0:
                 lines.append(f"**{md(value)}**")
             else:
-                lines.append(f"{md(column)}: {md(value)}")
+                lines.append(_("{label}: {value}").format(label=md(column), value=md(value)))  # '：' in Chinese
         cards.append("  \n".join(lines))
     return "\n\n---\n\n".join(cards)
 
