@@ -73,7 +73,7 @@ def comparison(obs, regions, statuses, colours, dark):
             shared.append((metric, table[table["metric"] == metric], rows,
                            charts.build_bar_chart(rows, colours, label, x="region", dark=dark)))
     matrix = mx.coverage_matrix(chosen, list(regions)).rename(columns=names_of(obs, regions))
-    return side_by_side, chosen, shared, matrix
+    return side_by_side, chosen, shared, matrix, charts.build_coverage_chart(matrix, dark=dark)
 
 
 def names_of(obs, regions):
@@ -81,7 +81,7 @@ def names_of(obs, regions):
     return dict(zip(obs["region"], obs[mx.REGION_NAME])) | {r: r for r in regions if r not in set(obs["region"])}
 
 
-table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), tuple(statuses), colours, ui.dark())
+table, chosen, shared, matrix, heatmap = ui.derived(comparison, obs, tuple(regions), tuple(statuses), colours, ui.dark())
 
 HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden while only actual results are shown."),
           ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
@@ -156,5 +156,5 @@ st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table
 # Shown, not behind a toggle: with sparse data the gaps are the story. Not on a phone, where its
 # long metric names leave the cells no room; the cards above say "no figure" there.
 with st.container(key="wide-coverage"):
-    ui.chart_block(charts.build_coverage_chart(matrix, dark=ui.dark()), chosen, key="coverage-chart",
+    ui.chart_block(heatmap, chosen, key="coverage-chart",
                    table=matrix.reset_index(), clickable=False)
