@@ -118,3 +118,20 @@ def test_a_region_with_only_targets_is_shown_or_said_with_one_click_to_show_it(n
     expect(note).to_have_count(0, timeout=WAIT)
     expect(main.get_by_text(label, exact=True).first).to_be_visible(timeout=WAIT)
     assert "status=actual" not in page.url or "status=target" in page.url
+
+
+def test_a_hover_label_stays_on_a_phones_screen(new_page, base_url):
+    page = new_page(PHONE)
+    open_page(page, f"{base_url}/")
+    chart = page.locator(DRAWN_CHART).first
+    expect(chart).to_be_visible(timeout=WAIT)
+    chart.scroll_into_view_if_needed()
+    # The rightmost bar drawn (a legend entry's bar has no size): its label has the least room.
+    box = page.evaluate("""() => [...document.querySelectorAll(".js-plotly-plot .bars .point path")]
+        .map((p) => p.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0)
+        .sort((a, b) => b.right - a.right).map((r) => ({x: r.x, y: r.y, width: r.width, height: r.height}))[0]""")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    label = page.locator(".hoverlayer .hovertext").first
+    expect(label).to_be_visible(timeout=WAIT)
+    shown = label.bounding_box()
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
