@@ -58,11 +58,11 @@ for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)),
 
 if len(growth) > MAX_CARDS:
     with st.expander(_("All {count} series with two or more years").format(count=f"{len(growth):,}")):
-        st.dataframe(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
-                                   status=[mx.status_word(s) for s in growth["status"]])[
+        ui.responsive_table(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
+                                          status=[mx.status_word(s) for s in growth["status"]])[
             [mx.REGION_NAME, "label", "status", "growth", "source_title"]].rename(columns={
                 mx.REGION_NAME: _("Region"), "label": _("Metric"), "status": _("Status"), "growth": _("Growth"),
-                "source_title": _("Source")}), hide_index=True, width="stretch")
+                "source_title": _("Source")}), "growth")
 
 if len(centres):
     st.header(_("Manufacturing innovation centres, by type and region"))
