@@ -112,15 +112,34 @@ def region_colours(regions: list[str], first: tuple[str, ...] = (), dark: bool =
     }
 
 
+def _shown_width(text: str) -> int:
+    """Roughly how many Latin letters wide the text is: a Chinese character is about two."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def _words(text: str, width: int) -> list[tuple[str, str]]:
+    """(piece, what joins it to the one before): the text's words, joined by a space; Chinese,
+    written without spaces, cut into pieces of about `width` that join with nothing, so it wraps
+    too (unwrapped, a phone's axis turned its labels on their side and squeezed the plot)."""
+    pieces = []
+    for word in text.split():
+        if _shown_width(word) <= width or _shown_width(word) < 2 * len(word) - 2:  # fits, or is not Chinese
+            pieces.append((word, " "))
+            continue
+        step = max(width // 2, 1)
+        pieces += [(word[i:i + step], " " if i == 0 else "") for i in range(0, len(word), step)]
+    return pieces
+
+
 @lru_cache(maxsize=65_536)  # regions, labels and titles repeat on every point
 def _hover_line(text: str, width: int) -> str:
     lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
+    for word, glue in _words(text, width):
+        if line and _shown_width(line) + len(glue) + _shown_width(word) > width:
             lines.append(line)
             line = word
         else:
-            line = f"{line} {word}" if line else word
+            line = f"{line}{glue}{word}" if line else word
     lines.append(line)
     return "<br>".join(html.escape(part) for part in lines)
 
