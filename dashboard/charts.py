@@ -126,7 +126,7 @@ def _words(text: str, width: int) -> list[tuple[str, str]]:
         if _shown_width(word) <= width or _shown_width(word) < 2 * len(word) - 2:  # fits, or is not Chinese
             pieces.append((word, " "))
             continue
-        step = max(width // 2, 1)
+        step = max(width * 2 // 5, 1)  # full-width characters run a little wider than two letters
         pieces += [(word[i:i + step], " " if i == 0 else "") for i in range(0, len(word), step)]
     return pieces
 

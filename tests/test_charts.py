@@ -253,6 +253,6 @@ def test_year_axes_show_whole_years_and_never_more_labels_than_fit_a_phone():
 
 def test_chinese_labels_wrap_though_they_have_no_spaces():
     # Unwrapped, a phone's bar axis turned '新培育的制造业创新中心' on its side and squeezed the plot.
-    assert charts.hover_text("新培育的制造业创新中心", 16) == "新培育的制造业创<br>新中心"
+    assert charts.hover_text("新培育的制造业创新中心", 16) == "新培育的制造<br>业创新中心"
     assert charts.hover_text("山西省", 16) == "山西省"  # short enough: whole
     assert charts.hover_text("Manufacturing innovation centres", 16) == "Manufacturing<br>innovation<br>centres"
