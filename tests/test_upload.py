@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
 from dashboard.data import MAX_UPLOAD_ROWS, InvalidData, load_dataset, validate_upload
-from tests.conftest import ROOT, link_text
+from tests.conftest import ROOT
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
 COLUMNS = HEADER.split(",")
