@@ -15,6 +15,10 @@ from dashboard.i18n import N_, _
 from dashboard.views import ui
 
 STATUSES = ["actual", "target"]
+# What a region whose figures are all of a hidden status says, by the statuses it has.
+HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden while only actual results are shown."),
+          ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
+HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
 
 # The side-by-side table has a column per region, differences and caveats: it needs the page's width.
 st.set_page_config(layout="wide")
@@ -40,6 +44,7 @@ shown = {r: names[r][i18n.active()] for r in regions}
 
 
 def show_every_status():
+    """The one click that shows a region's hidden figures: every status (the URL follows)."""
     st.session_state["status"] = list(STATUSES)
 
 
@@ -83,9 +88,6 @@ def names_of(obs, regions):
 
 table, chosen, shared, matrix, heatmap = ui.derived(comparison, obs, tuple(regions), tuple(statuses), colours, ui.dark())
 
-HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden while only actual results are shown."),
-          ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
-HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
 for region, others in mx.hidden_statuses(obs, regions, statuses).items():
     st.info(_(HIDDEN.get(tuple(others), HIDDEN_OTHER)).format(
         region=ui.md(shown[region])), icon=":material/info:")
