@@ -38,6 +38,10 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="centered")
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(Path(__file__).parent / "views" / "focus.css")
+    # Tables on a wide screen, cards on a phone (ui.responsive_table).
+    st.html(Path(__file__).parent / "views" / "layout.css")
+    # A tap on a chart opens its figure page as a click does (a static script: no data in it).
+    st.html(Path(__file__).parent / "views" / "tap.html", unsafe_allow_javascript=True)
     if share.embedded():  # ?embed=true: one chart, no menu, no widgets (share.run_embedded)
         share.run_embedded(st.navigation(pages(), position="hidden"))
     else:

@@ -185,15 +185,19 @@ def audit_dataset(dataset: Dataset, source_ids: list[str] | None = None) -> dict
 
 
 def count_text(findings: list[Finding]) -> str:
-    """'31 numbers: 24 figures, 2 events, 5 excluded' (and ', 1 unaccounted' when any is)."""
-    figures = sum(1 for f in findings if f.figure_ids)
-    events = sum(1 for f in findings if f.status == CAPTURED and not f.figure_ids)
+    """'31 numbers: 24 stating 26 figures, 2 dates or periods, 5 excluded' (and ', 1 unaccounted'
+    when any is). Numbers and figures are counted apart: one number may state several figures
+    ('2' for Beijing and Guangdong), and a page beside it counts the figures."""
+    stating = sum(1 for f in findings if f.figure_ids)
+    figures = len({i for f in findings for i in f.figure_ids})
+    dates = sum(1 for f in findings if f.status == CAPTURED and not f.figure_ids)
     excluded = sum(1 for f in findings if f.status == EXCLUDED)
     unaccounted = sum(1 for f in findings if f.status == UNACCOUNTED)
-    text = _("{numbers}: {figures}, {events}, {excluded} excluded").format(
+    text = _("{numbers}: {stating}, {dates}, {excluded} excluded").format(
         numbers=ngettext("{n} number", "{n} numbers", len(findings)).format(n=len(findings)),
-        figures=ngettext("{n} figure", "{n} figures", figures).format(n=figures),
-        events=ngettext("{n} event", "{n} events", events).format(n=events), excluded=excluded)
+        stating=_("{n} stating {figures}").format(
+            n=stating, figures=ngettext("{n} figure", "{n} figures", figures).format(n=figures)),
+        dates=ngettext("{n} date or period", "{n} dates or periods", dates).format(n=dates), excluded=excluded)
     return text + (_(", {n} unaccounted").format(n=unaccounted) if unaccounted else "")
 
 

@@ -4,7 +4,9 @@ Every figure follows the same rules: hover shows the value with its qualifier an
 reference date, the source title and the quote (through customdata and one hovertemplate); the
 last element of each point's customdata is the id of the figure (or event) it draws, which is
 what a click opens (see selected_id);
-targets are drawn hatched and lighter than actual results; bounds are labelled '>20', '≥2', '≤3';
+targets are drawn lighter than actual results, bounds hatched (one encoding each, with a legend
+entry saying so); bounds are labelled '>20', '≥2', '≤3'; a line joins only consecutive years (a gap
+says "no data"); a count axis has whole-number ticks;
 each region keeps one colour from a colour-blind-safe palette on every page. A value whose text can be
 read two ways is labelled '12 (?)' and its hover gives the other reading. Data-derived text is
 HTML-escaped before it reaches plotly, whose labels understand a little HTML.
@@ -26,6 +28,7 @@ import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 
+from dashboard import i18n
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _, ngettext
 from dashboard.schema import Metrics as M
@@ -37,7 +40,9 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 # swapped for a light grey and a brighter magenta (Tol's): every colour then meets WCAG's 3:1 for
 # graphics on the dark background.
 DARK_PALETTE = [*PALETTE[:6], "#DDDDDD", PALETTE[7], "#EE3377", PALETTE[9]]
-TARGET_PATTERN, BOUND_PATTERN = "x", "/"
+BOUND_PATTERN = "/"  # hatching means a bound, only: a target is lighter instead
+TARGET_OPACITY = 0.45
+ENCODING_KEY = "encoding"  # the legend group of entries that explain an encoding, not a region
 WEBGL_POINTS = 1_000
 MAX_EVENT_LABELS, MAX_EVENT_MARKERS = 5, 12
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
@@ -108,20 +113,42 @@ def region_colours(regions: list[str], first: tuple[str, ...] = (), dark: bool =
     }
 
 
+def _shown_width(text: str) -> int:
+    """Roughly how many Latin letters wide the text is: a Chinese character is about two."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def _words(text: str, width: int) -> list[tuple[str, str]]:
+    """(piece, what joins it to the one before): the text's words, joined by a space; Chinese,
+    written without spaces, cut into pieces of about `width` that join with nothing, so it wraps
+    too (unwrapped, a phone's axis turned its labels on their side and squeezed the plot)."""
+    pieces = []
+    for word in text.split():
+        if _shown_width(word) <= width or _shown_width(word) < 2 * len(word) - 2:  # fits, or is not Chinese
+            pieces.append((word, " "))
+            continue
+        step = max(width * 2 // 5, 1)  # full-width characters run a little wider than two letters
+        pieces += [(word[i:i + step], " " if i == 0 else "") for i in range(0, len(word), step)]
+    return pieces
+
+
 @lru_cache(maxsize=65_536)  # regions, labels and titles repeat on every point
 def _hover_line(text: str, width: int) -> str:
     lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
+    for word, glue in _words(text, width):
+        if line and _shown_width(line) + len(glue) + _shown_width(word) > width:
             lines.append(line)
             line = word
         else:
-            line = f"{line} {word}" if line else word
+            line = f"{line}{glue}{word}" if line else word
     lines.append(line)
     return "<br>".join(html.escape(part) for part in lines)
 
 
-def hover_text(text: object, width: int = 70) -> str:
+HOVER_WIDTH = 44  # characters of a hover line: a wider box was cut at a phone's edge (390 px)
+
+
+def hover_text(text: object, width: int = HOVER_WIDTH) -> str:
     """Escape data-derived text for a plotly label and wrap it at words so the hover box stays readable."""
     return _hover_line(text, width) if isinstance(text, str) else ""
 
@@ -176,6 +203,7 @@ def _unit(rows: pd.DataFrame) -> pd.Series:
 # from the plot into the title. The top margin makes room for the rows a phone needs (an estimate
 # from the names' lengths; on a wide page the extra room is a little white space).
 PHONE_PLOT_PX, LEGEND_ROW_PX, TOP_MARGIN_PX, LINE_PX = 330, 22, 60, 14
+UNTITLED_PX = 30  # the title's room, given back when a heading above the chart says what it is
 TITLE_WIDTH = 40  # characters of a title line: plotly never wraps a title, and a phone cuts it off
 MAX_YEAR_TICKS = 6  # years on an axis: 6 labels fit a phone's width unturned (8 years, 2018-2025, did not)
 
@@ -205,7 +233,7 @@ def _layout(fig: go.Figure, title: str, *, y_title: str = "", height: int = 420,
     names = [t.name or "" for t in fig.data if shown and t.showlegend is not False]
     title_text = hover_text(title, TITLE_WIDTH) if title else ""
     top = (TOP_MARGIN_PX + LEGEND_ROW_PX * (legend_rows(names) - 1 if names else 0) + LINE_PX * top_lines
-           + 2 * LINE_PX * title_text.count("<br>"))
+           + 2 * LINE_PX * title_text.count("<br>") - (0 if title_text else UNTITLED_PX))
     fig.update_layout(
         title=dict(text=title_text, x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=10)),
         font=dict(FONT, color=theme.text),
@@ -234,6 +262,33 @@ def unit_title(fig: go.Figure) -> str:
     return upright[0] if upright else (fig.layout.yaxis.title.text or "")
 
 
+def count_ticks(values) -> dict:
+    """Axis (or colour bar) ticks for these plotted values: whole numbers only when every value is
+    whole (a count: '0.5 centres' is no tick), one or two apart below ten, plotly's choice above."""
+    numbers = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").dropna()
+    if numbers.empty or not (numbers == numbers.round()).all():
+        return {}
+    top = float(numbers.abs().max())
+    return dict(tickformat=",d", dtick=1 if top <= 6 else 2) if top <= 10 else dict(tickformat=",d")
+
+
+def encoding_keys(bounds: bool, targets: bool) -> list[go.Bar]:
+    """Legend entries (no bars of their own) saying what the bars' encodings mean: hatched for a
+    bound, lighter for a target; each only when the chart draws one."""
+    grey = "#888888"
+    keys = []
+    if bounds:
+        keys.append(go.Bar(x=[None], y=[None], name=html.escape(_("hatched: a bound (>, ≥, ≤), not exact")), hoverinfo="skip",
+                           legendgroup=ENCODING_KEY,
+                           marker=dict(color=grey, pattern=dict(shape=BOUND_PATTERN, fgcolor="white", solidity=0.3,
+                                                                fillmode="overlay"))))
+    if targets:
+        keys.append(go.Bar(x=[None], y=[None], name=html.escape(_("lighter: a target, not a result")), hoverinfo="skip",
+                           legendgroup=ENCODING_KEY,
+                           marker=dict(color=grey, opacity=TARGET_OPACITY)))
+    return keys
+
+
 def year_ticks(span: int) -> dict:
     """Ticks of a year axis spanning `span` years: whole years only, at most MAX_YEAR_TICKS labels
     (every year when they fit, else every second or fifth), so the labels never need turning."""
@@ -244,13 +299,14 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
                     dark: bool = False) -> go.Figure:
     """Bars of one unit: x is a column (metric label by default), one trace per region and status.
 
-    Bounds are hatched and labelled ('>2'); targets are hatched differently and lighter.
+    Bounds are hatched and labelled ('>2'); targets are lighter (and not hatched: hatching means a
+    bound only); legend entries say so (encoding_keys).
     """
     fig = go.Figure()
     hover = hover_template()
     x = mx.REGION_NAME if x == M.region and mx.REGION_NAME in obs else x
     for (region, status, provenance), rows in obs.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
-        patterns = [TARGET_PATTERN if status == "target" else BOUND_PATTERN if b else "" for b in rows[mx.IS_BOUND]]
+        patterns = [BOUND_PATTERN if b else "" for b in rows[mx.IS_BOUND]]
         fig.add_trace(
             go.Bar(
                 name=_trace_name(_names(rows).iloc[0], status, provenance),
@@ -262,7 +318,7 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
                 cliponaxis=False,
                 marker=dict(
                     color=colours.get(region, "#777"),
-                    opacity=0.55 if status == "target" or provenance != mx.CURATED else 1.0,
+                    opacity=TARGET_OPACITY if status == "target" or provenance != mx.CURATED else 1.0,
                     pattern=dict(shape=patterns, fgcolor="white", solidity=0.3, fillmode="overlay"),
                     line=dict(color=colours.get(region, "#777"), width=1.5),
                 ),
@@ -270,6 +326,8 @@ def build_bar_chart(obs: pd.DataFrame, colours: dict[str, str], title: str, x: s
                 hovertemplate=hover,
             )
         )
+    fig.add_traces(encoding_keys(bool(obs[mx.IS_BOUND].any()), bool((obs[M.status] == "target").any())))
+    fig.update_yaxes(**count_ticks(_plotted(obs)))
     units = _unit(obs).unique()
     return _layout(fig.update_layout(barmode="group"), title, y_title=units[0] if len(units) == 1 else "", height=height,
                    dark=dark)
@@ -291,33 +349,52 @@ def build_series_chart(
     theme = theme_colours(dark)
     fig = go.Figure()
     hover = hover_template()
+    low, high = (int(series[M.year].min()), int(series[M.year].max())) if len(series) else (0, 0)
+    gaps = []
     for (region, status, provenance), rows in series.groupby([M.region, M.status, mx.PROVENANCE], sort=False):
         rows = rows.sort_values(M.year)
         trace = go.Scattergl if len(rows) > WEBGL_POINTS else go.Scatter  # WebGL keeps large series fluid
+        years, plotted, breaks = gapped(rows[M.year].astype(int).tolist(), _plotted(rows).tolist())
+        keep = [i for i, y in enumerate(plotted) if y is not None]  # where each row's point is
+        custom = np.full((len(years), len(CUSTOMDATA_COLUMNS) + 1), "", dtype=object)
+        custom[keep] = hover_customdata(rows)
+        text, symbols = np.full(len(years), "", dtype=object), np.full(len(years), "circle", dtype=object)
+        text[keep] = rows[mx.SHORT].to_numpy(dtype=object)
+        symbols[keep] = np.where(rows[mx.IS_BOUND].to_numpy(dtype=bool), "triangle-up", "circle")
+        gaps += [(region, a, b, va, vb) for a, b, va, vb in breaks]
         fig.add_trace(
             trace(
                 name=_trace_name(_names(rows).iloc[0], status, provenance),
-                x=rows[M.year].astype(int),
-                y=_plotted(rows),
+                x=years,
+                y=plotted,
                 mode="lines+markers+text",
-                text=rows[mx.SHORT].to_numpy(dtype=object),
-                textposition="top center",
+                text=text,
+                # The first and last labels lean inwards: centred on the axis' end they were cut off.
+                textposition=["top right" if x == low else "top left" if x == high else "top center" for x in years],
+                cliponaxis=False,
+                connectgaps=False,
                 line=dict(
                     color=colours.get(region, "#777"), width=3,
                     dash="dash" if status == "target" else "dot" if provenance != mx.CURATED else "solid",
                 ),
                 marker=dict(
                     size=10,
-                    symbol=np.where(rows[mx.IS_BOUND].to_numpy(dtype=bool), "triangle-up", "circle"),
+                    symbol=symbols,
                     color=theme.background if status == "target" else colours.get(region, "#777"),
                     line=dict(color=colours.get(region, "#777"), width=2),
                 ),
-                customdata=hover_customdata(rows),
+                customdata=custom,
                 hovertemplate=hover,
             )
         )
     lower_is_better = bool(series[mx.LOWER_IS_BETTER].iloc[0]) if len(series) else False
-    low, high = (int(series[M.year].min()), int(series[M.year].max())) if len(series) else (0, 0)
+    # Between two years with no figure in between, no line: a note in the gap says so.
+    gap_notes = [dict(x=(a + b) / 2, y=(va + vb) / 2, xref="x", yref="y", showarrow=False,
+                      font=dict(size=11, color=colours.get(region, "#777")),
+                      text=html.escape(_("no data {start}–{end}").format(start=a + 1, end=b - 1) if b - a > 2
+                                       else _("no data {year}").format(year=a + 1)))
+                 for region, a, b, va, vb in gaps]
+    fig.update_layout(annotations=gap_notes)
     if events is not None:
         # Only events of the plotted regions that have a real date.
         relevant = events[
@@ -334,25 +411,41 @@ def build_series_chart(
                 for x in relevant[mx.PLOT_YEAR]
             ],
             # Labels only while they can be read; the events chart lists every event.
-            annotations=[
+            annotations=gap_notes + [
                 dict(x=x, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10, color=theme.guide),
                      text=hover_text(_("{region}: {value}").format(region=region, value=title), 28), hovertext=hover_text(quote))
                 for x, region, title, quote in zip(relevant[mx.PLOT_YEAR], _names(relevant), relevant["title"], relevant["quote"], strict=True)
-            ] if len(relevant) <= MAX_EVENT_LABELS else [],
+            ] if len(relevant) <= MAX_EVENT_LABELS else gap_notes,
         )
     fig.update_xaxes(range=[low - 0.5, high + 0.5], **year_ticks(high - low))
-    fig.update_yaxes(autorange="reversed" if lower_is_better else True, rangemode="normal" if lower_is_better else "tozero")
+    fig.update_yaxes(autorange="reversed" if lower_is_better else True, rangemode="normal" if lower_is_better else "tozero",
+                     **count_ticks(_plotted(series)))
     unit = _unit(series).iloc[0] if len(series) else ""
     y_title = _("{unit} (1 = best, axis reversed)").format(unit=unit) if lower_is_better else unit
-    labels = [a.text for a in fig.layout.annotations]
+    labels = [a.text for a in fig.layout.annotations if a.yref == "paper"]
     return _layout(fig, title, y_title=y_title, dark=dark, top_lines=max((t.count("<br>") + 1 for t in labels), default=0))
+
+
+def gapped(years: list[int], values: list[float]) -> tuple[list[int], list[float | None], list[tuple]]:
+    """A series' points with a break (a None value, which plotly does not join) after every year
+    whose next figure is more than a year later, and each break as (year, next year, value, next
+    value): a line through years without data would suggest figures that do not exist."""
+    xs, ys, breaks = [], [], []
+    for i, (year, value) in enumerate(zip(years, values, strict=True)):
+        if i and year - years[i - 1] > 1:
+            xs.append(years[i - 1] + 1)
+            ys.append(None)
+            breaks.append((years[i - 1], year, values[i - 1], value))
+        xs.append(year)
+        ys.append(value)
+    return xs, ys, breaks
 
 
 def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str = N_("Policy events"),
                        dark: bool = False) -> go.Figure:
     """Dated events as points and plan periods as bars on one time axis, one row per region."""
     fig = go.Figure()
-    title = _(title)
+    title = _(title) if title else ""  # _("") would be the catalogue's header
     period_words = html.escape(_("Plan period: {period}")).format(period="%{customdata[4]}")
     date_words = html.escape(_("Date: {date}")).format(date="%{customdata[1]}")
     source_words = html.escape(_("Source: {titles}")).format(titles="%{customdata[3]}")
@@ -374,7 +467,7 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
                     y=[html.escape(name)] * len(spans),
                     # A period 2023-2025 runs from the start of 2023 to the end of 2025.
                     base=spans["period_start"].astype(float), x=(spans["period_end"] - spans["period_start"] + 1).astype(float),
-                    marker=dict(color=colour, opacity=0.45, pattern=dict(shape=TARGET_PATTERN, fgcolor="white", fillmode="overlay")),
+                    marker=dict(color=colour, opacity=TARGET_OPACITY),
                     width=0.4,
                     customdata=[c for c, p in zip(custom, periods, strict=True) if p],
                     hovertemplate=f"<b>%{{customdata[0]}}</b><br>{period_words}<br>{date_words}"
@@ -401,14 +494,16 @@ def build_events_chart(placed: pd.DataFrame, colours: dict[str, str], title: str
 def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics each region has"),
                          dark: bool = False) -> go.Figure:
     """Heatmap of figures per metric and region; empty cells are the gaps."""
-    title = _(title)
-    figures = html.escape(_("{count} figure(s)")).format(count="%{z}")
+    title = _(title) if title else ""  # _("") would be the catalogue's header
+    # Each cell's count in words ('1 figure', '2 figures'): a template's '%{z} figure(s)' cannot agree.
+    words = [[html.escape(ngettext("{n} figure", "{n} figures", int(v)).format(n=int(v))) for v in row]
+             for row in matrix.values]
     fig = go.Figure(
         go.Heatmap(
             z=matrix.values, x=[html.escape(c) for c in matrix.columns], y=[html.escape(i) for i in matrix.index],
             text=[["" if v == 0 else str(v) for v in row] for row in matrix.values], texttemplate="%{text}",
             colorscale=[list(stop) for stop in theme_colours(dark).coverage_scale], showscale=False, xgap=2, ygap=2,
-            hovertemplate="%{y}<br>%{x}: " + figures + "<extra></extra>",
+            customdata=words, hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -423,10 +518,12 @@ def build_coverage_chart(matrix: pd.DataFrame, title: str = N_("Which metrics ea
 TILE_SCALE = "Viridis"
 TILE_HALF = 0.46  # half a tile's side in grid cells; the rest is the gap between tiles
 TILE_TARGET_PX = 36  # the marker that catches hover and clicks: fits a tile at phone width
-TILE_NAME_WIDTH = 9  # longer names break at a space ("Inner<br>Mongolia")
-# A name's longest word sets its size, so it fits a tile at phone width (~44 px): "Guangdong" at 8 px.
-TILE_FONT_BY_LENGTH = ((7, 10), (8, 9))  # up to 7 letters: 10 px, 8 letters: 9 px, longer: 8 px
-TILE_MARK_FONT = 12
+TILE_NAME_WIDTH = 8  # longer names break at a space ("Inner<br>Mongolia", "Hong<br>Kong")
+TILE_WORD = 8  # a longer word is hyphenated ("Heilong-<br>jiang", "Guang-<br>dong"): at a phone's ~40 px tile it spilled out
+# A name's longest line sets its size, so it fits a tile at phone width (~44 px).
+TILE_FONT_BY_LENGTH = ((6, 11), (8, 10))  # up to 6 letters: 11 px, 7-8 letters: 10 px, longer: 9 px
+TILE_MARK_FONT, TILE_UNIT_FONT = 12, 9
+TILE_ROW_PX, TILE_FRAME_PX = 44, 90  # a phone's tile, and the title and colour key around the grid
 COVERAGE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
 DARK_TEXT, LIGHT_TEXT = "#1a1a1a", "#ffffff"
 
@@ -474,10 +571,36 @@ def _outline(is_bound: bool, is_target: bool, theme: ChartTheme = LIGHT) -> dict
     return dict(color=theme.outline, width=2.5 if is_bound else 1.5, dash="dash" if is_target else "solid")
 
 
-def _tile_label(name: str, mark: str = "") -> str:
-    """The short name, and under it the value in a larger bold type: the value is what a reader compares."""
+def tile_name_lines(name: str) -> list[str]:
+    """A short name in lines that fit a tile: broken at spaces past TILE_NAME_WIDTH characters,
+    a word longer than TILE_WORD hyphenated in two."""
+    words = []
+    for word in str(name).split():
+        half = len(word) // 2 + 1  # "Heilong-jiang"
+        words += [word[:half] + "-", word[half:]] if len(word) > TILE_WORD else [word]
+    lines, line = [], ""
+    for word in words:
+        if line and (line.endswith("-") or len(line) + 1 + len(word) > TILE_NAME_WIDTH):
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def _tile_label(name: str, mark: str = "", unit: str = "") -> str:
+    """The short name, under it the value in a larger bold type (the value is what a reader
+    compares), and under that its unit where it is short enough for the tile."""
     value = f'<br><span style="font-size:{TILE_MARK_FONT}px"><b>{html.escape(mark)}</b></span>' if mark else ""
-    return hover_text(name, TILE_NAME_WIDTH) + value
+    unit = f'<br><span style="font-size:{TILE_UNIT_FONT}px">{html.escape(unit)}</span>' if mark and unit else ""
+    return "<br>".join(html.escape(line) for line in tile_name_lines(name)) + value + unit
+
+
+def tile_unit(unit: str) -> str:
+    """The unit a tile shows under its value: '%' for percent (a bare '160' could be a count).
+    Others are in the title and the colour key: a third line ('centres', '个') crowded a phone's
+    tile and pushed its name over the edge."""
+    return "%" if unit in ("percent", "%") else ""
 
 
 def _tile_names(placed: pd.DataFrame) -> pd.Series:
@@ -486,8 +609,8 @@ def _tile_names(placed: pd.DataFrame) -> pd.Series:
 
 
 def _name_sizes(names: pd.Series) -> list[int]:
-    longest = [max(map(len, str(n).split()), default=0) for n in names]
-    return [next((size for most, size in TILE_FONT_BY_LENGTH if n <= most), 8) for n in longest]
+    longest = [max(map(len, tile_name_lines(n)), default=0) for n in names]
+    return [next((size for most, size in TILE_FONT_BY_LENGTH if n <= most), 9) for n in longest]
 
 
 def _legend_key(name: str, **marker) -> go.Scatter:
@@ -530,9 +653,10 @@ def _tile_marker(**colours) -> dict:
     return dict(symbol="square", size=TILE_TARGET_PX, opacity=0, **colours)
 
 
-def _colour_bar(title: str) -> dict:
+def _colour_bar(title: str, ticks: dict | None = None) -> dict:
+    """The map's colour key under the grid, titled with the unit."""
     return dict(orientation="h", x=0.5, xanchor="center", y=-0.01, yanchor="top", thickness=10, len=0.7,
-                title=dict(text=html.escape(title), side="top"), tickfont=dict(size=11))
+                title=dict(text=html.escape(title), side="top"), tickfont=dict(size=11), **(ticks or {}))
 
 
 def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.Figure:
@@ -563,14 +687,16 @@ def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.F
         else np.empty((0, len(CUSTOMDATA_COLUMNS) + 2), dtype=object)
     unit = str(_unit(shown).iloc[0]) if len(shown) else ""
     no_figure = html.escape(_("no figure"))
+    on_tile = tile_unit(unit)
     traces = [
         go.Scatter(
             name="figures", x=shown[mx.TILE_COL], y=shown[mx.TILE_ROW], mode="markers+text", showlegend=False,
-            text=[_tile_label(n, m) for n, m in zip(_tile_names(shown), shown[mx.TILE_MARK], strict=True)],
+            text=[_tile_label(n, m, on_tile) for n, m in zip(_tile_names(shown), shown[mx.TILE_MARK], strict=True)],
             textfont=dict(size=_name_sizes(_tile_names(shown)), color=[_text_on(c) for c in colours]), cliponaxis=False,
             marker=_tile_marker(color=shown[mx.TILE_VALUE].to_numpy(dtype=float), colorscale=scale, cmin=low,
                                 cmax=high, showscale=bool(high > low),
-                                colorbar=_colour_bar(_("{unit} (1 = best)").format(unit=unit) if lower_is_better else unit)),
+                                colorbar=_colour_bar(_("{unit} (1 = best)").format(unit=unit) if lower_is_better else unit,
+                                                     count_ticks(shown[mx.TILE_VALUE]))),
             customdata=custom, hovertemplate=hover_template().replace("<extra></extra>", "%{customdata[6]}<extra></extra>"),
         ),
         go.Scatter(
@@ -582,6 +708,10 @@ def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.F
             hovertemplate=f"<b>%{{customdata[0]}}</b><br>{no_figure}<extra></extra>",
         ),
     ]
+    if len(shown) and high == low:  # no scale to read: the key names the one value its colour stands for
+        value = f"{mx.number_text(low)}{unit}" if i18n.active() == "zh" else f"{mx.number_text(low)} {unit}"
+        traces.append(_legend_key(html.escape(_("coloured: {value}").format(value=value)),
+                                  color=colours[0]))
     if len(empty):
         traces.append(_legend_key(_("no figure"), color=theme.no_figure))
     if placed[mx.IS_BOUND].fillna(False).astype(bool).any():
@@ -591,7 +721,9 @@ def build_tile_map(placed: pd.DataFrame, title: str, dark: bool = False) -> go.F
         traces.append(_legend_key(_("target (dashed outline)"), color=theme.background,
                                   line=dict(color=theme.outline, width=1.5)))
     rows = int(placed[mx.TILE_ROW].max()) + 1
-    return _tile_figure(placed, tile_fills, outlines, traces, title, height=140 + 52 * rows, theme=theme)
+    # Sized for a phone's tiles: a taller chart left a blank band under the grid there (a wide
+    # screen shows the grid a little narrower than its column instead).
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=TILE_FRAME_PX + TILE_ROW_PX * rows, theme=theme)
 
 
 def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per province"), dark: bool = False) -> go.Figure:
@@ -605,7 +737,7 @@ def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per p
     fills = iter(colours)
     tile_fills = [next(fills) if h else theme.no_figure for h in has]
     text_colours = [_text_on(f) if h else theme.no_figure_text for f, h in zip(tile_fills, has, strict=True)]
-    title = _(title)
+    title = _(title) if title else ""  # _("") would be the catalogue's header
     words = [ngettext("{n} figure", "{n} figures", n).format(n=f"{n:,}") if n else _("no figure") for n in counts]
     traces = [
         go.Scatter(
@@ -613,7 +745,7 @@ def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per p
             text=[_tile_label(n, m) for n, m in zip(_tile_names(placed), placed[mx.TILE_MARK], strict=True)],
             textfont=dict(size=_name_sizes(_tile_names(placed)), color=text_colours), cliponaxis=False,
             marker=_tile_marker(color=counts.to_numpy(dtype=float), colorscale=scale, cmin=low, cmax=high,
-                                showscale=False),
+                                showscale=bool(high > low), colorbar=_colour_bar(_("figures"), count_ticks(counts[has]))),
             customdata=np.array([[hover_text(r), hover_text(w), ""] for r, w in zip(_names(placed), words, strict=True)],
                                 dtype=object).reshape(len(placed), 3),
             hovertemplate=COVERAGE_HOVER,
@@ -623,4 +755,4 @@ def build_coverage_tile_map(placed: pd.DataFrame, title: str = N_("Figures per p
         traces.append(_legend_key(_("no figure"), color=theme.no_figure))
     outlines = [_outline(False, False, theme)] * len(placed)
     rows = int(placed[mx.TILE_ROW].max()) + 1
-    return _tile_figure(placed, tile_fills, outlines, traces, title, height=90 + 44 * rows, theme=theme)
+    return _tile_figure(placed, tile_fills, outlines, traces, title, height=TILE_FRAME_PX + TILE_ROW_PX * rows, theme=theme)

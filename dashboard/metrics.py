@@ -129,7 +129,21 @@ def format_value(value: float, qualifier: str, unit: str, unit_zh: object = None
     if unit == "percent":
         return qualified(qualifier, f"{number}%")
     shown = shown_unit(unit, unit_zh)
-    return qualified(qualifier, f"{number}{shown}" if shown != unit or i18n.active() == "zh" else f"{number} {unit}")
+    if shown != unit or i18n.active() == "zh":
+        return qualified(qualifier, f"{number}{shown}")
+    return qualified(qualifier, f"{number} {singular_unit(unit) if value == 1 else unit}")
+
+
+def singular_unit(unit: str) -> str:
+    """An English count unit for one: 'platforms' -> 'platform', 'factories' -> 'factory',
+    'platforms per chain' -> 'platform per chain' (the catalogue writes units for many: '1
+    platforms' misread as a slip). Units that are not plurals ('percent', 'million yuan') stay."""
+    first, *rest = unit.split(" ")
+    if first.endswith("ies") and len(first) > 4:
+        first = first[:-3] + "y"
+    elif first.endswith("s") and not first.endswith("ss") and len(first) > 3:
+        first = first[:-1]
+    return " ".join([first, *rest])
 
 
 def is_uncertain(reading: object) -> bool:
@@ -342,17 +356,20 @@ def ratio_text(a_value: float, a_qualifier: str, b_value: float, b_qualifier: st
     return qualified("approx" if "approx" in (a_qualifier, b_qualifier) else "exact", f"{a_value / b_value:.2f}×")
 
 
-def comparison_caveats(rows: list[dict]) -> list[str]:
-    """What a reader must know before comparing these figures of one metric across regions."""
+def comparison_caveats(rows: list[dict], readings_only: bool = False) -> list[str]:
+    """What a reader must know before comparing these figures of one metric across regions;
+    `readings_only`: only the uncertain readings (what a figure compared with nothing still needs)."""
     caveats = []
     name = lambda row: row.get(REGION_NAME, row[M.region])  # noqa: E731
-    if len({row[REFERENCE] for row in rows}) > 1:
+    if len({row[REFERENCE] for row in rows}) > 1 and not readings_only:
         caveats.append(_("different reference dates: {dates}").format(
             dates=_("; ").join(_("{region} {date}").format(region=name(row), date=row[REFERENCE]) for row in rows)))
     for row in rows:
         if is_uncertain(row.get(M.reading)):
             caveats.append(_("{region}'s value has an uncertain reading ({note})").format(
                 region=name(row), note=row.get(M.reading_note)))
+        if readings_only:
+            continue
         if row[M.qualifier] in BOUNDS:
             caveats.append(_("{region}'s figure is a bound ({qualifier}), not an exact count").format(
                 region=name(row), qualifier=_(QUALIFIER_NAMES[row[M.qualifier]])))
@@ -364,16 +381,24 @@ def comparison_caveats(rows: list[dict]) -> list[str]:
 # What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
 _COMPARE_COLUMNS = [
     M.figure_id, M.region, M.metric, M.status, PROVENANCE, M.year, M.as_of, M.value, M.qualifier, M.unit,
-    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY, REGION_NAME, PLOT_VALUE, UNIT_SHOWN,
+    M.reading, M.reading_note, DISPLAY, REFERENCE, LABEL, CATEGORY, REGION_NAME, PLOT_VALUE, UNIT_SHOWN, UNIT_ZH,
 ]
 
 
 def _cell(rows: list[dict]) -> str:
+    """Each figure's value and date; an uncertain reading marked '(?)' only, its note being in the
+    row's caveats (written out in a table cell it was cut: '12 factories (uncertain read...')."""
     return _("; ").join(
-        _("{value} ({date})").format(value=row[DISPLAY], date=row[REFERENCE])
+        _("{value} ({date})").format(value=_short_display(row), date=row[REFERENCE])
         + ("" if row[PROVENANCE] == CURATED else f" [{provenance_word(row[PROVENANCE])}]")
         for row in rows
     ) or _("no figure")
+
+
+def _short_display(row: dict) -> str:
+    if not is_uncertain(row.get(M.reading)):
+        return row[DISPLAY]
+    return format_value(row[M.value], row[M.qualifier], row[M.unit], row.get(UNIT_ZH)) + UNCERTAIN_MARK
 
 
 PROVENANCE_WORDS = {CURATED: N_("curated"), USER_VERIFIED: N_("user-supplied, quote verified"),
@@ -389,8 +414,10 @@ def figure_id_column(region: str) -> str:
     return f"{M.figure_id}:{region}"
 
 
-def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual") -> pd.DataFrame:
-    """One row per metric that any selected region has: each region's latest figure side by side.
+def compare_regions(obs: pd.DataFrame, regions: list[str], status: str | tuple[str, ...] = "actual") -> pd.DataFrame:
+    """One row per metric and status that any selected region has: each region's latest figure
+    side by side. `status` is one status or several: with several, a metric's targets are a row of
+    their own beside its actual results (marked in the `status` column), never compared with them.
 
     Columns: label, unit, category, one column per region ('14 centres (as of 2021-03-10)', or
     'no figure'), shared (every selected region has it), and, for exactly two regions, the
@@ -398,16 +425,18 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
     per region, `figure_id_column(region)`: the id of the figure its cell states (the first one
     when a cell states a range of two; empty when it states none), so a cell can link to its page.
     """
-    chosen = obs.loc[obs[M.region].isin(regions) & (obs[M.status] == status),
+    statuses = [status] if isinstance(status, str) else list(status)
+    chosen = obs.loc[obs[M.region].isin(regions) & obs[M.status].isin(statuses),
                      [c for c in _COMPARE_COLUMNS if c in obs.columns]]
-    by_metric: dict[str, list[dict]] = {}
+    by_metric: dict[tuple[str, str], list[dict]] = {}
     for record in latest_observations(chosen).to_dict("records"):
-        by_metric.setdefault(record[M.metric], []).append(record)
+        by_metric.setdefault((record[M.metric], record[M.status]), []).append(record)
     rows = []
-    for metric, records in by_metric.items():
+    for (metric, row_status), records in by_metric.items():
         first = records[0]
         by_region = {region: [r for r in records if r[M.region] == region] for region in regions}
-        row = {M.metric: metric, LABEL: first[LABEL], M.unit: first.get(UNIT_SHOWN, first[M.unit]), CATEGORY: first[CATEGORY]}
+        row = {M.metric: metric, M.status: row_status, LABEL: first[LABEL], M.unit: first.get(UNIT_SHOWN, first[M.unit]),
+               CATEGORY: first[CATEGORY]}
         row.update({region: _cell(mine) for region, mine in by_region.items()})
         row["shared"] = all(by_region.values())
         row["difference"] = row["ratio"] = ""
@@ -421,13 +450,32 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str = "actual
                 plotted = lambda r: r.get(PLOT_VALUE, r[M.value])  # noqa: E731 - money in the reader's unit
                 row["difference"] = difference_text(plotted(a), a[M.qualifier], plotted(b), b[M.qualifier])
                 row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
-        row["caveats"] = _("; ").join(comparison_caveats(records)) if row["shared"] else ""
+        # An unshared row compares nothing, but an uncertain reading is still said (its cell shows '(?)' only).
+        row["caveats"] = _("; ").join(comparison_caveats(records, readings_only=not row["shared"]))
         row.update({figure_id_column(region): mine[0][M.figure_id] if mine else None for region, mine in by_region.items()})
         rows.append(row)
-    columns = [M.metric, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",
+    columns = [M.metric, M.status, LABEL, M.unit, CATEGORY, *regions, "shared", "difference", "ratio", "caveats",
                *map(figure_id_column, regions)]
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["shared", CATEGORY, LABEL], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    order = table[M.status].map({s: i for i, s in enumerate(STATUS_WORDS)})
+    return (table.assign(_order=order).sort_values(["shared", CATEGORY, LABEL, "_order"], ascending=[False, True, True, True],
+                                                   kind="stable").drop(columns="_order").reset_index(drop=True))
+
+
+def statuses_by_region(obs: pd.DataFrame, regions: list[str]) -> dict[str, list[str]]:
+    """Each region's statuses with at least one figure, in STATUS_WORDS' order (actual first):
+    a region whose figures are all targets has ['target']; one without figures, []."""
+    present = obs.loc[obs[M.region].isin(regions), [M.region, M.status]].drop_duplicates()
+    return {region: [s for s in STATUS_WORDS if s in set(present.loc[present[M.region] == region, M.status])]
+            for region in regions}
+
+
+def hidden_statuses(obs: pd.DataFrame, regions: list[str], shown: list[str]) -> dict[str, list[str]]:
+    """The regions with no figure of the `shown` statuses but some of another (Jilin: only
+    targets, while only actual results are shown), with those other statuses: what a reader must
+    be told, and offered in one click, or the region seems to have nothing."""
+    return {region: statuses for region, statuses in statuses_by_region(obs, regions).items()
+            if statuses and not set(statuses) & set(shown)}
 
 
 def coverage_matrix(obs: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
@@ -762,7 +810,8 @@ def _tile(records: list[dict]) -> dict:
     if ends is None:
         first = records[0]
         more = len(records) - 1
-        note = _("{n} more figure(s) for the same date in the table").format(n=more) if more else ""
+        note = ngettext("{n} more figure for the same date in the table", "{n} more figures for the same date in the table",
+                        more).format(n=more) if more else ""
         return {**first, TILE_VALUE: first.get(PLOT_VALUE, first[M.value]), TILE_MARK: first[SHORT], IS_RANGE: False,
                 TILE_NOTE: note}
     low, high = ends

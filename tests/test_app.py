@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import citation
+from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.views import ui
@@ -33,8 +33,9 @@ def run_page(name: str, **query) -> AppTest:
 
 
 def chart_traces(at: AppTest) -> list[list[str]]:
-    """Trace names of each plotly chart on the page, in order."""
-    return [[t.get("name", "") for t in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
+    """Trace names of each plotly chart on the page, in order (not the legend entries that explain an encoding)."""
+    return [[t.get("name", "") for t in json.loads(c.proto.spec)["data"] if t.get("legendgroup") != charts.ENCODING_KEY]
+            for c in at.get("plotly_chart")]
 
 
 def texts(at: AppTest) -> str:
@@ -79,23 +80,47 @@ def test_overview_coverage_map_counts_figures_per_province(dataset, obs):
     assert any(m.value.startswith(f"**{with_figures}** of 34 provincial-level divisions have at least one figure") for m in at.markdown)
 
 
+def shared_metrics(obs, regions, statuses=("actual", "target")) -> set[str]:
+    chosen = obs[obs["region"].isin(regions) & obs["status"].isin(statuses)]
+    every = chosen.groupby("metric")["region"].nunique()
+    return set(every[every == len(regions)].index)
+
+
 def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     at = run_page("compare")
     assert at.multiselect(key="region").value == ["Shanxi", "Shandong"]
-    table = mx.compare_regions(obs, ["Shanxi", "Shandong"])
-    shared = int(table["shared"].sum())
+    assert at.segmented_control(key="status").value == ["actual", "target"]  # targets beside actual results
+    shared = len(shared_metrics(obs, ["Shanxi", "Shandong"]))
     assert at.header[0].value == f"Metrics every selected region has ({shared})"
     assert any("Shanxi − Shandong" in m.value for m in at.markdown)
     assert any("different reference dates" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == shared  # one per shared metric; the coverage heatmap is opt-in
-    matrix = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"])
+    assert len(at.get("plotly_chart")) == shared + 1  # one per shared metric, and the coverage heatmap: no toggle
+    matrix = mx.coverage_matrix(obs[obs["region"].isin(["Shanxi", "Shandong"])], ["Shanxi", "Shandong"])
     assert any(ui.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
 
     at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
-    assert at.header[0].value == "Metrics every selected region has (0)"
-    assert len(at.get("plotly_chart")) == 0
-    at.toggle(key="coverage").set_value(True).run()
-    assert len(at.get("plotly_chart")) == 1
+    assert at.header[0].value == f"Metrics every selected region has ({len(shared_metrics(obs, ['Shanxi', 'Jilin']))})"
+    (side_by_side,) = [d.value for d in at.dataframe]
+    jilin = obs[obs["region"] == "Jilin"]
+    # Every metric either region has, Jilin's targets included and marked as such.
+    assert set(side_by_side["Metric"]) == set(obs.loc[obs["region"].isin(["Shanxi", "Jilin"]), mx.LABEL])
+    targets = side_by_side[side_by_side["Metric"].isin(jilin[mx.LABEL])]
+    assert set(targets["Status"]) == set(jilin["status"]) == {"target"}
+    assert any(c.value.startswith("Jilin's figures are all targets") for c in at.caption)
+
+
+def test_compare_says_when_a_region_has_only_hidden_targets_and_shows_them_in_one_click(obs):
+    at = run_page("compare", region=["Shanxi", "Jilin"], status=["actual"])
+    jilin = obs[obs["region"] == "Jilin"]
+    assert set(jilin["status"]) == {"target"}, "the data no longer has a region with targets only"
+    (side_by_side,) = [d.value for d in at.dataframe]
+    assert not set(side_by_side["Metric"]) & set(jilin[mx.LABEL])
+    assert [i.value for i in at.info][0] == "Jilin's figures are all targets (plans), hidden while only actual results are shown."
+    at.button(key="show-all-Jilin").click().run()
+    assert at.segmented_control(key="status").value == ["actual", "target"]
+    (side_by_side,) = [d.value for d in at.dataframe]
+    assert set(jilin[mx.LABEL]) <= set(side_by_side["Metric"])
+    assert not [i for i in at.info if "hidden" in i.value]
 
 
 def test_compare_targets_view_lists_target_figures(obs):
@@ -103,17 +128,17 @@ def test_compare_targets_view_lists_target_figures(obs):
     targets = obs[(obs["region"] == "Jilin") & (obs["status"] == "target")]
     (side_by_side,) = [d.value for d in at.dataframe]  # the chart tables stay unsent until opened
     assert set(side_by_side["Metric"]) == set(targets[mx.LABEL])
-    assert all(link_text(value).endswith("(2025)") for value in side_by_side["Jilin"])
+    assert all(value.endswith("(2025)") for value in side_by_side["Jilin"])
 
 
 def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
-    at = run_page("compare", coverage=["true"])
+    at = run_page("compare")
     charts_shown = len(at.get("plotly_chart"))
     assert [e.label for e in at.expander] == [ui.TABLE_LABEL] * charts_shown
     assert len(at.dataframe) == 1  # only the side-by-side table
     at.session_state["coverage-chart-table"] = True
     at.run()
-    expected = mx.coverage_matrix(obs[obs["status"] == "actual"], ["Shanxi", "Shandong"]).reset_index()
+    expected = mx.coverage_matrix(obs[obs["region"].isin(["Shanxi", "Shandong"])], ["Shanxi", "Shandong"]).reset_index()
     pd.testing.assert_frame_equal(at.dataframe[-1].value.reset_index(drop=True), expected, check_dtype=False)
     assert len(at.dataframe) == 2  # one opened table, the others still unsent
 
@@ -293,7 +318,7 @@ def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Pa
     for page in PAGES:
         at = run_page(page)
         assert not at.exception
-        assert at.error[0].value.replace("\\", "") == "The dashboard cannot show data: 1 problem(s) in the curated data."
+        assert at.error[0].value.replace("\\", "") == "The dashboard cannot show data: 1 problem in the curated data."
         assert "data/metrics.csv:2: column 'value': got '15'" in at.code[0].value
         assert "python -m dashboard.validate" in at.caption[0].value
 
@@ -382,7 +407,10 @@ def test_compare_side_by_side_cells_show_their_figure_and_link_to_its_page(obs, 
     (side_by_side,) = [d.value for d in at.dataframe]
     expected = mx.compare_regions(obs, ["Shanxi", "Shandong"])
     for region in ("Shanxi", "Shandong"):
-        for cell, text, figure_id in zip(side_by_side[region], expected[region], expected[mx.figure_id_column(region)], strict=True):
+        # The value as text (it wraps; a link cell cannot), then the link to its figure's page.
+        assert list(side_by_side[region]) == list(expected[region])
+        for cell, text, figure_id in zip(side_by_side[f"↗ {region}"], expected[region], expected[mx.figure_id_column(region)],
+                                         strict=True):
             assert link_text(cell) == text
             has_figure = isinstance(figure_id, str)
             assert cell.startswith(citation.figure_path(figure_id) + "#" if has_figure else f"/explore?region={region}&metric=")
@@ -438,3 +466,26 @@ def test_an_unreadable_seed_shows_the_cannot_show_data_screen(project_copy: Path
     deny(monkeypatch, project_copy / "seeds" / "002_ee4fd5ed85ea2616.txt")
     monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
     assert_cannot_show_data_on_every_page("seeds/002_ee4fd5ed85ea2616.txt: cannot be read (Permission denied)")
+
+
+def test_a_phone_gets_one_card_per_figure_with_value_qualifier_date_and_link(obs, monkeypatch):
+    monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    at = run_page("explore", region=["Shandong"])
+    rows = mx.filter_observations(obs, mx.Filters(regions=("Shandong",)))
+    (cards,) = [m.value for m in at.markdown if m.value.startswith("**") and "Qualifier: " in m.value]
+    shown = cards.split("\n\n---\n\n")
+    assert len(shown) == len(rows)  # one card per row of the table beside it
+    for card, row in zip(shown, rows.itertuples(), strict=True):
+        lines = card.split("  \n")
+        assert lines[0] == f"**{ui.md(getattr(row, mx.DISPLAY))}**"  # the value first
+        assert f"Qualifier: {ui.md(mx.QUALIFIER_NAMES[row.qualifier])}" in lines
+        assert f"Refers to: {ui.md(getattr(row, mx.REFERENCE))}" in lines
+        assert lines[-1] == f"[Open the figure's page]({citation.figure_path(row.figure_id)})"  # the link last
+
+
+def test_cards_escape_the_data_and_link_a_labelled_cell_with_its_own_words():
+    table = pd.DataFrame({"Metric": ["*bold* [x](javascript:1)"], "Shanxi": [citation.labelled_link("/figure?id=a", "14 (2021)")],
+                          "Figure": ["/figure?id=a"], "Note": [None]})
+    card = ui.card_markdown(table, {"Shanxi": "", "Figure": "Open"})
+    assert card == ("**\\*bold\\* \\[x\\]\\(javascript\\:1\\)**  \nShanxi: [14 \\(2021\\)](/figure?id=a)  \n"
+                    "[Open](/figure?id=a)")

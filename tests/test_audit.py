@@ -168,7 +168,7 @@ def test_an_ordinal_states_a_rank_but_never_a_count():
     findings = audit_document(text, figures, none, none, {"centres": "count", "rank": "rank"})
     assert [(f.mention.text, f.status, f.figure_ids) for f in findings] == [
         ("2", CAPTURED, ("count",)), ("second", UNACCOUNTED, ()), ("third", CAPTURED, ("rank",))]
-    assert count_text(findings) == "3 numbers: 2 figures, 0 events, 0 excluded, 1 unaccounted"
+    assert count_text(findings) == "3 numbers: 2 stating 2 figures, 0 dates or periods, 0 excluded, 1 unaccounted"
 
 
 def test_a_count_is_never_a_rank_but_digits_in_a_position_are():

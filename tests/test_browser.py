@@ -103,11 +103,12 @@ def row_key(row: dict[str, str]) -> tuple[str, str, int | None, float]:
 
 def expected_chart_counts(dataset, obs) -> dict[str, int]:
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
-    shared = mx.compare_regions(obs, DEFAULT_REGIONS, status="actual")["shared"]
+    pair = obs[obs["region"].isin(DEFAULT_REGIONS)]  # actual results and targets: both are shown
+    shared = pair.groupby("metric")["region"].nunique() == len(DEFAULT_REGIONS)
     placed, _ = mx.events_on_timeline(mx.enrich_events(dataset))
     return {
         "/": (1 if len(centres) else 0) + 1,  # plus the coverage map
-        "/compare": int(shared.sum()),  # the coverage heatmap is opt-in
+        "/compare": int(shared.sum()) + 1,  # plus the coverage heatmap
         "/map": 1,
         "/trends": mx.time_series(obs)["metric"].nunique() + (1 if len(placed) else 0),
         "/explore": 0,

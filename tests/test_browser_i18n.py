@@ -46,7 +46,9 @@ def test_switching_language_on_compare_keeps_the_selection_and_the_url_reproduce
     assert chips(page) == ["Shanxi", "Jilin"]
 
     switch_language(page, "中文", ZH("Compare regions"), ["山西省", "吉林省"])
-    expect(page.get_by_role("radio", name=ZH("target"), exact=True)).to_have_attribute("aria-checked", "true")
+    # Status takes several values now (actual and target shown together): a toggle button each.
+    expect(page.get_by_role("button", name=ZH("target"), exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name=ZH("actual"), exact=True)).not_to_have_attribute("aria-pressed", "true")
     query = parse_qs(urlparse(page.url).query)
     assert query["lang"] == ["zh"] and query["region"] == ["山西省", "吉林省"]
     screenshot(page, "zh-compare-switched")

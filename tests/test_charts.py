@@ -14,6 +14,20 @@ from tests.factories import frame, observation
 COLOURS = {"Shanxi": "#0072B2", "Shandong": "#D55E00", "Jilin": "#009E73"}
 
 
+def regions_of(fig):
+    """The traces that draw figures, without the legend entries explaining an encoding."""
+    return [t for t in fig.data if t.legendgroup != charts.ENCODING_KEY]
+
+
+def keys_of(fig) -> list[str]:
+    return [t.name for t in fig.data if t.legendgroup == charts.ENCODING_KEY]
+
+
+def points(trace) -> list[tuple]:
+    """(x, y) of a series trace's points, without the breaks between years with no data."""
+    return [(x, y) for x, y in zip(trace.x, trace.y, strict=True) if y is not None]
+
+
 def test_region_colours_are_stable_and_put_the_default_pair_first():
     colours = charts.region_colours(["China", "Shanxi", "Shandong", "Jilin"], first=("Shanxi", "Shandong"))
     assert colours == {"Shanxi": charts.PALETTE[0], "Shandong": charts.PALETTE[1], "China": charts.PALETTE[2], "Jilin": charts.PALETTE[3]}
@@ -25,14 +39,15 @@ def test_region_colours_are_stable_and_put_the_default_pair_first():
 def test_bar_chart_hover_carries_value_date_source_and_quote():
     obs = frame(observation("Shanxi", value=14), observation("Shandong", value=20, qualifier="more_than", as_of="2022-02-28", year=2022))
     fig = charts.build_bar_chart(obs, COLOURS, "Centres")
-    assert [t.name for t in fig.data] == ["Shanxi", "Shandong"]
-    shanxi, shandong = fig.data
+    assert [t.name for t in regions_of(fig)] == ["Shanxi", "Shandong"]
+    shanxi, shandong = regions_of(fig)
     assert list(shanxi.y) == [14] and list(shandong.text) == [">20"]
     assert shanxi.customdata[0][2] == "14 centres" and shanxi.customdata[0][3] == "as of 2021-03-10"
     assert shanxi.customdata[0][4] == "News from Shanxi" and shanxi.customdata[0][5] == "Shanxi has 14 centres."
     assert "%{customdata[5]}" in shanxi.hovertemplate and "Source: %{customdata[4]}" in shanxi.hovertemplate
     assert shandong.marker.pattern.shape == (charts.BOUND_PATTERN,) and shanxi.marker.pattern.shape == ("",)
     assert shanxi.marker.color == COLOURS["Shanxi"]
+    assert keys_of(fig) == ["hatched: a bound (&gt;, ≥, ≤), not exact"]  # no target drawn: no key for one
     assert fig.layout.title.text == "Centres" and fig.layout.yaxis.title.text == "centres"
 
 
@@ -41,7 +56,21 @@ def test_targets_are_drawn_apart_from_results():
     fig = charts.build_bar_chart(obs, COLOURS, "Factories")
     target = next(t for t in fig.data if t.name == "Jilin (target)")
     actual = next(t for t in fig.data if t.name == "Jilin")
-    assert target.marker.pattern.shape == (charts.TARGET_PATTERN,) and target.marker.opacity < actual.marker.opacity
+    # One encoding each: hatching means a bound only, a target is lighter; the legend says which is which.
+    assert target.marker.pattern.shape == ("",) and target.marker.opacity < actual.marker.opacity
+    assert keys_of(fig) == ["lighter: a target, not a result"]
+    bound_target = charts.build_bar_chart(frame(observation("Jilin", value=300, status="target", qualifier="more_than",
+                                                            year=2025, year_basis="stated")), COLOURS, "Projects")
+    (bar,) = regions_of(bound_target)
+    assert bar.marker.pattern.shape == (charts.BOUND_PATTERN,) and bar.marker.opacity == charts.TARGET_OPACITY
+    assert len(keys_of(bound_target)) == 2
+
+
+def test_count_axes_have_whole_number_ticks():
+    two = charts.build_bar_chart(frame(observation("Shandong", value=2), observation("Shanxi", value=1)), COLOURS, "C")
+    assert two.layout.yaxis.dtick == 1 and two.layout.yaxis.tickformat == ",d"
+    assert charts.count_ticks([14, 22]) == {"tickformat": ",d"}  # plotly's own ticks are whole past ten
+    assert charts.count_ticks([12.42, 52.18]) == {} and charts.count_ticks([]) == {}  # money keeps its decimals
 
 
 def test_hostile_text_is_escaped_in_every_label():
@@ -64,7 +93,7 @@ def test_series_chart_reverses_rank_axis_and_dashes_targets():
         observation("China", "gii", 11, year=2022, year_basis="stated", unit="rank", value_type="rank"),
     )
     fig = charts.build_series_chart(rank, {"China": "#000"}, "GII")
-    assert fig.layout.yaxis.autorange == "reversed" and list(fig.data[0].x) == [2012, 2022]
+    assert fig.layout.yaxis.autorange == "reversed" and [x for x, _y in points(fig.data[0])] == [2012, 2022]
     assert "axis reversed" in fig.layout.yaxis.title.text
     money = frame(
         observation("Jilin", "x", 1, year=2023, year_basis="stated", status="target"),
@@ -72,7 +101,9 @@ def test_series_chart_reverses_rank_axis_and_dashes_targets():
     )
     fig = charts.build_series_chart(money, COLOURS, "X")
     assert fig.layout.yaxis.autorange is True and fig.data[0].line.dash == "dash"
-    assert list(fig.data[0].marker.symbol) == ["circle", "triangle-up"] and list(fig.data[0].text) == ["1", ">3"]
+    drawn = [i for i, y in enumerate(fig.data[0].y) if y is not None]
+    assert [fig.data[0].marker.symbol[i] for i in drawn] == ["circle", "triangle-up"]
+    assert [fig.data[0].text[i] for i in drawn] == ["1", ">3"]
 
 
 def test_series_chart_marks_only_dated_events_of_its_regions():
@@ -88,7 +119,7 @@ def test_series_chart_marks_only_dated_events_of_its_regions():
     )
     fig = charts.build_series_chart(series, COLOURS, "T", events=events)
     assert [shape.x0 for shape in fig.layout.shapes] == [2018.5]
-    assert [a.text for a in fig.layout.annotations] == ["Shanxi: Start"]
+    assert [a.text for a in fig.layout.annotations if a.yref == "paper"] == ["Shanxi: Start"]
 
 
 def test_events_chart_draws_periods_and_dated_points():
@@ -127,7 +158,24 @@ def test_series_chart_leaves_many_events_to_the_events_chart():
                            "quote": ["q"] * n, mx.PLOT_YEAR: [2001.5 + i for i in range(n)]})
     assert charts.build_series_chart(series, COLOURS, "T", events=events).layout.shapes == ()
     fewer = charts.build_series_chart(series, COLOURS, "T", events=events.head(charts.MAX_EVENT_LABELS + 1))
-    assert len(fewer.layout.shapes) == charts.MAX_EVENT_LABELS + 1 and fewer.layout.annotations == ()  # lines, no labels
+    assert len(fewer.layout.shapes) == charts.MAX_EVENT_LABELS + 1  # lines, no labels
+    assert [a.yref for a in fewer.layout.annotations] == ["y"]  # only the gap's "no data" note
+
+
+def test_series_lines_join_only_consecutive_years_and_a_gap_says_no_data():
+    series = frame(*[observation("Shanxi", "t", v, year=y, year_basis="stated")
+                     for y, v in ((2012, 12.42), (2021, 52.18), (2022, 60.0))])
+    fig = charts.build_series_chart(series, COLOURS, "T")
+    (trace,) = fig.data
+    # A break (None) after 2012: the line does not cross 2013-2020, where there is no figure.
+    assert list(trace.x) == [2012, 2013, 2021, 2022] and list(trace.y) == [12.42, None, 52.18, 60.0]
+    assert trace.connectgaps is False and trace.customdata[1][-1] == ""  # the break opens no figure
+    (note,) = fig.layout.annotations
+    assert note.text == "no data 2013–2020" and 2012 < note.x < 2021
+    # The end labels lean inwards, and are not clipped at the plot's edge.
+    assert trace.textposition[0] == "top right" and trace.textposition[-1] == "top left" and trace.cliponaxis is False
+    assert charts.gapped([2020, 2021], [1, 2]) == ([2020, 2021], [1, 2], [])
+    assert charts.gapped([2019, 2021], [1, 2]) == ([2019, 2020, 2021], [1, None, 2], [(2019, 2021, 1, 2)])
 
 
 def test_every_point_carries_its_figure_id_last_and_a_click_reads_it():
@@ -214,3 +262,10 @@ def test_a_chinese_unit_is_written_out_upright_never_turned_on_its_side(obs):
     assert charts.unit_title(fig) == "单位：个"
     english = charts.build_bar_chart(centres, {}, "Title")
     assert english.layout.yaxis.title.text == "centres" and charts.unit_title(english) == "centres"
+
+
+def test_chinese_labels_wrap_though_they_have_no_spaces():
+    # Unwrapped, a phone's bar axis turned '新培育的制造业创新中心' on its side and squeezed the plot.
+    assert charts.hover_text("新培育的制造业创新中心", 16) == "新培育的制造<br>业创新中心"
+    assert charts.hover_text("山西省", 16) == "山西省"  # short enough: whole
+    assert charts.hover_text("Manufacturing innovation centres", 16) == "Manufacturing<br>innovation<br>centres"

@@ -165,7 +165,7 @@ def test_a_range_is_cited_by_its_lower_bound_and_says_it_is_a_range():
 def test_documents_that_differ_show_the_first_figure_and_say_more_are_in_the_table():
     obs = frame(observation("Shanxi", value=14, source_id="a"), observation("Shanxi", value=15, qualifier="approx", source_id="b"))
     (tile,) = mx.tile_figures(mx.map_figures(obs, "centres", "actual")).to_dict("records")
-    assert (tile[mx.TILE_MARK], tile[mx.TILE_NOTE]) == ("14", "1 more figure(s) for the same date in the table")
+    assert (tile[mx.TILE_MARK], tile[mx.TILE_NOTE]) == ("14", "1 more figure for the same date in the table")
 
 
 def test_a_regions_curated_figure_wins_over_an_upload_and_an_upload_fills_a_gap():
@@ -275,9 +275,10 @@ def test_hover_carries_value_date_source_and_quote_and_customdata_ends_with_the_
 def test_bounds_are_marked_on_the_tile(shipped_map, obs):
     placed, fig = shipped_map
     texts = dict(zip([c[0] for c in fig.data[0].customdata], fig.data[0].text, strict=True))
-    mark = '<br><span style="font-size:12px"><b>{}</b></span>'
+    mark = '<br><span style="font-size:12px"><b>{}</b></span>'  # 'centres' is in the title and the key
     shipped = _shipped_centres(obs)
-    assert texts == {r.region: r.region + mark.format(("&gt;" if r.qualifier == "more_than" else "") + f"{r.value:g}")
+    assert texts == {r.region: "<br>".join(charts.tile_name_lines(r.region))
+                     + mark.format(("&gt;" if r.qualifier == "more_than" else "") + f"{r.value:g}")
                      for r in shipped.itertuples()}
     assert (texts["Beijing"], texts["Shandong"]) == ("Beijing" + mark.format("&gt;2"), "Shandong" + mark.format("2"))
     widths = {r: s.line.width for r, s in zip(placed["region"], fig.layout.shapes, strict=True)}
@@ -323,10 +324,28 @@ def _rgb(hex_colour: str) -> str:
     return f"rgb({r}, {g}, {b})"
 
 
-def test_one_value_has_no_colour_scale_to_read():
+def test_one_value_has_no_colour_scale_to_read_but_a_key_naming_it():
     placed = mx.place_on_tiles(LAYOUT, mx.tile_figures(frame(observation("Shanxi"), observation("Jilin"))))
     fig = charts.build_tile_map(placed, "x")
     assert fig.data[0].marker.showscale is False
+    assert "coloured: 14 centres" in [t.name for t in fig.data]
+
+
+def test_tile_names_fit_a_phone_tile_and_the_unit_is_on_the_tile():
+    assert charts.tile_name_lines("Hong Kong") == ["Hong", "Kong"]  # one line spilled out of its tile
+    assert charts.tile_name_lines("Heilongjiang") == ["Heilong-", "jiang"]
+    assert charts.tile_name_lines("Inner Mongolia") == ["Inner", "Mongolia"] and charts.tile_name_lines("Jilin") == ["Jilin"]
+    assert charts.tile_unit("percent") == "%" and charts.tile_unit("rank") == "" and charts.tile_unit("million yuan") == ""
+    assert charts.tile_unit("个") == "" and charts.tile_unit("centres") == ""  # in the title and the colour key
+    placed = mx.place_on_tiles(LAYOUT, mx.tile_figures(frame(observation("Shanxi", value=160, unit="percent"),
+                                                             observation("Jilin", value=80, unit="percent"))))
+    assert all(t.endswith('<span style="font-size:9px">%</span>') for t in charts.build_tile_map(placed, "x").data[0].text)
+
+
+def test_the_coverage_map_has_a_colour_key_with_whole_numbers():
+    counts = mx.figures_per_region(frame(observation("Shanxi"), observation("Shanxi", metric="b"), observation("Jilin")), LAYOUT)
+    marker = charts.build_coverage_tile_map(counts).data[0].marker
+    assert marker.showscale is True and marker.colorbar.title.text == "figures" and marker.colorbar.dtick == 1
 
 
 def test_tile_text_is_escaped():

@@ -66,12 +66,19 @@ def title(dataset, n: int) -> str:
     return dataset.sources["title"].iloc[n]
 
 
+def sources_of(table: pd.DataFrame, dataset) -> set[str]:
+    """The documents of a figures table's rows, from each row's link (the page shows no Source
+    column: the document is the page's own heading)."""
+    ids = {parse_qs(urlparse(link).query)["id"][0] for link in table[ui.FIGURE_LINK]}
+    return set(dataset.metrics.loc[dataset.metrics["figure_id"].isin(ids), "source_id"])
+
+
 def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     """The page shows document n in full (heading, its figures, its text) and no other document."""
     assert not at.exception
     assert [s.value for s in at.header] == [ui.md(title(dataset, n))]
     assert len(at.dataframe) == 2 and len(at.expander) == 1  # the overview, and this document's figures
-    assert set(at.dataframe[1].value["Source"]) == {title(dataset, n)}
+    assert sources_of(at.dataframe[1].value, dataset) == {dataset.sources["source_id"].iloc[n]}
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT
     (text,) = highlighted_texts(at)
     # The generated documents curate no exclusions: their title's number is not accounted for.
@@ -93,7 +100,7 @@ def test_the_checkouts_five_documents_are_all_shown_in_full(dataset, obs):
     with_figures = [sid for sid in dataset.sources["source_id"] if counts.get(sid, 0)]
     assert [len(frame.value) for frame in at.dataframe] == [counts[sid] for sid in with_figures]
     for frame, sid in zip(at.dataframe, with_figures, strict=True):
-        assert set(frame.value["Source"]) == set(obs.loc[obs["source_id"] == sid, mx.SOURCE_TITLE])
+        assert sources_of(frame.value, dataset) == {sid}
     events = dataset.events["source_id"].value_counts()
     for sid in dataset.sources["source_id"]:
         n, e = counts.get(sid, 0), events.get(sid, 0)
@@ -141,7 +148,7 @@ def test_the_picked_documents_figures_and_the_overview_are_paginated(many_env, m
     at = run_page(script, source=many.sources["source_id"].iloc[3])
     overview, figures = at.dataframe[0].value, at.dataframe[1].value
     assert list(overview["Title"]) == list(many.sources["title"].iloc[:8])
-    assert len(figures) == 30 and set(figures["Source"]) == {title(many, 3)}
+    assert len(figures) == 30 and sources_of(figures, many) == {many.sources["source_id"].iloc[3]}
     documents_page, figures_page = at.number_input
     assert documents_page.label == "Page of documents (of 3, 8 each)"
     assert figures_page.label == "Page of figures (of 4, 30 rows each)"
@@ -234,6 +241,15 @@ def test_each_document_counts_its_numbers_and_marks_each_one(dataset):
     findings = audit_dataset(dataset)
     assert counts == ["**Numbers in the text:** " + count_text(findings[source_id]).replace(":", "\\:")
                       for source_id in dataset.sources["source_id"]]
+    # The two lines of a document agree: the figures its numbers state are the figures it lists
+    # ('10 figures, 0 events' once stood beside '20 numbers: 6 figures').
+    headers = [m.value for m in at.markdown if m.value.startswith("**Published:**")]
+    per_document = dataset.metrics["source_id"].value_counts()
+    for source_id, header, line in zip(dataset.sources["source_id"], headers, counts, strict=True):
+        figures = int(per_document.get(source_id, 0))
+        assert f"**{figures}** figure" in header and f" stating {figures} figure" in line
+    assert not [m.value for m in at.markdown if "**File:**" in m.value]  # the curators' path is no reader's business
+    assert not [c.value for c in at.caption if "python -m" in c.value or "data/" in c.value]
     overview, shandong = highlighted_texts(at)[3], highlighted_texts(at)[1]
     # A captured number links to its figure page, inside the highlighted quote; an ambiguous one too.
     # "1 2" read as 1 to 2 is two figures, a lower and an upper bound.

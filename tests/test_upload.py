@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
 from dashboard.data import MAX_UPLOAD_ROWS, InvalidData, load_dataset, validate_upload
-from tests.conftest import ROOT, link_text
+from tests.conftest import ROOT
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
 COLUMNS = HEADER.split(",")
@@ -72,7 +72,7 @@ def test_rows_naming_a_shipped_source_get_the_quote_checks(dataset):
 def test_upload_adds_labelled_rows_to_the_table_and_the_download(dataset):
     at = upload(explore(), "mine.csv", csv_bytes(UNVERIFIED, VERIFIED))
     assert not at.exception and not at.error
-    assert shown(at.success[0].value).startswith("Added 2 row(s) from mine.csv for this session only; 1 of them are")
+    assert shown(at.success[0].value).startswith("Added 2 rows from mine.csv for this session only; 1 of them are")
     n = len(dataset.metrics)
     assert at.markdown[0].value == f"**{n + 2}** of {n + 2} figures match."
     table = at.dataframe[0].value
@@ -86,7 +86,7 @@ def test_upload_adds_labelled_rows_to_the_table_and_the_download(dataset):
 def test_problems_are_listed_as_a_table_and_nothing_is_added(dataset):
     bad = [{**UNVERIFIED, "region": "Atlantis"}, {**VERIFIED, "quote": "Shanxi won 41 awards"}]
     at = upload(explore(), "bad.csv", csv_bytes(*bad))
-    assert shown(at.error[0].value) == "Not added: bad.csv has 3 problem(s); fix them and upload again."
+    assert shown(at.error[0].value) == "Not added: bad.csv has 3 problems; fix them and upload again."
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["line", "column", "value", "expected"]
     assert problems.iloc[0].to_dict() == {
@@ -151,7 +151,7 @@ def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
     app.switch_page("views/compare.py").run()
     app.multiselect(key="region").set_value(["Shanxi", "Zhejiang"]).run()
     (side_by_side,) = [d.value for d in app.dataframe]
-    assert "9 centres (2023) [user-supplied, unverified]" in {link_text(cell) for cell in side_by_side["Zhejiang"]}
+    assert "9 centres (2023) [user-supplied, unverified]" in set(side_by_side["Zhejiang"])
     assert explore().markdown[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*(ROOT / "data").iterdir(), *(ROOT / "seeds").iterdir()]}
     assert after == before
@@ -299,7 +299,7 @@ def test_a_duplicated_header_column_is_reported_on_line_1():
     header, row, _ = csv_bytes(UNVERIFIED).split(b"\n")
     at = upload(explore(), "twice.csv", header + b",note\n" + row + b",\n")
     assert not at.exception
-    assert shown(at.error[0].value) == "Not added: twice.csv has 1 problem(s); fix them and upload again."
+    assert shown(at.error[0].value) == "Not added: twice.csv has 1 problem; fix it and upload again."
     assert at.dataframe[0].value.iloc[0].to_dict() == {
         "line": 1, "column": "note", "value": f"a duplicate column (columns {COLUMNS.index('note') + 1} and {len(COLUMNS) + 1})",
         "expected": "each column named once in the header",
@@ -339,7 +339,7 @@ def test_an_upload_survives_moving_to_another_page_and_back(dataset):
     assert not app.exception and not app.error
     assert app.markdown[0].value == f"**{n + 1}** of {n + 1} figures match."
     assert [shown(i.value) for i in app.info] == [
-        "Still using 1 row(s) from mine.csv, added earlier in this session (1 labelled user-supplied, unverified). "
+        "Still using 1 row from mine.csv, added earlier in this session (1 labelled user-supplied, unverified). "
         "Upload another file to replace it, or remove it."
     ]
     app.button(key="remove-upload").click().run()

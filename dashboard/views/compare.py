@@ -1,8 +1,10 @@
 """Compare (/compare): any regions side by side, Shanxi and Shandong by default.
 
-Every value carries its reference date; a caveat is shown where dates differ or a side is a
-bound, and differences are never given as exact when a side is a bound. The coverage matrix shows
-which metrics each region has, so gaps are visible.
+Every metric either region has is listed, actual results and targets alike: a target is a row of
+its own, marked, and never compared with an actual result. Every value carries its reference
+date; a caveat is shown where dates differ or a side is a bound, and differences are never given
+as exact when a side is a bound. A region whose figures are all of a hidden status is named, with
+a button that shows them. The coverage heatmap shows which metrics each region has, so gaps are visible.
 """
 
 import streamlit as st
@@ -14,21 +16,29 @@ from dashboard.views import ui
 
 ALL_METRICS = ""
 
+STATUSES = ["actual", "target"]
+# What a region whose figures are all of a hidden status says, by the statuses it has.
+HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden while only actual results are shown."),
+          ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
+HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
+
+# The side-by-side table has a column per region, differences and caveats: it needs the page's width.
+st.set_page_config(layout="wide")
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
 available = mx.present_in_order(dataset.regions["region"], obs["region"])
 
 names = ui.region_names(dataset)
+status_names = ui.names_in_every_language(words=mx.STATUS_WORDS)
 st.title(_("Compare regions"))
 regions = ui.bound(
     st.multiselect, _("Regions"), available, default=[r for r in ui.DEFAULT_REGIONS if r in available],
     key="region", names=names, multiple=True, help=_("The first two selected are compared pairwise."),
 )
-status = ui.bound(
-    st.segmented_control, _("Status"), ["actual", "target"], default="actual", key="status",
-    names=ui.names_in_every_language(words=mx.STATUS_WORDS),
-    help=_("Actual results and targets are never compared with each other."),
-) or "actual"
+statuses = ui.bound(
+    st.segmented_control, _("Status"), STATUSES, default=STATUSES, key="status", names=status_names, multiple=True,
+    selection_mode="multi", help=_("Targets are shown beside actual results, marked, and never compared with them."),
+) or STATUSES
 if not regions:
     st.info(_("Choose at least one region."))
     st.stop()
@@ -41,27 +51,42 @@ focus = ui.bound(
 )
 
 
-def comparison(obs, regions, status, colours, dark):
-    """What the page shows for these regions and status, computed once per version of the data
-    (see ui.derived): the side-by-side table (each region's cell linking to its figure's page),
-    the rows and chart of each shared metric, coverage."""
-    table = mx.compare_regions(obs, list(regions), status=status)
+def show_every_status():
+    """The one click that shows a region's hidden figures: every status (the URL follows)."""
+    st.session_state["status"] = list(STATUSES)
+
+
+def link_column(name: str) -> str:
+    """The column beside a region's that links to its figure's page."""
+    return f"↗ {name}"
+
+
+def comparison(obs, regions, statuses, colours, dark):
+    """What the page shows for these regions and statuses, computed once per version of the data
+    (see ui.derived): the side-by-side table (each region's value, then a link to its figure's page:
+    a link cell cannot wrap, and a long value was cut), each metric every region has (its table
+    rows, figures and chart), coverage."""
+    table = mx.compare_regions(obs, list(regions), status=statuses)
     ids = [mx.figure_id_column(region) for region in regions]
+    named = names_of(obs, regions)
     side_by_side = table.drop(columns=ids).assign(**{
-        region: citation.linked_cells(table[region].tolist(), table[column].tolist(), region, table["label"].tolist())
+        link_column(named[region]): citation.linked_cells(table[region].tolist(), table[column].tolist(), region,
+                                                          table["label"].tolist())
         for region, column in zip(regions, ids, strict=True)})
-    # The regions' cells right after the metric: in the centred page (and on a phone) the table
-    # scrolls sideways, and what a reader came for should not be past its edge.
-    first = ["metric", "label", *regions]
-    side_by_side = side_by_side[first + [c for c in side_by_side.columns if c not in first]].rename(
-        columns=names_of(obs, regions))
-    chosen = obs[obs["region"].isin(regions) & (obs["status"] == status)]
+    # The regions' cells right after the metric, so what a reader came for is seen first.
+    first = ["metric", "label", "status", *(c for r in regions for c in (r, link_column(named[r])))]
+    side_by_side = side_by_side[first + [c for c in side_by_side.columns if c not in first]].rename(columns=named)
+    chosen = obs[obs["region"].isin(regions) & obs["status"].isin(statuses)]
+    every = chosen.groupby("metric")["region"].nunique()
     shared = []
-    for _index, row in table[table["shared"]].iterrows():
-        rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
-        shared.append((row, rows, charts.build_bar_chart(rows, colours, row["label"], x="region", dark=dark)))
-    matrix = mx.coverage_matrix(obs[obs["status"] == status], list(regions)).rename(columns=names_of(obs, regions))
-    return side_by_side, chosen, shared, matrix
+    for metric in dict.fromkeys(table["metric"]):
+        if every.get(metric, 0) == len(regions):
+            rows = mx.latest_observations(chosen[chosen["metric"] == metric])
+            label = rows[mx.LABEL].iloc[0]
+            shared.append((metric, table[table["metric"] == metric], rows,
+                           charts.build_bar_chart(rows, colours, label, x="region", dark=dark)))
+    matrix = mx.coverage_matrix(chosen, list(regions)).rename(columns=names_of(obs, regions))
+    return side_by_side, chosen, shared, matrix, charts.build_coverage_chart(matrix, dark=dark)
 
 
 def names_of(obs, regions):
@@ -69,52 +94,82 @@ def names_of(obs, regions):
     return dict(zip(obs["region"], obs[mx.REGION_NAME])) | {r: r for r in regions if r not in set(obs["region"])}
 
 
-table, chosen, shared, matrix = ui.derived(comparison, obs, tuple(regions), status, colours, ui.dark())
+table, chosen, shared, matrix, heatmap = ui.derived(comparison, obs, tuple(regions), tuple(statuses), colours, ui.dark())
+
+for region, others in mx.hidden_statuses(obs, regions, statuses).items():
+    st.info(_(HIDDEN.get(tuple(others), HIDDEN_OTHER)).format(
+        region=ui.md(shown[region])), icon=":material/info:")
+    st.button(_("Show actual results and targets"), key=f"show-all-{region}", on_click=show_every_status,
+              icon=":material/visibility:")
+for region, have in mx.statuses_by_region(obs, regions).items():
+    if have == ["target"] and "target" in statuses:
+        st.caption(_("{region}'s figures are all targets (plans), marked target: none is an actual result, and none "
+                     "is compared with another region's actual result.").format(region=ui.md(shown[region])))
 
 if focus:
-    shared = [(row, rows, fig) for row, rows, fig in shared if row["metric"] == focus]
+    shared = [entry for entry in shared if entry[0] == focus]
 st.header(_("Metrics every selected region has ({count})").format(count=len(shared)))
 if not shared:
-    st.info(_("The selected regions have no metric in common; see the coverage matrix below."))
-for row, rows, fig in shared:
+    st.info(_("The selected regions have no metric in common; the table and the coverage heatmap below show what "
+              "each has."))
+for metric, rows_of_table, rows, fig in shared:
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_block(fig, rows, key=f"compare-{row['metric']}")
+        ui.chart_block(fig, rows, key=f"compare-{metric}")
     with right:
         first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
-        for region in regions:
-            st.markdown(_("{region}: {value}").format(region=f"**{ui.md(shown[region])}**", value=ui.md(row[region])))
-        if len(regions) == 2 and row["difference"]:
-            st.markdown(_("{region}: {value}").format(
-                region=f"**{ui.md(first)} − {ui.md(second)}**", value=ui.md(row["difference"])
-                + (ui.md(row["unit"]) if i18n.active() == "zh" else f" {ui.md(row['unit'])}")))
-            st.markdown(_("{region}: {value}").format(region=f"**{ui.md(first)} ÷ {ui.md(second)}**",
-                                                      value=ui.md(row["ratio"])))
-        if row["caveats"]:
-            st.warning(ui.md(row["caveats"]), icon=":material/warning:")
+        for _index, row in rows_of_table.iterrows():
+            marked = "" if row["status"] == "actual" else f" ({ui.md(mx.status_word(row['status']))})"
+            for region in regions:
+                st.markdown(_("{region}: {value}").format(region=f"**{ui.md(shown[region])}**{marked}",
+                                                          value=ui.md(row[region])))
+            if len(regions) == 2 and row["difference"]:
+                st.markdown(_("{region}: {value}").format(
+                    region=f"**{ui.md(first)} − {ui.md(second)}**{marked}", value=ui.md(row["difference"])
+                    + (ui.md(row["unit"]) if i18n.active() == "zh" else f" {ui.md(row['unit'])}")))
+                st.markdown(_("{region}: {value}").format(region=f"**{ui.md(first)} ÷ {ui.md(second)}**{marked}",
+                                                          value=ui.md(row["ratio"])))
+            if row["caveats"]:
+                st.warning(ui.md(row["caveats"]), icon=":material/warning:")
 
 st.header(_("All metrics side by side"))
-labels = {"label": _("Metric"), "unit": _("Unit"), "category": _("Category"), "shared": _("All have it"),
+labels = {"label": _("Metric"), "status": _("Status"), "unit": _("Unit"), "category": _("Category"),
+          "shared": _("All have it"),
           "difference": f"{shown[regions[0]]} − {shown[regions[1]]}" if len(regions) == 2 else _("Difference"),
           "ratio": f"{shown[regions[0]]} ÷ {shown[regions[1]]}" if len(regions) == 2 else _("Ratio"),
           "caveats": _("Caveats")}
-categories = {en: zh[i18n.active()] for en, zh in ui.category_names(dataset).items()}
-st.dataframe(
-    table.drop(columns=["metric"] + ([] if len(regions) == 2 else ["difference", "ratio"]))
-    .assign(category=table["category"].map(categories).fillna(table["category"]))
-    .rename(columns=labels),
-    hide_index=True, width="stretch",
-    column_config={shown[region]: st.column_config.LinkColumn(
-        shown[region], display_text=citation.TEXT_IN_LINK,
-        help=_("{region}'s figure; open its page to read the sentence and cite it.").format(region=shown[region]))
-        for region in regions},
+side_by_side = (
+    # Unit and category left out: every value states its unit, and they pushed the caveats off the page.
+    table.drop(columns=["metric", "unit", "category", "shared"] + ([] if len(regions) == 2 else ["difference", "ratio"]))
+    .assign(status=[mx.status_word(s) for s in table["status"]],
+            difference=[f"{d} {u}" if d and i18n.active() != "zh" else f"{d}{u}" if d else ""
+                        for d, u in zip(table["difference"], table["unit"], strict=True)])
+    .rename(columns=labels)
+)
+ui.responsive_table(
+    side_by_side, "compare", row_height=ui.WRAPPED_ROW_PX, height=ui.wrapped_height(len(side_by_side)),
+    # A phone's card shows each region's value as the link to its figure.
+    cards=side_by_side.drop(columns=list(shown.values())).rename(columns={link_column(n): n for n in shown.values()}),
+    links={name: "" for name in shown.values()},
+    column_config={
+        # Widths that add up to the wide page's ~1,280 px at 1440 with two regions.
+        _("Metric"): st.column_config.TextColumn(width=170),
+        _("Status"): st.column_config.TextColumn(width=60),
+        labels["difference"]: st.column_config.TextColumn(width=130),
+        labels["ratio"]: st.column_config.TextColumn(width=110),
+        _("Caveats"): st.column_config.TextColumn(width=210),
+        **{name: st.column_config.TextColumn(width=220 if len(regions) <= 2 else 160) for name in shown.values()},
+        **{link_column(name): st.column_config.LinkColumn(
+            link_column(name), display_text=_("Open"), width=60,
+            help=_("{region}'s figure; open its page to read the sentence and cite it.").format(region=name))
+            for name in shown.values()}},
 )
 
 st.header(_("Coverage"))
 st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table above.").format(
     coverage=ui.md(mx.describe_coverage(matrix))))
-# The heatmap is the page's most expensive element to draw (a rerun took ~1.6x as long with
-# it); it is one click away, and the toggle travels in the URL.
-if st.toggle(_("Show the coverage heatmap (figures per metric and region)"), key="coverage", bind="query-params"):
-    ui.chart_block(charts.build_coverage_chart(matrix, dark=ui.dark()), chosen, key="coverage-chart", table=matrix.reset_index(),
-                   clickable=False)
+# Shown, not behind a toggle: with sparse data the gaps are the story. Not on a phone, where its
+# long metric names leave the cells no room; the cards above say "no figure" there.
+with st.container(key="wide-coverage"):
+    ui.chart_block(heatmap, chosen, key="coverage-chart",
+                   table=matrix.reset_index(), clickable=False)

@@ -51,7 +51,9 @@ def map_of(data, metric, status, year, label, dark):
     national = mx.tile_figures(figures[figures["region"].isin(mx.national_regions(dataset.regions))])
     placed = mx.place_on_tiles(layout, mx.tile_figures(figures[figures["region"].isin(layout["region"])]))
     when = _("latest figure per region") if year is None else i18n.format_date(str(year))
-    title = (_("{metric} (targets), {when}") if status == "target" else _("{metric}, {when}")).format(metric=label, when=when)
+    unit = figures[mx.UNIT_SHOWN].iloc[0] if len(figures) else ""
+    title = (_("{metric} (targets, {unit}), {when}") if status == "target" else _("{metric} ({unit}), {when}")).format(
+        metric=label, unit=unit, when=when)
     return figures, placed, national, charts.build_tile_map(placed, title, dark=dark), mx.tile_table(placed)
 
 

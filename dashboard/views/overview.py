@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, citation
 from dashboard import metrics as mx
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 from dashboard.views import ui
 
 MAX_CARDS = 4
@@ -13,9 +13,13 @@ dataset, obs = ui.load()
 colours = ui.colours(dataset)
 
 st.title(_("Regional innovation metrics"))
+# Every document, as /sources lists them (one may give events only), not just those with figures.
 st.caption(
-    _("{figures} figures on {regions} regions from {documents} documents, each with the sentence it came from.").format(
-        figures=len(obs), regions=obs["region"].nunique(), documents=obs["source_id"].nunique())
+    _("{figures} on {regions} and {events}, from {documents}, each with the sentence it came from.").format(
+        figures=ngettext("{n} figure", "{n} figures", len(obs)).format(n=len(obs)),
+        regions=ngettext("{n} region", "{n} regions", obs["region"].nunique()).format(n=obs["region"].nunique()),
+        events=ngettext("{n} policy event", "{n} policy events", len(dataset.events)).format(n=len(dataset.events)),
+        documents=ngettext("{n} document", "{n} documents", len(dataset.sources)).format(n=len(dataset.sources)))
 )
 
 
@@ -24,7 +28,8 @@ def growth_and_centres(obs, colours, dark):
     """What the page shows, computed once per version of the data (see ui.derived)."""
     growth = mx.growth_summary(mx.time_series(obs))
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
-    fig = charts.build_bar_chart(centres, colours, _("Manufacturing innovation centres, by type and region"), dark=dark) if len(centres) else None
+    # Untitled: the section heading above it says what it shows.
+    fig = charts.build_bar_chart(centres, colours, "", dark=dark) if len(centres) else None
     return growth, centres, fig
 
 
@@ -54,18 +59,18 @@ for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)),
 
 if len(growth) > MAX_CARDS:
     with st.expander(_("All {count} series with two or more years").format(count=f"{len(growth):,}")):
-        st.dataframe(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
-                                   status=[mx.status_word(s) for s in growth["status"]])[
+        ui.responsive_table(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
+                                          status=[mx.status_word(s) for s in growth["status"]])[
             [mx.REGION_NAME, "label", "status", "growth", "source_title"]].rename(columns={
                 mx.REGION_NAME: _("Region"), "label": _("Metric"), "status": _("Status"), "growth": _("Growth"),
-                "source_title": _("Source")}), hide_index=True, width="stretch")
+                "source_title": _("Source")}), "growth")
 
 if len(centres):
-    st.header(_("Manufacturing innovation centres per province"))
+    st.header(_("Manufacturing innovation centres, by type and region"))
     ui.chart_block(centres_chart, centres, key="centres")
     st.info(_(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
-        "each figure's reference date. Hatched bars marked '>' or '≥' are lower bounds, '≤' upper bounds, not exact counts. "
+        "each figure's reference date. Hatched bars are bounds ('>' or '≥' lower, '≤' upper), not exact counts. "
         "A missing bar means the documents give no figure, not zero."
     ))
 
@@ -90,12 +95,12 @@ st.markdown(_(
 - **Uncertain readings.** Where the text can be read two ways ("build 1 2 lighthouse factories": 12, or
   1 to 2 with a lost dash), the value is marked **(?)** and the other reading is given beside it;
   such a value is left out of differences and growth rates.
-- **Targets and results.** Plans and goals are marked *target* and drawn hatched and lighter;
-  they are never mixed with actual results.
+- **Targets and results.** Plans and goals are marked *target* and drawn lighter (hatching marks a
+  bound, never a target); they are never mixed with actual results.
 - **Dates.** Each figure has a reference year, or an "as of" date when it is a count reported on a
   given day. Where a document states no year, the figure says "year not stated" and is not placed on
   a time axis.
-- **Sources.** Hover over any bar or point to read the exact sentence; the Sources page shows every
-  document with the quoted passages highlighted.
+- **Sources.** Tap or click any bar, point or tile to open its figure's page with the exact sentence;
+  the Sources page shows every document with the quoted passages highlighted.
 """
 ))

@@ -37,8 +37,9 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
     publisher = source.publisher if isinstance(source.publisher, str) else _("not named")
     with st.container(border=True):
         st.header(ui.md(source.title))  # the document's own title: evidence, never translated
-        st.markdown(_("**Published:** {published} · **Publisher:** {publisher} · **File:** `{file}` · {figures}, {events}").format(
-            published=ui.md(published), publisher=ui.md(publisher), file=source.file,
+        # No file name: it is the curators' path in the repository, not something a reader can open.
+        st.markdown(_("**Published:** {published} · **Publisher:** {publisher} · {figures}, {events}").format(
+            published=ui.md(published), publisher=ui.md(publisher),
             figures=ngettext("**{n}** figure", "**{n}** figures", len(figures)).format(n=len(figures)),
             events=ngettext("**{n}** event", "**{n}** events", len(dated)).format(n=len(dated))))
         st.markdown(_("**Numbers in the text:** {counts}").format(counts=ui.md(audit.count_text(findings))))
@@ -47,13 +48,12 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
-            ui.show_figures(shown)
+            ui.show_figures(shown, key=f"figures-{source.source_id}", compact=True)
             page_control(key, pages, _("Page of figures (of {pages}, {rows} rows each)").format(
                 pages=f"{pages:,}", rows=FIGURES_PAGE_ROWS))
         with st.expander(_("Full text with quoted passages highlighted and every number accounted for"), expanded=opened):
             st.caption(_("A linked number opens its figure's page; an excluded number gives the reason it is no "
-                         "figure (data/exclusions.csv); 'not accounted for' marks a number the curators have not "
-                         "yet recorded or excluded (python -m dashboard.audit lists them)."))
+                         "figure; 'not accounted for' marks a number the curators have not yet recorded or excluded."))
             st.caption(_("Source text, in the document's language:"))
             labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL]), strict=True))
             st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import metrics as mx
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 from dashboard.views import ui
 
 MAX_DEFAULT_REGIONS = 6
@@ -22,7 +22,8 @@ def timeline(data, colours, dark):
     placed, unplaced = mx.events_on_timeline(mx.marked_english(mx.enrich_events(dataset)))
     series = mx.time_series(obs)
     available = mx.present_in_order(dataset.regions["region"], series["region"])
-    return placed, unplaced, charts.build_events_chart(placed, colours, dark=dark) if len(placed) else None, series, available
+    chart = charts.build_events_chart(placed, colours, title="", dark=dark) if len(placed) else None  # under its heading
+    return placed, unplaced, chart, series, available
 
 
 def series_charts(data, regions, colours, dark):
@@ -32,7 +33,8 @@ def series_charts(data, regions, colours, dark):
     growth = mx.growth_summary(series)
     return [
         (metric, rows[mx.LABEL].iloc[0], rows, growth[growth["metric"] == metric],
-         charts.build_series_chart(rows, colours, rows[mx.LABEL].iloc[0], events=placed, dark=dark))
+         # Untitled: the metric's heading is right above it.
+         charts.build_series_chart(rows, colours, "", events=placed, dark=dark))
         for metric, rows in series.groupby("metric", sort=False)
     ]
 
@@ -63,8 +65,11 @@ if len(placed):
                "period_end": _("Period to"), "title": _("Title"), "quote": _("Quote")}
     ui.chart_block(events_chart, placed, key="events", table=ui.event_table(placed, columns))
 if len(unplaced):
-    st.markdown(_("**{count} event(s) without a stated date** (not placed on the axis):").format(count=len(unplaced)))
+    st.markdown(ngettext("**{count} event without a stated date** (not placed on the axis):",
+                         "**{count} events without a stated date** (not placed on the axis):", len(unplaced)).format(
+        count=len(unplaced)))
     columns = {mx.REGION_NAME: _("Region"), "title": _("Title"), "date_text": _("Date as worded"), "note": _("Note"),
                mx.SOURCE_TITLE: _("Source"), "quote": _("Quote")}
-    st.dataframe(ui.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns),
-                 hide_index=True, width="stretch", column_config=ui.link_columns())
+    # A card per event on every screen: seven columns of sentences do not fit a centred page as a table.
+    st.markdown(ui.card_markdown(ui.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns),
+                                 {_(ui.EVENT_LINK): _(ui.LINK_TEXTS[ui.EVENT_LINK])}))

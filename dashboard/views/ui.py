@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,7 +36,7 @@ from dashboard.data import (
     problems_frame,
     validate_upload,
 )
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.views import share
 
 VIEWS = Path(__file__).parent
@@ -294,7 +295,8 @@ def load_curated():
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
         return loaded
     except InvalidData as err:
-        show_data_error(_("{count} problem(s) in the curated data").format(count=len(err.problems)),
+        show_data_error(ngettext("{count} problem in the curated data", "{count} problems in the curated data",
+                                 len(err.problems)).format(count=len(err.problems)),
                         [problem_line(p) for p in err.problems])
     except UnreadableFile as err:
         show_data_error(*describe_failure(err))  # why the file cannot be read, as the loader says it
@@ -318,7 +320,7 @@ def footer() -> None:
     In the page, not the sidebar: a sidebar arriving after the first paint shifts the whole page."""
     if DATA_KEY in st.session_state:
         st.divider()
-        st.caption(_("Data version {version}. Click a bar, point or table link to open a figure's page "
+        st.caption(_("Data version {version}. Tap or click a bar, point or table link to open a figure's page "
                      "and cite it.").format(version=data_version()))
         share.share_page()
 
@@ -432,15 +434,19 @@ def upload_section(dataset) -> None:
     unverified = int((uploaded[mx.PROVENANCE] == mx.USER_UNVERIFIED).sum())
     if file is None:
         st.info(
-            _("Still using {rows} row(s) from {file}, added earlier in this session ({unverified} labelled "
-              "user-supplied, unverified). Upload another file to replace it, or remove it.").format(
+            ngettext("Still using {rows} row from {file}, added earlier in this session ({unverified} labelled "
+                     "user-supplied, unverified). Upload another file to replace it, or remove it.",
+                     "Still using {rows} rows from {file}, added earlier in this session ({unverified} labelled "
+                     "user-supplied, unverified). Upload another file to replace it, or remove it.", rows).format(
                 rows=rows, file=name, unverified=unverified), icon=":material/info:",
         )
         st.button(_("Remove my figures"), key="remove-upload", on_click=_forget_upload, icon=":material/delete:")
     else:
         st.success(
-            _("Added {rows} row(s) from {file} for this session only; {unverified} of them are labelled user-supplied, "
-              "unverified (they name no shipped source). Nothing is saved on the server.").format(
+            ngettext("Added {rows} row from {file} for this session only; {unverified} of them are labelled "
+                     "user-supplied, unverified (they name no shipped source). Nothing is saved on the server.",
+                     "Added {rows} rows from {file} for this session only; {unverified} of them are labelled "
+                     "user-supplied, unverified (they name no shipped source). Nothing is saved on the server.", rows).format(
                 rows=rows, file=name, unverified=unverified),
             icon=":material/check_circle:",
         )
@@ -463,7 +469,8 @@ def _validate_upload(file, dataset) -> bool:
         st.error(_("Not added: {reason}").format(reason=md(err)), icon=":material/error:")
         return False
     except InvalidData as err:
-        st.error(_("Not added: {file} has {count} problem(s); fix them and upload again.").format(
+        st.error(ngettext("Not added: {file} has {count} problem; fix it and upload again.",
+                          "Not added: {file} has {count} problems; fix them and upload again.", len(err.problems)).format(
             file=md(file.name), count=len(err.problems)), icon=":material/error:")
         st.dataframe(translated_problems(problems_frame(err.problems)), hide_index=True, width="stretch")
         return False
@@ -649,10 +656,9 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     if box.open:
         with box:
             if table is not None:
-                st.dataframe(table, hide_index=True, width="stretch", height=table_height(len(table)),
-                             column_config=link_columns())
+                responsive_table(table, f"{key}-rows", column_config=link_columns())
             else:
-                show_figures(rows)
+                show_figures(rows, key=f"{key}-rows")
 
 
 # Streamlit's own automatic table height (a header and 35 px rows, at most 400 px), stated: a table's
@@ -674,7 +680,7 @@ LINK_HELP = {FIGURE_LINK: N_("This figure's page: its sentence in its document, 
 
 def link_columns() -> dict:
     """Column settings of the link column of figure and event tables, in the reader's language."""
-    return {_(name): st.column_config.LinkColumn(_(name), display_text=_("Open"), help=_(LINK_HELP[name]), width="small")
+    return {_(name): st.column_config.LinkColumn(_(name), display_text=_("Open"), help=_(LINK_HELP[name]), width=60)
             for name in (FIGURE_LINK, EVENT_LINK)}
 
 
@@ -703,7 +709,83 @@ def event_table(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return table
 
 
-def show_figures(rows: pd.DataFrame) -> None:
-    """A table of figures, each row linking to its figure's page."""
-    st.dataframe(observation_table(rows), hide_index=True, width="stretch", height=table_height(len(rows)),
-                 column_config=link_columns())
+# Widths that add up to a wide page's ~1,280 px at 1440 (the table had scrolled its status, date,
+# source and quote off to the right); with three-line rows the long texts wrap instead of being cut.
+FIGURE_COLUMN_PX = {N_("Region"): 100, N_("Metric"): 200, N_("Value"): 140, N_("Status"): 70, N_("Refers to"): 130,
+                    N_("Source"): 180, N_("Quote"): 290, N_("Provenance"): 90}
+WRAPPED_ROW_PX = 84  # four lines; Streamlit wraps a cell's text only in rows taller than 4rem (64 px)
+# In a centred page (~700 px) a table shows fewer columns: on /sources the document itself is the
+# source, its quotes are highlighted in its text, and its figures are all curated.
+COMPACT_DROPS = (N_("Source"), N_("Quote"), N_("Provenance"))
+COMPACT_COLUMN_PX = {N_("Region"): 90, N_("Metric"): 180, N_("Value"): 130, N_("Status"): 70, N_("Refers to"): 120}
+
+
+def show_figures(rows: pd.DataFrame, key: str = "figures", compact: bool = False) -> None:
+    """A table of figures, each row linking to its figure's page; on a phone, one card per figure
+    (value, region and metric, qualifier, status, date, source, link). `compact`: without the
+    columns COMPACT_DROPS names, for a centred page."""
+    table = observation_table(rows)
+    qualifiers = [_(mx.QUALIFIER_NAMES.get(q, q)) if isinstance(q, str) else "" for q in rows["qualifier"]]
+    cards = table.drop(columns=[_("Quote")]).assign(**{_("Qualifier"): qualifiers})
+    order = [_("Value"), _("Region"), _("Metric"), _("Qualifier"), _("Status"), _("Refers to"), _("Source"),
+             _("Provenance"), _(FIGURE_LINK)]
+    if compact:
+        table = table.drop(columns=[_(c) for c in COMPACT_DROPS])
+    widths = {_(c): st.column_config.Column(width=px)
+              for c, px in (COMPACT_COLUMN_PX if compact else FIGURE_COLUMN_PX).items() if _(c) in table}
+    responsive_table(table, key, column_config={**widths, **link_columns()}, cards=cards[order],
+                     row_height=None if compact else WRAPPED_ROW_PX,
+                     height=table_height(len(table)) if compact else wrapped_height(len(table)))
+
+
+def wrapped_height(rows: int) -> int:
+    """table_height for rows of WRAPPED_ROW_PX."""
+    return min(TABLE_HEADER_PX + WRAPPED_ROW_PX * max(rows, 1), 2 * TABLE_MAX_PX)
+
+
+# A phone's page is ~360 px wide: a table of many columns shows its first one or two and hides
+# the rest past its right edge. Under CARDS_BELOW_PX wide, layout.css hides every table kept in a
+# `table-` container and shows the cards kept beside it in a `cards-` container (the wide page
+# the reverse), so each page needs no knowledge of the screen and no rerun when it turns.
+TABLE_KEY, CARDS_KEY = "table-{}", "cards-{}"
+LINK_TEXTS = {FIGURE_LINK: N_("Open the figure's page"), EVENT_LINK: N_("Open the event's page")}
+
+
+def card_markdown(table: pd.DataFrame, links: dict[str, str] | None = None) -> str:
+    """Each row of `table` as a card in Markdown: its first column in bold, then the other
+    non-empty cells as 'Column: value'; a link column (`links`: column -> the link's words; a cell
+    in citation.labelled_link form shows its own words) as a link, after the rest. Everything from the data is
+    escaped; cards are separated by a rule."""
+    links = links or {}
+    cards = []
+    # Links last: a card opens with what it is about, and ends with where to read more.
+    table = table[[c for c in table.columns if c not in links] + [c for c in table.columns if c in links]]
+    for record in table.to_dict("records"):
+        lines = []
+        for position, (column, value) in enumerate(record.items()):
+            if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
+                continue
+            if column in links:
+                url, _hash, text = str(value).partition("#")
+                link = url.replace(")", "%29").replace(" ", "%20")
+                lines.append(_("{label}: {value}").format(label=md(column), value=f"[{md(unquote(text))}]({link})")
+                             if text else f"[{md(links[column])}]({link})")
+            elif position == 0:
+                lines.append(f"**{md(value)}**")
+            else:
+                lines.append(_("{label}: {value}").format(label=md(column), value=md(value)))  # '：' in Chinese
+        cards.append("  \n".join(lines))
+    return "\n\n---\n\n".join(cards)
+
+
+def responsive_table(table: pd.DataFrame, key: str, column_config: dict | None = None, cards: pd.DataFrame | None = None,
+                     links: dict[str, str] | None = None, **options) -> None:
+    """`table` as st.dataframe on a wide screen and as cards (card_markdown of `cards`, default the
+    table itself) on a phone. `links`: the link columns and their words (default: the figure and
+    event link columns)."""
+    links = {_(c): _(w) for c, w in LINK_TEXTS.items()} if links is None else links
+    options = {"hide_index": True, "width": "stretch", "height": table_height(len(table)), **options}
+    with st.container(key=TABLE_KEY.format(key)):
+        st.dataframe(table, column_config=column_config, **options)
+    with st.container(key=CARDS_KEY.format(key)):
+        st.markdown(card_markdown(table if cards is None else cards, links))
