@@ -19,9 +19,13 @@ from tests.test_images import svg_text
 pytestmark = pytest.mark.server
 
 
+# The public address a deployment configures: images draw it, never the request's Host.
+PUBLIC = "https://innovation.example"
+
+
 @pytest.fixture(scope="module")
 def api():
-    with streamlit_server() as url:
+    with streamlit_server(env={citation.BASE_URL_ENV: PUBLIC}) as url:
         yield url
 
 
@@ -60,7 +64,7 @@ def test_svg_carries_the_figure_its_source_line_and_address(api, obs, dataset, f
         statement = citation.figure_statement(figure)
     assert "".join(statement.split()) in text
     assert "".join(figure[mx.SOURCE_TITLE].split()) in text and dataset.version in text
-    assert f"{api}/figure?id={figure_id}&lang={language}".replace(" ", "") in text.replace("\xa0", "")
+    assert f"{PUBLIC}/figure?id={figure_id}&lang={language}".replace(" ", "") in text.replace("\xa0", "")
 
 
 def test_unknown_id_is_404_and_a_bad_parameter_400(api):
@@ -73,10 +77,11 @@ def test_unknown_id_is_404_and_a_bad_parameter_400(api):
     assert status == 400 and json.loads(body)["parameter"] == "colour"
 
 
-def test_an_image_never_draws_the_requests_host(api, figure_id):
+def test_an_image_never_draws_the_requests_host(figure_id):
     """Images are cached for everyone (ETag by data version): a forged Host must not be drawn into
-    the shared copy. Without a configured base the image shows the figure's path."""
-    status, _headers, body = fetch(f"{api}/api/figures/{figure_id}.svg", headers={"Host": "evil.example"})
+    the shared copy. With no public address configured, the image gives the figure's path."""
+    with streamlit_server(env={citation.BASE_URL_ENV: ""}) as bare:
+        status, _headers, body = fetch(f"{bare}/api/figures/{figure_id}.svg", headers={"Host": "evil.example"})
     text = svg_text(body)
     assert status == 200 and "evil.example" not in text
-    assert citation.figure_path(figure_id) in text
+    assert f"{citation.figure_path(figure_id)}&lang=en" in text
