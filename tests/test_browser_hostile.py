@@ -7,6 +7,7 @@ Each payload would set `window.__xss` if a browser ever executed it.
 from __future__ import annotations
 
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,13 +60,11 @@ def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Pa
     assert dialogs == []
 
 
-def test_hostile_upload_is_inert(tmp_path: Path):
+@contextmanager
+def explore_with_upload(upload: Path, row: dict[str, str]):
+    """/explore in a real browser after uploading `row` (keyed by the header's names, so it stays
+    valid when columns are added) as the file `upload`; yields (page, dialogs seen)."""
     header = (Path(__file__).resolve().parent.parent / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
-    upload = tmp_path / "<img src=x onerror=window.__xss=10>.csv"
-    # The row is keyed by the header's names, so it stays valid when columns are added.
-    row = {"region": "Zhejiang", "metric": "provincial_manufacturing_innovation_centres", "value": "9", "unit": "centres",
-           "year": "2023", "qualifier": "exact", "status": "actual", "source_id": "<script>window.__xss=11</script>",
-           "quote": "<img src=x onerror=window.__xss=12>", "year_basis": "stated", "note": "=1+1"}
     cells = ['"' + row.get(column, "").replace('"', '""') + '"' if row.get(column) else "" for column in header.split(",")]
     upload.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
     dialogs: list[str] = []
@@ -79,6 +78,16 @@ def test_hostile_upload_is_inert(tmp_path: Path):
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
         page.get_by_text("for this session only").wait_for(timeout=30_000)
         wait_idle(page)
+        yield page, dialogs
+        browser.close()
+
+
+def test_hostile_upload_is_inert(tmp_path: Path):
+    upload = tmp_path / "<img src=x onerror=window.__xss=10>.csv"
+    row = {"region": "Zhejiang", "metric": "provincial_manufacturing_innovation_centres", "value": "9", "unit": "centres",
+           "year": "2023", "qualifier": "exact", "status": "actual", "source_id": "<script>window.__xss=11</script>",
+           "quote": "<img src=x onerror=window.__xss=12>", "year_basis": "stated", "note": "=1+1"}
+    with explore_with_upload(upload, row) as (page, dialogs):
         main = page.locator("[data-testid='stMain']").inner_text()
         assert f"Added 1 row from {upload.name} for this session only" in main  # the file name, literally
         total = len(load_dataset().metrics) + 1
@@ -86,7 +95,6 @@ def test_hostile_upload_is_inert(tmp_path: Path):
         assert page.get_by_text(f"Download CSV ({total} rows)").count() == 1
         screenshot(page, "hostile-upload")
         assert page.evaluate("() => window.__xss") is None
-        browser.close()
     assert dialogs == []
 
 
@@ -108,21 +116,9 @@ def in_session(page, path: str) -> None:
 
 
 def test_uploaded_text_shows_as_text_not_markdown(tmp_path: Path):
-    header = (Path(__file__).resolve().parent.parent / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
     row = {"region": "Shanxi", "metric": "provincial_manufacturing_innovation_centres", "value": "99", "unit": "centres",
            "year": "2024", "qualifier": "exact", "status": "actual", "year_basis": "stated", **MARKDOWN_PAYLOADS}
-    cells = ['"' + row.get(column, "").replace('"', '""') + '"' if row.get(column) else "" for column in header.split(",")]
-    upload = tmp_path / "markdown.csv"
-    upload.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{url}/explore")
-        wait_idle(page)
-        page.get_by_text("Add your own figures").click()
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
-        page.get_by_text("for this session only").wait_for(timeout=30_000)
-        wait_idle(page)
+    with explore_with_upload(tmp_path / "markdown.csv", row) as (page, _dialogs):
         main = page.locator("[data-testid='stMain']")
         checked = []
         for path in ["/figure?id=user.line-2", "/compare", "/map", "/trends", "/explore?region=Shanxi"]:
@@ -139,4 +135,3 @@ def test_uploaded_text_shows_as_text_not_markdown(tmp_path: Path):
                 assert "first line === second" in text  # the status line, one line of text
                 assert "indented code" in text and MARKDOWN_PAYLOADS["source_id"] in text
         assert all(shown for path, shown in checked if path.startswith(("/figure", "/compare"))), checked
-        browser.close()

@@ -21,7 +21,7 @@ from dashboard import citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.views import share, ui
 from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - fixtures
-from tests.test_images import footer_ink, squeezed, svg_text
+from tests.test_images import compare_chart, footer_ink, squeezed, svg_text
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +56,8 @@ def download(page, body, fmt: str) -> bytes:
 
 def compare_expectation(obs, language: str):
     """The first chart of /compare for Shanxi and Shandong: its title and the documents behind it."""
-    with i18n.speaking(language):
-        local = mx.localise(obs)
-        table = mx.compare_regions(local, ["Shanxi", "Shandong"], status="actual")
-        row = table[table["shared"]].iloc[0]
-        chosen = local[local["region"].isin(["Shanxi", "Shandong"]) & (local["status"] == "actual")]
-        rows = mx.latest_observations(chosen[chosen["metric"] == row["metric"]])
-    return row["label"], rows[mx.SOURCE_TITLE].unique()
+    title, rows, _fig = compare_chart(obs, language)
+    return title, rows[mx.SOURCE_TITLE].unique()
 
 
 def figure_expectation(obs, dataset, language: str):

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import ui
+from dashboard.views import share, ui
 
 ALL_METRICS = ""
 
@@ -23,7 +23,9 @@ HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden wh
 HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
 
 # The side-by-side table has a column per region, differences and caveats: it needs the page's width.
-st.set_page_config(layout="wide")
+# Not in an embed, which shows one chart: a frame that turns wide after its first paint shifts it.
+if not share.embedded():
+    st.set_page_config(layout="wide")
 dataset, obs = ui.load()
 colours = ui.colours(dataset)
 available = mx.present_in_order(dataset.regions["region"], obs["region"])
