@@ -26,9 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data import Dataset, InvalidData, UnreadableFile, data_root, load_dataset
-from dashboard.evidence import ORDINAL, classify
 from dashboard.i18n import _, ngettext
-from dashboard.numbers import (Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
+from dashboard.numbers import (ORDINAL, Mention, classify, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
                                sentence_at, sentence_spans)
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
