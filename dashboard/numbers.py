@@ -55,6 +55,7 @@ class Language:
     qualifier_words: frozenset[str]  # may stand between a rank word and its number
     after_a_position: frozenset[str]  # "the 1 1 in 2022": a position
     count_words: frozenset[str]  # "a total of 2000 firms": a count, though 2000 looks like a year
+    comparison_words: frozenset[str]  # "compared with 2012 when": a year
     code_words: frozenset[str]  # "version 3.14": a name, not a quantity
     and_word: str
     or_word: str
@@ -98,6 +99,7 @@ ENGLISH = Language(
                               .split()),
     after_a_position=frozenset("in of at on by for among with to and or from place position spot".split()),
     count_words=frozenset("total number sum count".split()),
+    comparison_words=frozenset(("compared", "comparison")),
     code_words=frozenset(("version", "v", "v.", "release")),
     and_word="and",
     or_word="or",
@@ -324,10 +326,11 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
                                  or next_word and next_word.lower() in language.after_a_position):
             return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
     if is_year_like(text[start:end], value):
-        if nearest == "of" and found:
-            earlier = _word_before(text, found[1])
-            if earlier and earlier[0].lower() in language.count_words:
-                return _CARDINAL_ONLY  # a total of 2000 firms
+        earlier = _word_before(text, found[1]) if found and nearest in ("of", "with", "to") else None
+        if earlier and nearest == "of" and earlier[0].lower() in language.count_words:
+            return _CARDINAL_ONLY  # a total of 2000 firms
+        if earlier and earlier[0].lower() in language.comparison_words:
+            return _YEAR_ONLY  # compared with 2012 when it stood at
         if next_word is not None and nearest not in language.year_words:
             return _YEAR_OR_CARDINAL  # 2018 enterprises: a count, or a year used as a noun
         return _YEAR_ONLY  # in 2018, 2018., compared with 2012
@@ -358,9 +361,12 @@ def _digits_mention(text: str, match: re.Match, raw: str) -> Mention:
         stop = end + (suffix.end() if suffix and after[:1].isalpha() else 0)
         return Mention(start, stop, text[start:stop], "ordinal", (value,), stray, ((ORDINAL, value),))
     if not reads:
-        if text[end:end + 1].isalpha() or start and text[start - 1].isalpha():  # 5G, CO2-like names
-            stop = end + _GLUED.match(text, end).end() - end
-            return Mention(start, stop, text[start:stop], "code", (), stray)
+        if text[end:end + 1].isalpha() or start and text[start - 1].isalpha():  # 5G, CO2: a name, whole
+            stop = _GLUED.match(text, end).end()
+            begin = start
+            while begin and text[begin - 1].isascii() and text[begin - 1].isalnum():
+                begin -= 1
+            return Mention(begin, stop, text[begin:stop], "code", (), stray)
         word = _word_before(text, start)
         if word and word[0].lower() in ENGLISH.code_words:
             return Mention(start, end, raw, "code", (), stray)  # version 3.14

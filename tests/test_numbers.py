@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import evidence, numbers
+from dashboard.audit import audit_document
+from dashboard.evidence import YEAR
+from dashboard.schema import KIND_OF_VALUE
 from dashboard.numbers import find_numbers, line_of, occurrences, same_number_text, sentence_spans
 from tests.hostile_text import HOSTILE_UNITS, repeated, within
 
@@ -140,3 +144,105 @@ def test_reading_a_long_hostile_text_takes_time_in_proportion_to_it(units, tail)
     assert all(piece in text for piece in foreign[:50])
     assert set().union(*read.values()) <= evidence.numbers_in_text(text)  # what it states, it writes
     assert all(a < b <= c for (a, b), (c, _) in zip(sentences, sentences[1:]))
+
+
+# --- one reader: validation and the audit read a number alike (issue 18) --------------------------------
+
+_NONE_ROWS = pd.DataFrame(columns=["event_id", "quote", "source_id", "number", "reason", "note"])
+
+
+def _audit_captures(text: str, value: float, value_type: str | None) -> bool:
+    """Whether the audit ties a number of the text to a figure row with this value and the text as
+    its quote: what the audit reads the text as."""
+    figure = {"figure_id": "f", "metric": "m", "value": float(value), "year": None, "year_basis": "unstated", "quote": text}
+    if value_type == "year":  # a year as the row's stated year (its value is none of the text's)
+        figure.update(value=-1.0, year=float(value), year_basis="stated")
+    findings = audit_document(text, pd.DataFrame([figure]), _NONE_ROWS, _NONE_ROWS,
+                              {"m": None if value_type == "year" else value_type})
+    return any(f.figure_ids for f in findings)
+
+
+def _validation_accepts(text: str, value: float, value_type: str | None) -> bool:
+    """Whether validation accepts a row with this value (or stated year) and the text as its quote."""
+    kind = YEAR if value_type == "year" else KIND_OF_VALUE.get(value_type)
+    return evidence.states(float(value), text, kind)
+
+
+# The issue's table, row by row: the text, the kind each reading is tried as, the values read so
+# (accepted) and the readings that must be refused.
+ISSUE_TABLE = [
+    ("Shandong has twenty-five centres.", "count", [25], [20, 5]),
+    ("It built 5G base stations.", "count", [], [5]),
+    ("It cut CO2 emissions.", "count", [], [2]),
+    ("It runs version 3.14 of the system.", "count", [], [3.14, 3, 14]),
+    ("A total of 2000 firms joined.", "count", [2000], []),
+    ("A total of 2000 firms joined.", "year", [], [2000]),
+    ("Shanxi ranked 12 in China.", "rank", [12], []),
+    ("Shanxi ranked 12 in China.", "count", [], [12]),
+    ("It is No. 1 in the country.", "rank", [1], []),
+    ("It is No. 1 in the country.", "count", [], [1]),
+    ("It is #2 nationwide.", "rank", [2], []),
+    ("It is #2 nationwide.", "count", [], [2]),
+    ("The meeting began at 11:16.", "count", [], [11, 16, 1116]),
+    ("The meeting began at 11:16.", "year", [], [11, 16]),
+    ("The annex reads 12,34 units.", "count", [], [12, 34, 1234, 12.34]),
+    ("It opened in March 2021.", "year", [2021], []),
+    ("It opened in March 2021.", "count", [], [2021]),
+    ("Spending doubled compared with 2012.", "year", [2012], []),
+    ("Spending doubled compared with 2012.", "count", [], [2012]),
+    ("Issued 2021-03", "year", [2021], []),  # a date states its year ...
+    ("Issued 2021-03", "count", [], [2021, 3, 2018]),  # ... and no count, nor a range of 2021 to 3
+    ("It has 1,250 firms.", "count", [1250], [1, 250]),
+    ("It has one hundred and twenty firms.", "count", [120], [1, 100, 20]),
+    ("It has two thousand five hundred firms.", "count", [2500], [2, 1000, 5, 100]),
+]
+
+
+@pytest.mark.parametrize(("text", "value_type", "accepted", "refused"), ISSUE_TABLE)
+def test_validation_and_the_audit_read_each_row_of_the_issue_table_as_it_should_be(text, value_type, accepted, refused):
+    for value in accepted:
+        assert (_validation_accepts(text, value, value_type), _audit_captures(text, value, value_type)) == (True, True), value
+    for value in refused:
+        assert (_validation_accepts(text, value, value_type), _audit_captures(text, value, value_type)) == (False, False), value
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("5G", "code"), ("CO2", "code"), ("version 3.14", "code"), ("at 11:16", "time"), ("12,34", "unreadable"),
+     ("Issued 2021-03", "date"), ("ranked 12", "ordinal"), ("No. 1", "ordinal"), ("#2", "ordinal"),
+     ("in March 2021", "year"), ("a total of 2000 firms", "cardinal"), ("twenty-five centres", "cardinal")],
+)
+def test_each_form_is_named_as_what_it_is(text, kind):
+    assert [m.kind for m in find_numbers(text)] == [kind]
+
+
+# Generated text: the pieces numbers and the words that decide what they are, in any order.
+_READER_PIECES = ["12", "3", "2000", "2021", "1,250", "12,34", " ", ".", ",", "-", ":", "#", "%", "G", "CO", "th",
+                  " the ", " in ", " of ", " total of ", " ranked ", "No. ", " version ", " March ", " compared with ",
+                  " firms", " yuan", " or ", "twenty", "-five", " hundred", " and ", " thousand", "five", "third", "$"]
+
+
+def _agree(text: str) -> None:
+    """Validation accepts a value of each kind from the text exactly when the audit ties a number
+    of the text to a row of that value and kind."""
+    candidates = {v for m in find_numbers(text) for v in m.values} | {1.0, 2.0, 12.0, 2000.0, 2021.0}
+    for value in candidates:
+        for value_type in ("count", "rank", "year", None):
+            assert _validation_accepts(text, value, value_type) is _audit_captures(text, value, value_type), (
+                value, value_type)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_READER_PIECES), max_size=12).map("".join))
+@example("a total of 2000 firms")
+@example("compared with 2012 when")
+@example("2018 or 2019 firms")
+@example("May 1, 2021 firms")
+def test_validation_and_the_audit_agree_on_generated_text(text):
+    _agree(text)
+
+
+def test_validation_and_the_audit_agree_on_every_sentence_of_the_seeds(dataset):
+    for source_id, document in dataset.documents.items():
+        for start, end in sentence_spans(document):
+            _agree(evidence.normalise_whitespace(document[start:end]))
