@@ -126,25 +126,32 @@ def _near_a_date(text: str, start: int, end: int) -> bool:
     return bool(_DATE_JOIN_AFTER.match(text, end) or _DATE_JOIN_BEFORE.search(text, max(0, start - 4), start))
 
 
+_FAST_TRIES = 8
+
+
 def states(value: float, text: str, kind: str | None = None,
            memo: dict[str, dict[str, frozenset[float]]] | None = None) -> bool:
     """Whether the text states `value` as a number of this kind (CARDINAL, ORDINAL or YEAR; None:
     any kind), in digits or in words. Exactly `value in read_numbers(text)[kind]`, fast in the
-    usual case: when the value's plain digits first occur in the text as a whole run away from
-    date punctuation, classify() decides from the words around it. Otherwise the text is read in
-    full (memoised in `memo`, per text)."""
+    usual case: the first place the value's plain digits stand as a whole run (not inside "2005"),
+    away from date punctuation, is classified from the words around it (numbers.classify, the rule
+    find_numbers applies to that run). Otherwise the text is read in full (memoised in `memo`,
+    per text)."""
     if value is None or not math.isfinite(value) or value < 0:
         return False
     value = float(value)
     plain = _plain_digits(value)
-    start = text.find(plain) if plain is not None else -1
-    if start >= 0:
+    start = text.find(plain) if plain is not None and text.isprintable() and "  " not in text else -1
+    for _ in range(_FAST_TRIES):  # a few places at most: a long text of digits is read in full once
+        if start < 0:
+            break
         end = start + len(plain)
-        if (not _extends_run(text, start - 1, -1) and not _extends_run(text, end, 1)
-                and not _near_a_date(text, start, end) and text.isprintable() and "  " not in text):
-            kinds = classify(text, start, end, value)
-            if kinds & ({kind} if kind else set(KINDS)):
-                return True
+        if _extends_run(text, start - 1, -1) or _extends_run(text, end, 1):
+            start = text.find(plain, end)  # part of a longer run, never a number of its own
+            continue
+        if not _near_a_date(text, start, end) and classify(text, start, end, value) & ({kind} if kind else set(KINDS)):
+            return True
+        break  # read as something else here: it may still be stated elsewhere in the text
     if memo is None:
         numbers = read_numbers(text)
     else:
