@@ -127,6 +127,7 @@ def _near_a_date(text: str, start: int, end: int) -> bool:
 
 
 _FAST_TRIES = 8
+_WANTED = {None: frozenset(KINDS), **{kind: frozenset((kind,)) for kind in KINDS}}
 
 
 def states(value: float, text: str, kind: str | None = None,
@@ -149,7 +150,7 @@ def states(value: float, text: str, kind: str | None = None,
         if _extends_run(text, start - 1, -1) or _extends_run(text, end, 1):
             start = text.find(plain, end)  # part of a longer run, never a number of its own
             continue
-        if not _near_a_date(text, start, end) and classify(text, start, end, value) & ({kind} if kind else set(KINDS)):
+        if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
             return True
         break  # read as something else here: it may still be stated elsewhere in the text
     if memo is None:

@@ -204,6 +204,7 @@ _GLUED = re.compile(r"[A-Za-z0-9]*")
 _PERCENT = re.compile(r" ?(?:%|percent\b|per cent\b)")
 _MONEY_AFTER = re.compile(r" (?:(million|billion|trillion) )?(?:yuan|RMB|dollars|US dollars|euros)\b")
 _CURRENCY = "$¥€£"
+_PERCENT_STARTS = ("%", "p")  # what _PERCENT can start with after its optional space (a cheap test first)
 _WORD_AFTER = re.compile(r" ?([A-Za-z]+)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|(?<=\S)\n(?=\S)")
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Ltd|Inc|No|Mr|Ms|Dr|St|vs|etc|e\.g|i\.e)\.$")
@@ -292,7 +293,8 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
         return _NONE  # CO2, A380, v3: a code
     if preceding and preceding in _CURRENCY or preceding == " " and start > 1 and text[start - 2] in _CURRENCY:
         return _CARDINAL_ONLY  # $5, ¥ 3
-    if _PERCENT.match(text, end):
+    if (following in _PERCENT_STARTS or following == " " and text[end + 1:end + 2] in _PERCENT_STARTS) and \
+            _PERCENT.match(text, end):
         return _CARDINAL_ONLY  # 80%, 12 percent
     spaced = preceding == " "
     found = _word_before(text, start) if spaced or preceding == "(" else None
