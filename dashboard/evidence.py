@@ -13,7 +13,7 @@ import math
 import re
 
 from dashboard import numbers as _reader
-from dashboard.numbers import _ORDINALS, CARDINAL, NUMBER_WORDS, ORDINAL, YEAR, classify  # noqa: F401 (re-exported)
+from dashboard.numbers import CARDINAL, ORDINAL, YEAR, classify  # noqa: F401 (the kinds schema.py asks for)
 
 
 def normalise_whitespace(text: str) -> str:
@@ -38,39 +38,16 @@ def quote_in_document(quote: str, document: str) -> bool:
 # reader, dashboard.numbers; this module asks it.
 KINDS = _reader.READINGS
 
-# A number as the seed texts write it: ASCII digits, thousands commas ("1,000"), a decimal point
-# ("12.42") and single stray spaces between digits ("20 12" is 2012, "1 1" is 11). A run never
-# starts right after a digit (of any script), point, comma or underscore, and never stops just
-# before ".5", ",5", another script's digit or an underscore, so 12 is not found inside 2012,
-# 12.42, "20 12", "1_2" or "1٢". The repetition is possessive: a run that would stop there is no
-# number at all, never a shorter one ("12,34" states neither 1 nor 12). Full-width, Arabic-Indic
-# and other non-ASCII digits, and "1_4" (which Python's float() reads as 14), are not numbers here.
-_NUMBER_RUN = re.compile(r"[0-9](?<![\d.,_][0-9])(?:[0-9]|,(?=[0-9]{3}(?![0-9]))|\.(?=[0-9])| (?=[0-9]))*+(?![.,][0-9]|[\d_])")
-_LOWER_WORD = re.compile(r"[a-z]+")
-_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
+# Digits the reader does not read (other scripts' digits, digits joined by "_"), named in messages.
 # Each alternative starts only where a run starts (nothing it could have taken stands before) and
 # repeats possessively, so a long run of digits is read once, not once per starting point.
 _FOREIGN_DIGITS = re.compile(r"(?<![\d_])[0-9_]*+(?![0-9])\d[\d_]*+|(?<![0-9])[0-9]++(?:_[0-9]++)++")
-
-
-def _run_numbers(run: str) -> list[float]:
-    """The number a run writes; a run with several points ("3.14.15") is no decimal but a dotted
-    sequence, and states each of its parts."""
-    plain = run.replace(",", "").replace(" ", "")
-    return [float(part) for part in plain.split(".")] if plain.count(".") > 1 else [float(plain)]
 
 
 def read_numbers(text: str) -> dict[str, frozenset[float]]:
     """Every number the text states, by kind (CARDINAL, ORDINAL, YEAR), in digits or in words, as
     the one reader (dashboard.numbers.find_numbers) reads the text with its whitespace folded."""
     return _reader.read_numbers(normalise_whitespace(text))
-
-
-def digit_numbers(text: str) -> frozenset[float]:
-    """The numbers the text writes in ASCII digits, whatever their kind (see _NUMBER_RUN), with
-    whitespace folded first. Months and days of numeric dates count too: this is what the text
-    writes, not what it states."""
-    return frozenset(n for run in _NUMBER_RUN.findall(normalise_whitespace(text)) for n in _run_numbers(run))
 
 
 @functools.lru_cache(maxsize=4096)  # the same values (years above all) recur across rows
@@ -160,36 +137,6 @@ def states(value: float, text: str, kind: str | None = None,
             memo[text] = read_numbers(text)
         numbers = memo[text]
     return any(value in numbers[k] for k in ((kind,) if kind else KINDS))
-
-
-def states_in_digits(value: float, text: str, numbers: dict[str, frozenset[float]] | None = None) -> bool:
-    """Exactly `value in digit_numbers(text)`, fast in the usual case: when the value's plain
-    digits occur in the text as a whole run, that run is the value."""
-    plain = _plain_digits(value)
-    start = text.find(plain) if plain is not None else -1
-    if start >= 0 and not _extends_run(text, start - 1, -1) and not _extends_run(text, start + len(plain), 1):
-        return True
-    if numbers is None:
-        return value in digit_numbers(text)
-    if text not in numbers:
-        numbers[text] = digit_numbers(text)
-    return value in numbers[text]
-
-
-def word_numbers(text: str) -> frozenset[float]:
-    """The numbers the text writes as number or ordinal words ("five", "third")."""
-    return frozenset(float(NUMBER_WORDS[w]) for w in _NUMBER_WORD_SET.intersection(_LOWER_WORD.findall(text.lower())))
-
-
-def numbers_in_text(text: str) -> frozenset[float]:
-    """Every number the text writes, in digits or in words, whatever its kind."""
-    return digit_numbers(text) | word_numbers(text)
-
-
-def value_in_text(value: float, text: str, kind: str | None = None,
-                  memo: dict[str, dict[str, frozenset[float]]] | None = None) -> bool:
-    """True when the text states this number as a number of this kind (None: any kind); see states."""
-    return states(value, text, kind, memo)
 
 
 def foreign_digits(text: str) -> list[str]:
