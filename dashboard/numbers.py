@@ -205,7 +205,7 @@ _PERCENT = re.compile(r" ?(?:%|percent\b|per cent\b)")
 _MONEY_AFTER = re.compile(r" (?:(million|billion|trillion) )?(?:yuan|RMB|dollars|US dollars|euros)\b")
 _CURRENCY = "$¥€£"
 _PERCENT_STARTS = ("%", "p")  # what _PERCENT can start with after its optional space (a cheap test first)
-_WORD_AFTER = re.compile(r" ?([A-Za-z]+)")
+_WORD_AFTER = re.compile(r"\s*+([A-Za-z]+)")  # whitespace as written: a raw document's line break too
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|(?<=\S)\n(?=\S)")
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Ltd|Inc|No|Mr|Ms|Dr|St|vs|etc|e\.g|i\.e)\.$")
 
@@ -254,17 +254,26 @@ def _word_value(words: str, language: Language = ENGLISH) -> float:
 
 def _word_before(text: str, end: int) -> tuple[str, int] | None:
     """The ASCII word right before `end` as written ("No." keeps its point) and where it starts;
-    only spaces or opening parentheses may stand between, and it must be all letters (with one
-    point at its end). None if there is no such word."""
+    only whitespace or opening parentheses may stand between, and it must be all letters (with one
+    point at its end). None if there is no such word (or it is longer than any word looked for)."""
     i = end
-    while i > 0 and text[i - 1] in " (":
+    while i > 0 and text[i - 1] in _SPACE_OR_PARENTHESIS:
         i -= 1
-    k = text.rfind(" ", 0, i) + 1
-    if "(" in text[k:i]:
-        k = text.rfind("(", k, i) + 1
+    lowest = max(0, i - _LONGEST_WORD)
+    k = max(text.rfind(" ", lowest, i) + 1, lowest)
     word = text[k:i]
+    if not word.isprintable() or "(" in word:  # a line break or tab of a raw document, a parenthesis
+        k += max(word.rfind(c) for c in _SPACE_OR_PARENTHESIS) + 1
+        word = text[k:i]
+    if k == lowest and k and text[k - 1] not in _SPACE_OR_PARENTHESIS:
+        return None  # no space within reach: a word longer than any looked for
     core = word[:-1] if word.endswith(".") else word
     return (word, k) if core.isalpha() and core.isascii() else None
+
+
+_SPACE_TO_END = re.compile(r"\s*+\Z")
+_SPACE_OR_PARENTHESIS = " (\n\t\r\f\v"
+_LONGEST_WORD = 24  # longer than every word the rules below look for: the look back stays short
 
 
 def is_year_like(run: str, value: float) -> bool:
@@ -282,28 +291,23 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
     the characters and words around the run, so the fast path of evidence.states and find_numbers
     classify a run alike."""
     following = text[end:end + 1]
+    preceding = text[start - 1:start] if start else ""
+    if preceding.isascii() and preceding.isalpha():
+        return _NONE  # CO2, A380, v3, a3th: a code
     if following.isalpha():
         if _ORDINAL_SUFFIX.match(text, end):
             return _ORDINAL_ONLY  # 34th, 1st
         glued = _GLUED.match(text, end).group()
         if not glued.isalpha() or not glued.islower():
             return _NONE  # 5G, 3D, 4K: a code ("3km", "20mu" stay quantities)
-    preceding = text[start - 1:start] if start else ""
-    if preceding.isascii() and preceding.isalpha():
-        return _NONE  # CO2, A380, v3: a code
-    if preceding and preceding in _CURRENCY or preceding == " " and start > 1 and text[start - 2] in _CURRENCY:
-        return _CARDINAL_ONLY  # $5, ¥ 3
-    if (following in _PERCENT_STARTS or following == " " and text[end + 1:end + 2] in _PERCENT_STARTS) and \
-            _PERCENT.match(text, end):
-        return _CARDINAL_ONLY  # 80%, 12 percent
-    spaced = preceding == " "
+    spaced = preceding.isspace()
     found = _word_before(text, start) if spaced or preceding == "(" else None
     word = found[0] if found else None
     nearest = word.lower() if word else None
     if nearest in language.code_words:
         return _NONE  # version 3.14
     next_word = after = None
-    if following == " ":
+    if following.isspace():
         after = _WORD_AFTER.match(text, end)
         next_word = after.group(1) if after else None
     if (spaced and word and word[0].isupper() and _is_month(word, language)) or (
@@ -311,6 +315,11 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
                        and _is_month((_WORD_AFTER.match(text, after.end()) or (None, None))[1], language))
     ):
         return _YEAR_ONLY if is_year_like(text[start:end], value) else _NONE  # May 1, 1 May, March 2021
+    if preceding and preceding in _CURRENCY or spaced and start > 1 and text[start - 2] in _CURRENCY:
+        return _CARDINAL_ONLY  # $5, ¥ 3
+    if (following in _PERCENT_STARTS or following.isspace() and text[end + 1:end + 2] in _PERCENT_STARTS) and \
+            _PERCENT.match(text, end):
+        return _CARDINAL_ONLY  # 80%, 12 percent
     if preceding == "#":
         return _ORDINAL_ONLY  # #2
     if spaced and found:
@@ -325,6 +334,7 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
         if rank in language.rank_words or nearest in language.position_words:
             return _ORDINAL_ONLY  # ranked 12, ranks at least 12, No. 1
         if nearest == "the" and (following in ("", ".", ",", ";", ":", ")")
+                                 or following.isspace() and _SPACE_TO_END.match(text, end)
                                  or next_word and next_word.lower() in language.after_a_position):
             return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
     if is_year_like(text[start:end], value):

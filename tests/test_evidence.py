@@ -153,6 +153,7 @@ _CONTEXT_TEXT = st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=14).map("".j
 @example("at 11:16 the")
 @example("the 1999 - 2021 plan")
 @example("Editor: 02-28-2022 11:16")
+@example("12a3th")  # '3th' is glued to a code, no ordinal
 def test_states_agrees_with_reading_every_number_of_each_kind(text):
     """The fast path (the value's first occurrence, classified from the words around it) must give
     exactly the answer of reading all the text's numbers and their kinds."""
