@@ -128,7 +128,7 @@ _DIGITS = r"(?<![\d.,_])[0-9](?:[0-9]|,(?=[0-9])|\.(?=[0-9])| (?=[0-9]))*"
 _RUN = re.compile(r"(?<![\d.,_])[0-9](?:[0-9]|[.,_](?=[0-9])| (?=[0-9]))*+")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
 _L = ENGLISH
-_FIRST_LETTERS = "".join(sorted({w[0] for w in (*_L.number_words, "a")}))
+_FIRST_LETTERS = "".join(sorted({w[0] for w in _L.number_words}))  # looked at first: most starts fail on one character
 _END = r"(?![A-Za-z])"
 _UNIT = rf"(?:{_alternatives(_L.units)}){_END}"
 _SMALL = (rf"(?:(?:{_alternatives(_L.tens)})(?:-{_UNIT}|{_END})|(?:{_alternatives(_L.teens)}){_END}|{_UNIT})")
