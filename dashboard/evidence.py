@@ -120,16 +120,15 @@ def states(value: float, text: str, kind: str | None = None,
     value = float(value)
     plain = _plain_digits(value)
     start = text.find(plain) if plain is not None and text.isprintable() and "  " not in text else -1
-    for _ in range(_FAST_TRIES):  # a few places at most: a long text of digits is read in full once
-        if start < 0:
-            break
+    tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
+    while start >= 0:
         end = start + len(plain)
-        if _extends_run(text, start - 1, -1) or _extends_run(text, end, 1):
-            start = text.find(plain, end)  # part of a longer run, never a number of its own
-            continue
-        if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
-            return True
-        break  # read as something else here: it may still be stated elsewhere in the text
+        if not (_extends_run(text, start - 1, -1) or _extends_run(text, end, 1)):
+            if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
+                return True
+            break  # read as something else here: it may still be stated elsewhere in the text
+        tries -= 1  # part of a longer run ('2' of '2005'), never a number of its own: look further
+        start = text.find(plain, end) if tries else -1
     if memo is None:
         numbers = read_numbers(text)
     else:

@@ -204,7 +204,9 @@ _GLUED = re.compile(r"[A-Za-z0-9]*")
 _PERCENT = re.compile(r" ?(?:%|percent\b|per cent\b)")
 _MONEY_AFTER = re.compile(r" (?:(million|billion|trillion) )?(?:yuan|RMB|dollars|US dollars|euros)\b")
 _CURRENCY = "$¥€£"
-_PERCENT_STARTS = ("%", "p")  # what _PERCENT can start with after its optional space (a cheap test first)
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_WHITESPACE = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                        "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")  # what str.isspace() is true for
 _WORD_AFTER = re.compile(r"\s*+([A-Za-z]+)")  # whitespace as written: a raw document's line break too
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|(?<=\S)\n(?=\S)")
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Ltd|Inc|No|Mr|Ms|Dr|St|vs|etc|e\.g|i\.e)\.$")
@@ -259,8 +261,8 @@ def _word_before(text: str, end: int) -> tuple[str, int] | None:
     i = end
     while i > 0 and text[i - 1] in _SPACE_OR_PARENTHESIS:
         i -= 1
-    lowest = max(0, i - _LONGEST_WORD)
-    k = max(text.rfind(" ", lowest, i) + 1, lowest)
+    lowest = i - _LONGEST_WORD if i > _LONGEST_WORD else 0
+    k = text.rfind(" ", lowest, i) + 1 or lowest
     word = text[k:i]
     if not word.isprintable() or "(" in word:  # a line break or tab of a raw document, a parenthesis
         k += max(word.rfind(c) for c in _SPACE_OR_PARENTHESIS) + 1
@@ -290,24 +292,25 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
     be read as: some of CARDINAL, ORDINAL, YEAR, or none (a code, a day of a month). It looks only at
     the characters and words around the run, so the fast path of evidence.states and find_numbers
     classify a run alike."""
+    # Set lookups rather than str methods: classify runs on every value validation checks.
     following = text[end:end + 1]
     preceding = text[start - 1:start] if start else ""
-    if preceding.isascii() and preceding.isalpha():
+    if preceding in _ASCII_LETTERS:
         return _NONE  # CO2, A380, v3, a3th: a code
-    if following.isalpha():
+    if following not in _WHITESPACE and following.isalpha():
         if _ORDINAL_SUFFIX.match(text, end):
             return _ORDINAL_ONLY  # 34th, 1st
         glued = _GLUED.match(text, end).group()
         if not glued.isalpha() or not glued.islower():
             return _NONE  # 5G, 3D, 4K: a code ("3km", "20mu" stay quantities)
-    spaced = preceding.isspace()
+    spaced = preceding in _WHITESPACE
     found = _word_before(text, start) if spaced or preceding == "(" else None
     word = found[0] if found else None
     nearest = word.lower() if word else None
     if nearest in language.code_words:
         return _NONE  # version 3.14
     next_word = after = None
-    if following.isspace():
+    if following in _WHITESPACE:
         after = _WORD_AFTER.match(text, end)
         next_word = after.group(1) if after else None
     if (spaced and word and word[0].isupper() and _is_month(word, language)) or (
@@ -317,9 +320,9 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
         return _YEAR_ONLY if is_year_like(text[start:end], value) else _NONE  # May 1, 1 May, March 2021
     if preceding and preceding in _CURRENCY or spaced and start > 1 and text[start - 2] in _CURRENCY:
         return _CARDINAL_ONLY  # $5, ¥ 3
-    if (following in _PERCENT_STARTS or following.isspace() and text[end + 1:end + 2] in _PERCENT_STARTS) and \
-            _PERCENT.match(text, end):
-        return _CARDINAL_ONLY  # 80%, 12 percent
+    if (following == "%" or following == "p" or next_word and next_word[0] == "p"
+            or next_word is None and following == " " and text[end + 1:end + 2] == "%") and _PERCENT.match(text, end):
+        return _CARDINAL_ONLY  # 80%, 12 %, 12 percent, 12 per cent
     if preceding == "#":
         return _ORDINAL_ONLY  # #2
     if spaced and found:
@@ -334,7 +337,7 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
         if rank in language.rank_words or nearest in language.position_words:
             return _ORDINAL_ONLY  # ranked 12, ranks at least 12, No. 1
         if nearest == "the" and (following in ("", ".", ",", ";", ":", ")")
-                                 or following.isspace() and _SPACE_TO_END.match(text, end)
+                                 or following in _WHITESPACE and _SPACE_TO_END.match(text, end)
                                  or next_word and next_word.lower() in language.after_a_position):
             return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
     if is_year_like(text[start:end], value):
