@@ -132,10 +132,11 @@ _FIRST_LETTERS = "".join(sorted({w[0] for w in _L.number_words}))  # looked at f
 _END = r"(?![A-Za-z])"
 _UNIT = rf"(?:{_alternatives(_L.units)}){_END}"
 _SMALL = (rf"(?:(?:{_alternatives(_L.tens)})(?:-{_UNIT}|{_END})|(?:{_alternatives(_L.teens)}){_END}|{_UNIT})")
-_HUNDREDS = rf"(?:{_SMALL} hundred{_END}(?: (?:{_L.and_word} )?{_SMALL})?|{_SMALL})"
+_HUNDREDS = rf"(?:{_SMALL}\s++hundred{_END}(?:\s++(?:{_L.and_word}\s++)?{_SMALL})?|{_SMALL})"
 # Number words up to the thousands read as one value: "twenty-five", "one hundred and twenty",
-# "two thousand five hundred". Each match is a few words long, so the search stays linear.
-_COMPOUND = rf"(?:{_HUNDREDS} thousand{_END}(?: (?:{_L.and_word} )?{_HUNDREDS})?|{_HUNDREDS})"
+# "two thousand five hundred", whitespace between them as written (a raw document's line break).
+# Each match is a few words long, so the search stays linear.
+_COMPOUND = rf"(?:{_HUNDREDS}\s++thousand{_END}(?:\s++(?:{_L.and_word}\s++)?{_HUNDREDS})?|{_HUNDREDS})"
 _SINGLE_WORD = rf"(?:{_alternatives(_L.number_words)}){_END}"
 _NUMBER_WORD = rf"(?<![A-Za-z])(?=[{_FIRST_LETTERS}])(?:{_COMPOUND}|{_SINGLE_WORD})"
 _SIMPLE_WORD = rf"(?:(?:{_alternatives(_L.tens)})-{_UNIT}|{_SINGLE_WORD})"
@@ -239,7 +240,7 @@ def _word_value(words: str, language: Language = ENGLISH) -> float:
     if words in language.ordinals:
         return float(language.ordinals[words])
     total = current = 0
-    for word in re.split(r"[ -]+", words):
+    for word in re.split(r"[\s-]+", words):
         if word == language.and_word:
             continue
         scale = language.scales.get(word)
