@@ -26,10 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data import Dataset, InvalidData, UnreadableFile, data_root, load_dataset
-from dashboard.evidence import ORDINAL, classify
 from dashboard.i18n import _, ngettext
-from dashboard.numbers import (Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
+from dashboard.numbers import (YEAR, Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
                                sentence_at, sentence_spans)
+from dashboard.schema import KIND_OF_VALUE
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
 CAPTURED, EXCLUDED, UNACCOUNTED = "captured", "excluded", "unaccounted"
@@ -74,19 +74,18 @@ def _period_states(mention: Mention, start: float | None, end: float | None, lab
 
 
 def figure_states(mention: Mention, row: dict, value_type: str | None, text: str | None = None) -> bool:
-    """Whether a figure row states this mention (which lies inside the row's quote). Given the
-    document's `text`, a rank is stated only by digits read as a position there ('the 1 1 in
-    2022'), never by a count ('a total of 2' is no rank of 2)."""
+    """Whether a figure row states this mention (which lies inside the row's quote): the mention
+    reads as the row's value, as the kind of number validation wants for its value type (a count
+    as a cardinal, a rank as an ordinal: 'second only to' is no count of 2, 'a total of 2' no rank
+    of 2); or as its stated year; or it bounds the row's period. The same reading as validation's,
+    from the one reader (dashboard.numbers). `text` is kept for callers; the mention knows its reading."""
     value, year = _number(row.get("value")), _number(row.get("year"))
-    count_as_rank = (value_type == "rank" and mention.kind == "cardinal" and text is not None
-                     and ORDINAL not in classify(text, mention.start, mention.end, value))
-    if mention.kind in ("cardinal", "percent", "money", "range") and value in mention.values and not count_as_rank:
+    wanted = KIND_OF_VALUE.get(value_type) if value_type else None
+    if value is not None and any(v == value and (wanted is None or kind == wanted) for kind, v in mention.reads):
         return True
-    if mention.kind == "ordinal" and value_type == "rank" and value in mention.values:
-        return True  # "second only to" is no count of 2; "ranks third" is a rank of 3
     if row.get("reading") == "ambiguous" and value in lost_dash_values(mention):
         return True  # "build 1 2 lighthouse factories", read as 1 to 2
-    if mention.kind in ("year", "cardinal") and row.get("year_basis") == "stated" and year is not None and mention.value == year:
+    if row.get("year_basis") == "stated" and year is not None and (YEAR, year) in mention.reads:
         return True
     return _period_states(mention, _number(row.get("period_start")), _number(row.get("period_end")), row.get("period_label"))
 

@@ -216,6 +216,10 @@ def _skip_reason(text: str, mention: Mention, dated_line: int | None, previous: 
         return "bounds a period"
     if mention.kind == "code":
         return "part of a name"
+    if mention.kind in ("time", "date_part"):
+        return "a time or part of a date, not a figure"
+    if mention.kind == "unreadable":
+        return "no number as written (e.g. '12,34'): check the document"
     if mention.kind == "multiplier":
         return "a multiplier word ('double', 'trinity'), not a count"
     if _PERIOD_AFTER.match(after):
@@ -226,7 +230,9 @@ def _skip_reason(text: str, mention: Mention, dated_line: int | None, previous: 
     if _IDIOMS.search(window) and any(m.start() <= mention.start - max(0, mention.start - 20) < m.end()
                                       for m in _IDIOMS.finditer(window)):
         return "a turn of phrase, not a quantity"
-    if mention.kind == "ordinal" and not _RANK_WORDS.search(text[max(0, mention.start - 80):mention.end + 40]):
+    # Digits the reader took for a position ("ranked 12", "the 1 1 in 2022") were read so from the
+    # words around them; an ordinal word ("second", "third") far from any rank word enumerates.
+    if mention.kind == "ordinal" and not mention.text[:1].isdigit() and not _RANK_WORDS.search(text[max(0, mention.start - 80):mention.end + 40]):
         return "an ordinal that is no rank (an enumeration)"
     return None
 

@@ -1,67 +1,163 @@
-"""Every number a document writes, where it is, and what kind of number it is.
+"""The one reader of numbers: what numbers a text states, where, as written, and as what.
 
-The completeness audit and the draft tool read documents through `find_numbers`: digits (with
-thousands commas, decimals, and the stray spaces the seed texts contain: "20 12" is 2012),
-number words ("five", "twenty-five"), multiplier words ("double", "trinity"), ordinals ("third",
-"34th"), percentages, money, ranges ("two or three", "2023-2025") and dates ("2021-03-10", "02-28-2022 11:16", "May 1"). Each
-`Mention` keeps its exact place in the raw text, so a finding can be reported at `file:line` and
-tied to the quotes that cover it. `sentence_spans` cuts a text into sentences for messages and
-quotes. Pure string functions; the provenance checks' own number reader stays in
-`dashboard.evidence`.
+`find_numbers` returns every number a text writes as a `Mention`: its exact span in the raw text,
+its form as written (`kind`: cardinal, percent, money, range, ordinal, year, year_range, date, time,
+date_part, code, multiplier, unreadable), the values it writes, and `reads`, what it can be read as:
+(CARDINAL, value) for a count or amount, (ORDINAL, value) for a position, (YEAR, value) for a year
+(also the year of a date). Validation (`evidence.states`/`read_numbers`, behind schema.py's checks),
+the completeness audit and the draft all ask this reader, so they cannot disagree on what a number
+is. `classify` is its rule for a run of digits from the words around it; `evidence.states` asks it
+directly on its fast path, the same rule `find_numbers` applies, so both answer alike.
+
+What the reader knows of a language (number words, months, the words that make a number a year or a
+rank) is one `Language` table; `ENGLISH` is the only one so far. A new form of number is taught here,
+and a new language is a new table (and, where its script needs it, its own patterns).
+
+`sentence_spans` cuts a text into sentences for messages and quotes. Pure string functions.
+
+Over ~400 lines on purpose: the language table, the patterns, the context rule (`classify`) and the
+mentions built from them are one answer and change together. The sentence and line helpers at the
+end are another concern and can move out when the modules are split by job (issue 18, part 2).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dashboard.evidence import NUMBER_WORDS, _CARDINALS, _ORDINALS, quote_pattern
+# What a number can be read as. A figure's value is only found where the text states it as what it
+# is: a count, an amount or a percentage as a cardinal ("14 centres", "five bases", "more than 80%"),
+# a rank as an ordinal ("third", "the 34th", "ranked 12", "No. 1", "#2"), a year as a year ("in
+# 2012", "March 2021", "(2023-2025)", the year of "2021-03-10"). Months and days of a date, times
+# ("11:16"), codes ("5G", "CO2", "version 3.14"), multiplier words ("double") and runs that are no
+# number ("12,34", "1_4") are none of these.
+CARDINAL, ORDINAL, YEAR = "cardinal", "ordinal", "year"
+READINGS = (CARDINAL, ORDINAL, YEAR)
+KINDS = ("cardinal", "ordinal", "percent", "money", "year", "year_range", "range", "date", "time", "date_part",
+         "code", "multiplier", "unreadable")
 
-KINDS = ("cardinal", "ordinal", "percent", "money", "year", "year_range", "range", "date", "code", "multiplier")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-_SCALES = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
-_CURRENCY_WORDS = r"(?:yuan|RMB|dollars|US dollars|euros)"
-_YEAR_CONTEXT = re.compile(
-    r"(?:\b(?:in|since|by|from|to|until|till|before|after|of|during|year|end of|as of|between|and)\s+(?:the\s+)?$)", re.I
+
+@dataclass(frozen=True, eq=False)
+class Language:
+    """What the reader knows of one language's way of writing numbers (see ENGLISH)."""
+
+    units: dict[str, int]  # one..nine
+    teens: dict[str, int]  # ten..nineteen
+    tens: dict[str, int]  # twenty..ninety
+    scales: dict[str, int]  # hundred, thousand: "two thousand five hundred" is one value
+    other_cardinals: dict[str, int]  # zero
+    ordinals: dict[str, int]
+    multipliers: dict[str, int]  # "double" is a number word that counts nothing by itself
+    months: frozenset[str]
+    year_words: frozenset[str]  # "in 2018", "since 2012": a year, not a count
+    rank_words: frozenset[str]  # "ranked 12": a position
+    position_words: frozenset[str]  # "No. 1", "number 3"
+    qualifier_words: frozenset[str]  # may stand between a rank word and its number
+    after_a_position: frozenset[str]  # "the 1 1 in 2022": a position
+    count_words: frozenset[str]  # "a total of 2000 firms": a count, though 2000 looks like a year
+    comparison_words: frozenset[str]  # "compared with 2012 when": a year
+    code_words: frozenset[str]  # "version 3.14": a name, not a quantity
+    and_word: str
+    or_word: str
+
+    @functools.cached_property
+    def cardinals(self) -> dict[str, int]:
+        return {**self.other_cardinals, **self.units, **self.teens, **self.tens, **self.scales}
+
+    @functools.cached_property
+    def number_words(self) -> dict[str, int]:
+        return {**self.cardinals, **self.ordinals}
+
+
+ENGLISH = Language(
+    units={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9},
+    teens={"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+           "seventeen": 17, "eighteen": 18, "nineteen": 19},
+    tens={"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+          "ninety": 90},
+    scales={"hundred": 100, "thousand": 1000},
+    other_cardinals={"zero": 0},
+    ordinals={
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+        "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+        "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+        "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+        "hundredth": 100,
+    },
+    # "Multiplied" names no multiple, so it is none.
+    multipliers={
+        "double": 2, "doubled": 2, "twice": 2, "twofold": 2, "dual": 2, "triple": 3, "tripled": 3,
+        "treble": 3, "thrice": 3, "threefold": 3, "trinity": 3, "quadruple": 4, "quadrupled": 4, "fourfold": 4,
+        "fivefold": 5, "tenfold": 10,
+    },
+    months=frozenset("january february march april may june july august september october november december "
+                     "jan feb mar apr jun jul aug sep sept oct nov dec".split()),
+    year_words=frozenset("in since by from to until till through before after during of year years between".split()),
+    rank_words=frozenset("rank ranks ranked ranking place placed position".split()),
+    position_words=frozenset(("no.", "number")),
+    qualifier_words=frozenset("about around nearly approximately roughly over under top more less than at least most"
+                              .split()),
+    after_a_position=frozenset("in of at on by for among with to and or from place position spot".split()),
+    count_words=frozenset("total number sum count".split()),
+    comparison_words=frozenset(("compared", "comparison")),
+    code_words=frozenset(("version", "v", "v.", "release")),
+    and_word="and",
+    or_word="or",
 )
 
-# Digits: one digit, then digits, commas, points, or ONE space before a digit (a stray space:
-# "20 12", "1 2"). Never starts inside a longer run. A run that is no plain number ("12,34",
-# "3.14.15") is still found whole, so no number hides in it; see _digit_values.
-_DIGITS = r"(?<![\d.,])\d(?:\d|,(?=\d)|\.(?=\d)| (?=\d))*"
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_WORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-_CARDINAL_WORD = "|".join(sorted(_CARDINALS, key=len, reverse=True))
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-# The first letters of every number word, looked at first: most word starts (and every digit)
-# fail on one character instead of on each of the sixty alternatives.
-_FIRST_LETTERS = "".join(sorted({w[0] for w in NUMBER_WORDS}))
-_NUMBER_WORD = rf"(?=[{_FIRST_LETTERS}])(?:(?:{_TENS})-(?:{_UNITS})|{_WORD})"
-# Multiplier words are number words too ("double leap" is 双跨, "trinity" 三位一体): the audit must
-# see them, though they count nothing by themselves. "Multiplied" names no multiple, so it is none.
-MULTIPLIER_WORDS = {
-    "double": 2, "doubled": 2, "twice": 2, "twofold": 2, "dual": 2, "triple": 3, "tripled": 3,
-    "treble": 3, "thrice": 3, "threefold": 3, "trinity": 3, "quadruple": 4, "quadrupled": 4, "fourfold": 4,
-    "fivefold": 5, "tenfold": 10,
-}
-_MULTIPLIER = "|".join(sorted(MULTIPLIER_WORDS, key=len, reverse=True))
+# The English number words, for callers that list them (evidence re-exports these).
+_CARDINALS = ENGLISH.cardinals
+_ORDINALS = ENGLISH.ordinals
+NUMBER_WORDS: dict[str, int] = ENGLISH.number_words
+MULTIPLIER_WORDS = ENGLISH.multipliers
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+# --- patterns (English) ---------------------------------------------------------------------------
+# Digits are ASCII 0-9: full-width, Arabic-Indic and other scripts' digits are no numbers here (a
+# run next to one is unreadable), nor are digits joined by "_" ("1_4", which float() reads as 14).
+_DIGITS = r"(?<![\d.,_])[0-9](?:[0-9]|,(?=[0-9])|\.(?=[0-9])| (?=[0-9]))*"
+# A run: one digit, then digits, commas, points, underscores or ONE space before a digit (a stray
+# space: "20 12", "1 2"); never starts inside a longer run. Possessive: a long run is read once. A
+# run that is no plain number ("12,34", "1_4") is still found whole, so no number hides in it.
+_RUN = re.compile(r"(?<![\d.,_])[0-9](?:[0-9]|[.,_](?=[0-9])| (?=[0-9]))*+")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+_L = ENGLISH
+_FIRST_LETTERS = "".join(sorted({w[0] for w in _L.number_words}))  # looked at first: most starts fail on one character
+_END = r"(?![A-Za-z])"
+_UNIT = rf"(?:{_alternatives(_L.units)}){_END}"
+_SMALL = (rf"(?:(?:{_alternatives(_L.tens)})(?:-{_UNIT}|{_END})|(?:{_alternatives(_L.teens)}){_END}|{_UNIT})")
+_HUNDREDS = rf"(?:{_SMALL}\s++hundred{_END}(?:\s++(?:{_L.and_word}\s++)?{_SMALL})?|{_SMALL})"
+# Number words up to the thousands read as one value: "twenty-five", "one hundred and twenty",
+# "two thousand five hundred", whitespace between them as written (a raw document's line break).
+# Each match is a few words long, so the search stays linear.
+_COMPOUND = rf"(?:{_HUNDREDS}\s++thousand{_END}(?:\s++(?:{_L.and_word}\s++)?{_HUNDREDS})?|{_HUNDREDS})"
+_SINGLE_WORD = rf"(?:{_alternatives(_L.number_words)}){_END}"
+_NUMBER_WORD = rf"(?<![A-Za-z])(?=[{_FIRST_LETTERS}])(?:{_COMPOUND}|{_SINGLE_WORD})"
+_SIMPLE_WORD = rf"(?:(?:{_alternatives(_L.tens)})-{_UNIT}|{_SINGLE_WORD})"
+_MONTH_NAMES = "|".join(MONTHS)
+_YEAR_LIKE_PART = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 
 
 class _DigitRanges:
-    """`{_DIGITS}(?:[-–]| or ){_DIGITS}(?![\\d%])(?! ?percent)` ("1-2", "3 or 4") found in linear time.
+    """`{_DIGITS}(?:[-–]| or ){_DIGITS}(?![\\d%_])(?! ?percent)` ("1-2", "3 or 4") found in linear time.
 
     As a regex, every digit after a space of a long run ("1 1 1 ... 1") is a start of its own from
     which the run is read to its end again: quadratic. The first number of a range always runs to
     the end of its run (no separator is a character a run could hold), so one reading per run
     decides for every start inside it."""
 
-    _RUN = re.compile(r"(?<![\d.,])\d(?:\d|,(?=\d)|\.(?=\d)| (?=\d))*+")
-    _REST = re.compile(rf"(?:[-–]| or ){_DIGITS}(?![\d%])(?! ?percent)")
+    _RUN = re.compile(r"(?<![\d.,_])[0-9](?:[0-9]|,(?=[0-9])|\.(?=[0-9])| (?=[0-9]))*+")
+    _REST = re.compile(rf"(?:[-–]| or ){_DIGITS}(?![\d%_])(?! ?percent)")
 
     def finditer(self, text: str):
         position = 0
@@ -90,38 +186,48 @@ class _Span:
 
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
-    # Dates first: their parts are not numbers of their own.
-    ("date", re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?![\d-])")),
-    ("date", re.compile(r"(?<![\d-])\d{2}-\d{2}-\d{4}(?: \d{1,2}:\d{2})?(?![\d-])")),
-    ("date", re.compile(rf"\b(?:{'|'.join(MONTHS)}) \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?(?!\d)")),
-    ("date", re.compile(rf"(?<![\d.,])\d{{1,2}} (?:{'|'.join(MONTHS)})(?: \d{{4}})?\b")),
-    ("year_range", re.compile(r"(?<![\d.,-])(?:19|20)\d\d ?[-–—] ?(?:19|20)\d\d(?![\d-])")),
-    ("money", re.compile(rf"[$¥€£] ?{_DIGITS}(?: (?:million|billion|trillion))?")),
+    # Dates and times first: their parts are not numbers of their own (but a date states its year).
+    ("date", re.compile(r"(?<![\d-])[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?(?![\d-])")),
+    ("date", re.compile(r"(?<![\d-])[0-9]{2}-[0-9]{2}-[0-9]{4}(?: [0-9]{1,2}:[0-9]{2})?(?![\d-])")),
+    ("date", re.compile(r"(?<![\d.,_])(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4})"
+                        r"(?![\d_]|[-/.,][0-9])")),
+    ("date", re.compile(r"(?<![\d.,_-])[0-9]{4}-(?:0[1-9]|1[0-2])(?![\d_]|[-.,][0-9])")),  # Issued 2021-03
+    ("date", re.compile(rf"\b(?:{_MONTH_NAMES}) [0-9]{{1,2}}(?:st|nd|rd|th)?(?:, [0-9]{{4}})?(?![\d_]|[.,][0-9])")),
+    ("date", re.compile(rf"(?<![\d.,_])[0-9]{{1,2}} (?:{_MONTH_NAMES})(?: [0-9]{{4}}(?![\d_]|[.,][0-9]))?\b")),
+    ("time", re.compile(r"(?<![\d.,_:])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![\d_:]|[.,][0-9])")),  # at 11:16
+    ("year_range", re.compile(r"(?<![\d.,_-])(?:19|20)[0-9]{2} ?[-–—/] ?(?:19|20)[0-9]{2}(?![\d_-]|[.,][0-9])")),
+    ("money", re.compile(rf"[$¥€£] ?{_DIGITS}(?![\d_])(?: (?:million|billion|trillion))?")),
     # "two or three", "1-2", "3 or 4": a range. "from 12 to 15" is a change, two numbers.
-    ("range", re.compile(rf"\b{_NUMBER_WORD} or {_NUMBER_WORD}\b", re.I)),
+    ("range", re.compile(rf"(?<![A-Za-z])(?=[{_FIRST_LETTERS}]){_SIMPLE_WORD} or {_SIMPLE_WORD}", re.I)),
     ("range", _DigitRanges()),
-    ("number", re.compile(_DIGITS)),
-    ("word", re.compile(rf"\b{_NUMBER_WORD}\b", re.I)),
-    ("multiplier", re.compile(rf"\b(?:{_MULTIPLIER})\b", re.IGNORECASE)),
+    ("number", _RUN),
+    ("word", re.compile(_NUMBER_WORD, re.I)),
+    ("multiplier", re.compile(rf"\b(?:{_alternatives(_L.multipliers)})\b", re.IGNORECASE)),
 ]
-_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
-_GLUED_LETTERS = re.compile(r"[A-Za-z]")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])")
+_GLUED = re.compile(r"[A-Za-z0-9]*")
 _PERCENT = re.compile(r" ?(?:%|percent\b|per cent\b)")
-_MONEY_AFTER = re.compile(rf" (?:(million|billion|trillion) )?{_CURRENCY_WORDS}\b")
+_MONEY_AFTER = re.compile(r" (?:(million|billion|trillion) )?(?:yuan|RMB|dollars|US dollars|euros)\b")
+_CURRENCY = "$¥€£"
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_WHITESPACE = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                        "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")  # what str.isspace() is true for
+_WORD_AFTER = re.compile(r"\s*+([A-Za-z]+)")  # whitespace as written: a raw document's line break too
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|(?<=\S)\n(?=\S)")
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Ltd|Inc|No|Mr|Ms|Dr|St|vs|etc|e\.g|i\.e)\.$")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One number as a document writes it."""
+    """One number as a document writes it, and what it can be read as."""
 
     start: int  # character offsets in the raw text
     end: int
     text: str  # exactly as written ("1 2", "more" is not part of it)
-    kind: str  # one of KINDS
-    values: tuple[float, ...]  # what it states: one value, two for a range, () for a date or a code
+    kind: str  # its form, one of KINDS
+    values: tuple[float, ...]  # what it writes: one value, two for a range, () for a time, a code or no number
     stray_space: bool = False  # digits split by a space ("20 12"): read joined, flagged for review
+    reads: tuple[tuple[str, float], ...] = ()  # (CARDINAL/ORDINAL/YEAR, value): what it states, as what
 
     @property
     def value(self) -> float | None:
@@ -132,56 +238,205 @@ def _digits_value(text: str) -> float:
     return float(text.replace(",", "").replace(" ", ""))
 
 
-def _digit_values(text: str) -> tuple[str, tuple[float, ...]]:
-    """('cardinal', (value,)) for a plain number; for a run that is none, its parts: a dotted
-    sequence ('3.14.15', '2022.05.01') is a code, a comma list ('12,34') a list of cardinals."""
-    plain = text.replace(" ", "")
-    if plain.count(".") > 1:
-        return "code", tuple(float(part.replace(",", "")) for part in plain.split(".") if part)
-    if _THOUSANDS.fullmatch(plain):
-        return "cardinal", (_digits_value(plain),)
-    return "cardinal", tuple(float(part) for part in plain.replace(".", ",").split(",") if part)
+def _word_value(words: str, language: Language = ENGLISH) -> float:
+    """The value of number words: 'five', 'twenty-five', 'one hundred and twenty', 'third'."""
+    words = words.lower()
+    if words in language.ordinals:
+        return float(language.ordinals[words])
+    total = current = 0
+    for word in re.split(r"[\s-]+", words):
+        if word == language.and_word:
+            continue
+        scale = language.scales.get(word)
+        if scale is None:
+            current += language.cardinals[word]
+        elif scale >= 1000:
+            total, current = total + (current or 1) * scale, 0
+        else:
+            current = (current or 1) * scale
+    return float(total + current)
 
 
-def _word_value(word: str) -> float:
-    word = word.lower()
-    if "-" in word:
-        tens, units = word.split("-")
-        return float(_CARDINALS[tens] + _CARDINALS[units])
-    return float(NUMBER_WORDS[word])
+# --- what a run of digits is, from the words around it -------------------------------------------
+
+def _word_before(text: str, end: int) -> tuple[str, int] | None:
+    """The ASCII word right before `end` as written ("No." keeps its point) and where it starts;
+    only whitespace or opening parentheses may stand between, and it must be all letters (with one
+    point at its end). None if there is no such word (or it is longer than any word looked for)."""
+    i = end
+    while i > 0 and text[i - 1] in _SPACE_OR_PARENTHESIS:
+        i -= 1
+    lowest = i - _LONGEST_WORD if i > _LONGEST_WORD else 0
+    k = text.rfind(" ", lowest, i) + 1 or lowest
+    word = text[k:i]
+    if not word.isprintable() or "(" in word:  # a line break or tab of a raw document, a parenthesis
+        k += max(word.rfind(c) for c in _SPACE_OR_PARENTHESIS) + 1
+        word = text[k:i]
+    if k == lowest and k and text[k - 1] not in _SPACE_OR_PARENTHESIS:
+        return None  # no space within reach: a word longer than any looked for
+    core = word[:-1] if word.endswith(".") else word
+    return (word, k) if core.isalpha() and core.isascii() else None
 
 
-def _is_year(value: float, text: str, before: str) -> bool:
-    return (text.replace(" ", "").isdigit() and len(text.replace(" ", "")) == 4 and 1900 <= value <= 2100
-            and bool(_YEAR_CONTEXT.search(before[-20:])))
+_SPACE_TO_END = re.compile(r"\s*+\Z")
+_SPACE_OR_PARENTHESIS = " (\n\t\r\f\v"
+_LONGEST_WORD = 24  # longer than every word the rules below look for: the look back stays short
 
 
-def _classify_digits(text: str, match: re.Match, raw: str) -> Mention | None:
+def is_year_like(run: str, value: float) -> bool:
+    """Four digits from 1900 to 2100: what a year looks like (the words around decide if it is one)."""
+    return 1900 <= value <= 2100 and len(run.replace(" ", "")) == 4 and run.replace(" ", "").isdigit()
+
+
+def _is_month(word: str | None, language: Language = ENGLISH) -> bool:
+    return bool(word) and word[0].isupper() and word.lower().rstrip(".") in language.months
+
+
+def classify(text: str, start: int, end: int, value: float, language: Language = ENGLISH) -> frozenset[str]:
+    """What the number written at text[start:end] (a whole run of digits, outside a numeric date) can
+    be read as: some of CARDINAL, ORDINAL, YEAR, or none (a code, a day of a month). It looks only at
+    the characters and words around the run, so the fast path of evidence.states and find_numbers
+    classify a run alike."""
+    # Set lookups rather than str methods: classify runs on every value validation checks.
+    following = text[end:end + 1]
+    preceding = text[start - 1:start] if start else ""
+    if preceding in _ASCII_LETTERS:
+        return _NONE  # CO2, A380, v3, a3th: a code
+    if following not in _WHITESPACE and following.isalpha():
+        if _ORDINAL_SUFFIX.match(text, end):
+            return _ORDINAL_ONLY  # 34th, 1st
+        glued = _GLUED.match(text, end).group()
+        if not glued.isalpha() or not glued.islower():
+            return _NONE  # 5G, 3D, 4K: a code ("3km", "20mu" stay quantities)
+    spaced = preceding in _WHITESPACE
+    found = _word_before(text, start) if spaced or preceding == "(" else None
+    word = found[0] if found else None
+    nearest = word.lower() if word else None
+    if nearest in language.code_words:
+        return _NONE  # version 3.14
+    next_word = after = None
+    if following in _WHITESPACE:
+        after = _WORD_AFTER.match(text, end)
+        next_word = after.group(1) if after else None
+    if (spaced and word and word[0].isupper() and _is_month(word, language)) or (
+        next_word and (next_word[0].isupper() and _is_month(next_word, language) or next_word == "of"
+                       and _is_month((_WORD_AFTER.match(text, after.end()) or (None, None))[1], language))
+    ):
+        return _YEAR_ONLY if is_year_like(text[start:end], value) else _NONE  # May 1, 1 May, March 2021
+    if preceding and preceding in _CURRENCY or spaced and start > 1 and text[start - 2] in _CURRENCY:
+        return _CARDINAL_ONLY  # $5, ¥ 3
+    if (following == "%" or following == "p" or next_word and next_word[0] == "p"
+            or next_word is None and following == " " and text[end + 1:end + 2] == "%") and _PERCENT.match(text, end):
+        return _CARDINAL_ONLY  # 80%, 12 %, 12 percent, 12 per cent
+    if preceding == "#":
+        return _ORDINAL_ONLY  # #2
+    if spaced and found:
+        rank, word_start = nearest, found[1]
+        for _ in range(3):  # ranked at least 12: qualifiers may stand between
+            if rank not in language.qualifier_words:
+                break
+            earlier = _word_before(text, word_start)
+            if earlier is None:
+                break
+            rank, word_start = earlier[0].lower(), earlier[1]
+        if rank in language.rank_words or nearest in language.position_words:
+            return _ORDINAL_ONLY  # ranked 12, ranks at least 12, No. 1
+        if nearest == "the" and (following in ("", ".", ",", ";", ":", ")")
+                                 or following in _WHITESPACE and _SPACE_TO_END.match(text, end)
+                                 or next_word and next_word.lower() in language.after_a_position):
+            return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
+    if is_year_like(text[start:end], value):
+        earlier = _word_before(text, found[1]) if found and nearest in ("of", "with", "to") else None
+        if earlier and nearest == "of" and earlier[0].lower() in language.count_words:
+            return _CARDINAL_ONLY  # a total of 2000 firms
+        if earlier and earlier[0].lower() in language.comparison_words:
+            return _YEAR_ONLY  # compared with 2012 when it stood at
+        if next_word is not None and nearest not in language.year_words:
+            return _YEAR_OR_CARDINAL  # 2018 enterprises: a count, or a year used as a noun
+        return _YEAR_ONLY  # in 2018, 2018., compared with 2012
+    return _CARDINAL_ONLY
+
+
+_ORDINAL_ONLY, _YEAR_ONLY, _CARDINAL_ONLY = frozenset({ORDINAL}), frozenset({YEAR}), frozenset({CARDINAL})
+_YEAR_OR_CARDINAL, _NONE = frozenset({YEAR, CARDINAL}), frozenset()
+
+
+def _digits_mention(text: str, match: re.Match, raw: str) -> Mention:
+    """A run of digits as what it is: a plain number classified by its context, or a code, a
+    dotted sequence, or no number at all."""
     start, end = match.span()
+    stray = " " in raw
+    plain = raw.replace(" ", "")
+    if "_" in plain or text[end:end + 1] == "_" or text[end:end + 1].isdecimal():
+        return Mention(start, end, raw, "unreadable", (), stray)  # 1_4, 12١
+    if plain.count(".") > 1:
+        return Mention(start, end, raw, "code", (), stray)  # 3.14.15: a dotted sequence, no quantity
+    if not _THOUSANDS.fullmatch(plain):
+        return Mention(start, end, raw, "unreadable", (), stray)  # 12,34: no number
+    value = _digits_value(plain)
+    reads = classify(text, start, end, value)
     after = text[end:end + 30]
-    written = raw
-    stray = " " in written
-    if _ORDINAL_SUFFIX.match(after):
-        suffix = _ORDINAL_SUFFIX.match(after).end()
-        return Mention(start, end + suffix, text[start:end + suffix], "ordinal", (_digits_value(written),), stray)
-    if after[:1] and _GLUED_LETTERS.match(after[:1]):  # 5G, CO2-like names: no quantity of their own
-        word_end = end + re.match(r"[A-Za-z0-9]*", after).end()
-        return Mention(start, word_end, text[start:word_end], "code", (), stray)
-    if start and _GLUED_LETTERS.match(text[start - 1]):
-        return Mention(start, end, written, "code", (), stray)
-    kind, values = _digit_values(written)
-    if kind == "code" or len(values) != 1:
-        return Mention(start, end, written, kind, values, stray)
-    value = values[0]
+    if reads == _ORDINAL_ONLY:
+        suffix = _ORDINAL_SUFFIX.match(after)
+        stop = end + (suffix.end() if suffix and after[:1].isalpha() else 0)
+        return Mention(start, stop, text[start:stop], "ordinal", (value,), stray, ((ORDINAL, value),))
+    if not reads:
+        if text[end:end + 1].isalpha() or start and text[start - 1].isalpha():  # 5G, CO2: a name, whole
+            stop = _GLUED.match(text, end).end()
+            begin = start
+            while begin and text[begin - 1].isascii() and text[begin - 1].isalnum():
+                begin -= 1
+            return Mention(begin, stop, text[begin:stop], "code", (), stray)
+        word = _word_before(text, start)
+        if word and word[0].lower() in ENGLISH.code_words:
+            return Mention(start, end, raw, "code", (), stray)  # version 3.14
+        return Mention(start, end, raw, "date_part", (value,), stray)  # May 1 of a date written apart
+    read = tuple((kind, value) for kind in READINGS if kind in reads)
     percent = _PERCENT.match(after)
     if percent:
-        return Mention(start, end + percent.end(), text[start:end + percent.end()], "percent", (value,), stray)
+        return Mention(start, end + percent.end(), text[start:end + percent.end()], "percent", (value,), stray, read)
     money = _MONEY_AFTER.match(after)
     if money:
-        return Mention(start, end + money.end(), text[start:end + money.end()], "money", (value,), stray)
-    if _is_year(value, written, text[max(0, start - 20):start]):
-        return Mention(start, end, written, "year", (value,), stray)
-    return Mention(start, end, written, "cardinal", (value,), stray)
+        return Mention(start, end + money.end(), text[start:end + money.end()], "money", (value,), stray, read)
+    if reads == _YEAR_ONLY:
+        return Mention(start, end, raw, "year", (value,), stray, read)
+    return Mention(start, end, raw, "cardinal", (value,), stray, read)
+
+
+def _date_mention(text: str, start: int, end: int, raw: str) -> Mention:
+    """A date states its year: a numeric one as a year; one with a month name ("5 March 2021") as
+    the run of its year reads (the same rule as a year written alone)."""
+    years, values = [], []
+    for part in _YEAR_LIKE_PART.finditer(raw):
+        value = float(part.group())
+        if not is_year_like(part.group(), value):
+            continue
+        values.append(value)
+        if raw[:1].isdigit() and not any(c.isalpha() for c in raw):
+            years.append((YEAR, value))
+        else:
+            at = start + part.start()
+            years.extend((kind, value) for kind in READINGS if kind in classify(text, at, at + 4, value))
+    return Mention(start, end, raw, "date", tuple(values), False, tuple(years))
+
+
+def _range_mention(text: str, start: int, end: int, raw: str) -> Mention | None:
+    if raw[0].isdigit():
+        parts = re.split(r"[-–]| or ", raw, maxsplit=1)
+        if len(parts) != 2 or " " in parts[0] or " " in parts[1]:
+            return None  # "1 2" and "20 12" are stray spaces, read below
+        if not (_THOUSANDS.fullmatch(parts[0]) and _THOUSANDS.fullmatch(parts[1])):
+            return None
+        values = (_digits_value(parts[0]), _digits_value(parts[1]))
+        if " or " in raw:  # "3 or 4": each number is read where it stands, as if written alone
+            second = start + len(raw) - len(parts[1])
+            kinds = (classify(text, start, start + len(parts[0]), values[0]), classify(text, second, end, values[1]))
+            reads = tuple((kind, v) for v, found in zip(values, kinds, strict=True) for kind in READINGS if kind in found)
+            return Mention(start, end, raw, "range", values, False, reads)
+    else:
+        words = re.split(r" or ", raw, flags=re.I)
+        values = (_word_value(words[0]), _word_value(words[1]))
+    return Mention(start, end, raw, "range", values, False, tuple((CARDINAL, v) for v in values))
 
 
 def find_numbers(text: str) -> list[Mention]:
@@ -200,44 +455,49 @@ def find_numbers(text: str) -> list[Mention]:
             raw = match.group(0)
             mention: Mention | None
             if kind == "date":
-                mention = Mention(start, end, raw, "date", ())
+                mention = _date_mention(text, start, end, raw)
+            elif kind == "time":
+                mention = Mention(start, end, raw, "time", ())
             elif kind == "year_range":
-                low, high = re.split(r" ?[-–—] ?", raw)
-                mention = Mention(start, end, raw, "year_range", (float(low), float(high)))
+                low, high = (float(v) for v in re.split(r" ?[-–—/] ?", raw))
+                mention = Mention(start, end, raw, "year_range", (low, high), False, ((YEAR, low), (YEAR, high)))
             elif kind == "money":
                 number = re.search(_DIGITS, raw)
-                mention = Mention(start, end, raw, "money", _digit_values(number.group(0))[1], " " in number.group(0))
+                at = start + number.start()
+                whole = _digits_mention(text, _Span(at, at + len(number.group()), number.group()), number.group())
+                mention = Mention(start, end, raw, "money" if whole.values else "unreadable", whole.values,
+                                  " " in number.group(), whole.reads)
             elif kind == "range":
-                if raw[0].isdigit():
-                    parts = re.split(r"[-–]| or ", raw, maxsplit=1)
-                    if len(parts) != 2 or " " in parts[0] or " " in parts[1]:
-                        continue  # "1 2" and "20 12" are stray spaces, read below
-                    if not (_THOUSANDS.fullmatch(parts[0]) and _THOUSANDS.fullmatch(parts[1])):
-                        continue
-                    values = (_digits_value(parts[0]), _digits_value(parts[1]))
-                else:
-                    words = re.split(r" or ", raw, flags=re.I)
-                    values = (_word_value(words[0]), _word_value(words[1]))
-                mention = Mention(start, end, raw, "range", values)
+                mention = _range_mention(text, start, end, raw)
             elif kind == "number":
-                mention = _classify_digits(text, match, raw)
+                mention = _digits_mention(text, match, raw)
             elif kind == "multiplier":
-                mention = Mention(start, end, raw, "multiplier", (float(MULTIPLIER_WORDS[raw.lower()]),))
+                mention = Mention(start, end, raw, "multiplier", (float(ENGLISH.multipliers[raw.lower()]),))
             else:
-                word = raw.lower()
-                ordinal = word in _ORDINALS
-                mention = Mention(start, end, raw, "ordinal" if ordinal else "cardinal", (_word_value(word),))
+                ordinal = raw.lower() in ENGLISH.ordinals
+                value = _word_value(raw)
+                mention = Mention(start, end, raw, "ordinal" if ordinal else "cardinal", (value,), False,
+                                  ((ORDINAL if ordinal else CARDINAL, value),))
             if mention is None:
                 continue
             if not free(mention.start, mention.end):
                 # A mention may reach past its match ("12th12" read as a code); where that would
                 # overlap one an earlier pattern took ("12-03" of "12th12-03-10"), keep the digits
                 # alone, so that no number goes unread.
-                mention = Mention(start, end, raw, "cardinal", _digit_values(raw)[1])
+                mention = Mention(start, end, raw, "unreadable", ())
             for i in range(mention.start, mention.end):
                 taken[i] = True
             found.append(mention)
     return sorted(found, key=lambda m: m.start)
+
+
+def read_numbers(text: str) -> dict[str, frozenset[float]]:
+    """Every value the text states, by what it is read as (CARDINAL, ORDINAL, YEAR)."""
+    found: dict[str, set[float]] = {kind: set() for kind in READINGS}
+    for mention in find_numbers(text):
+        for kind, value in mention.reads:
+            found[kind].add(value)
+    return {kind: frozenset(values) for kind, values in found.items()}
 
 
 def lost_dash_values(mention: Mention) -> tuple[float, ...]:
@@ -288,6 +548,8 @@ def line_finder(text: str) -> Callable[[int], int]:
 
 def occurrences(quote: str, text: str) -> list[tuple[int, int]]:
     """Every place the quote occurs in the raw text, whitespace aside (as evidence.quote_in_document)."""
+    from dashboard.evidence import quote_pattern  # evidence reads numbers through this module
+
     pattern = quote_pattern(quote)
     return [m.span() for m in pattern.finditer(text)] if pattern else []
 

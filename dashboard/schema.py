@@ -640,7 +640,7 @@ def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
         "rank": "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
         None: "a number the quote states (digits, digits split by a space, or a number word)",
     }.get(value_type, "a number the quote states as a count or amount (digits, digits split by a space, or a "
-                      "number word), not a year, an ordinal or part of a date")
+                      "number word), not a year, an ordinal, a date or time, or part of a name (5G)")
     return what + _foreign_digits_note(row.get("quote"))
 
 

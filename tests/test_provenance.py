@@ -13,7 +13,36 @@ import pytest
 
 from tests.conftest import ROOT
 
-WORDS = {"one": 1, "five": 5, "six": 6, "two": 2, "three": 3, "third": 3}
+WORDS = {"third": 3}
+SMALL = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())} | {word: 10 * n for n, word in enumerate(
+        "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+SCALES = {"hundred": 100, "thousand": 1000}
+
+
+def _word_values(quote: str) -> set[float]:
+    """Number words, each alone and each run of them as one value ('twenty-five', 'one hundred and
+    twenty'): a reading of its own, sharing nothing with dashboard.numbers."""
+    values: set[float] = set()
+    run: list[str] = []
+    for token in [*re.findall(r"[a-z]+", quote.lower()), ""]:
+        if token in SMALL or token in SCALES or token == "and" and run and run[-1] in SCALES:
+            run.append(token)
+            continue
+        total = current = 0
+        for word in (w for w in run if w != "and"):
+            if word == "thousand":
+                total, current = total + (current or 1) * 1000, 0
+            elif word == "hundred":
+                current = (current or 1) * 100
+            else:
+                current += SMALL[word]
+                values.add(float(SMALL[word]))
+        if run:
+            values.add(float(total + current))
+        run = []
+    return values
 
 
 def _rows(name):
@@ -39,7 +68,7 @@ def test_value_is_stated_in_its_quote(row):
     # Every number in the quote, also with a stray space removed ("1 2" -> 12), plus number words.
     numbers = {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", quote)}
     numbers |= {float(a + b) for a, b in re.findall(r"(?<!\d)(\d+) (\d+)(?!\d)", quote)}
-    numbers |= {float(v) for word, v in WORDS.items() if re.search(rf"\b{word}\b", quote, re.I)}
+    numbers |= {float(v) for word, v in WORDS.items() if re.search(rf"\b{word}\b", quote, re.I)} | _word_values(quote)
     assert float(row["value"]) in numbers
     if row["year_basis"] == "stated":
         assert float(row["year"]) in numbers

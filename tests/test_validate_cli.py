@@ -15,6 +15,12 @@ from tests.conftest import FOLDER_FAULTS, FOLDER_FAULTS_COMMAND_LINE, ROOT, publ
 METRICS = ROOT / "data" / "metrics.csv"
 
 
+def counts(rows: list[dict[str, str]]) -> str:
+    """'40 rows, 9 regions, 27 metrics, 4 sources' as validate counts them, from the rows themselves."""
+    return (f"{len(rows)} rows, {len({r['region'] for r in rows})} regions, {len({r['metric'] for r in rows})} metrics, "
+            f"{len({r['source_id'] for r in rows})} sources")
+
+
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -28,9 +34,8 @@ def rows():
 
 def test_shipped_metrics_are_valid(capsys):
     code, out, err = run(capsys)
-    n = len(read_rows(METRICS))
     assert code == 0 and err == ""
-    assert out == f"valid: data/metrics.csv: {n} rows, 9 regions, 27 metrics, 4 sources\n"
+    assert out == f"valid: data/metrics.csv: {counts(read_rows(METRICS))}\n"
 
 
 def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
@@ -50,7 +55,7 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
     p = str(path)
     assert lines[:-1] == [
         f"{p}:2: column 'value': got '15'; expected a number the quote states as a count or amount (digits, digits "
-        "split by a space, or a number word), not a year, an ordinal or part of a date",
+        "split by a space, or a number word), not a year, an ordinal, a date or time, or part of a name (5G)",
         f"{p}:3: column 'figure_id': got 'shandong-national-manufacturing-innovation-centres-2022'; expected an id "
         "published for this figure; it was published as a figure for Shandong / national_manufacturing_innovation_centres"
         " / shandong-mic-2022, not Shanxii / national_manufacturing_innovation_centres / shandong-mic-2022",
@@ -198,7 +203,7 @@ def test_a_trailing_blank_line_is_not_a_row(capsys, tmp_path: Path, tail):
     path.write_bytes((raw if tail == b"\n" else raw.replace(b"\n", b"\r\n")) + tail)
     code, out, err = run(capsys, str(path))
     assert (code, err) == (0, "")
-    assert out == f"valid: {path}: {len(read_rows(METRICS))} rows, 9 regions, 27 metrics, 4 sources\n"
+    assert out == f"valid: {path}: {counts(read_rows(METRICS))}\n"
 
 
 @pytest.mark.parametrize("column", ["value", "region", "note"])
@@ -299,15 +304,15 @@ def first_row_of(rows, region, metric):
         # a count of 2018 from "in 2018"
         ("Shanxi", "provincial_manufacturing_innovation_centres", {"value": "2018"}, "value",
          "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
-         "not a year, an ordinal or part of a date"),
+         "not a year, an ordinal, a date or time, or part of a name (5G)"),
         # 3 national centres from "ranks third"
         ("Shandong", "national_manufacturing_innovation_centres", {"value": "3"}, "value",
          "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
-         "not a year, an ordinal or part of a date"),
+         "not a year, an ordinal, a date or time, or part of a name (5G)"),
         # 3 centres from the "03" of a date line
         ("Shanxi", "provincial_manufacturing_innovation_centres", {"value": "3", "quote": "Updated: 2021-03-10"}, "value",
          "a number the quote states as a count or amount (digits, digits split by a space, or a number word), "
-         "not a year, an ordinal or part of a date"),
+         "not a year, an ordinal, a date or time, or part of a name (5G)"),
         # a rank of 2022 from a year
         ("China", "global_innovation_index_rank", {"value": "2022"}, "value",
          "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)"),
@@ -377,7 +382,7 @@ def test_a_quote_whose_digits_are_not_ascii_says_so(capsys, third_region_project
     assert code == 1
     assert err.splitlines()[0] == (
         f"data/metrics.csv:{len(rows) + 1}: column 'value': got '14'; expected a number the quote states as a count or "
-        "amount (digits, digits split by a space, or a number word), not a year, an ordinal or part of a date; the "
+        "amount (digits, digits split by a space, or a number word), not a year, an ordinal, a date or time, or part of a name (5G); the "
         "quote's '１４' is not read as numbers: only ASCII digits 0-9 are numbers in this data (not full-width or "
         "other scripts' digits, nor digits joined by '_')"
     )
