@@ -34,6 +34,9 @@ RESOURCES: dict[str, tuple[str, type[pa.DataFrameModel]]] = {
     "events": ("events", schema.Events),
     "published_ids": ("published_ids", schema.PublishedIds),
     "tile_grid": ("tile_grid", schema.TileGrid),
+    # The numbers deliberately not recorded, and why: with the figures and events they account for
+    # every number of every document, so a reader of the package can check the audit too.
+    "exclusions": ("exclusions", schema.Exclusions),
 }
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed, so one data version always gives the same zip
 
@@ -92,7 +95,9 @@ def table_schema(model: type[pa.DataFrameModel]) -> dict:
             field["constraints"] = constraints
         fields.append(field)
     unique_columns = [name for name, column in pandera_schema.columns.items() if column.unique]
-    table = {"$schema": TABLE_SCHEMA_PROFILE, "fields": fields, "missingValues": [""], "primaryKey": unique_columns[:1]}
+    table = {"$schema": TABLE_SCHEMA_PROFILE, "fields": fields, "missingValues": [""]}
+    if unique_columns:  # exclusions.csv has no id column of its own
+        table["primaryKey"] = unique_columns[:1]
     if pandera_schema.unique:
         table["uniqueKeys"] = [list(pandera_schema.unique)]
     references = schema.REFERENCES.get(model.__name__, {})

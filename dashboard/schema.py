@@ -386,6 +386,7 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
                 "source_id": ("Sources", "source_id")},
     "Events": {"region": ("Regions", "region"), "source_id": ("Sources", "source_id")},
     "TileGrid": {"iso_code": ("Regions", "iso_code")},
+    "Exclusions": {"source_id": ("Sources", "source_id")},
 }
 
 # Check name -> (column it is about, what was expected). `expected` may depend on the row.

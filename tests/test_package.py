@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import citation, package, schema
+from dashboard import citation, data, package, schema
 from dashboard.data import load_dataset
 from tests.conftest import ROOT, read_rows, write_rows
 
@@ -56,9 +56,12 @@ def test_each_table_schema_follows_its_pandera_model(descriptor):
         {"fields": ["metric"], "reference": {"resource": "metric_catalogue", "fields": ["metric"]}},
         {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}},
     ]
-    keys = {r["name"]: r["schema"]["primaryKey"] for r in descriptor["resources"]}
+    keys = {r["name"]: r["schema"].get("primaryKey") for r in descriptor["resources"]}
     assert keys == {"sources": ["source_id"], "regions": ["region"], "metric_catalogue": ["metric"],
-                    "metrics": ["figure_id"], "events": ["event_id"], "published_ids": ["id"], "tile_grid": ["iso_code"]}
+                    "metrics": ["figure_id"], "events": ["event_id"], "published_ids": ["id"], "tile_grid": ["iso_code"],
+                    "exclusions": None}  # no id column of its own
+    exclusions = next(r for r in descriptor["resources"] if r["name"] == "exclusions")["schema"]
+    assert exclusions["foreignKeys"] == [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}]
 
 
 def test_rules_a_table_schema_cannot_state_are_listed_in_words(descriptor):
@@ -86,13 +89,17 @@ def test_a_new_kind_of_check_cannot_be_dropped_from_the_published_schema():
         package.table_schema(Odd)
 
 
+def test_the_package_lists_every_curated_table():
+    """A table added to data.DATA_FILES is published, or this names it."""
+    assert sorted(key for key, _model in package.RESOURCES.values()) == sorted(data.DATA_FILES)
+
+
 def test_the_zip_is_valid_by_frictionless_and_holds_the_curated_files_unchanged(dataset, tmp_path):
     raw = package.package_zip(dataset, ROOT)
     assert package.package_zip(dataset, ROOT) == raw  # one data version, one zip
     folder = unzip(raw, tmp_path)
-    for name in ("metrics.csv", "events.csv", "sources.csv", "regions.csv", "metric_catalogue.csv", "published_ids.csv",
-                 "tile_grid.csv"):
-        assert (folder / "data" / name).read_bytes() == (ROOT / "data" / name).read_bytes()
+    for path in data.DATA_FILES.values():  # every curated table, exclusions.csv included
+        assert (folder / path).read_bytes() == (ROOT / path).read_bytes(), path
     report = frictionless_report(folder)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     cli = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],
