@@ -113,9 +113,14 @@ def region_colours(regions: list[str], first: tuple[str, ...] = (), dark: bool =
     }
 
 
+def char_width(char: str) -> int:
+    """How many Latin letters wide a character is, roughly: CJK and full-width forms about two."""
+    return 2 if ord(char) >= 0x2E80 else 1
+
+
 def _shown_width(text: str) -> int:
     """Roughly how many Latin letters wide the text is: a Chinese character is about two."""
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+    return sum(map(char_width, text))
 
 
 def _words(text: str, width: int) -> list[tuple[str, str]]:

@@ -61,25 +61,21 @@ class Caption:
     version: str
 
 
-def _width(char: str) -> int:
-    return 2 if ord(char) > 0x2E80 else 1  # CJK and full-width forms take a full em
-
-
 def _wrap(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` (half-em) columns: at spaces, and anywhere inside a run of
     CJK characters (Chinese has no spaces between words); a word longer than a line (a URL) is cut."""
     lines, line, used = [], "", 0
     for token in _tokens(text):
-        size = sum(map(_width, token))
+        size = sum(map(charts.char_width, token))
         if line and used + size > width:
             lines.append(line.rstrip())
             line, used = "", 0
             token = token.lstrip()
-            size = sum(map(_width, token))
+            size = sum(map(charts.char_width, token))
         while size > width:  # a token longer than a line
             cut, taken = 0, 0
-            while cut < len(token) and taken + _width(token[cut]) <= width:
-                taken += _width(token[cut])
+            while cut < len(token) and taken + charts.char_width(token[cut]) <= width:
+                taken += charts.char_width(token[cut])
                 cut += 1
             lines.append(token[:cut])
             token, size = token[cut:], size - taken
@@ -93,7 +89,7 @@ def _tokens(text: str) -> list[str]:
     """Words with their leading space, and each CJK character on its own (a line may break there)."""
     tokens, word = [], ""
     for char in " ".join(text.split()):
-        if _width(char) == 2:
+        if charts.char_width(char) == 2:
             if word:
                 tokens.append(word)
             tokens.append(char)
