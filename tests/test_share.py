@@ -67,3 +67,15 @@ def test_copy_link_states_default_filters_and_the_browser_language():
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
     assert query["region"] == list(ui.DEFAULT_REGIONS) and query["status"] == ["actual", "target"] and query["lang"] == ["en"]
+
+
+def test_an_embed_of_an_unknown_chart_names_it_as_text(monkeypatch):
+    """?chart= is read from the address: a hostile value is shown as the characters it is (no link,
+    no markup), under 'Chart not found', with a link back to the page."""
+    monkeypatch.setattr(share, "embedded", lambda: True)
+    hostile = "[x](https://evil.example) <b>*no*</b>"
+    at = open_page("compare", chart=hostile)
+    assert [m.value for m in at.markdown if m.value.startswith("# ")][0] == "# " + ui.md(share._("Chart not found"))
+    (info,) = [i.value for i in at.info if "evil" in i.value]
+    assert info == share._("This page has no chart {chart} now.").format(chart=ui.md(hostile))
+    assert "](https://evil" not in info  # the brackets are escaped: Markdown draws no link
