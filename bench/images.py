@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import RESULTS, ROOT, fetch, log, machine_info, proc_status, streamlit_server, write_json
+from bench.common import RESULTS, log, machine_info, proc_status, write_json
+from tests.harness import ROOT, fetch, streamlit_server
 from deploy.processes import descendants
 
 REPEAT = 10

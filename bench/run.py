@@ -24,7 +24,7 @@ Sections:
 
 Both apps read a snapshot of this checkout's data/ and seeds/ taken at the start (other work on
 the files cannot change a run half-way). Results: bench/results/bench.json (everything),
-summary.md (tables, targets pass/fail), scale.png, profile_*.{txt,html,json}. Targets are
+summary.md (tables, targets pass/fail), scale.png, profile_*.{txt,html,json} (not committed). Targets are
 reported, never asserted. Generated data is deterministic (fixed seed) and cached in
 $TMPDIR/dashboard-bench-data/ across runs (--fresh-data regenerates it, --clean-data removes it).
 """
@@ -44,9 +44,8 @@ from pathlib import Path
 
 from bench import datagen, report
 from bench import images as bench_images
-from bench.common import (
-    BARE_APP, BENCH, DASHBOARD_APP, RESULTS, ROOT, log, machine_info, proc_status, streamlit_server, write_json,
-)
+from bench.common import BARE_APP, BENCH, RESULTS, ROOT, log, machine_info, proc_status, write_json
+from tests.harness import DASHBOARD_APP, streamlit_server
 
 SECTIONS = ("pages", "memory", "scale", "profile", "vitals", "images")
 # The pages Lighthouse measures (path after the server address); the bare app is measured beside them.

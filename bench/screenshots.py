@@ -18,7 +18,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, log, streamlit_server
+from bench.common import log
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 from dashboard.citation import figure_path
 from dashboard.data import load_dataset
 

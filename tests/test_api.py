@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin
 import pandas as pd
 import pytest
 
-from bench.common import fetch
+from tests.harness import fetch
 from dashboard import export, i18n, package, query
 from dashboard import metrics as mx
 from dashboard.data import InvalidData, describe_failure, load_dataset

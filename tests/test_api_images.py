@@ -10,7 +10,7 @@ import json
 import pytest
 from PIL import Image
 
-from bench.common import fetch
+from tests.harness import fetch
 from dashboard import citation, i18n, images
 from dashboard import metrics as mx
 from tests.browser import streamlit_server

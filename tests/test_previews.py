@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench.common import fetch
+from tests.harness import fetch
 from dashboard import citation, i18n, previews
 from dashboard import metrics as mx
 from tests.browser import streamlit_server

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.common import fetch
+from tests.harness import fetch
 from deploy.processes import OPENER, descendants, free_port, healthy
 from deploy.serve import TEMPLATE, render_nginx_config
 from tests.conftest import ROOT
