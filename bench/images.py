@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from bench.common import RESULTS, log, machine_info, proc_status, write_json
-from tests.harness import ROOT, fetch, streamlit_server
 from deploy.processes import descendants
+from tests.harness import ROOT, fetch, streamlit_server
 
 REPEAT = 10
 CHILD = r"""

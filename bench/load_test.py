@@ -55,8 +55,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from tests.harness import HOST, OPENER, Server, free_port, memory, streamlit_servers
 from deploy.serve import nginx
+from tests.harness import HOST, OPENER, Server, free_port, memory, streamlit_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = Path(__file__).with_name("results") / "load.json"

@@ -19,10 +19,10 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from bench.common import log
-from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from dashboard import pages as registry
 from dashboard.citation import figure_path
 from dashboard.data import load_dataset
-from dashboard import pages as registry
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 
 OUT = ROOT / "docs" / "screenshots"
 README = ROOT / "README.md"

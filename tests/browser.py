@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.harness import streamlit_server as harness_server
+
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "dashboard-screenshots"))
 
