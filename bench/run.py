@@ -48,13 +48,17 @@ from pathlib import Path
 from bench import datagen, report
 from bench import images as bench_images
 from bench.common import BARE_APP, BENCH, RESULTS, ROOT, log, machine_info, proc_status, write_json
+from dashboard import pages as registry
+from dashboard.citation import figure_path
 from tests.harness import DASHBOARD_APP, streamlit_server
 
 SECTIONS = ("pages", "memory", "scale", "profile", "vitals", "images")
 # The pages Lighthouse measures (path after the server address); the bare app is measured beside them.
-VITAL_PAGES = ["/", "/compare", "/map", "/trends", "/explore", "/sources",
-               "/figure?id=shanxi-provincial-manufacturing-innovation-centres-2021",
-               "/compare?embed=true"]  # what an embed snippet shows (layout shift, accessibility)
+# Every page of the registry; the figure page with a figure of the checkout's data, and /compare
+# as an embed snippet shows it (layout shift, accessibility).
+VITAL_FIGURE_ID = "shanxi-provincial-manufacturing-innovation-centres-2021"
+VITAL_PAGES = [figure_path(VITAL_FIGURE_ID) if page.name == "figure" else page.path for page in registry.PAGES]
+VITAL_PAGES.append("/compare?embed=true")
 DATA_CACHE = Path(tempfile.gettempdir()) / "dashboard-bench-data"
 
 
