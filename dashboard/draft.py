@@ -446,7 +446,8 @@ class CheckResult:
 def _same(candidate: dict, curated: dict) -> bool:
     year = curated["year"]
     curated_year = "" if year is None or pd.isna(year) else str(int(year))
-    return (float(candidate["value"]) == float(curated["value"]) and candidate["qualifier"] == curated["qualifier"]
+    stated = curated.get("stated_value", curated["value"])  # as the document states it, not converted
+    return (float(candidate["value"]) == float(stated) and candidate["qualifier"] == curated["qualifier"]
             and candidate["status"] == curated["status"] and candidate["year"] == curated_year)
 
 
