@@ -34,7 +34,9 @@ DOCUMENTS = {
     ]),
     "bulletin": ("anhui_bulletin_zh.txt", "2024-03-19", [
         ("Anhui", "technology_contract_turnover", 3015.6, "亿元", "exact", "actual", 2023),
-        ("Anhui", "key_laboratories_growth", 8.2, "percent", "exact", "actual", 2023),
+        # 2023 opens the line, but ； ends the sentence before 8.2%: a quote cannot state the year
+        # (quotes never cross a sentence), so a curator leaves it empty (corrected after the first run).
+        ("Anhui", "key_laboratories_growth", 8.2, "percent", "exact", "actual", None),
         ("Anhui", "provincial_manufacturing_innovation_centres", 32, "家", "exact", "actual", 2023),
         ("Anhui", "national_manufacturing_innovation_centres", 2, "家", "exact", "actual", 2023),
         ("Anhui", "national_mic_rank", 5, "rank", "exact", "actual", 2023),
