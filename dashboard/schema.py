@@ -495,7 +495,9 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
            or "as written")
         + "): a figure keeps its document's unit; data/units.csv converts it to the metric's",
     ),
-    "canonical_unit_for_money": ("canonical_unit", N_("a catalogue unit: only a count's measure word may leave it empty")),
+    # Reported on value_type: pandera leaves the failing row's empty canonical_unit out.
+    "canonical_unit_for_money": ("value_type", N_("count (a measure word) when canonical_unit is empty: a unit of money, "
+                                                  "percent or rank converts to a catalogue unit")),
     "factor_not_zero": ("factor", N_("a factor above 0")),
     "canonical_unit_in_catalogue": (
         "canonical_unit", N_("the unit of a metric of this value type in data/metric_catalogue.csv (or empty for a "

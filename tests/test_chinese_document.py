@@ -9,6 +9,7 @@ enters seeds/ or data/). `add_chinese_document` adds it to a copy of the project
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -135,3 +136,89 @@ def test_the_audit_names_a_chinese_number_nothing_accounts_for(capsys, chinese: 
     assert audit.main(["--root", str(chinese)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f'{SEED}:5: "2012" in "{SENTENCE_TURNOVER}"'
+
+
+# --- the pages (AppTest, on the copy: the app reads $DASHBOARD_ROOT) ----------------------------------
+
+def _page(path: str, **query):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    at.switch_page(path)
+    for key, values in query.items():
+        at.query_params[key] = values
+    return at.run()
+
+
+HIGHLIGHT = re.compile(r":orange-background\[(.*?)(?<!\\)\]")
+
+
+def test_the_figure_page_shows_the_chinese_quote_highlighted_and_the_stated_and_converted_value(chinese: Path):
+    from tests.test_figure import shown
+
+    at = _page("views/figure.py", id=[TURNOVER])
+    assert not at.exception and not at.error
+    assert shown(at.markdown[0].value) == "## 102.53 billion yuan"
+    assert "As the document states it: 1025.3亿元" in [shown(m.value) for m in at.markdown]
+    (paragraph,) = [m.value for m in at.markdown if HIGHLIGHT.search(m.value)]
+    assert [shown(h) for h in HIGHLIGHT.findall(paragraph)] == ["2022年，全省技术合同成交额达到1025.3亿元"]
+    assert SENTENCE_MICS in shown(paragraph)  # the quote inside its paragraph
+    assert "Source text, in the document's language:" in [c.value for c in at.caption]  # Chinese, in English
+
+    at = _page("views/figure.py", id=[TURNOVER], lang=["zh"])
+    assert not at.exception and not at.error
+    assert "文档原文表述： 1025.3亿元" in [shown(m.value) for m in at.markdown]
+    assert not [c.value for c in at.caption if "原文" in c.value]  # a Chinese quote in Chinese: no comment
+
+
+def test_compare_puts_a_chinese_sourced_figure_beside_an_english_sourced_one_in_one_unit(chinese: Path):
+    at = _page("views/compare.py", region=["Anhui", "Shanxi"], metric=["Technology contract turnover"])
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe if "Anhui" in d.value.columns)
+    row = table[table["Metric"] == "Technology contract turnover"].iloc[0]
+    assert row["Anhui"].startswith("102.53 billion yuan") and row["Shanxi"].startswith("52.18 billion yuan")
+
+
+def test_the_readme_lists_every_unit_and_every_chinese_qualifier_and_status_word():
+    """The README's unit table is data/units.csv, and its word tables are numbers.CHINESE: a unit or a
+    word added in one place and not the other fails here, naming it."""
+    from dashboard.numbers import CHINESE
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding a Chinese document", 1)[1].split("\n## ", 1)[0]
+    rows = {line for line in section.splitlines() if line.startswith("| ")}
+    for unit in read_rows(ROOT / "data" / "units.csv"):
+        canonical = unit["canonical_unit"] or "(the metric’s own unit)"
+        assert f"| {unit['unit']} | {unit['value_type']} | {canonical} | {unit['factor']} |" in rows, unit
+    for table in (CHINESE.qualifiers_before, CHINESE.qualifiers_after, CHINESE.statuses):
+        for word, meaning in table.items():
+            assert any(line.startswith(f"| `{meaning}` |") and word in line for line in rows), (word, meaning)
+
+
+def test_a_download_gives_the_chinese_sourced_figure_in_the_metric_unit(chinese: Path):
+    from dashboard import export
+    from dashboard import metrics as mx
+
+    dataset = load_dataset(chinese)
+    frame = export.export_frame(mx.enrich_observations(dataset), dataset.version).set_index("figure_id")
+    assert (frame.at[TURNOVER, "value"], frame.at[TURNOVER, "unit"]) == (102.53, "billion yuan")
+    assert frame.at[TURNOVER, "quote"] == "2022年，全省技术合同成交额达到1025.3亿元"  # the quote as stated
+
+
+@pytest.mark.parametrize(("change", "column", "expected"), [
+    ({"factor": "0.1x"}, "factor", "text matching"),
+    ({"factor": "0"}, "factor", "a factor above 0"),
+    ({"canonical_unit": "trillion yuan"}, "canonical_unit", "the unit of a metric of this value type"),
+    ({"canonical_unit": ""}, "value_type", "count (a measure word) when canonical_unit is empty"),
+    ({"value_type": "weight"}, "value_type", "one of [count, money, percent, rank]"),
+])
+def test_a_bad_units_row_is_named_on_its_line(capsys, project_copy: Path, monkeypatch, change, column, expected):
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    units = project_copy / "data" / "units.csv"
+    rows = read_rows(units)
+    rows[0].update(change)  # 亿元 -> billion yuan, line 2
+    write_rows(units, rows)
+    assert validate.main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"data/units.csv:2: column '{column}': got ") and f"expected {expected}" in line
+               for line in err), err
