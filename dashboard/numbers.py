@@ -518,7 +518,9 @@ def _digits_mention(text: str, match: re.Match, raw: str) -> Mention:
         return _with_chinese_unit(text, start, end, raw, "cardinal", (value,), stray, read)
     money = _MONEY_AFTER.match(after)
     if money:
-        return Mention(start, end + money.end(), text[start:end + money.end()], "money", (value,), stray, read)
+        written = " ".join(money.group().split())  # "million yuan": the unit, where the catalogue's units name it
+        unit = written if written in ("yuan", "million yuan", "billion yuan") else ""
+        return Mention(start, end + money.end(), text[start:end + money.end()], "money", (value,), stray, read, unit)
     if reads == _YEAR_ONLY:
         return Mention(start, end, raw, "year", (value,), stray, read)
     return Mention(start, end, raw, "cardinal", (value,), stray, read)

@@ -100,6 +100,9 @@ WRONG_READINGS = [
     pytest.param(TURNOVER, {"unit": "billion yuan"}, "unit",
                  "the unit the quote writes with the value ('亿元'): a figure keeps its document's unit; data/units.csv "
                  "converts it to the metric's", id="1025.3 billion yuan from 1025.3亿元"),
+    # The same rule in English: "about 350 million yuan" is no 350 billion yuan (units.csv converts billion yuan).
+    pytest.param("shanxi-joint-research-project-funds-2022", {"unit": "billion yuan"}, "unit",
+                 "the unit the quote writes with the value ('million yuan')", id="350 billion yuan from 350 million yuan"),
     pytest.param(TURNOVER, {"unit": "家"}, "unit", "'billion yuan', the catalogue's unit for technology_contract_turnover, "
                  "or a unit data/units.csv converts to it (亿元, 万元, 万亿元, 元, million yuan)", id="a count's measure word for money"),
 ]
