@@ -225,3 +225,24 @@ def test_a_bad_units_row_is_named_on_its_line(capsys, project_copy: Path, monkey
     err = capsys.readouterr().err.splitlines()
     assert any(line.startswith(f"data/units.csv:2: column '{column}': got ") and f"expected {expected}" in line
                for line in err), err
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_sources_page_marks_a_chinese_text_as_source_text_only_in_english(chinese: Path, language):
+    """Every document's text is marked as source text unless it is in the interface's language."""
+    at = _page("views/sources.py", lang=[language])
+    assert not at.exception and not at.error
+    marks = {"en": "Source text, in the document's language:", "zh": "原文（保留文档原语言）："}[language]
+    languages = [row["language"] for row in read_rows(chinese / "data" / "sources.csv")]
+    assert [c.value for c in at.caption].count(marks) == sum(other != language for other in languages)
+
+
+def test_an_uploaded_figure_in_a_chinese_unit_is_converted_as_a_curated_one(chinese: Path):
+    from dashboard.data import validate_upload
+
+    dataset = load_dataset(chinese)
+    rows = [row for row in read_rows(chinese / "data" / "metrics.csv") if row["figure_id"] == TURNOVER]
+    header = list(rows[0])
+    raw = (",".join(header) + "\n" + ",".join(rows[0][c] for c in header) + "\n").encode("utf-8")
+    uploaded = validate_upload(raw, "mine.csv", dataset.reference)
+    assert uploaded.loc[0, ["value", "unit", "stated_value", "stated_unit"]].tolist() == [102.53, "billion yuan", 1025.3, "亿元"]
