@@ -24,7 +24,8 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, normalise_whitespace, quote_in_document, states
+from dashboard.evidence import (CARDINAL, ORDINAL, YEAR, _plain_digits, foreign_digits, normalise_whitespace,
+                                quote_in_document, states)
 from dashboard.i18n import N_
 from dashboard.numbers import find_numbers, lost_dash_values, same_number_text
 
@@ -669,7 +670,7 @@ def units_written(value: object, quote: object, kind: str | None) -> list[str]:
             if any(v == number and (kind is None or k == kind) for k, v in m.reads)]
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=4096)
 def _mentions_of(quote: str) -> list:
     return find_numbers(normalise_whitespace(quote))
 
@@ -679,11 +680,29 @@ def _units_in_quotes(df: pd.DataFrame, kinds: list[str | None], ref: Reference) 
     yuan from "1025.3亿元" fails (the document states 亿元). A value the quote writes with no unit
     the reader knows (English "14 centres"), or does not state at all (value_in_quote's failure),
     passes here, as does a unit that cannot be converted to the metric's (unit_matches_catalogue's failure)."""
+    units, metrics = df["unit"].astype(object).tolist(), df["metric"].astype(object).tolist()
+    convertible = {pair: ref.factor(*pair) is not None for pair in set(zip(units, metrics))}  # few distinct pairs
     return pd.Series(
-        [ref.factor(u, m) is None or not (written := units_written(v, q, k)) or "" in written or u in written
-         for v, q, u, m, k in zip(df["value"], df["quote"], df["unit"], df["metric"], kinds, strict=True)],
+        [not convertible[(u, m)] or not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k))
+         or "" in written or u in written
+         for v, q, u, m, k in zip(df["value"].tolist(), df["quote"].astype(object).tolist(), units, metrics, kinds,
+                                  strict=True)],
         index=df.index,
     )
+
+
+def _may_write_a_unit(quote: object, kind: str | None, value: object = None, unit: object = None) -> bool:
+    """Whether the quote must be read in full to know the unit it writes with the value: Chinese text
+    (亿元, 家), or an English amount in yuan not written as the row's value and unit ("52.18 billion
+    yuan" for 52.18 billion yuan passes at once). Other quotes state no unit the reader knows."""
+    if kind != CARDINAL or not isinstance(quote, str):
+        return False
+    if not quote.isascii():
+        return True
+    if "yuan" not in quote:
+        return False
+    plain = _plain_digits(value) if isinstance(value, (int, float)) and value == value else None
+    return plain is None or f"{plain} {unit}" not in quote
 
 
 def _stated_years_in_quotes(df: pd.DataFrame, memo: dict) -> pd.Series:
