@@ -43,6 +43,8 @@ _LAST_YEAR = re.compile(r"去年|上年末|上年底")
 _RANK_WORDS = re.compile(r"居|位列|排名|排在|名列|位居")
 _PERIOD_AFTER = re.compile(r"(?:年|个月|周年)(?!底|末|初)")  # used with match(text, at): no ^
 _CJK_CHARACTER = re.compile(f"[{CJK}]")
+# A region's name read across a word boundary: 其中国家级 is 其中 ('of which') 国家级, not 中国.
+_ACROSS_WORDS = re.compile("其中国")
 
 
 def is_chinese(text: str) -> bool:
@@ -98,12 +100,16 @@ class RegionNames:
         self.pattern = re.compile(_longest_first(self.region_of)) if self.region_of else None
 
     def first(self, text: str, start: int, end: int) -> str | None:
-        found = self.pattern.search(text, start, end) if self.pattern else None
-        return self.region_of[found.group()] if found else None
+        for found in self.pattern.finditer(text, start, end) if self.pattern else ():
+            if not _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
+                return self.region_of[found.group()]
+        return None
 
     def most_named(self, text: str) -> str | None:
         counts: dict[str, int] = {}
         for found in self.pattern.finditer(text) if self.pattern else ():
+            if _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
+                continue
             region = self.region_of[found.group()]
             counts[region] = counts.get(region, 0) + 1
         return max(counts, key=counts.get) if counts else None

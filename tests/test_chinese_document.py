@@ -246,3 +246,15 @@ def test_an_uploaded_figure_in_a_chinese_unit_is_converted_as_a_curated_one(chin
     raw = (",".join(header) + "\n" + ",".join(rows[0][c] for c in header) + "\n").encode("utf-8")
     uploaded = validate_upload(raw, "mine.csv", dataset.reference)
     assert uploaded.loc[0, ["value", "unit", "stated_value", "stated_unit"]].tolist() == [102.53, "billion yuan", 1025.3, "亿元"]
+
+
+def test_a_download_keeps_the_stated_value_and_unit_beside_the_converted_ones(chinese: Path):
+    from dashboard import export
+    from dashboard import metrics as mx
+
+    dataset = load_dataset(chinese)
+    frame = export.export_frame(mx.enrich_observations(dataset), dataset.version).set_index("figure_id")
+    assert frame.loc[TURNOVER, ["value", "unit", "stated_value", "stated_unit"]].tolist() == [
+        102.53, "billion yuan", 1025.3, "亿元"]
+    guide = dict(export.column_guide())
+    assert guide["stated_value"].startswith("The number the document states") and "converted exactly" in guide["value"]

@@ -74,3 +74,13 @@ def test_the_issue_paragraph_is_drafted_right():
         ("Anhui", "technology_contract_turnover", "2000.5", "亿元", "exact", "actual", "2022", "stated",
          "2022年，安徽省技术合同成交额达到2000.5亿元"),
     ]
+
+
+def test_a_region_name_read_across_a_word_boundary_is_no_region():
+    """其中国家级 ('of which national-level') holds 中国: the draft of the held-out news item first
+    gave its 十二个 to China."""
+    dataset = load_dataset(ROOT)
+    text = "四川已建成科技成果转化示范基地八十六个，其中国家级示范基地十二个。"
+    draft = draft_document(text, "news", list(dataset.regions["region"]), dataset.catalogue, "2024-01-15",
+                           region_names=dataset.reference.region_names)
+    assert [(c.row["region"], c.row["value"]) for c in draft.candidates] == [("Sichuan", "86"), ("Sichuan", "12")]
