@@ -19,8 +19,8 @@ import pandas as pd
 from dashboard.numbers import CHINESE, CJK, Mention
 
 _Z = CHINESE
-_CLAUSE_END = re.compile(r"[，；：,;:]")  # a clause's status and year words stay inside it; 、 joins a list
-_LIST_BREAK = re.compile(r"[，；：、,;:]")  # the quote: the shortest piece of a list that holds the number
+_CLAUSE_END = re.compile(r"[，；：,;:]|…+")  # a clause's status and year words stay inside it; 、 joins a list
+_LIST_BREAK = re.compile(r"[，；：、,;:]|…+")  # the quote: the shortest piece of a list that holds the number
 
 
 def _longest_first(words) -> str:

@@ -10,8 +10,12 @@ is. `classify` is its rule for a run of digits from the words around it; `eviden
 directly on its fast path, the same rule `find_numbers` applies, so both answer alike.
 
 What the reader knows of a language (number words, months, the words that make a number a year or a
-rank) is one `Language` table; `ENGLISH` is the only one so far. A new form of number is taught here,
-and a new language is a new table (and, where its script needs it, its own patterns).
+rank) is one `Language` table: `ENGLISH`, and `CHINESE`, whose numbers are glued to the characters
+around them (23家, 1025.3亿元, 第五, 2022年) and whose numerals cn2an reads; it also holds the Chinese
+qualifier and status words the draft reads. A new form of number is taught here, and a new language
+is a new table (and, where its script needs it, its own patterns). Each number knows the unit it is
+written with where the reader knows it (`Mention.unit`: 亿元, 家, million yuan), which validation
+holds a figure's unit to.
 
 `sentence_spans` cuts a text into sentences for messages and quotes. Pure string functions.
 

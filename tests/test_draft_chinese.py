@@ -84,3 +84,15 @@ def test_a_region_name_read_across_a_word_boundary_is_no_region():
     draft = draft_document(text, "news", list(dataset.regions["region"]), dataset.catalogue, "2024-01-15",
                            region_names=dataset.reference.region_names)
     assert [(c.row["region"], c.row["value"]) for c in draft.candidates] == [("Sichuan", "86"), ("Sichuan", "12")]
+
+
+def test_the_issue_paragraph_as_the_issue_quotes_it_with_an_ellipsis():
+    """The issue's own text: "……" leaves words out; a quote stops at it unless it must reach a year."""
+    dataset = load_dataset(ROOT)
+    text = "截至2022年底，安徽省累计建成省级制造业创新中心23家……技术合同成交额达到2000.5亿元"
+    draft = draft_document(text, "issue", list(dataset.regions["region"]), dataset.catalogue, "2023-01-10",
+                           region_names=dataset.reference.region_names)
+    assert [(c.row["region"], c.row["metric"], c.row["value"], c.row["year"], c.row["quote"]) for c in draft.candidates] == [
+        ("Anhui", "provincial_manufacturing_innovation_centres", "23", "2022", "截至2022年底，安徽省累计建成省级制造业创新中心23家"),
+        ("Anhui", "technology_contract_turnover", "2000.5", "2022", text),
+    ]
