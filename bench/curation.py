@@ -58,7 +58,7 @@ def project_with(document: str, root: Path) -> Path:
         with (root / "data" / "sources.csv").open(newline="", encoding="utf-8") as file:
             columns = next(csv.reader(file))
         row = dict.fromkeys(columns, "")
-        row.update(source_id=SOURCE_ID, file=SEED, title=TITLE, note="bench/curation.py",
+        row.update(source_id=SOURCE_ID, file=SEED, title=TITLE, language="en", note="bench/curation.py",
                    sha256=hashlib.sha256(document.encode("utf-8")).hexdigest())
         with (root / "data" / "sources.csv").open("a", newline="", encoding="utf-8") as file:
             csv.DictWriter(file, fieldnames=columns, lineterminator="\n").writerow(row)

@@ -18,6 +18,7 @@ import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +41,7 @@ DATA_FILES = {
     "events": "data/events.csv",
     "published_ids": "data/published_ids.csv",
     "exclusions": "data/exclusions.csv",
+    "units": "data/units.csv",
 }
 HEADER_LINE = 1
 # One upload limit, stated the same everywhere: 5 MB = 5,000,000 bytes. The widget's limit is given
@@ -113,6 +115,7 @@ class Dataset:
     reference: schema.Reference
     version: str = ""  # data_version() of the files this was loaded from
     exclusions: pd.DataFrame | None = None  # numbers deliberately not recorded (data/exclusions.csv)
+    units: pd.DataFrame | None = None  # the units documents state values in, with factors (data/units.csv)
 
 
 def _utf16(raw: bytes) -> str | None:
@@ -374,7 +377,8 @@ def _describe(check: str) -> str:
 # Text where letters of any script are expected: its code points are not shown (every *_zh column,
 # the Chinese names, too).
 FREE_TEXT_COLUMNS = frozenset({"quote", "note", "title", "period_label", "definition", "label", "published_text",
-                               "date_text", "name_zh", "publisher", "category", "reading_note"})
+                               "date_text", "name_zh", "publisher", "category", "reading_note", "unit",
+                               "canonical_unit"})  # units as documents write them: 亿元, 家
 CODE_POINTS_SHOWN = 3
 
 
@@ -593,6 +597,7 @@ def load_reference(
         root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema(), digests=digests
     )
     catalogue["lower_is_better"] = catalogue["lower_is_better"].eq("true")
+    units = _units(root, catalogue, digests)
     documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
     ref = schema.Reference(
         regions=frozenset(regions["region"]),
@@ -601,8 +606,42 @@ def load_reference(
         documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
         ids=_published_ids(root, digests),
+        units={(row.unit, row.canonical_unit if isinstance(row.canonical_unit, str) else ""):
+               (row.value_type, Decimal(row.factor)) for row in units.itertuples()},
     )
-    return ref, {"sources": sources, "regions": regions, "tile_grid": tile_grid, "catalogue": catalogue}, documents
+    return ref, {"sources": sources, "regions": regions, "tile_grid": tile_grid, "catalogue": catalogue,
+                 "units": units}, documents
+
+
+def _units(root: Path, catalogue: pd.DataFrame, digests: dict[str, str]) -> pd.DataFrame:
+    """data/units.csv, each canonical unit checked against the catalogue's units of its value type.
+    A project whose documents state every value in its metric's unit may leave it without rows."""
+    catalogue_units = {kind: frozenset(rows["unit"]) for kind, rows in catalogue.groupby("value_type")}
+    return _read_and_validate(root / DATA_FILES["units"], DATA_FILES["units"], schema.units_schema(catalogue_units),
+                              may_be_empty=True, digests=digests)
+
+
+STATED_VALUE, STATED_UNIT = "stated_value", "stated_unit"
+
+
+def in_canonical_units(metrics: pd.DataFrame, ref: schema.Reference) -> pd.DataFrame:
+    """Validated figures with `value` and `unit` in each metric's canonical unit, converted exactly
+    (Decimal: 1025.3 亿元 is 102.53 billion yuan, not 102.53000000000002), and the value and unit
+    the document states kept as stated_value and stated_unit (the figure page shows both). What
+    reads a figure against its quote (the audit, the draft's check) reads the stated ones."""
+    stated_values, stated_units = metrics["value"].tolist(), metrics["unit"].astype(object).tolist()
+    values, units = [], []
+    for value, unit, metric in zip(stated_values, stated_units, metrics["metric"].tolist(), strict=True):
+        factor = ref.factor(unit, metric)
+        if factor is None or factor == 1 or pd.isna(value):
+            values.append(value)
+            units.append(ref.metrics[metric][0] if factor is not None else unit)
+        else:
+            values.append(float(Decimal(repr(float(value))) * factor))
+            units.append(ref.metrics[metric][0])
+    return metrics.assign(**{STATED_VALUE: metrics["value"], STATED_UNIT: metrics["unit"],
+                             "value": pd.Series(values, index=metrics.index, dtype=float),
+                             "unit": pd.Series(units, index=metrics.index, dtype=metrics["unit"].dtype)})
 
 
 def _regions_and_tiles(root: Path, digests: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -652,7 +691,8 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     ref, tables, documents = load_reference(root, digests)
     metrics_path = metrics_path or root / DATA_FILES["metrics"]
     metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
-    metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref, digests=digests)
+    metrics = in_canonical_units(
+        _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref, digests=digests), ref)
     events = _read_and_validate(
         root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref, may_be_empty=True,
         digests=digests,
@@ -701,6 +741,7 @@ def validate_upload(
     validated = validated.assign(reading=readings.astype(object).where(readings.notna(), "certain").astype("str"))
     if "reading_note" not in validated.columns:
         validated = validated.assign(reading_note=pd.Series(None, index=validated.index, dtype="str"))
+    validated = in_canonical_units(validated, ref)
     ids = [f"{UPLOAD_ID_PREFIX}{line}" for line in validated.index]
     validated = validated.drop(columns=["figure_id"], errors="ignore")
     validated.insert(0, "figure_id", pd.Series(ids, index=validated.index, dtype="str"))

@@ -7,7 +7,9 @@ at_least, "no more than"/"up to" -> at_most, "two or three" -> two rows), the st
 aims, "will", "by 2025" -> target; advisers' proposals -> proposed), the year (stated in the
 clause; "last year" resolved from the document's date; else the document's date for a stock
 figure, or empty and 'unstated'), a region guess from data/regions.csv and a metric guess from
-data/metric_catalogue.csv, marked as guesses in `note`. Numbers that only date the document,
+data/metric_catalogue.csv, marked as guesses in `note`. A Chinese document (more Chinese characters
+than Latin letters) is read with the Chinese words of dashboard.numbers.CHINESE, its regions by their
+Chinese names and its metrics by label_zh and synonyms_zh (dashboard.draft_chinese). Numbers that only date the document,
 bound a period or name something are skipped and listed on stderr; a stray-space number ("1 2")
 is read joined and marked `reading = ambiguous` for review.
 
@@ -34,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import audit
+from dashboard import audit, draft_chinese
 from dashboard.data import ROOT, UnreadableFile, data_root, decode_text, lands_in_curated_folders, read_file_bytes
 from dashboard.numbers import Mention, find_numbers, line_finder, line_of, lost_dash_values, occurrences, sentence_spans
 from dashboard.schema import Metrics
@@ -91,7 +93,10 @@ def document_date(text: str) -> str | None:
     if match:
         return match.group(0)
     match = re.search(r"(?<![\d-])(\d{2})-(\d{2})-(\d{4})(?![\d-])", head)
-    return f"{match.group(3)}-{match.group(1)}-{match.group(2)}" if match else None
+    if match:
+        return f"{match.group(3)}-{match.group(1)}-{match.group(2)}"
+    match = re.search(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日", head)  # 2023年4月12日
+    return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}" if match else None
 
 
 class _Reading:
@@ -328,14 +333,55 @@ def _slug(*parts: object) -> str:
     return "-".join(p for p in (_slug_part(str(part)) for part in parts if part) if p)[:80].strip("-")
 
 
+def _chinese_candidates(text: str, source_id: str, indexed: "_Reading", dated_line: int | None, published: str | None,
+                        region_names: dict[str, tuple[str, ...]], catalogue: pd.DataFrame) -> Draft:
+    """draft_document for a Chinese document: the reader's numbers, the fields draft_chinese reads."""
+    names = draft_chinese.RegionNames(region_names)
+    main_region, terms = names.most_named(text), draft_chinese.metric_terms(catalogue)
+    draft, previous = Draft(), None
+    for mention in indexed.numbers:
+        # An ordinal is a rank by the Chinese words around it (居全国第5位), not by English ones.
+        reason = (None if mention.kind == "ordinal" else _skip_reason(text, mention, dated_line, previous, indexed.line_at)) \
+            or draft_chinese.skip_reason(text, mention)
+        previous = mention
+        if reason:
+            draft.skipped.append((mention, reason))
+            continue
+        fields = draft_chinese.chinese_fields(text, indexed.sentence(mention), mention, indexed.years, published, names,
+                                              main_region, terms)
+        notes = [*fields.notes, f"metric guessed from the catalogue ({fields.metric}): check it" if fields.metric
+                 else "no catalogue metric matched: choose or add one"]
+        pairs = [(mention.values[0], "at_least"), (mention.values[1], "at_most")] if mention.kind == "range" else [
+            (mention.values[0], fields.qualifier)]
+        quote = " ".join(text[fields.quote_span[0]:fields.quote_span[1]].split())
+        for value, qualifier in pairs:
+            row = dict.fromkeys(COLUMNS, "")
+            row.update({
+                "figure_id": _slug(fields.region, fields.metric or "metric", fields.year or "undated",
+                                   "" if fields.status == "actual" else fields.status, qualifier if len(pairs) > 1 else ""),
+                "region": fields.region or "", "metric": fields.metric or "", "value": f"{value:g}", "unit": fields.unit,
+                "year": "" if fields.year is None else str(fields.year), "qualifier": qualifier, "status": fields.status,
+                "source_id": source_id, "quote": quote, "as_of": published or "", "year_basis": fields.basis,
+                "note": "DRAFT, review: " + "; ".join(notes) + ".", "reading": "certain",
+            })
+            draft.candidates.append(Candidate(row, mention, fields.quote_span))
+    return draft
+
+
 def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.DataFrame,
-                   published: str | None = None, segmenter=sentence_spans) -> Draft:
-    """Candidate rows for every numeric claim of one document (see the module docstring)."""
+                   published: str | None = None, segmenter=sentence_spans,
+                   region_names: dict[str, tuple[str, ...]] | None = None) -> Draft:
+    """Candidate rows for every numeric claim of one document (see the module docstring). A Chinese
+    document's regions are found by the names in `region_names` (region -> its English and Chinese
+    names, schema.Reference.region_names; default: the English names alone)."""
     published = published or document_date(text)
     dated_line = next((line_of(text, m.start) for m in find_numbers("\n".join(text.splitlines()[:12]))
                        if m.kind == "date"), None) if published else None
     numbers = find_numbers(text)
     indexed = _Reading(text, numbers, segmenter(text))
+    if draft_chinese.is_chinese(text):
+        return _chinese_candidates(text, source_id, indexed, dated_line, published,
+                                   region_names or {region: (region,) for region in regions}, catalogue)
     metrics = catalogue_words(catalogue)
     counts = {r: len(re.findall(rf"\b{re.escape(r)}\b", text)) for r in regions}
     main_region = max(counts, key=counts.get) if counts and max(counts.values()) else None
@@ -446,7 +492,8 @@ class CheckResult:
 def _same(candidate: dict, curated: dict) -> bool:
     year = curated["year"]
     curated_year = "" if year is None or pd.isna(year) else str(int(year))
-    return (float(candidate["value"]) == float(curated["value"]) and candidate["qualifier"] == curated["qualifier"]
+    stated = curated.get("stated_value", curated["value"])  # as the document states it, not converted
+    return (float(candidate["value"]) == float(stated) and candidate["qualifier"] == curated["qualifier"]
             and candidate["status"] == curated["status"] and candidate["year"] == curated_year)
 
 
@@ -513,7 +560,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNREADABLE
     published = known.at[source_id, "published"] if source_id in known.index else None
     draft = draft_document(text, source_id, list(dataset.regions["region"]), dataset.catalogue,
-                           published if isinstance(published, str) else None)
+                           published if isinstance(published, str) else None,
+                           region_names=dataset.reference.region_names)
     line_at = line_finder(text)
     for mention, reason in draft.skipped:
         print(f'{args.path}:{line_at(mention.start)}: skipped "{mention.text}": {reason}', file=sys.stderr)

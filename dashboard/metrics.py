@@ -134,6 +134,17 @@ def format_value(value: float, qualifier: str, unit: str, unit_zh: object = None
     return qualified(qualifier, f"{number} {singular_unit(unit) if value == 1 else unit}")
 
 
+def stated_text(row) -> str:
+    """How the document states a figure converted for the charts ('1025.3亿元', '3.3 million yuan'),
+    or '' when it states it in the metric's own unit. The number is written as the document does."""
+    stated, unit = row.get("stated_unit"), row.get(M.unit)
+    if not isinstance(stated, str) or stated == unit or stated in ("percent", "rank"):
+        return ""
+    value = float(row.get("stated_value"))
+    number = repr(value).removesuffix(".0")
+    return f"{number}{stated}" if not stated.isascii() else f"{number} {stated}"
+
+
 def singular_unit(unit: str) -> str:
     """An English count unit for one: 'platforms' -> 'platform', 'factories' -> 'factory',
     'platforms per chain' -> 'platform per chain' (the catalogue writes units for many: '1

@@ -37,6 +37,8 @@ RESOURCES: dict[str, tuple[str, type[pa.DataFrameModel]]] = {
     # The numbers deliberately not recorded, and why: with the figures and events they account for
     # every number of every document, so a reader of the package can check the audit too.
     "exclusions": ("exclusions", schema.Exclusions),
+    # The exact factor from each unit a document states to its metric's canonical unit.
+    "units": ("units", schema.Units),
 }
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed, so one data version always gives the same zip
 

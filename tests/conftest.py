@@ -107,7 +107,7 @@ def third_region_project(project_copy: Path) -> Path:
     data = project_copy / "data"
     sources = read_rows(data / "sources.csv")
     sources.append({**{k: "" for k in sources[0]}, "source_id": "zhejiang-2023", "file": "seeds/900_zhejiang.txt",
-                    "title": "Zhejiang builds more innovation centres", "published": "2023-06-01",
+                    "title": "Zhejiang builds more innovation centres", "language": "en", "published": "2023-06-01",
                     "published_text": "Updated: 2023-06-01", "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     write_rows(data / "sources.csv", sources)
     # Zhejiang is in the regions reference table but has no figure in the shipped data.
@@ -167,7 +167,7 @@ def hostile_project(project_copy: Path) -> Path:
         rows.append({**{k: "" for k in rows[0]}, **row})
         write_rows(data / name, rows)
 
-    append("sources.csv", {"source_id": "hostile", "file": "seeds/901_hostile.txt", "title": HOSTILE_TITLE,
+    append("sources.csv", {"source_id": "hostile", "file": "seeds/901_hostile.txt", "title": HOSTILE_TITLE, "language": "en",
                            "published": "2023-01-01", "published_text": "Updated: 2023-01-01",
                            "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     append("regions.csv", {"region": EVIL_REGION, "iso_code": "CN-ZZ", "name_zh": "恶", "level": "province"})

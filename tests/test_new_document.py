@@ -63,7 +63,7 @@ def add_tricky_document(root: Path) -> None:
     shutil.copyfile(DOCUMENT, root / SEED)
     data = root / "data"
     _append(data / "sources.csv", [{
-        "source_id": SOURCE_ID, "file": SEED, "title": "Guangdong counts its innovation centres",
+        "source_id": SOURCE_ID, "file": SEED, "title": "Guangdong counts its innovation centres", "language": "en",
         "sha256": hashlib.sha256(DOCUMENT.read_bytes()).hexdigest(),
         "note": "Written for the tests: numbers every reader of them must tell apart. Dated to the month only.",
     }])

@@ -59,7 +59,7 @@ def test_each_table_schema_follows_its_pandera_model(descriptor):
     keys = {r["name"]: r["schema"].get("primaryKey") for r in descriptor["resources"]}
     assert keys == {"sources": ["source_id"], "regions": ["region"], "metric_catalogue": ["metric"],
                     "metrics": ["figure_id"], "events": ["event_id"], "published_ids": ["id"], "tile_grid": ["iso_code"],
-                    "exclusions": None}  # no id column of its own
+                    "exclusions": None, "units": None}  # no id column of their own
     exclusions = next(r for r in descriptor["resources"] if r["name"] == "exclusions")["schema"]
     assert exclusions["foreignKeys"] == [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}]
 

@@ -45,7 +45,9 @@ def show_document(row, dataset) -> None:
     st.header(_("The sentence, in its document"))
     document = dataset.documents.get(row["source_id"], "")
     paragraph, spans = paragraph_around(document, row["quote"]) if document else ("", [])
-    st.caption(_("Source text, in the document's language:"))
+    language = dict(zip(dataset.sources["source_id"], dataset.sources["language"])).get(row["source_id"])
+    if language != i18n.active():  # a Chinese quote in the Chinese interface needs no comment
+        st.caption(_("Source text, in the document's language:"))
     with st.container(border=True):
         if paragraph:
             st.markdown(ui.highlighted(paragraph, spans))
@@ -110,6 +112,8 @@ if event is not None:
 st.set_page_config(page_title=ui.tab_title(citation.short_statement(figure, "")))
 st.title(_("{region}: {metric}").format(region=ui.md(figure[mx.REGION_NAME]), metric=ui.md(figure[mx.LABEL])))
 st.markdown(f"## {ui.md(figure[mx.DISPLAY])}")
+if stated := mx.stated_text(figure):  # 1025.3亿元, converted exactly to the metric's unit above
+    st.markdown(_("**As the document states it:** {stated}").format(stated=ui.md(stated)))
 period = mx.in_english(figure["period_label"]) if isinstance(figure["period_label"], str) else ""  # curator's words
 st.markdown(
     _("**Status:** {status} · **Refers to:** {date} · **Qualifier:** {qualifier}").format(

@@ -9,7 +9,7 @@ a picker, and only the picked document in full: the browser gets what the reader
 
 import streamlit as st
 
-from dashboard import audit
+from dashboard import audit, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import _, ngettext
 from dashboard.evidence import quote_spans
@@ -54,7 +54,8 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
         with st.expander(_("Full text with quoted passages highlighted and every number accounted for"), expanded=opened):
             st.caption(_("A linked number opens its figure's page; an excluded number gives the reason it is no "
                          "figure; 'not accounted for' marks a number the curators have not yet recorded or excluded."))
-            st.caption(_("Source text, in the document's language:"))
+            if source.language != i18n.active():  # a Chinese document in the Chinese interface needs no comment
+                st.caption(_("Source text, in the document's language:"))
             labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL]), strict=True))
             st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))
 
