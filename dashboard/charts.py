@@ -113,6 +113,13 @@ def region_colours(regions: list[str], first: tuple[str, ...] = (), dark: bool =
     }
 
 
+def palette_of(dataset, dark: bool) -> dict[str, str]:
+    """Each region with figures and its colour in this theme, so the palette is spent on them only
+    (the pages' default regions first). Scans every row: callers cache it per version of the data."""
+    with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
+    return region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=mx.DEFAULT_REGIONS, dark=dark)
+
+
 def char_width(char: str) -> int:
     """How many Latin letters wide a character is, roughly: CJK and full-width forms about two."""
     return 2 if ord(char) >= 0x2E80 else 1

@@ -48,6 +48,8 @@ QUALIFIER_NAMES = {"exact": N_("exact"), "approx": N_("approximate"), "more_than
                    "at_least": N_("at least"), "at_most": N_("at most")}
 QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": ">{}", "at_least": "≥{}", "at_most": "≤{}"}
 CENTRES_CATEGORY = "Manufacturing innovation centres"
+# The regions the compare page starts with, and the first (strongest) colours of the palette.
+DEFAULT_REGIONS = ("Shanxi", "Shandong")
 # A figure whose text can be read two ways ('1 2': 12 or 1-2) carries this mark on bars and points,
 # and its other reading wherever its value is written out in full.
 AMBIGUOUS, UNCERTAIN_MARK = "ambiguous", " (?)"

@@ -66,7 +66,7 @@ def test_copy_link_states_default_filters_and_the_browser_language():
     at.session_state[share.SHARE_PAGE_KEY] = True
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
-    assert query["region"] == list(ui.DEFAULT_REGIONS) and query["status"] == ["actual", "target"] and query["lang"] == ["en"]
+    assert query["region"] == list(mx.DEFAULT_REGIONS) and query["status"] == ["actual", "target"] and query["lang"] == ["en"]
 
 
 def test_an_embed_of_an_unknown_chart_names_it_as_text(monkeypatch):

@@ -351,11 +351,12 @@ def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache
     """The shared per-data-version cache is for the curated data; what pages compute from an
     upload is kept in the uploading session and goes with it (or with the next upload), so closed
     sessions leave nothing behind."""
+    from dashboard import store
     from dashboard.views import ui
 
     shared_keys = []
-    real = ui._derived
-    monkeypatch.setattr(ui, "_derived", lambda name, key, args, language, _fn, _data: (
+    real = store._derived
+    monkeypatch.setattr(store, "_derived", lambda name, key, args, language, _fn, _data: (
         shared_keys.append(key), real(name, key, args, language, _fn=_fn, _data=_data))[1])
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     app.switch_page("views/explore.py").run()

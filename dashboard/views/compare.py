@@ -34,7 +34,7 @@ names = ui.region_names(dataset)
 status_names = ui.names_in_every_language(words=mx.STATUS_WORDS)
 st.title(_("Compare regions"))
 regions = ui.bound(
-    st.multiselect, _("Regions"), available, default=[r for r in ui.DEFAULT_REGIONS if r in available],
+    st.multiselect, _("Regions"), available, default=[r for r in mx.DEFAULT_REGIONS if r in available],
     key="region", names=names, multiple=True, help=_("The first two selected are compared pairwise."),
 )
 statuses = ui.bound(

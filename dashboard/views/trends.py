@@ -45,7 +45,7 @@ st.title(_("Trends"))
 # Every region when there are few; otherwise the default pair (or the first few), so a large
 # dataset does not draw, or send, every series at once.
 default = available if len(available) <= MAX_DEFAULT_REGIONS else (
-    [r for r in ui.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
+    [r for r in mx.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
 regions = ui.bound(st.multiselect, _("Regions"), available, default=default, key="region",
                    names=ui.region_names(dataset), multiple=True)
 blocks = ui.derived(series_charts, (dataset, obs), tuple(regions), colours, ui.dark())

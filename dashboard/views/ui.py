@@ -10,7 +10,6 @@ per run, a cost that grows with the data); pages only derive new frames from it.
 
 from __future__ import annotations
 
-import gc
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,19 +19,15 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dashboard import charts, citation, export, i18n, package
+from dashboard import charts, citation, export, i18n, store
 from dashboard import metrics as mx
 from dashboard.audit import CAPTURED, EXCLUDED, Finding
 from dashboard.data import (
-    DATA_FOLDERS,
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MB,
     InvalidData,
     UnreadableFile,
-    data_root,
     describe_failure,
-    list_folder,
-    load_dataset,
     problems_frame,
     validate_upload,
 )
@@ -42,7 +37,6 @@ from dashboard.views import share
 VIEWS = Path(__file__).parent
 FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
 COMPARE_PAGE, TRENDS_PAGE, EXPLORE_PAGE = VIEWS / "compare.py", VIEWS / "trends.py", VIEWS / "explore.py"
-DEFAULT_REGIONS = ("Shanxi", "Shandong")
 # Every character Markdown, Streamlit's directives (:red[...], :material/...:) or LaTeX ($) read;
 # '=' makes a setext heading ("===" under a line), '&' a character reference ("&lt;").
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&])")
@@ -199,41 +193,6 @@ def category_names(dataset) -> dict[str, dict[str, str]]:
     return {en: {"en": en, "zh": zh} for en, zh in zip(c["category"], c["category_zh"], strict=True)}
 
 
-def _fingerprint(root: Path) -> tuple:
-    """(folder, name, size, mtime) of every curated file; cheap enough to take on every run. A
-    missing or unreadable folder raises UnreadableFile naming it (the error screen shows it)."""
-    entries = []
-    for folder in DATA_FOLDERS:
-        for entry in list_folder(root, folder):
-            try:
-                if entry.is_file():
-                    info = entry.stat()
-                    entries.append((folder, entry.name, info.st_size, info.st_mtime_ns))
-            except OSError:  # gone since the listing; the loader reports what is missing
-                continue
-    return tuple(sorted(entries))
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _load(root: str, fingerprint: tuple):
-    gc.unfreeze()  # what an earlier version of the data left behind becomes collectable again
-    dataset = load_dataset(Path(root))
-    loaded = dataset, mx.enrich_observations(dataset)
-    # Streamlit runs a full garbage collection after every script run (runner.postScriptGC). With
-    # pandas, pyarrow, plotly and the data in memory that walks ~160k objects, 25-80 ms added to
-    # every rerun, while almost all of them (modules, this dataset) live as long as the server.
-    # Freezing them moves them out of the collector's sight; runs' own garbage is still collected.
-    gc.collect()
-    gc.freeze()
-    return loaded
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _curated_file(root: str, fingerprint: tuple, filters: mx.Filters, fmt: str, base: str) -> bytes:
-    dataset, obs = _load(root, fingerprint)
-    return export.download_bytes(fmt, mx.filter_observations(obs, filters), dataset.version, dataset.sources, base)
-
-
 def public_base() -> str:
     """The address links in citations and downloads start with: the configured public address, else
     the one the reader's browser shows (citation.reader_base)."""
@@ -251,39 +210,20 @@ def download_data(rows: pd.DataFrame, filters: mx.Filters, fmt: str = "csv"):
     """
     base = public_base()
     if st.session_state.get(UPLOAD_ROWS) is not None:
-        dataset = _load(*st.session_state[DATA_KEY])[0]
+        dataset = store.loaded(st.session_state[DATA_KEY])[0]
         make = lambda: export.download_bytes(fmt, rows, dataset.version, dataset.sources, base)  # noqa: E731 - uploads are per session, never cached
     else:
-        key = (*st.session_state[DATA_KEY], filters, fmt, base)  # the data this run loaded, not a fresh scan
-        make = lambda: _curated_file(*key)  # noqa: E731
+        key = (st.session_state[DATA_KEY], filters, fmt, base)  # the data this run loaded, not a fresh scan
+        make = lambda: store.curated_file(*key)  # noqa: E731
     return make if len(rows) > LAZY_DOWNLOAD_ROWS else make()
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _package_zip(root: str, fingerprint: tuple) -> bytes:
-    return package.package_zip(_load(root, fingerprint)[0], Path(root))
-
-
-def package_zip(key: tuple) -> bytes:
-    """The data package (package.package_zip) of the curated files `key` (from curated()) names;
-    built once per version of the data."""
-    return _package_zip(*key)
 
 
 def package_download():
     """What the data package button gets: the zip of the curated files this run loaded; past
     LAZY_DOWNLOAD_ROWS figures it is built on click instead (see download_data)."""
     key = st.session_state[DATA_KEY]
-    make = lambda: _package_zip(*key)  # noqa: E731
-    return make if len(_load(*key)[0].metrics) > LAZY_DOWNLOAD_ROWS else make()
-
-
-def curated() -> tuple[tuple[str, tuple], tuple]:
-    """(key, (dataset, observations)) of the curated files as they are now, from the one cache the
-    pages and the read API share; raises UnreadableFile or InvalidData. No session needed."""
-    root = data_root()
-    key = (str(root), _fingerprint(root))
-    return key, _load(*key)
+    make = lambda: store.package_zip(key)  # noqa: E731
+    return make if len(store.loaded(key)[0].metrics) > LAZY_DOWNLOAD_ROWS else make()
 
 
 def load_curated():
@@ -291,7 +231,7 @@ def load_curated():
     language); on bad data, an error page and stop. Sets the run's language first."""
     use_language()
     try:
-        key, loaded = curated()
+        key, loaded = store.curated()
         st.session_state[DATA_KEY] = key  # download_data reuses it: one folder scan per run
         return loaded
     except InvalidData as err:
@@ -327,20 +267,14 @@ def footer() -> None:
 
 def data_version() -> str:
     """The version (content hash of data/ and seeds/) of the curated data this run loaded."""
-    return _load(*st.session_state[DATA_KEY])[0].version
+    return store.loaded(st.session_state[DATA_KEY])[0].version
 
 
 def data_key() -> tuple:
     """What this run's figures are computed from: the curated files (as load_curated saw them) and
     this session's upload, if one is in use."""
     upload = st.session_state.get(UPLOAD_FILE) if st.session_state.get(UPLOAD_ROWS) is not None else None
-    return (*st.session_state[DATA_KEY], upload)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _derived(name: str, key: tuple, args: tuple, language: str, _fn, _data):
-    with i18n.speaking(language):  # a cache miss computes in the language it is cached under
-        return _fn(_data, *args)
+    return (st.session_state[DATA_KEY], upload)
 
 
 def derived(fn, data, *args):
@@ -358,29 +292,17 @@ def derived(fn, data, *args):
     part of the key.
     """
     if st.session_state.get(UPLOAD_ROWS) is None:
-        return derived_for(data_key(), fn, data, *args)
-    _check_named(fn)
-    store = st.session_state.setdefault(UPLOAD_DERIVED, {})
+        return store.derived_for(data_key(), fn, data, *args)
+    store.check_named(fn)
+    kept = st.session_state.setdefault(UPLOAD_DERIVED, {})
     key = (f"{fn.__module__}.{fn.__qualname__}", data_key(), repr(args), i18n.active())
-    if key in store:
-        store[key] = store.pop(key)  # most recently used last
+    if key in kept:
+        kept[key] = kept.pop(key)  # most recently used last
     else:
-        store[key] = fn(data, *args)
-        while len(store) > UPLOAD_DERIVED_ENTRIES:
-            del store[next(iter(store))]
-    return store[key]
-
-
-def _check_named(fn) -> None:
-    if fn.__name__ == "<lambda>":
-        raise TypeError("ui.derived needs a named function: two lambdas would share one cache entry")
-
-
-def derived_for(key: tuple, fn, data, *args):
-    """derived() for a caller outside a session (the read API): `key` says what `data` is, as
-    curated() returned it, with None for 'no upload'."""
-    _check_named(fn)
-    return _derived(f"{fn.__module__}.{fn.__qualname__}", key, args, i18n.active(), _fn=fn, _data=data)
+        kept[key] = fn(data, *args)
+        while len(kept) > UPLOAD_DERIVED_ENTRIES:
+            del kept[next(iter(kept))]
+    return kept[key]
 
 
 def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:
@@ -603,17 +525,10 @@ def dark() -> bool:
     return st.context.theme.type == "dark"
 
 
-def palette_of(dataset, dark: bool) -> dict[str, str]:
-    """Each region with figures and its colour in this theme (the read API's images use it too)."""
-    with_data = pd.concat([dataset.metrics["region"], dataset.events["region"]])
-    return charts.region_colours(mx.present_in_order(dataset.regions["region"], with_data), first=DEFAULT_REGIONS,
-                                 dark=dark)
-
-
 def colours(dataset) -> dict[str, str]:
     """Region colours over the regions that have figures, so the palette is spent on them only, in
     the viewer's theme. Scans every row, so it is computed once per version of the data (see derived)."""
-    return derived(palette_of, dataset, dark())
+    return derived(charts.palette_of, dataset, dark())
 
 
 TABLE_LABEL = N_("Show the numbers as a table")
