@@ -29,16 +29,16 @@ def pages() -> list:
 
 
 if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
-    from dashboard.views import share, ui
+    from dashboard.views import languages, page_frame, share
 
-    ui.use_language()
+    languages.use_language()
     # Centered, Streamlit's default: the loading skeleton is drawn centered before any page config
     # arrives, so a wide layout moved the whole page sideways after the first paint (Lighthouse:
     # CLS 0.23 on /compare from stMainBlockContainer going from 736 px to the full width).
     st.set_page_config(page_title=_("Regional innovation metrics"), page_icon=":material/insights:", layout="centered")
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(Path(__file__).parent / "views" / "focus.css")
-    # Tables on a wide screen, cards on a phone (ui.responsive_table).
+    # Tables on a wide screen, cards on a phone (tables.responsive_table).
     st.html(Path(__file__).parent / "views" / "layout.css")
     # A tap on a chart opens its figure page as a click does (a static script: no data in it).
     st.html(Path(__file__).parent / "views" / "tap.html", unsafe_allow_javascript=True)
@@ -49,10 +49,10 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
         # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
         navigation = st.navigation(pages(), position="top")
         # Every tab its own title: the page's (a figure page then names its figure, figure.py).
-        st.set_page_config(page_title=ui.tab_title(navigation.title))
-        ui.language_control()
+        st.set_page_config(page_title=page_frame.tab_title(navigation.title))
+        languages.language_control()
         navigation.run()
-        ui.footer()
+        page_frame.footer()
 else:  # the server importing this file to find the app
     from streamlit import file_util
 

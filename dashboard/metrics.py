@@ -236,7 +236,7 @@ def localise(obs: pd.DataFrame) -> pd.DataFrame:
 
     Ids, stored values and units, categories (filters match them) and the English label stay; so
     does every quote and source title, which are evidence. Call it once per data version and
-    language (ui.derived): it writes every row's text."""
+    language (session_data.derived): it writes every row's text."""
     if i18n.active() == i18n.DEFAULT_LANGUAGE or obs.empty:
         return obs
     zh = lambda column, fallback: obs[column].where(obs[column].notna(), obs[fallback])  # noqa: E731 - an upload's unknown metric

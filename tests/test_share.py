@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
-from dashboard.views import share, ui
+from dashboard.views import safe_text, share, widgets
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -55,8 +55,8 @@ def test_copy_link_gives_the_page_with_its_filters_and_language(dataset):
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
     # A Chinese page names its values as its widgets show them (the address keeps them that way).
-    regions = ui.region_names(dataset)
-    statuses = ui.names_in_every_language(words=mx.STATUS_WORDS)
+    regions = widgets.region_names(dataset)
+    statuses = widgets.names_in_every_language(words=mx.STATUS_WORDS)
     assert query["region"] == [regions["Shanxi"]["zh"], regions["Jilin"]["zh"]]
     assert query["status"] in (["target"], [statuses["target"]["zh"]]) and query["lang"] == ["zh"]
 
@@ -75,7 +75,7 @@ def test_an_embed_of_an_unknown_chart_names_it_as_text(monkeypatch):
     monkeypatch.setattr(share, "embedded", lambda: True)
     hostile = "[x](https://evil.example) <b>*no*</b>"
     at = open_page("compare", chart=hostile)
-    assert [m.value for m in at.markdown if m.value.startswith("# ")][0] == "# " + ui.md(share._("Chart not found"))
+    assert [m.value for m in at.markdown if m.value.startswith("# ")][0] == "# " + safe_text.md(share._("Chart not found"))
     (info,) = [i.value for i in at.info if "evil" in i.value]
-    assert info == share._("This page has no chart {chart} now.").format(chart=ui.md(hostile))
+    assert info == share._("This page has no chart {chart} now.").format(chart=safe_text.md(hostile))
     assert "](https://evil" not in info  # the brackets are escaped: Markdown draws no link
