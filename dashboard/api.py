@@ -33,7 +33,8 @@ from starlette.routing import Route
 
 from dashboard import charts, citation, export, i18n, images, package, query, store
 from dashboard import metrics as mx
-from dashboard.data import InvalidData, UnreadableFile, describe_failure
+from dashboard.data import describe_failure
+from dashboard.files import InvalidData, UnreadableFile
 
 LOGGER = logging.getLogger(__name__)
 CSV, JSON, ZIP = "text/csv; charset=utf-8", "application/json; charset=utf-8", "application/zip"

@@ -18,7 +18,8 @@ import streamlit as st
 
 from dashboard import export, i18n, package
 from dashboard import metrics as mx
-from dashboard.data import DATA_FOLDERS, data_root, list_folder, load_dataset
+from dashboard.data import data_root, load_dataset
+from dashboard.files import DATA_FOLDERS, list_folder
 
 
 def fingerprint(root: Path) -> tuple:

@@ -12,7 +12,8 @@ import pandera.pandas as pa
 import pytest
 
 from dashboard import schema
-from dashboard.data import DATA_FILES, InvalidData, UnreadableFile, load_dataset
+from dashboard.data import DATA_FILES, load_dataset
+from dashboard.files import InvalidData, UnreadableFile
 from tests.conftest import FOLDER_FAULTS, ROOT, read_rows, write_rows
 
 
@@ -171,7 +172,7 @@ def _variants() -> list[tuple[str, bytes]]:
 
 @pytest.mark.parametrize(("name", "raw"), _variants(), ids=[n for n, _ in _variants()])
 def test_fast_reader_agrees_with_the_careful_one(name, raw):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     fast, fast_problems = read_raw_table(raw, name)
     careful, careful_problems = read_raw_table(raw, name, careful=True)
@@ -187,7 +188,7 @@ def test_fast_reader_agrees_with_the_careful_one(name, raw):
     ],
 )
 def test_unusual_files_keep_exact_line_numbers(raw, line):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     frame, problems = read_raw_table(raw, "x.csv")
     assert [p.line for p in problems] == [line]
@@ -370,7 +371,7 @@ def test_shanxis_proposed_centres_and_national_level_centre_are_events_not_figur
 )
 @pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
 def test_trailing_blank_lines_are_not_rows_on_either_reader_path(tail, careful):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     raw = (ROOT / "data" / "metrics.csv").read_bytes()
     if tail.startswith(b"\r"):
@@ -383,7 +384,7 @@ def test_trailing_blank_lines_are_not_rows_on_either_reader_path(tail, careful):
 
 @pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
 def test_blank_lines_anywhere_are_not_rows_and_keep_line_numbers(careful):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     frame, problems = read_raw_table(b"a,b\n\n1,2\n \n3,4\n,\n5,6\n\n", "x.csv", careful=careful)
     assert problems == []
@@ -503,7 +504,7 @@ def test_a_curated_table_with_a_header_and_no_rows_says_so(project_copy: Path):
     ],
 )
 def test_utf16_is_named_as_such(encoding, message):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     with pytest.raises(UnreadableFile) as raised:
         read_raw_table("region,value\nShanxi,14\n".encode(encoding), "x.csv")
@@ -512,7 +513,7 @@ def test_utf16_is_named_as_such(encoding, message):
 
 def test_duplicate_key_report_names_a_few_other_lines_not_all():
     """With every row the same, a report naming all the others would be quadratic in size."""
-    from dashboard.data import validate_frame
+    from dashboard.problems import validate_frame
     from dashboard.schema import Metrics
 
     rows = [read_rows(ROOT / "data" / "metrics.csv")[0]] * 50

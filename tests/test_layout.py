@@ -8,7 +8,10 @@ draft) run without the pages. The router (app.py) is the one exception: it runs 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -55,3 +58,46 @@ def test_the_command_lines_and_the_api_are_checked():
     """The modules the rule above is for exist and are walked (a rename would silently drop them)."""
     walked = {p.name for p in outside_views()}
     assert {"api.py", "validate.py", "audit.py", "draft.py", "package.py", "store.py"} <= walked
+
+
+@pytest.mark.parametrize("package", ["metrics", "charts"])
+def test_every_public_name_of_a_job_module_is_reachable_from_its_package(package: str):
+    """Callers use one namespace (`from dashboard import metrics as mx`, `from dashboard import
+    charts`); a function added to a job module and left out of the package's __init__.py would be
+    reachable only by its module's path."""
+    mx = importlib.import_module(f"dashboard.{package}")
+    missing = []
+    for path in sorted((DASHBOARD / package).glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        module = importlib.import_module(f"dashboard.{package}.{path.stem}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names = [node.name]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                names = [e.id for e in (target.elts if isinstance(target, ast.Tuple) else [target])]
+            else:
+                continue
+            missing += [f"dashboard/{package}/{path.name}:{node.lineno}: {name} is not {package}.{name}"
+                        for name in names if not name.startswith("_") and getattr(mx, name, None) is not getattr(module, name)]
+    assert not missing, "\n".join(missing)
+
+
+LONG = 400
+LONG_MARKER = "Over ~400 lines"
+
+
+def test_no_module_passes_400_lines_without_saying_why():
+    """A module past ~400 lines usually holds several jobs (STYLE.md): split it by job, or say in
+    its opening docstring, on a line starting "Over ~400 lines", why it is one."""
+    unexplained = []
+    for path in sorted(DASHBOARD.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        count = len(text.splitlines())
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        if count > LONG and not any(line.strip().startswith(LONG_MARKER) for line in docstring.splitlines()):
+            unexplained.append(f"{path.relative_to(ROOT)}: {count} lines, and no line starting {LONG_MARKER!r} "
+                               "in its opening docstring")
+    assert not unexplained, "\n".join(unexplained)

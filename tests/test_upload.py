@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
-from dashboard.data import MAX_UPLOAD_ROWS, InvalidData, load_dataset, validate_upload
+from dashboard.data import MAX_UPLOAD_ROWS, load_dataset, validate_upload
+from dashboard.files import InvalidData
 from tests.conftest import ROOT
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]

@@ -10,7 +10,8 @@ import streamlit as st
 
 from dashboard import charts, i18n, store
 from dashboard import metrics as mx
-from dashboard.data import InvalidData, UnreadableFile, describe_failure
+from dashboard.data import describe_failure
+from dashboard.files import InvalidData, UnreadableFile
 from dashboard.i18n import ngettext
 from dashboard.views import errors, languages
 

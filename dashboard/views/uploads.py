@@ -7,15 +7,10 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard import metrics as mx
-from dashboard.data import (
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOAD_MB,
-    InvalidData,
-    UnreadableFile,
-    problems_frame,
-    validate_upload,
-)
+from dashboard.data import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, validate_upload
+from dashboard.files import InvalidData, UnreadableFile
 from dashboard.i18n import _, ngettext
+from dashboard.problems import problems_frame
 from dashboard.views import errors, safe_text, session_data
 
 
