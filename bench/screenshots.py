@@ -21,11 +21,12 @@ from playwright.sync_api import sync_playwright
 from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, log, streamlit_server
 from dashboard.citation import figure_path
 from dashboard.data import load_dataset
+from dashboard import pages as registry
 
 OUT = ROOT / "docs" / "screenshots"
 README = ROOT / "README.md"
 GALLERY_START, GALLERY_END = "<!-- GALLERY START (make screenshots) -->", "<!-- GALLERY END -->"
-PAGES = ("overview", "compare", "map", "trends", "explore", "sources", "figure")
+PAGES = tuple(page.name for page in registry.PAGES)
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 LANGUAGES = ("en", "zh")
 THEMES = ("light", "dark")
@@ -34,7 +35,7 @@ COLOURS = 128  # a palette PNG of the screen: text and charts stay sharp at a fr
 
 
 def page_path(page: str, figure_id: str) -> str:
-    return figure_path(figure_id) if page == "figure" else "/" if page == "overview" else f"/{page}"
+    return figure_path(figure_id) if page == "figure" else registry.BY_NAME[page].path
 
 
 def file_name(page: str, size: str, language: str, theme: str) -> str:

@@ -15,10 +15,11 @@ from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.views import chart_block, safe_text, tables
+from dashboard.pages import MENU
 from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
-PAGES = ["overview", "compare", "map", "trends", "explore", "sources"]
+PAGES = [page.name for page in MENU]
 # The default map (national centres, actual), as the shipped rows give it: '2', or '&gt;2' for a bound.
 CENTRE_TILES = {row["region"]: ("&gt;" if row["qualifier"] == "more_than" else "") + row["value"]
                 for row in read_rows(ROOT / "data" / "metrics.csv")

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import metrics as mx
+from dashboard.pages import MENU
 from tests.browser import ROOT, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -121,8 +122,7 @@ def expected_chart_counts(dataset, obs) -> dict[str, int]:
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [("/", "overview"), ("/compare", "compare"), ("/map", "map"), ("/trends", "trends"), ("/explore", "explore"),
-     ("/sources", "sources")],
+    [(page.path, page.name) for page in MENU],
 )
 def test_each_page_draws_the_charts_its_data_implies(page, base_url, dataset, obs, path, name):
     expected = expected_chart_counts(dataset, obs)[path]

@@ -15,6 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import charts
+from dashboard.pages import MENU
 from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -22,9 +23,8 @@ pytestmark = pytest.mark.browser
 WAIT = 30_000
 DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
 FIGURE = "{figure}"  # a shipped figure whose metric other regions have too (its page draws a chart)
-PAGES = {
-    "overview": "/", "compare": "/compare", "map": "/map", "trends": "/trends", "explore": "/explore",
-    "sources": "/sources", "figure": f"/figure?id={FIGURE}", "no-figure": "/figure?id=no-such-figure",
+PAGES = {page.name: page.path for page in MENU} | {
+    "figure": f"/figure?id={FIGURE}", "no-figure": "/figure?id=no-such-figure",
     "embed": "/compare?embed=true",  # what an <iframe> snippet shows: the page's first chart alone
 }
 KEYBOARD_PAGES = ["compare", "map", "trends", "explore", "figure"]

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from dashboard import citation
 from dashboard import metrics as mx
+from dashboard.pages import MENU
 from tests.browser import base_url, browser, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -19,9 +20,8 @@ pytestmark = pytest.mark.browser
 WAIT = 30_000
 DESKTOP = {"width": 1440, "height": 900}
 EXCEPTION = "[data-testid='stException']"
-# The menu's pages (dashboard/app.py) by path, with the title the menu gives each.
-PAGES = {"": "Overview", "compare": "Compare", "map": "Map", "trends": "Trends", "explore": "Explore",
-         "sources": "Sources"}
+# The menu's pages (dashboard/pages.py) by path, with the title the menu gives each.
+PAGES = {page.path.lstrip("/"): page.title for page in MENU}
 
 
 @pytest.fixture

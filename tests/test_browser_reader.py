@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import metrics as mx
+from dashboard.pages import MENU
 from tests.browser import base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -56,7 +57,8 @@ def first_figure(obs) -> str:
     return str(obs["figure_id"].iloc[0])
 
 
-PAGES = ["", "compare", "compare?region=Shanxi&region=Jilin", "map", "trends", "explore", "sources", "figure"]
+# Every page of the menu, a comparison with a region whose figures are all targets, and a figure page.
+PAGES = [page.path.lstrip("/") for page in MENU] + ["compare?region=Shanxi&region=Jilin", "figure"]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])

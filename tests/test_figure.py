@@ -14,12 +14,13 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.evidence import normalise_whitespace
+from dashboard import pages
 from tests.conftest import HOSTILE_TITLE, ROOT, read_rows
 
 APP = str(ROOT / "dashboard" / "app.py")
 FIGURE_IDS = [row["figure_id"] for row in read_rows(ROOT / "data" / "metrics.csv")]
 EVENT_IDS = [row["event_id"] for row in read_rows(ROOT / "data" / "events.csv")]
-PAGES = ["overview", "compare", "trends", "explore", "sources", "figure"]
+PAGES = [page.name for page in pages.PAGES]
 
 
 def figure_page(*ids: str) -> AppTest:

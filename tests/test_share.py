@@ -12,10 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
 from dashboard.views import safe_text, share, widgets
+from dashboard.pages import MENU
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
-CHART_PAGES = {"overview": {}, "compare": {}, "map": {}, "trends": {}}
+CHART_PAGES = [page.name for page in MENU if page.charts]
 
 
 def open_page(name: str, **query) -> AppTest:

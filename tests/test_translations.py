@@ -17,12 +17,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from dashboard import metrics as mx
+from dashboard.pages import MENU
 from tests.conftest import ROOT
 
 VIEWS = ROOT / "dashboard" / "views"
 CATALOGUE = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"
 CJK = re.compile(r"[\u3400-\u9fff]")
-PAGES = ["overview", "compare", "map", "trends", "explore", "sources"]
+PAGES = [page.name for page in MENU]
 ZH = i18n.translations("zh").gettext  # what the tests expect is what the catalogue says, not a copy of it
 # What a page shows that is not a translatable word: icons, arrows and marks, code.
 ALLOWED_LITERALS = re.compile(r"^[\W\d_]*$|^:material/[a-z_]+:$")

@@ -22,10 +22,6 @@ HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden wh
           ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
 HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
 
-# The side-by-side table has a column per region, differences and caveats: it needs the page's width.
-# Not in an embed, which shows one chart: a frame that turns wide after its first paint shifts it.
-if not share.embedded():
-    st.set_page_config(layout="wide")
 dataset, obs = session_data.load()
 colours = session_data.colours(dataset)
 available = mx.present_in_order(dataset.regions["region"], obs["region"])

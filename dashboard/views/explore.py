@@ -11,8 +11,6 @@ from dashboard.views import downloads, safe_text, session_data, tables, uploads,
 TABLE_PAGE_ROWS = 500
 LOCAL_ADDRESS = "http://localhost:8501"  # when neither a public address nor the browser's is known
 
-# The table of figures has nine columns and the download buttons long labels: the page's width.
-st.set_page_config(layout="wide")
 dataset, curated = session_data.load_curated()
 
 st.title(_("Explore and download"))

@@ -1,20 +1,19 @@
-"""Where pages are and what frames them: the page files a view links or switches to, the browser
-tab's title, and the footer under every page (data version, how to cite, share this page).
+"""What frames every page: the browser tab's title, the footer (data version, how to cite, share
+this page), and the page files a view links or switches to, from the registry (dashboard/pages.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard import citation
+from dashboard import citation, pages
 from dashboard.i18n import _
 from dashboard.views import session_data, share
 
-VIEWS = Path(__file__).parent
-FIGURE_PAGE, SOURCES_PAGE = VIEWS / "figure.py", VIEWS / "sources.py"
-COMPARE_PAGE, TRENDS_PAGE, EXPLORE_PAGE = VIEWS / "compare.py", VIEWS / "trends.py", VIEWS / "explore.py"
+VIEWS = pages.VIEWS
+FIGURE_PAGE, SOURCES_PAGE = pages.BY_NAME["figure"].script, pages.BY_NAME["sources"].script
+COMPARE_PAGE, TRENDS_PAGE = pages.BY_NAME["compare"].script, pages.BY_NAME["trends"].script
+EXPLORE_PAGE = pages.BY_NAME["explore"].script
 
 
 def tab_title(page: str) -> str:

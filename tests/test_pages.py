@@ -1,0 +1,67 @@
+"""The page registry (dashboard/pages.py) is the one list of pages: every page module has an entry
+and every entry a module, the router serves exactly those pages, and the screenshots, tests and
+bench that walk every page read it."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from bench import screenshots
+from dashboard import pages
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+# A page module's docstring opens with its title and its address: "Compare (/compare): ...".
+PAGE_DOCSTRING = re.compile(r"^\w[\w ]* \((/[a-z]*)")
+
+
+def page_modules() -> dict[str, str]:
+    """Each module of views/ whose docstring names an address, with that address."""
+    found = {}
+    for path in sorted(pages.VIEWS.glob("*.py")):
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        if match := PAGE_DOCSTRING.match(docstring):
+            found[path.stem] = match.group(1)
+    return found
+
+
+def test_every_page_module_has_an_entry_and_every_entry_a_module():
+    modules = page_modules()
+    assert sorted(modules) == sorted(pages.BY_NAME), "a page module without an entry, or an entry without a module"
+    # The address the module's docstring gives is the one the registry serves it at.
+    assert {name: address for name, address in modules.items()} == {p.name: p.path for p in pages.PAGES}
+
+
+def test_the_registry_has_one_default_page_and_known_layouts():
+    assert [p.name for p in pages.PAGES if p.default] == ["overview"]
+    assert {p.layout for p in pages.PAGES} <= {"centered", "wide"}
+    assert pages.named("") == pages.BY_NAME["overview"] and pages.named("figure").menu is False
+
+
+def layout_calls(path) -> list[int]:
+    """The lines of a file that call st.set_page_config with a layout."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and getattr(node.func, "attr", "") == "set_page_config" and any(k.arg == "layout" for k in node.keywords)]
+
+
+def test_a_page_layout_is_set_once_by_the_router_and_never_by_a_page():
+    # A layout set by a page module came after the router's and moved the page from centered to
+    # wide in the middle of a run (seen in CI: /compare's table measured in a centered column).
+    assert {path.name: layout_calls(path) for path in pages.VIEWS.glob("*.py") if layout_calls(path)} == {}
+    assert len(layout_calls(ROOT / "dashboard" / "app.py")) == 1
+
+
+def test_the_router_serves_every_page_of_the_registry():
+    for page in pages.PAGES:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.switch_page(f"views/{page.name}.py").run()
+        assert not at.exception, page.name
+        assert at.title or at.markdown, page.name  # the page drew its heading
+
+
+def test_screenshots_photograph_every_page():
+    assert screenshots.PAGES == tuple(p.name for p in pages.PAGES)
