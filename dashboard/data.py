@@ -30,18 +30,9 @@ from dashboard.files import (
     read_table_file,
 )
 from dashboard.problems import no_rows, validate_frame
+from dashboard.tables import BY_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_FILES = {
-    "sources": "data/sources.csv",
-    "regions": "data/regions.csv",
-    "tile_grid": "data/tile_grid.csv",
-    "catalogue": "data/metric_catalogue.csv",
-    "metrics": "data/metrics.csv",
-    "events": "data/events.csv",
-    "published_ids": "data/published_ids.csv",
-    "exclusions": "data/exclusions.csv",
-}
 # One upload limit, stated the same everywhere: 5 MB = 5,000,000 bytes. The widget's limit is given
 # in MB (browsers on Linux and macOS count 1 MB as 1,000,000 bytes, on Windows as 1,048,576); the
 # server's transport cap (server.maxUploadSize = 5, counted in MiB) sits just above; this module
@@ -126,18 +117,18 @@ def load_reference(
     With `digests`, the SHA-256 of every file read (seeds included) is recorded there by name."""
     check_folders(root)
     digests = {} if digests is None else digests
-    sources_frame, problems = read_table_file(root / DATA_FILES["sources"], DATA_FILES["sources"], digests)
-    no_rows(sources_frame, problems, DATA_FILES["sources"])
+    sources_frame, problems = read_table_file(root / BY_KEY["sources"].path, BY_KEY["sources"].path, digests)
+    no_rows(sources_frame, problems, BY_KEY["sources"].path)
     raw_texts, seed_digests = _read_documents(root, sources_frame.get("file", pd.Series(dtype=object)))
     digests.update({path: digest for path, digest in seed_digests.items() if digest})
     normalised = {path: normalise_whitespace(text) if text else None for path, text in raw_texts.items()}
-    sources, more = validate_frame(sources_frame, schema.sources_schema(normalised, seed_digests), DATA_FILES["sources"])
+    sources, more = validate_frame(sources_frame, schema.sources_schema(normalised, seed_digests), BY_KEY["sources"].path)
     if problems or more:
         raise InvalidData(problems + more)
     sources = sources.reset_index(drop=True)
     regions, tile_grid = _regions_and_tiles(root, digests)
     catalogue = _read_and_validate(
-        root / DATA_FILES["catalogue"], DATA_FILES["catalogue"], schema.MetricCatalogue.to_schema(), digests=digests
+        root / BY_KEY["catalogue"].path, BY_KEY["catalogue"].path, BY_KEY["catalogue"].model.to_schema(), digests=digests
     )
     catalogue["lower_is_better"] = catalogue["lower_is_better"].eq("true")
     documents = {row.source_id: raw_texts[row.file] for row in sources.itertuples()}
@@ -156,14 +147,14 @@ def _regions_and_tiles(root: Path, digests: dict[str, str]) -> tuple[pd.DataFram
     """The regions catalogue and the map's tile grid, each checked against the other: first the
     regions on their own, then the grid against them (known codes, Chinese names), then that every
     division but the country has a tile, reported at its line of data/regions.csv."""
-    name = DATA_FILES["regions"]
+    name = BY_KEY["regions"].path
     raw, problems = read_table_file(root / name, name, digests)
-    regions, more = validate_frame(raw, schema.Regions.to_schema(), name)
+    regions, more = validate_frame(raw, BY_KEY["regions"].model.to_schema(), name)
     if problems or more:
         raise InvalidData(sorted(problems + more, key=lambda p: (p.line, p.column)))
     divisions = regions[regions["level"] != schema.COUNTRY_LEVEL]
     tile_grid = _read_and_validate(
-        root / DATA_FILES["tile_grid"], DATA_FILES["tile_grid"],
+        root / BY_KEY["tile_grid"].path, BY_KEY["tile_grid"].path,
         schema.tile_grid_schema(dict(zip(divisions["iso_code"], divisions["name_zh"], strict=True))), digests=digests,
     )
     _, untiled = validate_frame(raw, schema.regions_schema(frozenset(tile_grid["iso_code"])), name)
@@ -185,7 +176,7 @@ def data_version(digests: dict[str, str]) -> str:
 
 def _published_ids(root: Path, digests: dict[str, str]) -> dict[str, tuple[str, str, str | None, str]]:
     frame = _read_and_validate(
-        root / DATA_FILES["published_ids"], DATA_FILES["published_ids"], schema.PublishedIds.to_schema(), digests=digests
+        root / BY_KEY["published_ids"].path, BY_KEY["published_ids"].path, BY_KEY["published_ids"].model.to_schema(), digests=digests
     )
     return {
         row.id: (row.kind, row.region, row.metric if isinstance(row.metric, str) else None, row.source_id)
@@ -197,15 +188,15 @@ def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset
     """Read and validate every curated file; raise UnreadableFile or InvalidData on the first bad file."""
     digests: dict[str, str] = {}  # every file read, by name: the data version, with no second read
     ref, tables, documents = load_reference(root, digests)
-    metrics_path = metrics_path or root / DATA_FILES["metrics"]
-    metrics_name = DATA_FILES["metrics"] if metrics_path == root / DATA_FILES["metrics"] else str(metrics_path)
+    metrics_path = metrics_path or root / BY_KEY["metrics"].path
+    metrics_name = BY_KEY["metrics"].path if metrics_path == root / BY_KEY["metrics"].path else str(metrics_path)
     metrics = _read_and_validate(metrics_path, metrics_name, schema.metrics_schema(ref), ref, digests=digests)
     events = _read_and_validate(
-        root / DATA_FILES["events"], DATA_FILES["events"], schema.events_schema(ref), ref, may_be_empty=True,
+        root / BY_KEY["events"].path, BY_KEY["events"].path, schema.events_schema(ref), ref, may_be_empty=True,
         digests=digests,
     )
     exclusions = _read_and_validate(  # a set of documents may well have no number to exclude
-        root / DATA_FILES["exclusions"], DATA_FILES["exclusions"], schema.exclusions_schema(ref), ref, may_be_empty=True,
+        root / BY_KEY["exclusions"].path, BY_KEY["exclusions"].path, schema.exclusions_schema(ref), ref, may_be_empty=True,
         digests=digests,
     )
     version = data_version(digests)
