@@ -23,7 +23,7 @@ from dashboard.metrics.columns import (
 )
 from dashboard.metrics.formatting import (
     CURATOR_TEXT, ENGLISH_ORIGINAL, PROVENANCE_WORDS, QUALIFIER_MARKS, QUALIFIER_NAMES, QUALIFIER_TEMPLATES,
-    QUALIFIER_WORDS, STATUS_WORDS, date_text, format_number, format_value, in_english, is_uncertain, marked_english,
+    STATUS_WORDS, date_text, format_number, format_value, in_english, is_uncertain, marked_english,
     number_text, provenance_word, qualified, reference_text, short_value, shown_unit, shown_value, singular_unit,
     status_word, uncertain_text,
 )

@@ -5,6 +5,7 @@ read), the provenance labels, and the constants every job shares.
 from __future__ import annotations
 
 from dashboard.schema import Metrics as M
+from dashboard.vocabularies import QUALIFIER
 
 # Columns added by enrich_observations.
 LABEL, CATEGORY, VALUE_TYPE, LOWER_IS_BETTER, DEFINITION = "label", "category", "value_type", "lower_is_better", "definition"
@@ -22,7 +23,7 @@ CURATED, USER_VERIFIED, USER_UNVERIFIED = "curated", "user-supplied, quote verif
 # A series is one region's metric of one status from one provenance: user rows never extend,
 # replace or mix with curated ones.
 SERIES_KEY = [M.region, M.metric, M.status, PROVENANCE]
-BOUNDS = ("more_than", "at_least", "at_most")
+BOUNDS = tuple(t.value for t in QUALIFIER.terms if t.bound)  # drawn hatched, never as exact figures
 CENTRES_CATEGORY = "Manufacturing innovation centres"
 # The regions the compare page starts with, and the first (strongest) colours of the palette.
 DEFAULT_REGIONS = ("Shanxi", "Shandong")

@@ -16,15 +16,14 @@ from dashboard.metrics.columns import (
     USER_UNVERIFIED,
     USER_VERIFIED,
 )
+from dashboard.vocabularies import QUALIFIER, STATUS
 
-QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "at_least": "at least ", "at_most": "at most "}
+# The qualifiers' and statuses' words and marks, from their registry (dashboard/vocabularies.py).
 # The words of each qualifier around a value, translated where shown ('more than {}': '超过{}').
-QUALIFIER_TEMPLATES = {"exact": "{}", "approx": N_("about {}"), "more_than": N_("more than {}"),
-                       "at_least": N_("at least {}"), "at_most": N_("at most {}")}
-STATUS_WORDS = {"actual": N_("actual"), "target": N_("target"), "proposed": N_("proposed")}
-QUALIFIER_NAMES = {"exact": N_("exact"), "approx": N_("approximate"), "more_than": N_("more than"),
-                   "at_least": N_("at least"), "at_most": N_("at most")}
-QUALIFIER_MARKS = {"exact": "{}", "approx": "≈{}", "more_than": ">{}", "at_least": "≥{}", "at_most": "≤{}"}
+QUALIFIER_TEMPLATES = QUALIFIER.templates
+QUALIFIER_NAMES = QUALIFIER.names
+QUALIFIER_MARKS = QUALIFIER.marks
+STATUS_WORDS = STATUS.names  # in the order pages show statuses: actual first
 
 
 def format_number(value: float) -> str:

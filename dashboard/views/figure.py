@@ -13,14 +13,13 @@ import streamlit as st
 from dashboard import charts, citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.data import UPLOAD_ID_PREFIX
-from dashboard.i18n import N_, _
 from dashboard.evidence import paragraph_around
+from dashboard.i18n import _
 from dashboard.views import chart_block, downloads, highlight, languages, page_frame, safe_text, session_data, share, widgets
+from dashboard.vocabularies import EVENT_TYPE
 
 
 MAX_COMPARED = 5
-EVENT_TYPES = {"plan": N_("plan"), "regulation": N_("regulation"), "proposal": N_("proposal"),
-               "milestone": N_("milestone"), "list": N_("list"), "guidance": N_("guidance")}
 
 
 def events_of(dataset):
@@ -93,7 +92,7 @@ if figure is None and event is None:
 if event is not None:
     st.set_page_config(page_title=page_frame.tab_title(event["title"]))
     st.title(safe_text.md(event["title"]))
-    kind = EVENT_TYPES.get(event["event_type"])
+    kind = EVENT_TYPE.names.get(event["event_type"])
     st.markdown(_("**Event** `{id}` · {region} · Type: {type} · Date: {date}").format(
         id=event["event_id"], region=safe_text.md(event[mx.REGION_NAME]), type=_(kind) if kind else safe_text.md(event["event_type"]),
         date=safe_text.md(event["date_text"]) if isinstance(event["date_text"], str) else _("not stated"))

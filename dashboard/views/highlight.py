@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dashboard import citation
 from dashboard.audit import CAPTURED, EXCLUDED, Finding
-from dashboard.i18n import N_, _
+from dashboard.i18n import _
 from dashboard.views import safe_text
+from dashboard.vocabularies import EXCLUSION_REASON
 
 
 def number_markup(text: str, finding: Finding, labels: dict[str, tuple[str, str]] | None = None) -> str:
@@ -27,17 +28,10 @@ def number_markup(text: str, finding: Finding, labels: dict[str, tuple[str, str]
     if finding.status == CAPTURED:
         return "**{}** *({})*".format(safe_text.md(text), _("date or period of an event"))
     if finding.status == EXCLUDED:
-        reason = EXCLUSION_WORDS.get(str(finding.reason))
+        reason = EXCLUSION_REASON.names.get(str(finding.reason))
         reason = _(reason) if reason else safe_text.md(str(finding.reason).replace("_", " "))
         return "{} *({})*".format(safe_text.md(text), _("excluded: {reason}").format(reason=reason))
     return "**{}** *({})*".format(safe_text.md(text), _("not accounted for"))
-
-
-EXCLUSION_WORDS = {  # schema.EXCLUSION_REASONS in words
-    "conversion": N_("conversion"), "date_of_publication": N_("date of publication"), "part_of_name": N_("part of name"),
-    "period_of_another_figure": N_("period of another figure"), "restates_a_figure": N_("restates a figure"),
-    "no_quantity": N_("no quantity"), "out_of_scope": N_("out of scope"),
-}
 
 
 def _marked(document: str, start: int, end: int, findings: list[Finding], labels: dict | None) -> str:
