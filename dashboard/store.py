@@ -6,7 +6,7 @@ edited file is picked up on the next page load or API request without a restart.
 Streamlit's cache_resource: every session, rerun and request shares the one read-only copy
 (cache_data would unpickle a fresh copy per run, a cost that grows with the data); callers only
 derive new frames from it. A key is (root, fingerprint) as curated() returns it; the views add
-their session's upload to it (views/state.py), the API None.
+their session's upload to it (views/session_data.py), the API None.
 """
 
 from __future__ import annotations

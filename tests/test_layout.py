@@ -101,3 +101,13 @@ def test_no_module_passes_400_lines_without_saying_why():
             unexplained.append(f"{path.relative_to(ROOT)}: {count} lines, and no line starting {LONG_MARKER!r} "
                                "in its opening docstring")
     assert not unexplained, "\n".join(unexplained)
+
+
+def test_only_the_cache_the_router_and_the_views_import_streamlit():
+    """The logic runs without Streamlit (the command lines, the API's pure parts, the tests); the one
+    cache (store.py) is the only module outside the pages that needs it."""
+    allowed = {DASHBOARD / "store.py", ROUTER}
+    offenders = [f"{path.relative_to(ROOT)}:{line}: imports {module}"
+                 for path in outside_views() if path not in allowed
+                 for line, module in imported_modules(path) if module == "streamlit" or module.startswith("streamlit.")]
+    assert not offenders, "\n".join(offenders)
