@@ -5,18 +5,20 @@ The loader is cached on a fingerprint of the curated files (path, size, modifica
 edited file is picked up on the next page load or API request without a restart. The caches are
 Streamlit's cache_resource: every session, rerun and request shares the one read-only copy
 (cache_data would unpickle a fresh copy per run, a cost that grows with the data); callers only
-derive new frames from it. A key is (root, fingerprint) as curated() returns it; the views add
-their session's upload to it (views/session_data.py), the API None.
+derive new frames from it. What is derived from a session's upload is kept in that session's
+state instead (derived_in), so it goes with the session. A key is (root, fingerprint) as curated()
+returns it; the views add their session's upload to it (views/session_data.py), the API None.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import export, i18n, package
+from dashboard import export, i18n, images, package
 from dashboard import metrics as mx
 from dashboard.data import data_root, load_dataset
 from dashboard.files import DATA_FOLDERS, list_folder
@@ -87,6 +89,17 @@ def package_zip(key: tuple) -> bytes:
     return _package_zip(*key)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _chart_image(key: tuple, caption: images.Caption, fmt: str, size: str, _fig) -> bytes:
+    return images.image(_fig, caption, fmt, size)
+
+
+def chart_image(key: tuple, caption: images.Caption, fmt: str, size: str, fig) -> bytes:
+    """The image (images.image) of a page's chart with its caption drawn in, rendered once per `key`
+    (what the chart shows: the data, the chart's place, the theme), caption, format and size."""
+    return _chart_image(key, caption, fmt, size, _fig=fig)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _derived(name: str, key: tuple, args: tuple, language: str, _fn, _data):
     with i18n.speaking(language):  # a cache miss computes in the language it is cached under
@@ -96,6 +109,21 @@ def _derived(name: str, key: tuple, args: tuple, language: str, _fn, _data):
 def check_named(fn) -> None:
     if fn.__name__ == "<lambda>":
         raise TypeError("a derived value needs a named function: two lambdas would share one cache entry")
+
+
+def derived_in(kept: MutableMapping, most: int, key: tuple, fn, data, *args):
+    """derived_for, kept in `kept` (a session's own state) instead of the shared cache, at most
+    `most` results, the least recently used dropped first: for data only one session has (an
+    upload), which a shared cache would keep after the session ended. `args` are compared by repr."""
+    check_named(fn)
+    entry = (f"{fn.__module__}.{fn.__qualname__}", key, repr(args), i18n.active())
+    if entry in kept:
+        kept[entry] = kept.pop(entry)  # most recently used last
+    else:
+        kept[entry] = fn(data, *args)
+        while len(kept) > most:
+            del kept[next(iter(kept))]
+    return kept[entry]
 
 
 def derived_for(key: tuple, fn, data, *args):

@@ -111,3 +111,13 @@ def test_only_the_cache_the_router_and_the_views_import_streamlit():
                  for path in outside_views() if path not in allowed
                  for line, module in imported_modules(path) if module == "streamlit" or module.startswith("streamlit.")]
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_one_cache_is_store():
+    """Streamlit's caches (of the dataset, of what is derived from it, of chart images and downloads)
+    live in dashboard/store.py only, where the pages and the API share them."""
+    offenders = [f"{path.relative_to(ROOT)}:{node.lineno}: uses st.{node.attr}"
+                 for path in sorted(DASHBOARD.rglob("*.py")) if path != DASHBOARD / "store.py"
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Attribute) and node.attr in ("cache_resource", "cache_data")]
+    assert not offenders, "\n".join(offenders)

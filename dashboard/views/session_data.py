@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n, store
+from dashboard import charts, store
 from dashboard import metrics as mx
 from dashboard.data import describe_failure
 from dashboard.files import InvalidData, UnreadableFile
@@ -65,16 +65,8 @@ def derived(fn, data, *args):
     """
     if st.session_state.get(UPLOAD_ROWS) is None:
         return store.derived_for(data_key(), fn, data, *args)
-    store.check_named(fn)
     kept = st.session_state.setdefault(UPLOAD_DERIVED, {})
-    key = (f"{fn.__module__}.{fn.__qualname__}", data_key(), repr(args), i18n.active())
-    if key in kept:
-        kept[key] = kept.pop(key)  # most recently used last
-    else:
-        kept[key] = fn(data, *args)
-        while len(kept) > UPLOAD_DERIVED_ENTRIES:
-            del kept[next(iter(kept))]
-    return kept[key]
+    return store.derived_in(kept, UPLOAD_DERIVED_ENTRIES, data_key(), fn, data, *args)
 
 
 def with_uploads(obs: pd.DataFrame) -> pd.DataFrame:

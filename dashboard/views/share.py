@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import citation, i18n, images
+from dashboard import citation, i18n, images, store
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
 
@@ -113,11 +113,6 @@ def _title_of(fig: go.Figure, title: str | None) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", shown)).split()) or _("Chart")
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _chart_image(key: tuple, caption: images.Caption, fmt: str, size: str, _fig: go.Figure) -> bytes:
-    return images.image(_fig, caption, fmt, size)
-
-
 def chart_caption(fig: go.Figure, rows: pd.DataFrame, title: str | None = None, filters: str | None = None,
                   url: str | None = None) -> images.Caption:
     """What an image of this chart says about it: title, filters in words, source line, address, version."""
@@ -141,7 +136,8 @@ def share_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
                                     format_func=lambda s: _(images.SIZE_NAMES[s])) or "slide"
         caption = chart_caption(fig, rows, title, filters, url)
         try:
-            files = {fmt: _chart_image((session_data.data_key(), key, session_data.dark()), caption, fmt, size, _fig=fig) for fmt in images.FORMATS}
+            chart = (session_data.data_key(), key, session_data.dark())
+            files = {fmt: store.chart_image(chart, caption, fmt, size, fig) for fmt in images.FORMATS}
         except images.ImageUnavailable as err:
             st.error(safe_text.md(err), icon=":material/error:")
         else:
