@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import chart_block, safe_text, session_data, share, tables, widgets
+from dashboard.views import chart_block, safe_text, session_data, tables, widgets
 
 ALL_METRICS = ""
 
