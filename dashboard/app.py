@@ -22,9 +22,9 @@ def pages() -> list:
 
 
 if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
-    from dashboard.views import share, ui
+    from dashboard.views import languages, page_frame, share
 
-    ui.use_language()
+    languages.use_language()
     embedded = share.embedded()  # ?embed=true: one chart, no menu, no widgets (share.run_embedded)
     # Navigation at the top: a sidebar that arrives after the first paint shifted every page
     # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
@@ -33,20 +33,20 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     # the page centered first and then moved it (and a test measuring in between saw a wide table
     # in a centered column). An embed stays centered: a frame that turns wide shifts its chart.
     # Every tab its own title: the page's (a figure page then names its figure, figure.py).
-    st.set_page_config(page_title=ui.tab_title(navigation.title), page_icon=":material/insights:",
+    st.set_page_config(page_title=page_frame.tab_title(navigation.title), page_icon=":material/insights:",
                        layout="centered" if embedded else registry.named(navigation.url_path).layout)
     # A visible keyboard focus on the page links (a static stylesheet: no data in it).
     st.html(VIEWS / "focus.css")
-    # Tables on a wide screen, cards on a phone (ui.responsive_table).
+    # Tables on a wide screen, cards on a phone (tables.responsive_table).
     st.html(VIEWS / "layout.css")
     # A tap on a chart opens its figure page as a click does (a static script: no data in it).
     st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
     if embedded:
         share.run_embedded(navigation)
     else:
-        ui.language_control()
+        languages.language_control()
         navigation.run()
-        ui.footer()
+        page_frame.footer()
 else:  # the server importing this file to find the app
     from streamlit import file_util
 

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data import Dataset, InvalidData, UnreadableFile, data_root, load_dataset
+from dashboard.data import Dataset, data_root, load_dataset
+from dashboard.files import InvalidData, UnreadableFile
 from dashboard.i18n import _, ngettext
 from dashboard.numbers import (YEAR, Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
                                sentence_at, sentence_spans)

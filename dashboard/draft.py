@@ -19,6 +19,10 @@ counts as that file). With no --root, it reads $DASHBOARD_ROOT when set, as the 
 `--check` compares the draft with the curated rows of the same document (--source-id) and prints
 recall and precision. Exit 0 on success, 2 with a one-line reason when the input cannot be read
 or the output would land in data/ or seeds/.
+
+Over ~400 lines: one job, drafting a document's rows; the reading of a clause, the guesses (unit,
+region, metric, year) and the check against curated rows change together when a new form of claim
+is taught. What a number is lives in numbers.py; reading a file in files.py.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import audit, draft_chinese
-from dashboard.data import ROOT, UnreadableFile, data_root, decode_text, lands_in_curated_folders, read_file_bytes
+from dashboard.data import ROOT, data_root
+from dashboard.files import UnreadableFile, decode_text, lands_in_curated_folders, read_file_bytes
 from dashboard.numbers import Mention, find_numbers, line_finder, line_of, lost_dash_values, occurrences, sentence_spans
 from dashboard.schema import Metrics
 

@@ -17,13 +17,13 @@ No Streamlit here.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import i18n, vocabularies
 from dashboard import metrics as mx
 from dashboard.schema import Metrics as M
 
@@ -103,7 +103,7 @@ def filter_choices(regions: Iterable[str], labels: dict[str, str], obs: pd.DataF
         categories=tuple(sorted(obs[mx.CATEGORY].unique())),
         years=bounds if bounds and bounds[0] < bounds[1] else None,
         statuses=tuple(sorted(obs[M.status].unique())),
-        qualifiers=tuple(mx.present_in_order(mx.QUALIFIER_WORDS, obs[M.qualifier])),
+        qualifiers=tuple(mx.present_in_order(vocabularies.QUALIFIER.values, obs[M.qualifier])),
         aliases=aliases or {},
     )
 
