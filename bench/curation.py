@@ -112,7 +112,7 @@ def fit(points: list[tuple[int, float]], startup: float) -> dict:
         return {"exponent": None, "seconds_per_mb": None, "points": len(usable)}
     xs, ys = [math.log(s) for s, _ in usable], [math.log(t) for _, t in usable]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    exponent = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    exponent = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
     per_mb = sum(t * s for s, t in usable) / sum(s * s for s, _ in usable) * 1_000_000
     return {"exponent": round(exponent, 2), "seconds_per_mb": round(per_mb, 2), "points": len(usable)}
 

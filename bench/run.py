@@ -45,7 +45,16 @@ from pathlib import Path
 from bench import datagen, report
 from bench import images as bench_images
 from bench.common import (
-    BARE_APP, BENCH, DASHBOARD_APP, RESULTS, ROOT, log, machine_info, proc_status, streamlit_server, write_json,
+    BARE_APP,
+    BENCH,
+    DASHBOARD_APP,
+    RESULTS,
+    ROOT,
+    log,
+    machine_info,
+    proc_status,
+    streamlit_server,
+    write_json,
 )
 
 SECTIONS = ("pages", "memory", "scale", "profile", "vitals", "images")
@@ -315,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                     results["vitals"] = section_vitals(config, shipped)
                 elif section == "images":
                     results["images"] = bench_images.measure(repeat=3 if config.quick else bench_images.REPEAT)
-            except Exception as err:  # noqa: BLE001 - one broken section must not lose the others
+            except Exception as err:
                 log(f"{section} FAILED: {err!r}")
                 results[section] = {"error": repr(err)}
             results.setdefault("section_seconds", {})[section] = round(time.monotonic() - section_started, 1)

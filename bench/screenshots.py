@@ -19,9 +19,9 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, log, streamlit_server
+from dashboard import pages as registry
 from dashboard.citation import figure_path
 from dashboard.data import load_dataset
-from dashboard import pages as registry
 
 OUT = ROOT / "docs" / "screenshots"
 README = ROOT / "README.md"

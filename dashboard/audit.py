@@ -28,8 +28,17 @@ import pandas as pd
 from dashboard.data import Dataset, data_root, load_dataset
 from dashboard.files import InvalidData, UnreadableFile
 from dashboard.i18n import _, ngettext
-from dashboard.numbers import (YEAR, Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
-                               sentence_at, sentence_spans)
+from dashboard.numbers import (
+    YEAR,
+    Mention,
+    find_numbers,
+    line_finder,
+    lost_dash_values,
+    occurrences,
+    same_number_text,
+    sentence_at,
+    sentence_spans,
+)
 from dashboard.schema import KIND_OF_VALUE
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2

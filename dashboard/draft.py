@@ -338,7 +338,7 @@ def _slug(*parts: object) -> str:
     return "-".join(p for p in (_slug_part(str(part)) for part in parts if part) if p)[:80].strip("-")
 
 
-def _chinese_candidates(text: str, source_id: str, indexed: "_Reading", dated_line: int | None, published: str | None,
+def _chinese_candidates(text: str, source_id: str, indexed: _Reading, dated_line: int | None, published: str | None,
                         region_names: dict[str, tuple[str, ...]], catalogue: pd.DataFrame) -> Draft:
     """draft_document for a Chinese document: the reader's numbers, the fields draft_chinese reads."""
     names = draft_chinese.RegionNames(region_names)
@@ -518,15 +518,15 @@ def check_draft(text: str, draft: Draft, figures: pd.DataFrame, excluded: list[M
     quote overlapping the curated quote). Precision: candidates that match a curated figure, or
     whose number is one the curators excluded."""
     spans = {q: occurrences(q, text) for q in figures["quote"].unique()}
-    overlaps = lambda c, q: any(a < c.quote_span[1] and c.quote_span[0] < b for a, b in spans[q])  # noqa: E731
+    overlaps = lambda c, q: any(a < c.quote_span[1] and c.quote_span[0] < b for a, b in spans[q])
     rows = figures.to_dict("records")
     matched = [any(_same_or_other_reading(c, r) and overlaps(c, r["quote"]) for c in draft.candidates) for r in rows]
     figure_like = [any(_same_or_other_reading(c, r) and overlaps(c, r["quote"]) for r in rows) for c in draft.candidates]
     excluded_at = {(m.start, m.end) for m in excluded}
-    either = [f or (c.mention.start, c.mention.end) in excluded_at for c, f in zip(draft.candidates, figure_like)]
+    either = [f or (c.mention.start, c.mention.end) in excluded_at for c, f in zip(draft.candidates, figure_like, strict=True)]
     return CheckResult(len(rows), sum(matched), len(draft.candidates), sum(figure_like), sum(either),
-                       [r["figure_id"] for r, m in zip(rows, matched) if not m],
-                       [c for c, e in zip(draft.candidates, either) if not e])
+                       [r["figure_id"] for r, m in zip(rows, matched, strict=True) if not m],
+                       [c for c, e in zip(draft.candidates, either, strict=True) if not e])
 
 
 def _percent(part: int, whole: int) -> str:

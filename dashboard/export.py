@@ -22,9 +22,9 @@ import pandas as pd
 
 from dashboard import citation, schema
 from dashboard import metrics as mx
+from dashboard.data import STATED_UNIT, STATED_VALUE
 from dashboard.schema import Events as E
 from dashboard.schema import Metrics as M
-from dashboard.data import STATED_UNIT, STATED_VALUE
 
 FIGURE_URL, DATA_VERSION = "figure_url", "data_version"
 EXPORT_COLUMNS = {
@@ -181,9 +181,10 @@ _OWN_DESCRIPTIONS = {
 }
 
 
-def column_guide(columns=tuple(EXPORT_COLUMNS.values())) -> list[tuple[str, str]]:
+def column_guide(columns: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(column, what it holds) for the columns of a figures download."""
     described = {name: model.to_schema().columns[column].description for name, (model, column) in _DESCRIBED_BY.items()}
+    columns = tuple(EXPORT_COLUMNS.values()) if columns is None else columns
     return [(name, described.get(name) or _OWN_DESCRIPTIONS[name]) for name in columns]
 
 

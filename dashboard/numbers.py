@@ -552,7 +552,7 @@ def _numeral_value(run: str) -> float | None:
     for a run that is no number (万一)."""
     if run in _Z.scales:
         return float(_Z.scales[run])
-    import cn2an  # noqa: PLC0415 - 80 ms to import: only a Chinese text pays it
+    import cn2an
 
     try:
         return float(cn2an.cn2an(run, "normal"))

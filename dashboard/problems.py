@@ -99,10 +99,10 @@ def _duplicate_key_problems(frame: pd.DataFrame, name: str, key: list[str], line
     key = [column for column in key if column in frame.columns]
     cells = [frame[column].astype(object).where(frame[column].notna(), "(empty)").astype(str).tolist() for column in key]
     groups: dict[tuple, list[int]] = {}
-    for line, values in zip(frame.index.tolist(), zip(*cells)):
+    for line, values in zip(frame.index.tolist(), zip(*cells, strict=False), strict=False):
         groups.setdefault(values, []).append(line)
     problems = []
-    for line, values in zip(frame.index.tolist(), zip(*cells)):
+    for line, values in zip(frame.index.tolist(), zip(*cells, strict=False), strict=False):
         if line in lines:
             same = groups[values]
             shown = [other for other in same[: SAME_LINES_SHOWN + 1] if other != line][:SAME_LINES_SHOWN]

@@ -193,7 +193,7 @@ def filters_from_query(pairs: Iterable[tuple[str, str]], choices: FilterChoices,
     labels = {label: metric for metric, label in choices.metrics}
     # A metric by its id too: the `metric` column of every download holds it.
     metric_names = {**choices.aliases.get(METRIC, {}), **{metric: label for metric, label in choices.metrics}}
-    get = lambda key: grouped.get(key, [])  # noqa: E731
+    get = lambda key: grouped.get(key, [])
     alias = choices.aliases.get
     return make_filters(
         choices,

@@ -29,8 +29,16 @@ import pyarrow.compute as pc
 from pandera.typing import Series
 
 from dashboard import vocabularies
-from dashboard.evidence import (CARDINAL, ORDINAL, YEAR, _plain_digits, foreign_digits, normalise_whitespace,
-                                quote_in_document, states)
+from dashboard.evidence import (
+    CARDINAL,
+    ORDINAL,
+    YEAR,
+    _plain_digits,
+    foreign_digits,
+    normalise_whitespace,
+    quote_in_document,
+    states,
+)
 from dashboard.i18n import N_
 from dashboard.numbers import find_numbers, lost_dash_values, same_number_text
 
@@ -588,7 +596,8 @@ def _checkpointed(checks: list[pa.Check], checkpoint: Checkpoint | None, start: 
         return checks
     wrapped = []
     for i, check in enumerate(checks):
-        def run(df, _fn=check._check_fn, _done=start + (end - start) * i / len(checks), _step=check.name):
+        # Defaults bind this check's values now; a closure would see the loop's last check.
+        def run(df, _fn=check._check_fn, _done=start + (end - start) * i / len(checks), _step=check.name):  # noqa: B008 - see above
             checkpoint(_done, f"Checking {_step.replace('_', ' ')}")
             return _fn(df)
 
@@ -621,9 +630,9 @@ def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
     documents = ref.documents
     found = {
         (source, quote): isinstance(quote, str) and quote_in_document(quote, documents.get(source) or "")
-        for source, quote in set(zip(sources, quotes))
+        for source, quote in set(zip(sources, quotes, strict=True))
     }
-    return pd.Series([found[pair] for pair in zip(sources, quotes)], index=df.index)
+    return pd.Series([found[pair] for pair in zip(sources, quotes, strict=True)], index=df.index)
 
 
 # What kind of number a value of each value type must be stated as in its quote (evidence.classify).
@@ -677,7 +686,7 @@ def _units_in_quotes(df: pd.DataFrame, kinds: list[str | None], ref: Reference) 
     the reader knows (English "14 centres"), or does not state at all (value_in_quote's failure),
     passes here, as does a unit that cannot be converted to the metric's (unit_matches_catalogue's failure)."""
     units, metrics = df["unit"].astype(object).tolist(), df["metric"].astype(object).tolist()
-    convertible = {pair: ref.factor(*pair) is not None for pair in set(zip(units, metrics))}  # few distinct pairs
+    convertible = {pair: ref.factor(*pair) is not None for pair in set(zip(units, metrics, strict=True))}  # few distinct pairs
     return pd.Series(
         [not convertible[(u, m)] or not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k))
          or "" in written or u in written
@@ -762,7 +771,7 @@ def _foreign_digits_note(quote: object) -> str:
             "0-9 are numbers in this data (not full-width or other scripts' digits, nor digits joined by '_')")
 
 
-def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
+def _expected_value(row: pd.Series, ref: Reference | None) -> str:
     value_type = ref.metrics.get(row.get("metric"), (None, None))[1] if ref else None
     what = {
         "rank": "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
@@ -772,11 +781,11 @@ def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
     return what + _foreign_digits_note(row.get("quote"))
 
 
-def _expected_year(row: pd.Series, ref: "Reference | None") -> str:
+def _expected_year(row: pd.Series, ref: Reference | None) -> str:
     return "a year the quote states as a year, since year_basis is 'stated'" + _foreign_digits_note(row.get("quote"))
 
 
-def _expected_region(row: pd.Series, ref: "Reference | None") -> str:
+def _expected_region(row: pd.Series, ref: Reference | None) -> str:
     names = " or ".join(ref.region_names.get(row.get("region"), ())) if ref else ""
     return f"a region the quote or else its document names ({names or 'its English or Chinese name'})"
 
@@ -788,8 +797,8 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
     kept and later labelled unverified. Rows that name a shipped source get every quote check.
     `checkpoint` is called before each of these checks (see _checkpointed).
     """
-    value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
-    value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
+    value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})
+    value = lambda df: pd.to_numeric(df["value"], errors="coerce")
     stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
@@ -801,11 +810,11 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             "reading": {"required": False, "nullable": True}, "reading_note": {"required": False},
         })
         # Only rows that name a shipped document can be, and are, checked against it.
-        unchecked = lambda df: ~df["source_id"].isin(ref.documents)  # noqa: E731
+        unchecked = lambda df: ~df["source_id"].isin(ref.documents)
         source_checks = []
     else:
         base = Metrics.to_schema()
-        unchecked = lambda df: pd.Series(False, index=df.index)  # noqa: E731
+        unchecked = lambda df: pd.Series(False, index=df.index)
         source_checks = [
             _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
             _row_check("figure_id_published", lambda df: _ids_published(df, ref, "figure")),
@@ -910,7 +919,7 @@ def sources_schema(documents: dict[str, str | None], digests: dict[str, str | No
     `documents` maps each listed file path to its normalised text (None when it cannot be read) and
     `digests` maps it to its SHA-256.
     """
-    in_document = lambda column: lambda df: pd.Series(  # noqa: E731
+    in_document = lambda column: lambda df: pd.Series(
         [
             not isinstance(text, str)
             or (isinstance(documents.get(path), str) and quote_in_document(text, documents[path]))

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
-from dashboard.views import chart_block, safe_text, tables
 from dashboard.pages import MENU
+from dashboard.views import chart_block, safe_text, tables
 from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"

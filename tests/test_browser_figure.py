@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.views import tables
-from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
+from tests.browser import base_url, browser, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ def test_clicking_a_bar_on_compare_opens_that_bars_figure_page(context, base_url
         try:
             page.wait_for_url("**/figure?id=*", timeout=5_000)
             break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try once more
+        except Exception:
             continue
     wait_idle(page)
     assert figure_id_in(page.url) == [clicked_id]

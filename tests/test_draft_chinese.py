@@ -35,14 +35,14 @@ def score(name: str, dataset) -> dict:
     rows = [c.row for c in draft.candidates]
     truth = [(region, float(value), qualifier, status, year) for region, _, value, _, qualifier, status, year in figures]
     recalled = [any(_key(row) == key for row in rows) for key in truth]
-    metric = [any(_key(row) == key and row["metric"] == figure[1] for row in rows) for key, figure in zip(truth, figures)]
+    metric = [any(_key(row) == key and row["metric"] == figure[1] for row in rows) for key, figure in zip(truth, figures, strict=True)]
     document = normalise_whitespace(text)
     return {
         "figures": len(truth), "candidates": len(rows), "recalled": sum(recalled), "metric": sum(metric),
         "true_candidates": sum(_key(row) in truth for row in rows),
         "not_verbatim": [row["quote"] for row in rows if not quote_in_document(row["quote"], document)],
-        "missed": [figure for figure, found in zip(figures, recalled) if not found],
-        "wrong_metric": [figure for figure, found, right in zip(figures, recalled, metric) if found and not right],
+        "missed": [figure for figure, found in zip(figures, recalled, strict=True) if not found],
+        "wrong_metric": [figure for figure, found, right in zip(figures, recalled, metric, strict=True) if found and not right],
     }
 
 

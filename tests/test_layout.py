@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -120,4 +121,18 @@ def test_the_one_cache_is_store():
                  for path in sorted(DASHBOARD.rglob("*.py")) if path != DASHBOARD / "store.py"
                  for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                  if isinstance(node, ast.Attribute) and node.attr in ("cache_resource", "cache_data")]
+    assert not offenders, "\n".join(offenders)
+
+
+NOQA = re.compile(r"#\s*noqa\b(?P<rest>.*)")
+NOQA_WITH_REASON = re.compile(r":\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*\s*(?:-\s*\S|\(\S)")
+
+
+def test_every_noqa_names_its_rule_and_says_why():
+    """ruff runs in `make test` (settings in pyproject.toml); where a line is exempt, the line says
+    which rule and why ('# noqa: F401 - fixtures'), so the next reader can judge it."""
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for folder in ("dashboard", "tests", "bench", "deploy") for path in sorted((ROOT / folder).rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if (found := NOQA.search(line)) and not NOQA_WITH_REASON.match(found.group("rest"))]
     assert not offenders, "\n".join(offenders)

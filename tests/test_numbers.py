@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from dashboard import evidence, numbers
 from dashboard.audit import audit_document
 from dashboard.evidence import YEAR
-from dashboard.schema import KIND_OF_VALUE
 from dashboard.numbers import find_numbers, line_of, occurrences, same_number_text, sentence_spans
+from dashboard.schema import KIND_OF_VALUE
 from tests.hostile_text import HOSTILE_UNITS, repeated, within
 
 
@@ -87,9 +87,6 @@ def test_quote_occurrences_fold_whitespace_and_number_texts_compare_loosely():
     assert not same_number_text("12", "1 2")
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _PIECES = ["12", "3", "000", " ", ",", ".", "-", "–", "%", " percent", " million yuan", "$", "th", "G", "one", "third",
            " or ", "two", "May ", "2021", "-03-10", "\n", "in ", "a", "é", "燕"]
 
@@ -99,7 +96,7 @@ _PIECES = ["12", "3", "000", " ", ",", ".", "-", "–", "%", " percent", " milli
 def test_mentions_are_exact_slices_in_order_and_never_overlap(text):
     mentions = find_numbers(text)
     assert all(text[m.start:m.end] == m.text for m in mentions)
-    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))
 
 
 def test_a_code_that_would_overlap_a_range_keeps_its_digits():
@@ -140,10 +137,10 @@ def test_reading_a_long_hostile_text_takes_time_in_proportion_to_it(units, tail)
         read = evidence.read_numbers(text)
         sentences = sentence_spans(text)
     assert all(m.text == text[m.start:m.end] for m in mentions)
-    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))  # in order, none overlapping
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))  # in order, none overlapping
     assert all(piece in text for piece in foreign[:50])
     assert all(v >= 0 for values in read.values() for v in values)
-    assert all(a < b <= c for (a, b), (c, _) in zip(sentences, sentences[1:]))
+    assert all(a < b <= c for (a, b), (c, _) in zip(sentences, sentences[1:], strict=False))
 
 
 # --- one reader: validation and the audit read a number alike (issue 18) --------------------------------
@@ -248,7 +245,7 @@ def test_validation_and_the_audit_agree_on_generated_text(text):
 
 
 def test_validation_and_the_audit_agree_on_every_sentence_of_the_seeds(dataset):
-    for source_id, document in dataset.documents.items():
+    for document in dataset.documents.values():
         for start, end in sentence_spans(document):
             _agree(evidence.normalise_whitespace(document[start:end]))
 

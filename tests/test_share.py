@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
-from dashboard.views import safe_text, share, widgets
 from dashboard.pages import MENU
+from dashboard.views import safe_text, share, widgets
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")

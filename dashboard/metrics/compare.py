@@ -84,7 +84,7 @@ def comparison_caveats(rows: list[dict], readings_only: bool = False) -> list[st
     """What a reader must know before comparing these figures of one metric across regions;
     `readings_only`: only the uncertain readings (what a figure compared with nothing still needs)."""
     caveats = []
-    name = lambda row: row.get(REGION_NAME, row[M.region])  # noqa: E731
+    name = lambda row: row.get(REGION_NAME, row[M.region])
     if len({row[REFERENCE] for row in rows}) > 1 and not readings_only:
         caveats.append(_("different reference dates: {dates}").format(
             dates=_("; ").join(_("{region} {date}").format(region=name(row), date=row[REFERENCE]) for row in rows)))
@@ -163,7 +163,7 @@ def compare_regions(obs: pd.DataFrame, regions: list[str], status: str | tuple[s
                 row["difference"] = row["ratio"] = _("not computed: {regions}'s value has an uncertain reading").format(
                     regions=_(" and ").join(uncertain))
             else:
-                plotted = lambda r: r.get(PLOT_VALUE, r[M.value])  # noqa: E731 - money in the reader's unit
+                plotted = lambda r: r.get(PLOT_VALUE, r[M.value])
                 row["difference"] = difference_text(plotted(a), a[M.qualifier], plotted(b), b[M.qualifier])
                 row["ratio"] = ratio_text(a[M.value], a[M.qualifier], b[M.value], b[M.qualifier])
         # An unshared row compares nothing, but an uncertain reading is still said (its cell shows '(?)' only).

@@ -84,7 +84,7 @@ def _enrich(dataset: Dataset, metrics: pd.DataFrame | None) -> pd.DataFrame:
     uncertain = obs[M.reading] == AMBIGUOUS  # few rows: their text is written out one by one
     if uncertain.any():
         rows = obs.loc[uncertain]
-        obs.loc[uncertain, DISPLAY] = [uncertain_text(d, AMBIGUOUS, n) for d, n in zip(rows[DISPLAY], rows[M.reading_note])]
+        obs.loc[uncertain, DISPLAY] = [uncertain_text(d, AMBIGUOUS, n) for d, n in zip(rows[DISPLAY], rows[M.reading_note], strict=True)]
         obs.loc[uncertain, SHORT] = [f"{s}{UNCERTAIN_MARK}" for s in rows[SHORT]]
     obs[REFERENCE] = _per_distinct(obs, [M.year, M.year_basis, M.as_of], reference_text)
     obs[IS_BOUND] = obs[M.qualifier].isin(BOUNDS)
@@ -104,7 +104,7 @@ def localise(obs: pd.DataFrame) -> pd.DataFrame:
     language (session_data.derived): it writes every row's text."""
     if i18n.active() == i18n.DEFAULT_LANGUAGE or obs.empty:
         return obs
-    zh = lambda column, fallback: obs[column].where(obs[column].notna(), obs[fallback])  # noqa: E731 - an upload's unknown metric
+    zh = lambda column, fallback: obs[column].where(obs[column].notna(), obs[fallback])
     local = obs.assign(**{REGION_NAME: zh(NAME_ZH, M.region), LABEL: zh(LABEL_ZH, LABEL),
                           DEFINITION: zh(DEFINITION_ZH, DEFINITION)})
     local[PLOT_VALUE] = _per_distinct(local, [M.value, M.unit], shown_value)

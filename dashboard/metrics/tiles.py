@@ -189,7 +189,7 @@ def tile_table(placed: pd.DataFrame) -> pd.DataFrame:
     """The map as a table, one row per tile in reading order: what a screen reader or a copy needs."""
     ordered = placed.sort_values([TILE_ROW, TILE_COL], kind="stable")
     has = ordered[HAS_FIGURE].to_numpy(dtype=bool)
-    blank = lambda column: ordered[column].where(has, "") if column in ordered else ""  # noqa: E731
+    blank = lambda column: ordered[column].where(has, "") if column in ordered else ""
     return pd.DataFrame({
         _("Figure"): citation.figure_urls(ordered[M.figure_id].astype(object)),
         _("Region"): ordered[REGION_NAME if REGION_NAME in ordered else M.region].to_numpy(),

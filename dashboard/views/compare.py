@@ -89,7 +89,7 @@ def comparison(obs, regions, statuses, colours, dark):
 
 def names_of(obs, regions):
     """Each region's column, named as the reader names the region."""
-    return dict(zip(obs["region"], obs[mx.REGION_NAME])) | {r: r for r in regions if r not in set(obs["region"])}
+    return dict(zip(obs["region"], obs[mx.REGION_NAME], strict=True)) | {r: r for r in regions if r not in set(obs["region"])}
 
 
 table, chosen, shared, matrix, heatmap = session_data.derived(comparison, obs, tuple(regions), tuple(statuses), colours, session_data.dark())

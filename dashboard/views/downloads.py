@@ -32,10 +32,10 @@ def download_data(rows: pd.DataFrame, filters: mx.Filters, fmt: str = "csv"):
     base = public_base()
     if st.session_state.get(session_data.UPLOAD_ROWS) is not None:
         dataset = store.loaded(st.session_state[session_data.DATA_KEY])[0]
-        make = lambda: export.download_bytes(fmt, rows, dataset.version, dataset.sources, base)  # noqa: E731 - uploads are per session, never cached
+        make = lambda: export.download_bytes(fmt, rows, dataset.version, dataset.sources, base)
     else:
         key = (st.session_state[session_data.DATA_KEY], filters, fmt, base)  # the data this run loaded, not a fresh scan
-        make = lambda: store.curated_file(*key)  # noqa: E731
+        make = lambda: store.curated_file(*key)
     return make if len(rows) > LAZY_DOWNLOAD_ROWS else make()
 
 
@@ -43,5 +43,5 @@ def package_download():
     """What the data package button gets: the zip of the curated files this run loaded; past
     LAZY_DOWNLOAD_ROWS figures it is built on click instead (see download_data)."""
     key = st.session_state[session_data.DATA_KEY]
-    make = lambda: store.package_zip(key)  # noqa: E731
+    make = lambda: store.package_zip(key)
     return make if len(store.loaded(key)[0].metrics) > LAZY_DOWNLOAD_ROWS else make()

@@ -15,9 +15,18 @@ from dashboard import metrics as mx
 from dashboard.data import UPLOAD_ID_PREFIX
 from dashboard.evidence import paragraph_around
 from dashboard.i18n import _
-from dashboard.views import chart_block, downloads, highlight, languages, page_frame, safe_text, session_data, share, widgets
+from dashboard.views import (
+    chart_block,
+    downloads,
+    highlight,
+    languages,
+    page_frame,
+    safe_text,
+    session_data,
+    share,
+    widgets,
+)
 from dashboard.vocabularies import EVENT_TYPE
-
 
 MAX_COMPARED = 5
 
@@ -44,7 +53,7 @@ def show_document(row, dataset) -> None:
     st.header(_("The sentence, in its document"))
     document = dataset.documents.get(row["source_id"], "")
     paragraph, spans = paragraph_around(document, row["quote"]) if document else ("", [])
-    language = dict(zip(dataset.sources["source_id"], dataset.sources["language"])).get(row["source_id"])
+    language = dict(zip(dataset.sources["source_id"], dataset.sources["language"], strict=True)).get(row["source_id"])
     if language != i18n.active():  # a Chinese quote in the Chinese interface needs no comment
         st.caption(_("Source text, in the document's language:"))
     with st.container(border=True):

@@ -3,8 +3,7 @@ where it lies. Metric, status and year live in the URL; national figures stand b
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard import i18n
+from dashboard import charts, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import _
 from dashboard.views import chart_block, safe_text, session_data, widgets

@@ -48,7 +48,7 @@ coverage, coverage_chart = session_data.derived(coverage_map, (dataset, obs), se
 st.header(_("Growth over time"))
 # The longest series first; past a handful of cards the rest are a table.
 cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
-for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
+for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows(), strict=False):
     with column:
         with st.container(border=True):
             # The card's title opens the series on Trends (a link, as the figures' links on Sources).

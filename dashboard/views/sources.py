@@ -11,8 +11,8 @@ import streamlit as st
 
 from dashboard import audit, i18n
 from dashboard import metrics as mx
-from dashboard.i18n import _, ngettext
 from dashboard.evidence import quote_spans
+from dashboard.i18n import _, ngettext
 from dashboard.schema import Sources as S
 from dashboard.views import highlight, safe_text, session_data, tables
 
@@ -56,7 +56,7 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
                          "figure; 'not accounted for' marks a number the curators have not yet recorded or excluded."))
             if source.language != i18n.active():  # a Chinese document in the Chinese interface needs no comment
                 st.caption(_("Source text, in the document's language:"))
-            labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL]), strict=True))
+            labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL], strict=True), strict=True))
             st.markdown(highlight.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))
 
 
