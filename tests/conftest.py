@@ -85,6 +85,20 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+
+def validate_changed_figure(capsys, project: Path, figure_id: str, changes: dict[str, str]) -> tuple[int, list[str]]:
+    """Change one figure's row in a copy's data/metrics.csv (DASHBOARD_ROOT names the copy) and run
+    validation, which must refuse it: the row's CSV line and what validation printed, line by line."""
+    from dashboard import validate
+
+    metrics = project / "data" / "metrics.csv"
+    rows = read_rows(metrics)
+    line = next(n for n, row in enumerate(rows, start=2) if row["figure_id"] == figure_id)
+    rows[line - 2].update(changes)
+    write_rows(metrics, rows)
+    assert validate.main([]) == 1
+    return line, capsys.readouterr().err.splitlines()
+
 THIRD_REGION_TEXT = """Zhejiang builds more innovation centres
 
 Updated: 2023-06-01

@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import charts
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, screenshot, wait_idle
+from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ROOT, browser, screenshot, streamlit_server, wait_idle
+from tests.browser import ROOT, browser, screenshot, streamlit_server, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 from tests.test_chinese_document import TURNOVER, add_chinese_document
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.views import tables
-from tests.browser import base_url, browser, screenshot, wait_idle
+from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, wait_idle
+from tests.browser import base_url, browser, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from dashboard import citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.views import share, widgets
-from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle
+from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 from tests.test_images import compare_chart, footer_ink, squeezed, svg_text
 
 pytestmark = pytest.mark.browser

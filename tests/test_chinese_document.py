@@ -17,7 +17,7 @@ import pytest
 
 from dashboard import audit, validate
 from dashboard.data import load_dataset
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import ROOT, read_rows, validate_changed_figure, write_rows
 
 DOCUMENT = ROOT / "tests" / "documents" / "anhui_figures_zh.txt"
 SOURCE_ID = "anhui-mic-zh-2023"
@@ -110,13 +110,7 @@ WRONG_READINGS = [
 
 @pytest.mark.parametrize(("figure_id", "changes", "column", "expected"), WRONG_READINGS)
 def test_each_wrong_reading_is_refused_on_its_own_line(capsys, chinese: Path, figure_id, changes, column, expected):
-    metrics = chinese / "data" / "metrics.csv"
-    rows = read_rows(metrics)
-    line = next(n for n, row in enumerate(rows, start=2) if row["figure_id"] == figure_id)
-    rows[line - 2].update(changes)
-    write_rows(metrics, rows)
-    assert validate.main([]) == 1
-    err = capsys.readouterr().err.splitlines()
+    line, err = validate_changed_figure(capsys, chinese, figure_id, changes)
     assert err[-1] == "invalid: 1 problem(s)", err
     assert err[0].startswith(f"data/metrics.csv:{line}: column '{column}': got '{changes[column]}'; expected {expected}"), err[0]
 
