@@ -8,7 +8,7 @@ aims, "will", "by 2025" -> target; advisers' proposals -> proposed), the year (s
 clause; "last year" resolved from the document's date; else the document's date for a stock
 figure, or empty and 'unstated'), a region guess from data/regions.csv and a metric guess from
 data/metric_catalogue.csv, marked as guesses in `note`. A Chinese document (more Chinese characters
-than Latin letters) is read with the Chinese words of dashboard.numbers.CHINESE, its regions by their
+than Latin letters) is read with the Chinese words of dashboard.number_words.CHINESE, its regions by their
 Chinese names and its metrics by label_zh and synonyms_zh (dashboard.draft_chinese). Numbers that only date the document,
 bound a period or name something are skipped and listed on stderr; a stray-space number ("1 2")
 is read joined and marked `reading = ambiguous` for review.

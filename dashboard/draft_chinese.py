@@ -1,7 +1,7 @@
 """What the draft reads from a Chinese sentence around a number: its qualifier, status, year,
 region, metric and the verbatim quote that states them (issue 19).
 
-The words come from the one reader's table, dashboard.numbers.CHINESE (qualifiers before and after
+The words come from the one reader's table, dashboard.number_words.CHINESE (qualifiers before and after
 a number, status words, measure words); regions are found by their Chinese names (data/regions.csv,
 schema.region_names: 河南省 and 河南) and metrics by the catalogue's label_zh and synonyms_zh.
 dashboard.draft asks `chinese_fields` for each number of a Chinese document; the rest of a
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.numbers import CHINESE, CJK, Mention
+from dashboard.number_words import CHINESE
+from dashboard.numbers import CJK, Mention
 
 _Z = CHINESE
 _CLAUSE_END = re.compile(r"[，；：,;:]|…+")  # a clause's status and year words stay inside it; 、 joins a list

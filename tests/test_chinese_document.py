@@ -177,9 +177,9 @@ def test_compare_puts_a_chinese_sourced_figure_beside_an_english_sourced_one_in_
 
 
 def test_the_readme_lists_every_unit_and_every_chinese_qualifier_and_status_word():
-    """The README's unit table is data/units.csv, and its word tables are numbers.CHINESE: a unit or a
+    """The README's unit table is data/units.csv, and its word tables are number_words.CHINESE: a unit or a
     word added in one place and not the other fails here, naming it."""
-    from dashboard.numbers import CHINESE
+    from dashboard.number_words import CHINESE
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Adding a Chinese document", 1)[1].split("\n## ", 1)[0]
