@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 WORKERS ?= 2
 
-.PHONY: run serve test test-fast validate translations system-packages bench screenshots clean
+.PHONY: run serve test test-fast lint validate translations system-packages bench screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,10 +52,14 @@ serve: $(VENV)/.runtime
 validate: $(VENV)/.runtime
 	$(PY) -m dashboard.validate
 
-test: $(VENV)/.test system-packages
+test: $(VENV)/.test system-packages lint
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.test
+# ruff, pinned in requirements-test.txt, configured in pyproject.toml.
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+
+test-fast: $(VENV)/.test lint
 	$(PY) -m pytest -m "not browser and not load and not server"
 
 # Timing goals live here, never in the test suite: results in bench/results/, summary in README.

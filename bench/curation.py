@@ -58,7 +58,7 @@ def project_with(document: str, root: Path) -> Path:
         with (root / "data" / "sources.csv").open(newline="", encoding="utf-8") as file:
             columns = next(csv.reader(file))
         row = dict.fromkeys(columns, "")
-        row.update(source_id=SOURCE_ID, file=SEED, title=TITLE, note="bench/curation.py",
+        row.update(source_id=SOURCE_ID, file=SEED, title=TITLE, language="en", note="bench/curation.py",
                    sha256=hashlib.sha256(document.encode("utf-8")).hexdigest())
         with (root / "data" / "sources.csv").open("a", newline="", encoding="utf-8") as file:
             csv.DictWriter(file, fieldnames=columns, lineterminator="\n").writerow(row)
@@ -112,7 +112,7 @@ def fit(points: list[tuple[int, float]], startup: float) -> dict:
         return {"exponent": None, "seconds_per_mb": None, "points": len(usable)}
     xs, ys = [math.log(s) for s, _ in usable], [math.log(t) for _, t in usable]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    exponent = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    exponent = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
     per_mb = sum(t * s for s, t in usable) / sum(s * s for s, _ in usable) * 1_000_000
     return {"exponent": round(exponent, 2), "seconds_per_mb": round(per_mb, 2), "points": len(usable)}
 

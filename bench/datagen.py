@@ -74,7 +74,7 @@ QUALIFIER_WORDS = {"exact": "", "approx": "about ", "more_than": "more than ", "
 
 METRICS_HEADER = ["figure_id", "region", "metric", "value", "unit", "year", "qualifier", "status", "source_id", "quote", "as_of",
                   "year_basis", "period_start", "period_end", "period_label", "note", "reading", "reading_note"]
-SOURCES_HEADER = ["source_id", "file", "title", "publisher", "published", "published_text", "sha256", "note"]
+SOURCES_HEADER = ["source_id", "file", "title", "language", "publisher", "published", "published_text", "sha256", "note"]
 EVENTS_HEADER = ["event_id", "region", "date", "date_precision", "date_text", "title", "event_type", "period_start", "period_end",
                  "source_id", "quote", "note"]
 REGIONS_HEADER = ["region", "iso_code", "name_zh", "level"]
@@ -82,7 +82,8 @@ TILE_GRID_HEADER = ["iso_code", "row", "col", "short_name_en", "short_name_zh"]
 TILE_COLUMNS = 6
 IDS_HEADER = ["id", "kind", "region", "metric", "source_id"]
 EXCLUSIONS_HEADER = ["source_id", "quote", "number", "reason", "note"]
-CATALOGUE_HEADER = ["metric", "label", "label_zh", "unit", "unit_zh", "value_type", "category", "category_zh",
+UNITS_HEADER = ["unit", "value_type", "canonical_unit", "factor", "note"]
+CATALOGUE_HEADER = ["metric", "label", "label_zh", "synonyms_zh", "unit", "unit_zh", "value_type", "category", "category_zh",
                     "lower_is_better", "definition", "definition_zh"]
 
 FILLER = [
@@ -232,11 +233,12 @@ def generate(root: Path, rows: int) -> dict:
             text = _document(rng, title, date_line, sentences)
             raw = text.encode("utf-8")
             (root / file).write_bytes(raw)
-            sources_out.writerow([source_id, file, title, "Generated Benchmark Press" if doc % 3 else "", iso,
+            sources_out.writerow([source_id, file, title, "en", "Generated Benchmark Press" if doc % 3 else "", iso,
                                   date_line, hashlib.sha256(raw).hexdigest(),
                                   "" if published else "Undated: the document gives no date."])
     _write(data / "events.csv", EVENTS_HEADER, events)
     _write(data / "exclusions.csv", EXCLUSIONS_HEADER, [])
+    _write(data / "units.csv", UNITS_HEADER, [])  # every generated value is in its metric's unit
     return {"rows": rows, "documents": documents, "regions": len(region_rows), "metrics": len(METRICS),
             "events": len(events)}
 

@@ -98,7 +98,7 @@ def in_process(repeat: int = REPEAT) -> dict:
                           timeout=600, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     before, first, after = result["before"], result["after_first"], result["after_all"]
-    total = lambda m: m["python"] + m["chromium"]  # noqa: E731
+    total = lambda m: m["python"] + m["chromium"]
     result["chromium_start_mb"] = round((total(first) - total(before)) / 2**20, 1)
     result["per_image_kb"] = round((total(after) - total(first)) / 1024 / max(result["images_drawn"] - 1, 1), 1)
     return result

@@ -49,11 +49,11 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from deploy.serve import nginx
 from tests.harness import HOST, OPENER, Server, free_port, memory, streamlit_servers
@@ -101,7 +101,7 @@ class Proxy:
         for line in self.access_log.read_text(errors="replace").splitlines():
             parts = line.split("\t")
             if len(parts) == 7:
-                entries.append(dict(zip(("time", "route", "upstream", "status", "method", "uri", "bytes"), parts)))
+                entries.append(dict(zip(("time", "route", "upstream", "status", "method", "uri", "bytes"), parts, strict=False)))
         return entries
 
 
@@ -399,7 +399,7 @@ async def run_session(index: int, base_url: str, executor: ThreadPoolExecutor,
         result.ok = True
     except SessionFailed as err:
         result.error = str(err)
-    except Exception as err:  # noqa: BLE001 - a session reports its failure, never raises it
+    except Exception as err:
         result.error = f"{type(err).__name__}: {err}"
     finally:
         if done is not None:
@@ -721,8 +721,8 @@ def _run(args: argparse.Namespace) -> int:
     output = {"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "cpus": os.cpu_count(),
               "python": platform.python_version(), "streamlit": version("streamlit"),
               "sessions": args.sessions, "scenarios": []}
-    for name, backends, nginx in scenarios:
-        with cluster(backends, nginx) as target:
+    for name, backends, behind_nginx in scenarios:
+        with cluster(backends, behind_nginx) as target:
             report = run_scenario(target, args.sessions, name, waves=args.waves, ramp=args.ramp,
                                   deadline=args.deadline, api_clients=args.api_clients, api_requests=args.api_requests)
         output["scenarios"].append(for_json(report))

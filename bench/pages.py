@@ -239,7 +239,7 @@ def run_scenario(browser, scenario: Scenario, base_url: str, timeout_s: float = 
             settled = load(page, base_url + scenario.path, timeout_s)
             out["load"] = settled.ms
             out["load_charts"] = settled.charts
-        except Exception as err:  # noqa: BLE001 - a failed run is a result
+        except Exception as err:
             out["error"] = f"load: {err}"
             return out
         steps = []
@@ -257,7 +257,7 @@ def run_scenario(browser, scenario: Scenario, base_url: str, timeout_s: float = 
                 settled = step()
                 out[name] = settled.ms
                 out[f"{name}_charts"] = settled.charts
-            except Exception as err:  # noqa: BLE001
+            except Exception as err:
                 out["error"] = f"{name}: {err}"
                 return out
         if page.locator("[data-testid='stException']").count():
@@ -304,7 +304,7 @@ def session_memory(browser, url: str, pid: int, sessions: int, proc_status, sett
             held.append(context)
             try:
                 load(page, url, timeout_s=120)
-            except Exception as err:  # noqa: BLE001
+            except Exception as err:
                 failures.append(f"session {index + 1}: {err}")
             if index == 0:
                 time.sleep(settle_s)
@@ -389,7 +389,7 @@ def explore_at_scale(browser, url: str, cold_timeout_s: float, step_timeout_s: f
     except SettleTimeout:
         out["stopped"] = (f"the {budget_s:.0f} s budget after the first load ran out during '{step}' "
                           f"(after {len(out['rerun_ms'])} timed rerun(s))")
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         out["error"] = str(err)[:1000]
     finally:
         context.close()
@@ -399,7 +399,7 @@ def explore_at_scale(browser, url: str, cold_timeout_s: float, step_timeout_s: f
             out["warm_load_ms"] = load(page, url + "/explore", timeout_s=left()).ms
         except SettleTimeout:
             out["warm_load"] = "ran out of budget"
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             out["error"] = str(err)[:1000]
         finally:
             context.close()

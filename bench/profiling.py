@@ -112,8 +112,10 @@ def profile_page(root: Path, stem: Path, page: str, widget_key: str | None) -> d
     (what a click costs), else with the same widget state (what Streamlit's 'r' costs)."""
     from streamlit.testing.v1 import AppTest
 
-    import dashboard.export  # noqa: F401 - imports stay out of the profile
-    import dashboard.views.ui  # noqa: F401
+    # Imported here, before the profile starts, so the profile shows the page's work, not imports.
+    import dashboard.export
+    import dashboard.store
+    import dashboard.views.tables  # noqa: F401 - imported for its side effect, see above
 
     os.environ["DASHBOARD_ROOT"] = str(root)
     os.environ["BENCH_PROFILE_PAGE"] = page

@@ -93,7 +93,7 @@ def growth(sizes: list[dict]) -> dict:
     out = {}
     for metric, getter in METRIC_GETTERS.items():
         steps = []
-        for small, big in zip(sizes, sizes[1:]):
+        for small, big in zip(sizes, sizes[1:], strict=False):
             t_small, t_big = getter(small), getter(big)
             decades = math.log10(big["rows"] / small["rows"])
             step = {"from_rows": small["rows"], "to_rows": big["rows"]}

@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                     results["vitals"] = section_vitals(config, shipped, out / "traces" if args.traces else None)
                 elif section == "images":
                     results["images"] = bench_images.measure(repeat=3 if config.quick else bench_images.REPEAT)
-            except Exception as err:  # noqa: BLE001 - one broken section must not lose the others
+            except Exception as err:
                 log(f"{section} FAILED: {err!r}")
                 results[section] = {"error": repr(err)}
             results.setdefault("section_seconds", {})[section] = round(time.monotonic() - section_started, 1)

@@ -3,7 +3,7 @@
 Every view of the data can be fetched by a script with the filters a reader uses: /api/figures.csv
 with the query string of an /explore URL is that view's download, byte for byte (the same filter
 parsing, dashboard/query.py, and the same export code, dashboard/export.py). It reads the pages'
-cached dataset (ui.curated), never a second copy. A script can rely on: UTF-8 with charset in the
+cached dataset (store.curated), never a second copy. A script can rely on: UTF-8 with charset in the
 content type; ETag = the data version (If-None-Match answers 304); Cache-Control; CORS for GET;
 pages of at most `_size` rows with a `next` link (JSON) or a Link header (CSV); JSON errors: 400
 naming the bad parameter, 404 for an unknown id or path, 405 for any other method (with CORS),
@@ -31,10 +31,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dashboard import charts, citation, export, i18n, images, package, query
+from dashboard import charts, citation, export, i18n, images, package, query, store
 from dashboard import metrics as mx
-from dashboard.data import InvalidData, UnreadableFile, describe_failure
-from dashboard.views import ui
+from dashboard.data import describe_failure
+from dashboard.files import InvalidData, UnreadableFile
 
 LOGGER = logging.getLogger(__name__)
 CSV, JSON, ZIP = "text/csv; charset=utf-8", "application/json; charset=utf-8", "application/zip"
@@ -53,13 +53,13 @@ class Loaded:
     """What one request reads: the shared cached dataset, and what is derived from it once per version."""
 
     def __init__(self):
-        key, (self.dataset, self.obs) = ui.curated()
+        key, (self.dataset, self.obs) = store.curated()
         self.key, self.root = key, Path(key[0])
-        self.derived_key = (*key, None)  # the key ui.derived uses for curated data with no upload
+        self.derived_key = (key, None)  # as the pages key curated data with no upload
         self.version = self.dataset.version
 
     def derived(self, fn, *args):
-        return ui.derived_for(self.derived_key, fn, (self.dataset, self.obs), *args)
+        return store.derived_for(self.derived_key, fn, (self.dataset, self.obs), *args)
 
 
 def _figure_choices(data) -> query.FilterChoices:
@@ -227,7 +227,7 @@ def localised(data) -> pd.DataFrame:
 
 
 def _colours(data) -> dict[str, str]:
-    return ui.palette_of(data[0], False)
+    return charts.palette_of(data[0], False)
 
 
 def figure_image(request: Request, loaded: Loaded, fmt: str) -> Response:
@@ -260,7 +260,7 @@ def datapackage_json(request: Request, loaded: Loaded) -> Response:
 
 def datapackage_zip(request: Request, loaded: Loaded) -> Response:
     name = package.zip_filename(loaded.version)
-    return _ok(request, loaded, lambda: ui.package_zip(loaded.key), ZIP, **{"Content-Disposition": f'attachment; filename="{name}"'})
+    return _ok(request, loaded, lambda: store.package_zip(loaded.key), ZIP, **{"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 ENDPOINTS = {  # path -> (what it answers, handler)

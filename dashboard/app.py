@@ -14,7 +14,7 @@ from dashboard.i18n import _
 from dashboard.pages import VIEWS
 
 # Static stylesheets (no data in them) in every page from its first paint: a visible keyboard focus
-# on the page links; tables on a wide screen and cards on a phone (ui.responsive_table); nothing
+# on the page links; tables on a wide screen and cards on a phone (tables.responsive_table); nothing
 # that moves while the page arrives (first_paint.css).
 STYLESHEETS = ("focus.css", "layout.css", "first_paint.css")
 
@@ -27,9 +27,9 @@ def pages() -> list:
 
 
 if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
-    from dashboard.views import share, ui
+    from dashboard.views import languages, page_frame, share
 
-    ui.use_language()
+    languages.use_language()
     embedded = share.embedded()  # ?embed=true: one chart, no menu, no widgets (share.run_embedded)
     # Navigation at the top: a sidebar that arrives after the first paint shifted every page
     # sideways (Lighthouse: cumulative layout shift 0.23-0.29, the main container moving).
@@ -38,14 +38,14 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     # the page centered first and then moved it (and a test measuring in between saw a wide table
     # in a centered column). An embed stays centered: a frame that turns wide shifts its chart.
     # Every tab its own title: the page's (a figure page then names its figure, figure.py).
-    st.set_page_config(page_title=ui.tab_title(navigation.title), page_icon=":material/insights:",
+    st.set_page_config(page_title=page_frame.tab_title(navigation.title), page_icon=":material/insights:",
                        layout="centered" if embedded else registry.named(navigation.url_path).layout)
     if embedded:
         share.run_embedded(navigation)
     else:
-        ui.language_control()
+        languages.language_control()
         navigation.run()
-        ui.footer()
+        page_frame.footer()
     # Last, under everything: Streamlit draws an HTML element as a 40 px skeleton until its code has
     # loaded, then 0 px tall; at the top of the page that moved the whole page up (CLS 0.02-0.05).
     # The stylesheets are in every page's index.html as well (STYLESHEETS, previews.py), so they

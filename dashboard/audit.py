@@ -25,10 +25,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data import Dataset, InvalidData, UnreadableFile, data_root, load_dataset
+from dashboard.data import Dataset, data_root, load_dataset
+from dashboard.files import InvalidData, UnreadableFile
 from dashboard.i18n import _, ngettext
-from dashboard.numbers import (YEAR, Mention, find_numbers, line_finder, lost_dash_values, occurrences, same_number_text,
-                               sentence_at, sentence_spans)
+from dashboard.numbers import (
+    YEAR,
+    Mention,
+    find_numbers,
+    line_finder,
+    lost_dash_values,
+    occurrences,
+    same_number_text,
+    sentence_at,
+    sentence_spans,
+)
 from dashboard.schema import KIND_OF_VALUE
 
 EXIT_COMPLETE, EXIT_UNACCOUNTED, EXIT_UNREADABLE = 0, 1, 2
@@ -79,7 +89,8 @@ def figure_states(mention: Mention, row: dict, value_type: str | None, text: str
     as a cardinal, a rank as an ordinal: 'second only to' is no count of 2, 'a total of 2' no rank
     of 2); or as its stated year; or it bounds the row's period. The same reading as validation's,
     from the one reader (dashboard.numbers). `text` is kept for callers; the mention knows its reading."""
-    value, year = _number(row.get("value")), _number(row.get("year"))
+    # The value as the document states it (1025.3, in 亿元), not as converted for the charts.
+    value, year = _number(row.get("stated_value", row.get("value"))), _number(row.get("year"))
     wanted = KIND_OF_VALUE.get(value_type) if value_type else None
     if value is not None and any(v == value and (wanted is None or kind == wanted) for kind, v in mention.reads):
         return True

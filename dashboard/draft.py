@@ -7,7 +7,9 @@ at_least, "no more than"/"up to" -> at_most, "two or three" -> two rows), the st
 aims, "will", "by 2025" -> target; advisers' proposals -> proposed), the year (stated in the
 clause; "last year" resolved from the document's date; else the document's date for a stock
 figure, or empty and 'unstated'), a region guess from data/regions.csv and a metric guess from
-data/metric_catalogue.csv, marked as guesses in `note`. Numbers that only date the document,
+data/metric_catalogue.csv, marked as guesses in `note`. A Chinese document (more Chinese characters
+than Latin letters) is read with the Chinese words of dashboard.number_words.CHINESE, its regions by their
+Chinese names and its metrics by label_zh and synonyms_zh (dashboard.draft_chinese). Numbers that only date the document,
 bound a period or name something are skipped and listed on stderr; a stray-space number ("1 2")
 is read joined and marked `reading = ambiguous` for review.
 
@@ -17,6 +19,10 @@ counts as that file). With no --root, it reads $DASHBOARD_ROOT when set, as the 
 `--check` compares the draft with the curated rows of the same document (--source-id) and prints
 recall and precision. Exit 0 on success, 2 with a one-line reason when the input cannot be read
 or the output would land in data/ or seeds/.
+
+Over ~400 lines: one job, drafting a document's rows; the reading of a clause, the guesses (unit,
+region, metric, year) and the check against curated rows change together when a new form of claim
+is taught. What a number is lives in numbers.py; reading a file in files.py.
 """
 
 from __future__ import annotations
@@ -34,8 +40,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import audit
-from dashboard.data import ROOT, UnreadableFile, data_root, decode_text, lands_in_curated_folders, read_file_bytes
+from dashboard import audit, draft_chinese
+from dashboard.data import ROOT, data_root
+from dashboard.files import UnreadableFile, decode_text, lands_in_curated_folders, read_file_bytes
 from dashboard.numbers import Mention, find_numbers, line_finder, line_of, lost_dash_values, occurrences, sentence_spans
 from dashboard.schema import Metrics
 
@@ -91,7 +98,10 @@ def document_date(text: str) -> str | None:
     if match:
         return match.group(0)
     match = re.search(r"(?<![\d-])(\d{2})-(\d{2})-(\d{4})(?![\d-])", head)
-    return f"{match.group(3)}-{match.group(1)}-{match.group(2)}" if match else None
+    if match:
+        return f"{match.group(3)}-{match.group(1)}-{match.group(2)}"
+    match = re.search(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日", head)  # 2023年4月12日
+    return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}" if match else None
 
 
 class _Reading:
@@ -328,14 +338,55 @@ def _slug(*parts: object) -> str:
     return "-".join(p for p in (_slug_part(str(part)) for part in parts if part) if p)[:80].strip("-")
 
 
+def _chinese_candidates(text: str, source_id: str, indexed: _Reading, dated_line: int | None, published: str | None,
+                        region_names: dict[str, tuple[str, ...]], catalogue: pd.DataFrame) -> Draft:
+    """draft_document for a Chinese document: the reader's numbers, the fields draft_chinese reads."""
+    names = draft_chinese.RegionNames(region_names)
+    main_region, terms = names.most_named(text), draft_chinese.metric_terms(catalogue)
+    draft, previous = Draft(), None
+    for mention in indexed.numbers:
+        # An ordinal is a rank by the Chinese words around it (居全国第5位), not by English ones.
+        reason = (None if mention.kind == "ordinal" else _skip_reason(text, mention, dated_line, previous, indexed.line_at)) \
+            or draft_chinese.skip_reason(text, mention)
+        previous = mention
+        if reason:
+            draft.skipped.append((mention, reason))
+            continue
+        fields = draft_chinese.chinese_fields(text, indexed.sentence(mention), mention, indexed.years, published, names,
+                                              main_region, terms)
+        notes = [*fields.notes, f"metric guessed from the catalogue ({fields.metric}): check it" if fields.metric
+                 else "no catalogue metric matched: choose or add one"]
+        pairs = [(mention.values[0], "at_least"), (mention.values[1], "at_most")] if mention.kind == "range" else [
+            (mention.values[0], fields.qualifier)]
+        quote = " ".join(text[fields.quote_span[0]:fields.quote_span[1]].split())
+        for value, qualifier in pairs:
+            row = dict.fromkeys(COLUMNS, "")
+            row.update({
+                "figure_id": _slug(fields.region, fields.metric or "metric", fields.year or "undated",
+                                   "" if fields.status == "actual" else fields.status, qualifier if len(pairs) > 1 else ""),
+                "region": fields.region or "", "metric": fields.metric or "", "value": f"{value:g}", "unit": fields.unit,
+                "year": "" if fields.year is None else str(fields.year), "qualifier": qualifier, "status": fields.status,
+                "source_id": source_id, "quote": quote, "as_of": published or "", "year_basis": fields.basis,
+                "note": "DRAFT, review: " + "; ".join(notes) + ".", "reading": "certain",
+            })
+            draft.candidates.append(Candidate(row, mention, fields.quote_span))
+    return draft
+
+
 def draft_document(text: str, source_id: str, regions: list[str], catalogue: pd.DataFrame,
-                   published: str | None = None, segmenter=sentence_spans) -> Draft:
-    """Candidate rows for every numeric claim of one document (see the module docstring)."""
+                   published: str | None = None, segmenter=sentence_spans,
+                   region_names: dict[str, tuple[str, ...]] | None = None) -> Draft:
+    """Candidate rows for every numeric claim of one document (see the module docstring). A Chinese
+    document's regions are found by the names in `region_names` (region -> its English and Chinese
+    names, schema.Reference.region_names; default: the English names alone)."""
     published = published or document_date(text)
     dated_line = next((line_of(text, m.start) for m in find_numbers("\n".join(text.splitlines()[:12]))
                        if m.kind == "date"), None) if published else None
     numbers = find_numbers(text)
     indexed = _Reading(text, numbers, segmenter(text))
+    if draft_chinese.is_chinese(text):
+        return _chinese_candidates(text, source_id, indexed, dated_line, published,
+                                   region_names or {region: (region,) for region in regions}, catalogue)
     metrics = catalogue_words(catalogue)
     counts = {r: len(re.findall(rf"\b{re.escape(r)}\b", text)) for r in regions}
     main_region = max(counts, key=counts.get) if counts and max(counts.values()) else None
@@ -446,7 +497,8 @@ class CheckResult:
 def _same(candidate: dict, curated: dict) -> bool:
     year = curated["year"]
     curated_year = "" if year is None or pd.isna(year) else str(int(year))
-    return (float(candidate["value"]) == float(curated["value"]) and candidate["qualifier"] == curated["qualifier"]
+    stated = curated.get("stated_value", curated["value"])  # as the document states it, not converted
+    return (float(candidate["value"]) == float(stated) and candidate["qualifier"] == curated["qualifier"]
             and candidate["status"] == curated["status"] and candidate["year"] == curated_year)
 
 
@@ -466,15 +518,15 @@ def check_draft(text: str, draft: Draft, figures: pd.DataFrame, excluded: list[M
     quote overlapping the curated quote). Precision: candidates that match a curated figure, or
     whose number is one the curators excluded."""
     spans = {q: occurrences(q, text) for q in figures["quote"].unique()}
-    overlaps = lambda c, q: any(a < c.quote_span[1] and c.quote_span[0] < b for a, b in spans[q])  # noqa: E731
+    overlaps = lambda c, q: any(a < c.quote_span[1] and c.quote_span[0] < b for a, b in spans[q])
     rows = figures.to_dict("records")
     matched = [any(_same_or_other_reading(c, r) and overlaps(c, r["quote"]) for c in draft.candidates) for r in rows]
     figure_like = [any(_same_or_other_reading(c, r) and overlaps(c, r["quote"]) for r in rows) for c in draft.candidates]
     excluded_at = {(m.start, m.end) for m in excluded}
-    either = [f or (c.mention.start, c.mention.end) in excluded_at for c, f in zip(draft.candidates, figure_like)]
+    either = [f or (c.mention.start, c.mention.end) in excluded_at for c, f in zip(draft.candidates, figure_like, strict=True)]
     return CheckResult(len(rows), sum(matched), len(draft.candidates), sum(figure_like), sum(either),
-                       [r["figure_id"] for r, m in zip(rows, matched) if not m],
-                       [c for c, e in zip(draft.candidates, either) if not e])
+                       [r["figure_id"] for r, m in zip(rows, matched, strict=True) if not m],
+                       [c for c, e in zip(draft.candidates, either, strict=True) if not e])
 
 
 def _percent(part: int, whole: int) -> str:
@@ -513,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNREADABLE
     published = known.at[source_id, "published"] if source_id in known.index else None
     draft = draft_document(text, source_id, list(dataset.regions["region"]), dataset.catalogue,
-                           published if isinstance(published, str) else None)
+                           published if isinstance(published, str) else None,
+                           region_names=dataset.reference.region_names)
     line_at = line_finder(text)
     for mention, reason in draft.skipped:
         print(f'{args.path}:{line_at(mention.start)}: skipped "{mention.text}": {reason}', file=sys.stderr)

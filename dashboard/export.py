@@ -22,6 +22,7 @@ import pandas as pd
 
 from dashboard import citation, schema
 from dashboard import metrics as mx
+from dashboard.data import STATED_UNIT, STATED_VALUE
 from dashboard.schema import Events as E
 from dashboard.schema import Metrics as M
 
@@ -37,6 +38,8 @@ EXPORT_COLUMNS = {
     mx.LABEL_ZH: "metric_label_zh",
     M.value: "value",
     M.unit: "unit",
+    STATED_VALUE: STATED_VALUE,  # as the document states it (1025.3, 亿元); value and unit are converted
+    STATED_UNIT: STATED_UNIT,
     M.qualifier: "qualifier",
     M.status: "status",
     M.year: "year",
@@ -73,7 +76,10 @@ def export_frame(obs: pd.DataFrame, version: str, base: str | None = None) -> pd
     `version` is the data version the rows come from (data.Dataset.version); `base` the address
     figure_url starts with (citation.base_url: default the configured one, else none)."""
     links = pd.Series(citation.figure_urls(obs[M.figure_id].astype(object), base), index=obs.index, dtype="str")
-    frame = obs.assign(**{FIGURE_URL: links, DATA_VERSION: version})[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
+    stated = {STATED_VALUE: obs.get(STATED_VALUE, obs[M.value]), STATED_UNIT: obs.get(STATED_UNIT, obs[M.unit])}  # a frame
+    # built elsewhere (not by the loader) is in its stated units
+    frame = obs.assign(**{FIGURE_URL: links, DATA_VERSION: version, **stated})[list(EXPORT_COLUMNS)].rename(
+        columns=EXPORT_COLUMNS)
     return neutralised(frame)
 
 
@@ -154,8 +160,8 @@ _DESCRIBED_BY = {  # export column -> (Pandera model, column) whose description 
     "figure_id": (schema.Metrics, M.figure_id), "region": (schema.Metrics, M.region),
     "iso_code": (schema.Regions, "iso_code"), "metric": (schema.Metrics, M.metric),
     "region_zh": (schema.Regions, "name_zh"), "metric_label_zh": (schema.MetricCatalogue, "label_zh"),
-    "metric_label": (schema.MetricCatalogue, "label"), "value": (schema.Metrics, M.value),
-    "unit": (schema.Metrics, M.unit), "qualifier": (schema.Metrics, M.qualifier), "status": (schema.Metrics, M.status),
+    "metric_label": (schema.MetricCatalogue, "label"), STATED_VALUE: (schema.Metrics, M.value),
+    STATED_UNIT: (schema.Metrics, M.unit), "qualifier": (schema.Metrics, M.qualifier), "status": (schema.Metrics, M.status),
     "year": (schema.Metrics, M.year), "year_basis": (schema.Metrics, M.year_basis), "as_of": (schema.Metrics, M.as_of),
     "period_start": (schema.Metrics, M.period_start), "period_end": (schema.Metrics, M.period_end),
     "period_label": (schema.Metrics, M.period_label), "source_id": (schema.Metrics, M.source_id),
@@ -164,6 +170,9 @@ _DESCRIBED_BY = {  # export column -> (Pandera model, column) whose description 
     "reading": (schema.Metrics, M.reading), "reading_note": (schema.Metrics, M.reading_note),
 }
 _OWN_DESCRIPTIONS = {
+    "value": "The value in the metric's canonical unit (the catalogue's unit), converted exactly from stated_value by "
+             "data/units.csv (1025.3 亿元 is 102.53 billion yuan); the same as stated_value when the document uses that unit.",
+    "unit": "The metric's canonical unit, the catalogue's: every value of a metric is in it, whatever its document's unit.",
     FIGURE_URL: "The figure's page: its permalink (the public address when one is configured, else the address the "
                 "download was made from; from the read API without a configured address, the path).",
     mx.PROVENANCE: "curated (checked against its document), or for uploaded rows: user-supplied, quote verified or "
@@ -172,9 +181,10 @@ _OWN_DESCRIPTIONS = {
 }
 
 
-def column_guide(columns=tuple(EXPORT_COLUMNS.values())) -> list[tuple[str, str]]:
+def column_guide(columns: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(column, what it holds) for the columns of a figures download."""
     described = {name: model.to_schema().columns[column].description for name, (model, column) in _DESCRIBED_BY.items()}
+    columns = tuple(EXPORT_COLUMNS.values()) if columns is None else columns
     return [(name, described.get(name) or _OWN_DESCRIPTIONS[name]) for name in columns]
 
 

@@ -7,7 +7,7 @@ them with Babel. At run time each catalogue is compiled in memory by Babel (no b
 kept in the repository). English is the source language: its messages are the msgids themselves.
 
 The active language is per script run (a context variable), set once at the top of each run by
-the views (`ui.use_language`); pure modules (metrics, charts, citation) call `_()` and get the
+the views (`languages.use_language`); pure modules (metrics, charts, citation) call `_()` and get the
 run's language without threading it through every signature. Strings defined at import time are
 marked with `N_()` and translated where they are shown.
 

@@ -10,14 +10,19 @@ is. `classify` is its rule for a run of digits from the words around it; `eviden
 directly on its fast path, the same rule `find_numbers` applies, so both answer alike.
 
 What the reader knows of a language (number words, months, the words that make a number a year or a
-rank) is one `Language` table; `ENGLISH` is the only one so far. A new form of number is taught here,
-and a new language is a new table (and, where its script needs it, its own patterns).
+rank) is one `Language` table in dashboard/number_words.py: `ENGLISH`, and `CHINESE`, whose numbers are glued to the characters
+around them (23家, 1025.3亿元, 第五, 2022年) and whose numerals cn2an reads; it also holds the Chinese
+qualifier and status words the draft reads. A new form of number is taught here, and a new language
+is a new table (and, where its script needs it, its own patterns). Each number knows the unit it is
+written with where the reader knows it (`Mention.unit`: 亿元, 家, million yuan), which validation
+holds a figure's unit to.
 
 `sentence_spans` cuts a text into sentences for messages and quotes. Pure string functions.
 
-Over ~400 lines on purpose: the language table, the patterns, the context rule (`classify`) and the
-mentions built from them are one answer and change together. The sentence and line helpers at the
-end are another concern and can move out when the modules are split by job (issue 18, part 2).
+Over ~400 lines on purpose: the patterns, the context rule (`classify`) and the mentions built from
+them are one answer and change together (the words they are built from are dashboard/number_words.py).
+The sentence and line helpers at the end are small and serve the same callers (validation's messages,
+the audit, the draft).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from dashboard.number_words import CHINESE, ENGLISH, Language
 
 # What a number can be read as. A figure's value is only found where the text states it as what it
 # is: a count, an amount or a percentage as a cardinal ("14 centres", "five bases", "more than 80%"),
@@ -40,74 +47,6 @@ READINGS = (CARDINAL, ORDINAL, YEAR)
 KINDS = ("cardinal", "ordinal", "percent", "money", "year", "year_range", "range", "date", "time", "date_part",
          "code", "multiplier", "unreadable")
 
-
-@dataclass(frozen=True, eq=False)
-class Language:
-    """What the reader knows of one language's way of writing numbers (see ENGLISH)."""
-
-    units: dict[str, int]  # one..nine
-    teens: dict[str, int]  # ten..nineteen
-    tens: dict[str, int]  # twenty..ninety
-    scales: dict[str, int]  # hundred, thousand: "two thousand five hundred" is one value
-    other_cardinals: dict[str, int]  # zero
-    ordinals: dict[str, int]
-    multipliers: dict[str, int]  # "double" is a number word that counts nothing by itself
-    months: frozenset[str]
-    year_words: frozenset[str]  # "in 2018", "since 2012": a year, not a count
-    rank_words: frozenset[str]  # "ranked 12": a position
-    position_words: frozenset[str]  # "No. 1", "number 3"
-    qualifier_words: frozenset[str]  # may stand between a rank word and its number
-    after_a_position: frozenset[str]  # "the 1 1 in 2022": a position
-    count_words: frozenset[str]  # "a total of 2000 firms": a count, though 2000 looks like a year
-    comparison_words: frozenset[str]  # "compared with 2012 when": a year
-    code_words: frozenset[str]  # "version 3.14": a name, not a quantity
-    and_word: str
-    or_word: str
-
-    @functools.cached_property
-    def cardinals(self) -> dict[str, int]:
-        return {**self.other_cardinals, **self.units, **self.teens, **self.tens, **self.scales}
-
-    @functools.cached_property
-    def number_words(self) -> dict[str, int]:
-        return {**self.cardinals, **self.ordinals}
-
-
-ENGLISH = Language(
-    units={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9},
-    teens={"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-           "seventeen": 17, "eighteen": 18, "nineteen": 19},
-    tens={"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-          "ninety": 90},
-    scales={"hundred": 100, "thousand": 1000},
-    other_cardinals={"zero": 0},
-    ordinals={
-        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-        "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-        "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-        "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
-        "hundredth": 100,
-    },
-    # "Multiplied" names no multiple, so it is none.
-    multipliers={
-        "double": 2, "doubled": 2, "twice": 2, "twofold": 2, "dual": 2, "triple": 3, "tripled": 3,
-        "treble": 3, "thrice": 3, "threefold": 3, "trinity": 3, "quadruple": 4, "quadrupled": 4, "fourfold": 4,
-        "fivefold": 5, "tenfold": 10,
-    },
-    months=frozenset("january february march april may june july august september october november december "
-                     "jan feb mar apr jun jul aug sep sept oct nov dec".split()),
-    year_words=frozenset("in since by from to until till through before after during of year years between".split()),
-    rank_words=frozenset("rank ranks ranked ranking place placed position".split()),
-    position_words=frozenset(("no.", "number")),
-    qualifier_words=frozenset("about around nearly approximately roughly over under top more less than at least most"
-                              .split()),
-    after_a_position=frozenset("in of at on by for among with to and or from place position spot".split()),
-    count_words=frozenset("total number sum count".split()),
-    comparison_words=frozenset(("compared", "comparison")),
-    code_words=frozenset(("version", "v", "v.", "release")),
-    and_word="and",
-    or_word="or",
-)
 
 # The English number words, for callers that list them (evidence re-exports these).
 _CARDINALS = ENGLISH.cardinals
@@ -145,6 +84,7 @@ _SINGLE_WORD = rf"(?:{_alternatives(_L.number_words)}){_END}"
 _NUMBER_WORD = rf"(?<![A-Za-z])(?=[{_FIRST_LETTERS}])(?:{_COMPOUND}|{_SINGLE_WORD})"
 _SIMPLE_WORD = rf"(?:(?:{_alternatives(_L.tens)})-{_UNIT}|{_SINGLE_WORD})"
 _MONTH_NAMES = "|".join(MONTHS)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES}) \Z")
 _YEAR_LIKE_PART = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 
 
@@ -185,6 +125,30 @@ class _Span:
         return self.text
 
 
+# --- patterns (Chinese) ---------------------------------------------------------------------------
+_Z = CHINESE
+CJK = "\u3400-\u9fff"  # the ideographs a Chinese number is glued to (charts.char_width counts wider)
+_NUMERALS = "".join((*_Z.units, *_Z.other_cardinals, *_Z.scales))
+_MEASURE = "".join(sorted(_Z.measure_words))
+_SCALE = "".join(_Z.scale_units)
+_RANGE_MARK = "".join(sorted(_Z.range_marks))
+# A Chinese number's unit as stated: 家, 万家, 亿元, 元 (after 多/余: 20多家).
+_ZH_UNIT = re.compile(rf"([{''.join(_Z.after_a_number)}]?)([{_SCALE}]?(?:[{''.join(_Z.money_words)}]|[{_MEASURE}]))")
+_ZH_DIGITS = r"[0-9]+(?:\.[0-9]+)?"
+_ZH_NUMERAL_RUN = rf"[{_NUMERALS}]+(?:点[{''.join((*_Z.units, *_Z.other_cardinals))}]+)?"
+_ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # 2023年4月12日, 2023年4月, 1月14日: a date (it states the year it writes)
+    ("date", re.compile(r"(?<![\d.,_])[0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}[日号])?|(?<![\d.,_])[0-9]{1,2}月[0-9]{1,2}[日号]")),
+    # 2023年至2025年, 2023至2025年 (2023—2025 is the English pattern's)
+    ("year_range", re.compile(rf"(?<![\d.,_])(?:19|20)[0-9]{{2}}年?[{_RANGE_MARK}—–-](?:19|20)[0-9]{{2}}(?![\d.])")),
+    ("percent_zh", re.compile(rf"百分之(?:{_ZH_DIGITS}|{_ZH_NUMERAL_RUN})")),
+    # 2至3家, 三至五个, 两三个: at least one and at most the other
+    ("range_zh", re.compile(rf"(?<![\d.,_]){_ZH_DIGITS}[{_RANGE_MARK}]{_ZH_DIGITS}(?![\d.])(?=[{_SCALE}]?[{_MEASURE}元])"
+                            rf"|(?<![{_NUMERALS}第])[{_NUMERALS}]+[{_RANGE_MARK}][{_NUMERALS}]+(?=[{_SCALE}]?[{_MEASURE}元])"
+                            rf"|(?<![{_NUMERALS}第])(?:两三|[一二三四五六七八]{{2}})(?=[{_MEASURE}])")),
+    ("numeral", re.compile(rf"第?{_ZH_NUMERAL_RUN}")),
+]
+
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     # Dates and times first: their parts are not numbers of their own (but a date states its year).
     ("date", re.compile(r"(?<![\d-])[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?(?![\d-])")),
@@ -199,21 +163,24 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("money", re.compile(rf"[$¥€£] ?{_DIGITS}(?![\d_])(?: (?:million|billion|trillion))?")),
     # "two or three", "1-2", "3 or 4": a range. "from 12 to 15" is a change, two numbers.
     ("range", re.compile(rf"(?<![A-Za-z])(?=[{_FIRST_LETTERS}]){_SIMPLE_WORD} or {_SIMPLE_WORD}", re.I)),
+    *_ZH_PATTERNS[:4],
     ("range", _DigitRanges()),
     ("number", _RUN),
+    _ZH_PATTERNS[4],
     ("word", re.compile(_NUMBER_WORD, re.I)),
     ("multiplier", re.compile(rf"\b(?:{_alternatives(_L.multipliers)})\b", re.IGNORECASE)),
 ]
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])")
 _GLUED = re.compile(r"[A-Za-z0-9]*")
-_PERCENT = re.compile(r" ?(?:%|percent\b|per cent\b)")
+_PERCENT = re.compile(r" ?(?:[%％]|percent\b|per cent\b)")
 _MONEY_AFTER = re.compile(r" (?:(million|billion|trillion) )?(?:yuan|RMB|dollars|US dollars|euros)\b")
 _CURRENCY = "$¥€£"
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _WHITESPACE = frozenset(" \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                         "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")  # what str.isspace() is true for
 _WORD_AFTER = re.compile(r"\s*+([A-Za-z]+)")  # whitespace as written: a raw document's line break too
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|(?<=\S)\n(?=\S)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|(?<=\S)\n(?=\S)"
+                           rf"|(?:(?<=[{CHINESE.sentence_ends}])|(?<=[{CHINESE.sentence_ends}][”’」』）)]))(?![”’」』）)])[^\S\n]*+")  # 。！？； end one, as a line break does
 _ABBREVIATIONS = re.compile(r"\b(?:Co|Ltd|Inc|No|Mr|Ms|Dr|St|vs|etc|e\.g|i\.e)\.$")
 
 
@@ -228,6 +195,7 @@ class Mention:
     values: tuple[float, ...]  # what it writes: one value, two for a range, () for a time, a code or no number
     stray_space: bool = False  # digits split by a space ("20 12"): read joined, flagged for review
     reads: tuple[tuple[str, float], ...] = ()  # (CARDINAL/ORDINAL/YEAR, value): what it states, as what
+    unit: str = ""  # the unit written with it where the reader knows it: 亿元, 万家, 家, percent; else ""
 
     @property
     def value(self) -> float | None:
@@ -302,8 +270,12 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
     preceding = text[start - 1:start] if start else ""
     if preceding in _ASCII_LETTERS:
         return _NONE  # CO2, A380, v3, a3th: a code
+    if preceding in _Z.ordinal_marks or following and ("\u3400" <= following <= "\u9fff" or following == "％"):
+        return _classify_chinese(text, start, end, value, following, preceding)
     if following not in _WHITESPACE and following.isalpha():
         if _ORDINAL_SUFFIX.match(text, end):
+            if end - start <= 2 and _MONTH_BEFORE.search(text, max(0, start - 10), start):
+                return _NONE  # March 12th: the day of a date, as the date pattern reads it
             return _ORDINAL_ONLY  # 34th, 1st
         glued = _GLUED.match(text, end).group()
         if not glued.isalpha() or not glued.islower():
@@ -357,6 +329,25 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
     return _CARDINAL_ONLY
 
 
+def _classify_chinese(text: str, start: int, end: int, value: float, following: str, preceding: str) -> frozenset[str]:
+    """classify for digits a Chinese character follows (or 第 precedes): the characters around say
+    what they are. 第5: a position; 2022年: a year (3年: a count of years); 4月, 12日: part of a date;
+    a year-like run before 至 and another year: a year (2023至2025年); 2012家, 1025.3亿元, 80％: a count or amount."""
+    if preceding in _Z.ordinal_marks:
+        return _ORDINAL_ONLY
+    if following in _Z.date_marks:
+        return _NONE
+    year_like = is_year_like(text[start:end], value)
+    if following in _Z.year_marks:
+        return _YEAR_ONLY if year_like else _CARDINAL_ONLY
+    if year_like and following in _Z.range_marks and _YEAR_LIKE_PART.match(text, end + 1):
+        return _YEAR_ONLY
+    if following in _Z.measure_words or following in _Z.scale_units or following in _Z.money_words \
+            or following in _Z.after_a_number or following == "％":
+        return _CARDINAL_ONLY
+    return _YEAR_ONLY if year_like else _CARDINAL_ONLY
+
+
 _ORDINAL_ONLY, _YEAR_ONLY, _CARDINAL_ONLY = frozenset({ORDINAL}), frozenset({YEAR}), frozenset({CARDINAL})
 _YEAR_OR_CARDINAL, _NONE = frozenset({YEAR, CARDINAL}), frozenset()
 
@@ -376,11 +367,16 @@ def _digits_mention(text: str, match: re.Match, raw: str) -> Mention:
     value = _digits_value(plain)
     reads = classify(text, start, end, value)
     after = text[end:end + 30]
+    if reads == _ORDINAL_ONLY and start and text[start - 1] in _Z.ordinal_marks:  # 第5, 第2位
+        stop = end + (1 if text[end:end + 1] in _Z.rank_endings else 0)
+        return Mention(start - 1, stop, text[start - 1:stop], "ordinal", (value,), stray, ((ORDINAL, value),))
     if reads == _ORDINAL_ONLY:
         suffix = _ORDINAL_SUFFIX.match(after)
         stop = end + (suffix.end() if suffix and after[:1].isalpha() else 0)
         return Mention(start, stop, text[start:stop], "ordinal", (value,), stray, ((ORDINAL, value),))
     if not reads:
+        if text[end:end + 1] in _Z.date_marks:
+            return Mention(start, end, raw, "date_part", (value,), stray)  # 4月, 12日
         if text[end:end + 1].isalpha() or start and text[start - 1].isalpha():  # 5G, CO2: a name, whole
             stop = _GLUED.match(text, end).end()
             begin = start
@@ -394,13 +390,120 @@ def _digits_mention(text: str, match: re.Match, raw: str) -> Mention:
     read = tuple((kind, value) for kind in READINGS if kind in reads)
     percent = _PERCENT.match(after)
     if percent:
-        return Mention(start, end + percent.end(), text[start:end + percent.end()], "percent", (value,), stray, read)
+        return Mention(start, end + percent.end(), text[start:end + percent.end()], "percent", (value,), stray, read,
+                       "percent")
+    if reads == _CARDINAL_ONLY and "\u3400" <= after[:1] <= "\u9fff":
+        return _with_chinese_unit(text, start, end, raw, "cardinal", (value,), stray, read)
     money = _MONEY_AFTER.match(after)
     if money:
-        return Mention(start, end + money.end(), text[start:end + money.end()], "money", (value,), stray, read)
+        written = " ".join(money.group().split())  # "million yuan": the unit, where the catalogue's units name it
+        unit = written if written in ("yuan", "million yuan", "billion yuan") else ""
+        return Mention(start, end + money.end(), text[start:end + money.end()], "money", (value,), stray, read, unit)
     if reads == _YEAR_ONLY:
         return Mention(start, end, raw, "year", (value,), stray, read)
     return Mention(start, end, raw, "cardinal", (value,), stray, read)
+
+
+def _with_chinese_unit(text: str, start: int, end: int, raw: str, kind: str, values: tuple[float, ...], stray: bool,
+                       reads: tuple[tuple[str, float], ...]) -> Mention:
+    """A Chinese number with the unit written after it: 23家 (the measure word is its unit),
+    3.3万家 and 1025.3亿元 (the scale is part of the unit, and of the number as written), 20多家
+    (多 qualifies it; 家 is its unit)."""
+    unit = _ZH_UNIT.match(text, end)
+    if unit is None:
+        return Mention(start, end, raw, kind, values, stray, reads)
+    stated = unit.group(2)
+    money = stated[-1] in _Z.money_words
+    stop = unit.end() if money or stated[0] in _Z.scale_units else end
+    return Mention(start, stop, text[start:stop], "money" if money and kind == "cardinal" else kind, values, stray,
+                   reads, stated)
+
+
+@functools.lru_cache(maxsize=4096)
+def _numeral_value(run: str) -> float | None:
+    """The value of a run of Chinese numerals (十二, 二十八, 一百二十, 两, 〇, 二〇二二, 一百零五, 三点五),
+    by cn2an's "normal" mode, right on every one of these; a lone scale (近百个) by the table; None
+    for a run that is no number (万一)."""
+    if run in _Z.scales:
+        return float(_Z.scales[run])
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(run, "normal"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+_LONGEST_NUMERAL_WORD = max(map(len, _Z.numeral_words))
+
+
+def _in_a_word(text: str, start: int, end: int) -> bool:
+    """Whether a word of CHINESE.numeral_words (统一, 三位一体) covers the numerals at text[start:end]."""
+    window_start = max(0, start - _LONGEST_NUMERAL_WORD)
+    window = text[window_start:end + _LONGEST_NUMERAL_WORD]
+    for word in _Z.numeral_words:
+        at = window.find(word)
+        while at >= 0:
+            if window_start + at < end and start < window_start + at + len(word):
+                return True
+            at = window.find(word, at + 1)
+    return False
+
+
+def _numeral_mention(text: str, start: int, end: int, raw: str) -> Mention | None:
+    """A run of Chinese numerals, where it is a number: after 第 a position (第五); before 年 a year
+    written digit by digit (二〇二二年); before a measure word, a scale or 元 a count or amount
+    (二十八条, 近百个, 二十万元: 20 万元 as stated); "十四五" a plan's name. A run with none of these
+    around it is part of a word (统一, 一流, 一是) and no number."""
+    ordinal = raw[0] in _Z.ordinal_marks
+    run = raw[1:] if ordinal else raw
+    if not run:
+        return None
+    if run in _Z.plan_names:
+        return Mention(start, end, raw, "code", ())
+    if _in_a_word(text, start, end):
+        return None
+    following = text[end:end + 1]
+    if ordinal:
+        value = _numeral_value(run)
+        if value is None:
+            return None
+        stop = end + (1 if following in _Z.rank_endings else 0)
+        return Mention(start, stop, text[start:stop], "ordinal", (value,), False, ((ORDINAL, value),))
+    if following in _Z.year_marks and len(run) == 4 and not any(c in _Z.scales for c in run):
+        value = _numeral_value(run)
+        return None if value is None else Mention(start, end, raw, "year", (value,), False, ((YEAR, value),))
+    if run[-1] in _Z.scale_units and len(run) > 1 and _ZH_UNIT.match(text, end - 1):
+        run, end = run[:-1], end - 1  # 二十万元: 20, in 万元
+    unit = _ZH_UNIT.match(text, end)
+    if unit is None and following not in _Z.year_marks:
+        return None
+    value = _numeral_value(run)
+    if value is None:
+        return None
+    return _with_chinese_unit(text, start, end, text[start:end], "cardinal", (value,), False, ((CARDINAL, value),))
+
+
+def _chinese_range_mention(text: str, start: int, end: int, raw: str) -> Mention | None:
+    """2至3家, 三至五个, 两三个 (two adjacent numerals, the second one more): at least and at most."""
+    parts = re.split(f"[{_RANGE_MARK}]", raw, maxsplit=1)
+    if len(parts) == 1:
+        low, high = _numeral_value(raw[0]), _numeral_value(raw[1])
+        if low is None or high != low + 1:
+            return None  # 一二: no range
+    else:
+        low, high = (float(p) if p[0].isdigit() else _numeral_value(p) for p in parts)
+        if low is None or high is None or low >= high:
+            return None
+    mention = _with_chinese_unit(text, start, end, raw, "range", (low, high), False, ((CARDINAL, low), (CARDINAL, high)))
+    return mention
+
+
+def _chinese_percent_mention(start: int, end: int, raw: str) -> Mention | None:
+    """百分之八十, 百分之12.5: a percentage."""
+    number = raw[len("百分之"):]
+    value = float(number) if number[0].isdigit() else _numeral_value(number)
+    return None if value is None else Mention(start, end, raw, "percent", (value,), False, ((CARDINAL, value),), "percent")
 
 
 def _date_mention(text: str, start: int, end: int, raw: str) -> Mention:
@@ -459,7 +562,7 @@ def find_numbers(text: str) -> list[Mention]:
             elif kind == "time":
                 mention = Mention(start, end, raw, "time", ())
             elif kind == "year_range":
-                low, high = (float(v) for v in re.split(r" ?[-–—/] ?", raw))
+                low, high = (float(v) for v in _YEAR_LIKE_PART.findall(raw))
                 mention = Mention(start, end, raw, "year_range", (low, high), False, ((YEAR, low), (YEAR, high)))
             elif kind == "money":
                 number = re.search(_DIGITS, raw)
@@ -469,6 +572,12 @@ def find_numbers(text: str) -> list[Mention]:
                                   " " in number.group(), whole.reads)
             elif kind == "range":
                 mention = _range_mention(text, start, end, raw)
+            elif kind == "range_zh":
+                mention = _chinese_range_mention(text, start, end, raw)
+            elif kind == "percent_zh":
+                mention = _chinese_percent_mention(start, end, raw)
+            elif kind == "numeral":
+                mention = _numeral_mention(text, start, end, raw)
             elif kind == "number":
                 mention = _digits_mention(text, match, raw)
             elif kind == "multiplier":
@@ -480,6 +589,9 @@ def find_numbers(text: str) -> list[Mention]:
                                   ((ORDINAL if ordinal else CARDINAL, value),))
             if mention is None:
                 continue
+            if mention.kind == "range" and not mention.unit and "\u3400" <= text[mention.end:mention.end + 1] <= "\u9fff":
+                mention = _with_chinese_unit(text, mention.start, mention.end, mention.text, "range", mention.values,
+                                             False, mention.reads)  # 1-2家
             if not free(mention.start, mention.end):
                 # A mention may reach past its match ("12th12" read as a code); where that would
                 # overlap one an earlier pattern took ("12-03" of "12th12-03-10"), keep the digits
@@ -510,8 +622,9 @@ def lost_dash_values(mention: Mention) -> tuple[float, ...]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: ends at '.', '!' or '?' before a capital or digit, at a
-    blank line, or at a line break (headlines, date lines). 'Co.' and 'e.g.' do not end one."""
+    """(start, end) of each sentence: ends at '.', '!' or '?' before a capital or digit, at 。！？；
+    (and the closing quotes after them), at a blank line, or at a line break (headlines, date
+    lines). 'Co.' and 'e.g.' do not end one."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         # Only the last few characters can be an abbreviation: searching from the sentence start

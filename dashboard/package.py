@@ -1,6 +1,7 @@
 """The whole dataset as a Frictionless Data Package (v2): `datapackage.json`, and a zip to download.
 
-The package describes the curated files exactly as they are in data/ (copied byte for byte), and
+The package describes the curated files the table registry (dashboard/tables.py) marks as in the
+package, exactly as they are in data/ (copied byte for byte), and
 each resource's Table Schema is generated from its Pandera model in dashboard/schema.py, the one
 place the columns are defined: types, descriptions, required (not nullable), unique, enums (isin),
 ranges (ge/le), patterns and lengths, the primary key (the model's first unique column), unique
@@ -20,24 +21,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard import citation, data, schema
+from dashboard import citation, data, schema, tables
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 PACKAGE_NAME = "regional-innovation-metrics"
-# resource name -> (key in data.DATA_FILES, Pandera model)
-RESOURCES: dict[str, tuple[str, type[pa.DataFrameModel]]] = {
-    "sources": ("sources", schema.Sources),
-    "regions": ("regions", schema.Regions),
-    "metric_catalogue": ("catalogue", schema.MetricCatalogue),
-    "metrics": ("metrics", schema.Metrics),
-    "events": ("events", schema.Events),
-    "published_ids": ("published_ids", schema.PublishedIds),
-    "tile_grid": ("tile_grid", schema.TileGrid),
-    # The numbers deliberately not recorded, and why: with the figures and events they account for
-    # every number of every document, so a reader of the package can check the audit too.
-    "exclusions": ("exclusions", schema.Exclusions),
-}
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed, so one data version always gives the same zip
 
 
@@ -110,7 +98,7 @@ def table_schema(model: type[pa.DataFrameModel]) -> dict:
 
 
 def _resource_of(model_name: str) -> str:
-    return next(name for name, (_, model) in RESOURCES.items() if model.__name__ == model_name)
+    return tables.BY_MODEL[model_name].resource
 
 
 def _bound_checks(model: type[pa.DataFrameModel]) -> list[str]:
@@ -131,11 +119,11 @@ def _description(model: type[pa.DataFrameModel]) -> str:
 def datapackage(dataset: data.Dataset, root: Path) -> dict:
     """The datapackage.json of the curated files under `root`, whose version is dataset.version."""
     resources = []
-    for name, (key, model) in RESOURCES.items():
-        path = data.DATA_FILES[key]
+    for table in tables.PACKAGED:
+        model, path = table.model, table.path
         raw = (root / path).read_bytes()
         resources.append({
-            "name": name, "type": "table", "path": path, "format": "csv", "mediatype": "text/csv",
+            "name": table.resource, "type": "table", "path": path, "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "bytes": len(raw), "hash": f"sha256:{hashlib.sha256(raw).hexdigest()}",
             "description": _description(model), "schema": table_schema(model),
         })

@@ -105,7 +105,7 @@ def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path]
                 obs = data.derived(api.localised)
                 head = figure_preview(obs, request.query_params.get("id", ""), data.version, base, language)
             page = page_with(page, head)
-        except Exception:  # noqa: BLE001 - the page itself shows bad data; it only loses its preview
+        except Exception:
             LOGGER.exception("no link preview for %s", request.url)
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 

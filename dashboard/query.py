@@ -17,13 +17,13 @@ No Streamlit here.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import i18n, vocabularies
 from dashboard import metrics as mx
 from dashboard.schema import Metrics as M
 
@@ -103,7 +103,7 @@ def filter_choices(regions: Iterable[str], labels: dict[str, str], obs: pd.DataF
         categories=tuple(sorted(obs[mx.CATEGORY].unique())),
         years=bounds if bounds and bounds[0] < bounds[1] else None,
         statuses=tuple(sorted(obs[M.status].unique())),
-        qualifiers=tuple(mx.present_in_order(mx.QUALIFIER_WORDS, obs[M.qualifier])),
+        qualifiers=tuple(mx.present_in_order(vocabularies.QUALIFIER.values, obs[M.qualifier])),
         aliases=aliases or {},
     )
 
@@ -193,7 +193,7 @@ def filters_from_query(pairs: Iterable[tuple[str, str]], choices: FilterChoices,
     labels = {label: metric for metric, label in choices.metrics}
     # A metric by its id too: the `metric` column of every download holds it.
     metric_names = {**choices.aliases.get(METRIC, {}), **{metric: label for metric, label in choices.metrics}}
-    get = lambda key: grouped.get(key, [])  # noqa: E731
+    get = lambda key: grouped.get(key, [])
     alias = choices.aliases.get
     return make_filters(
         choices,

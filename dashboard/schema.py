@@ -6,14 +6,20 @@ allowed values, ranges, keys, rules across its own columns). The checks that nee
 `events_schema`, `sources_schema`, `tile_grid_schema` and `regions_schema`, which bind a `Reference` built from the already-validated catalogues. Every
 check has a name listed in `CHECK_TARGETS`, so a failure can be reported against one column of
 one CSV line, with what was expected, in words.
+
+Over ~400 lines: the per-table models and the checks across files are one contract, read together
+when a column changes. The seam is there (the models end where `Reference` begins), should the
+checks across files grow further.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -22,30 +28,33 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from dashboard.evidence import CARDINAL, ORDINAL, YEAR, foreign_digits, quote_in_document, states
+from dashboard import vocabularies
+from dashboard.evidence import (
+    CARDINAL,
+    ORDINAL,
+    YEAR,
+    _plain_digits,
+    foreign_digits,
+    normalise_whitespace,
+    quote_in_document,
+    states,
+)
 from dashboard.i18n import N_
 from dashboard.numbers import find_numbers, lost_dash_values, same_number_text
 
-QUALIFIERS = ["exact", "approx", "more_than", "at_least", "at_most"]
-STATUSES = ["actual", "target", "proposed"]
-YEAR_BASES = ["stated", "as_of", "unstated"]
-READINGS = ["certain", "ambiguous"]
+# The closed vocabularies with words and marks live in dashboard/vocabularies.py.
+QUALIFIERS = vocabularies.QUALIFIER.values
+STATUSES = vocabularies.STATUS.values
+YEAR_BASES = vocabularies.YEAR_BASIS.values
+READINGS = vocabularies.READING.values
 VALUE_TYPES = ["count", "money", "percent", "rank"]
+LANGUAGES = ["en", "zh"]  # a source document's language: its quotes stay verbatim in it
+DECIMAL = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"  # an exact factor, written as the units table writes it
 REGION_LEVELS = ["country", "province", "municipality", "autonomous_region", "sar"]
 DATE_PRECISIONS = ["day", "month", "year", "unknown"]
-EVENT_TYPES = ["plan", "regulation", "proposal", "milestone", "list", "guidance"]
+EVENT_TYPES = vocabularies.EVENT_TYPE.values
 ID_KINDS = ["figure", "event"]
-# Why a number a document writes is not a figure (data/exclusions.csv). The list is closed, so
-# the audit can count and show reasons; `note` says the rest in words.
-EXCLUSION_REASONS = [
-    "conversion",  # the same amount in another currency ("($48.94 million)")
-    "date_of_publication",  # the document's own date line
-    "part_of_name",  # "Three-year Action Plan", "5G"
-    "period_of_another_figure",  # the span a recorded figure covers
-    "restates_a_figure",  # the same figure written again; the note names its figure_id
-    "no_quantity",  # a number that counts nothing ("First,", "on the one hand", "zero carbon")
-    "out_of_scope",  # a real count, but not of anything this dataset records
-]
+EXCLUSION_REASONS = vocabularies.EXCLUSION_REASON.values  # why a number is not a figure
 # A readable slug (shanxi-technology-contract-turnover-2021): lower-case words joined by single
 # hyphens. Ids outside this form (an upload's "user.line-5") can never collide with a curated one.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -94,6 +103,9 @@ class Sources(pa.DataFrameModel):
         description="Path of the document from the repository root, inside seeds/.",
     )
     title: Series[str] = pa.Field(description="The document's headline, as it appears in the document.")
+    language: Series[str] = pa.Field(
+        isin=LANGUAGES, description="The document's language (en, zh): its quotes stay verbatim in it."
+    )
     publisher: Series[str] = pa.Field(nullable=True, description="Publisher where the document names one.")
     published: Series[str] = pa.Field(
         nullable=True, str_matches=ISO_DATE, description="ISO date the document states; empty when it states none."
@@ -164,7 +176,11 @@ class MetricCatalogue(pa.DataFrameModel):
     label_zh: Series[str] = pa.Field(
         unique=True, str_matches=CHINESE_TEXT, description="The label in Simplified Chinese, shown to Chinese readers."
     )
-    unit: Series[str] = pa.Field(description="The unit every value of this metric is stated in.")
+    synonyms_zh: Series[str] = pa.Field(
+        nullable=True, description="Other Chinese names a document may give the metric, separated by '; ' (the draft "
+        "matches them as it matches label_zh)."
+    )
+    unit: Series[str] = pa.Field(description="The metric's canonical unit: every value is shown and compared in it.")
     unit_zh: Series[str] = pa.Field(
         description="The unit in Chinese (a measure word such as 个 or 项; money is shown in 亿元 whatever its unit)."
     )
@@ -187,6 +203,38 @@ class MetricCatalogue(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+
+
+class Units(pa.DataFrameModel):
+    """data/units.csv: the units a document may state a value in, and the exact factor to each
+    metric's canonical unit (the catalogue's unit). A figure keeps the unit its document states
+    (1025.3 亿元); charts, compare, growth, the map, downloads and the API convert it exactly."""
+
+    unit: Series[str] = pa.Field(description="A unit as documents write it: 亿元, 万元, 家, 万家.")
+    value_type: Series[str] = pa.Field(isin=VALUE_TYPES, description="The kind of value it measures.")
+    canonical_unit: Series[str] = pa.Field(
+        nullable=True, description="The catalogue unit it converts to (billion yuan); empty for a count's measure word "
+        "(家, 个, 项, 条), which counts in whatever unit its metric counts."
+    )
+    factor: Series[str] = pa.Field(
+        str_matches=DECIMAL,
+        description="Exact decimal factor: 1 unit = factor canonical units (1 亿元 = 0.1 billion yuan).",
+    )
+    note: Series[str] = pa.Field(nullable=True, description="The conversion in words.")
+
+    @pa.dataframe_check(name="canonical_unit_for_money")
+    def canonical_unit_for_money(cls, df: pd.DataFrame) -> pd.Series:
+        """Only a count's measure word may leave its canonical unit empty."""
+        return (df["value_type"] == "count") | df["canonical_unit"].notna()
+
+    @pa.dataframe_check(name="factor_not_zero")
+    def factor_not_zero(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df["factor"].astype(str).str.fullmatch(r"0(?:\.0+)?")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["unit", "canonical_unit"]
 
 
 def _id_field(what: str) -> pa.Field:
@@ -222,7 +270,10 @@ class Metrics(pa.DataFrameModel):
     region: Series[str] = pa.Field(description="English region name from data/regions.csv.")
     metric: Series[str] = pa.Field(description="Metric id from data/metric_catalogue.csv.")
     value: Series[float] = pa.Field(description="The number the document states, in the unit it states it.")
-    unit: Series[str] = pa.Field(description="Unit of the value; must equal the catalogue's unit for the metric.")
+    unit: Series[str] = pa.Field(
+        description="Unit of the value as the document states it: the catalogue's unit for the metric, or a unit "
+        "data/units.csv converts to it (亿元, 家)."
+    )
     year: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=YEAR_MIN, le=YEAR_MAX, description="Reference year; empty when the document states none."
     )
@@ -377,6 +428,28 @@ class Reference:
     ids: dict[str, tuple[str, str, str | None, str]] = field(default_factory=dict, repr=False)
     # region -> the names a text may use for it: English, Chinese, Chinese without its level suffix
     region_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (stated unit, canonical unit or "" for a count's measure word) -> (value type, exact factor), from data/units.csv
+    units: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
+
+    def factor(self, stated_unit: object, metric: object) -> Decimal | None:
+        """The exact factor from a value in `stated_unit` to the metric's canonical unit: 1 for the
+        catalogue's unit itself, data/units.csv's factor for another (亿元 -> billion yuan: 0.1; a
+        count's measure word 家: 1), None when the unit cannot be converted to the metric's."""
+        if metric not in self.metrics or not isinstance(stated_unit, str):
+            return None
+        unit, value_type = self.metrics[metric]
+        if stated_unit == unit:
+            return Decimal(1)
+        found = self.units.get((stated_unit, unit)) or (self.units.get((stated_unit, "")) if value_type == "count" else None)
+        return found[1] if found and found[0] == value_type else None
+
+    def units_for(self, metric: object) -> list[str]:
+        """The units data/units.csv converts to the metric's canonical unit (亿元, 万元 for billion yuan)."""
+        if metric not in self.metrics:
+            return []
+        unit, value_type = self.metrics[metric]
+        return [stated for (stated, canonical), (kind, _) in self.units.items()
+                if kind == value_type and (canonical == unit or canonical == "" and value_type == "count")]
 
 
 # Columns that name a row of a catalogue: checked by metrics_schema and events_schema (known_region,
@@ -415,8 +488,25 @@ CHECK_TARGETS: dict[str, tuple[str, Expected]] = {
     "unit_matches_catalogue": (
         "unit",
         lambda row, ref: f"'{ref.metrics[row['metric']][0]}', the catalogue's unit for {row['metric']}"
+        + (f", or a unit data/units.csv converts to it ({', '.join(ref.units_for(row['metric']))})"
+           if ref.units_for(row["metric"]) else "")
         if ref and row.get("metric") in ref.metrics
-        else "the catalogue's unit for the metric",
+        else "the catalogue's unit for the metric, or a unit data/units.csv converts to it",
+    ),
+    "unit_in_quote": (
+        "unit",
+        lambda row, ref: "the unit the quote writes with the value ("
+        + (", ".join(f"'{u}'" for u in dict.fromkeys(units_written(row.get("value"), row.get("quote"), None)) if u)
+           or "as written")
+        + "): a figure keeps its document's unit; data/units.csv converts it to the metric's",
+    ),
+    # Reported on value_type: pandera leaves the failing row's empty canonical_unit out.
+    "canonical_unit_for_money": ("value_type", N_("count (a measure word) when canonical_unit is empty: a unit of money, "
+                                                  "percent or rank converts to a catalogue unit")),
+    "factor_not_zero": ("factor", N_("a factor above 0")),
+    "canonical_unit_in_catalogue": (
+        "canonical_unit", N_("the unit of a metric of this value type in data/metric_catalogue.csv (or empty for a "
+                             "count's measure word)"),
     ),
     "value_not_negative": ("value", N_("a value of 0 or more (counts and money cannot be negative)")),
     "value_whole_number": ("value", N_("a whole number (counts and ranks)")),
@@ -506,7 +596,8 @@ def _checkpointed(checks: list[pa.Check], checkpoint: Checkpoint | None, start: 
         return checks
     wrapped = []
     for i, check in enumerate(checks):
-        def run(df, _fn=check._check_fn, _done=start + (end - start) * i / len(checks), _step=check.name):
+        # Defaults bind this check's values now; a closure would see the loop's last check.
+        def run(df, _fn=check._check_fn, _done=start + (end - start) * i / len(checks), _step=check.name):  # noqa: B008 - see above
             checkpoint(_done, f"Checking {_step.replace('_', ' ')}")
             return _fn(df)
 
@@ -539,9 +630,9 @@ def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
     documents = ref.documents
     found = {
         (source, quote): isinstance(quote, str) and quote_in_document(quote, documents.get(source) or "")
-        for source, quote in set(zip(sources, quotes))
+        for source, quote in set(zip(sources, quotes, strict=True))
     }
-    return pd.Series([found[pair] for pair in zip(sources, quotes)], index=df.index)
+    return pd.Series([found[pair] for pair in zip(sources, quotes, strict=True)], index=df.index)
 
 
 # What kind of number a value of each value type must be stated as in its quote (evidence.classify).
@@ -572,6 +663,51 @@ def _other_readings_in_quotes(df: pd.DataFrame) -> pd.Series:
             readings[quote] = frozenset(v for m in find_numbers(quote) for v in lost_dash_values(m))
         result[index] = isinstance(quote, str) and value in readings[quote]
     return result
+
+
+def units_written(value: object, quote: object, kind: str | None) -> list[str]:
+    """The units the quote writes with this value where the reader knows them (1025.3亿元: 亿元;
+    23家: 家); "" for a mention of the value written with none."""
+    number = pd.to_numeric(value, errors="coerce")
+    if not isinstance(quote, str) or pd.isna(number):
+        return []
+    return [m.unit for m in _mentions_of(quote)
+            if any(v == number and (kind is None or k == kind) for k, v in m.reads)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _mentions_of(quote: str) -> list:
+    return find_numbers(normalise_whitespace(quote))
+
+
+def _units_in_quotes(df: pd.DataFrame, kinds: list[str | None], ref: Reference) -> pd.Series:
+    """Whether each row's unit is the one its quote writes with the value: a row of 1025.3 billion
+    yuan from "1025.3亿元" fails (the document states 亿元). A value the quote writes with no unit
+    the reader knows (English "14 centres"), or does not state at all (value_in_quote's failure),
+    passes here, as does a unit that cannot be converted to the metric's (unit_matches_catalogue's failure)."""
+    units, metrics = df["unit"].astype(object).tolist(), df["metric"].astype(object).tolist()
+    convertible = {pair: ref.factor(*pair) is not None for pair in set(zip(units, metrics, strict=True))}  # few distinct pairs
+    return pd.Series(
+        [not convertible[(u, m)] or not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k))
+         or "" in written or u in written
+         for v, q, u, m, k in zip(df["value"].tolist(), df["quote"].astype(object).tolist(), units, metrics, kinds,
+                                  strict=True)],
+        index=df.index,
+    )
+
+
+def _may_write_a_unit(quote: object, kind: str | None, value: object = None, unit: object = None) -> bool:
+    """Whether the quote must be read in full to know the unit it writes with the value: Chinese text
+    (亿元, 家), or an English amount in yuan not written as the row's value and unit ("52.18 billion
+    yuan" for 52.18 billion yuan passes at once). Other quotes state no unit the reader knows."""
+    if kind != CARDINAL or not isinstance(quote, str):
+        return False
+    if not quote.isascii():
+        return True
+    if "yuan" not in quote:
+        return False
+    plain = _plain_digits(value) if isinstance(value, (int, float)) and value == value else None
+    return plain is None or f"{plain} {unit}" not in quote
 
 
 def _stated_years_in_quotes(df: pd.DataFrame, memo: dict) -> pd.Series:
@@ -635,7 +771,7 @@ def _foreign_digits_note(quote: object) -> str:
             "0-9 are numbers in this data (not full-width or other scripts' digits, nor digits joined by '_')")
 
 
-def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
+def _expected_value(row: pd.Series, ref: Reference | None) -> str:
     value_type = ref.metrics.get(row.get("metric"), (None, None))[1] if ref else None
     what = {
         "rank": "a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",
@@ -645,11 +781,11 @@ def _expected_value(row: pd.Series, ref: "Reference | None") -> str:
     return what + _foreign_digits_note(row.get("quote"))
 
 
-def _expected_year(row: pd.Series, ref: "Reference | None") -> str:
+def _expected_year(row: pd.Series, ref: Reference | None) -> str:
     return "a year the quote states as a year, since year_basis is 'stated'" + _foreign_digits_note(row.get("quote"))
 
 
-def _expected_region(row: pd.Series, ref: "Reference | None") -> str:
+def _expected_region(row: pd.Series, ref: Reference | None) -> str:
     names = " or ".join(ref.region_names.get(row.get("region"), ())) if ref else ""
     return f"a region the quote or else its document names ({names or 'its English or Chinese name'})"
 
@@ -661,8 +797,8 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
     kept and later labelled unverified. Rows that name a shipped source get every quote check.
     `checkpoint` is called before each of these checks (see _checkpointed).
     """
-    value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})  # noqa: E731
-    value = lambda df: pd.to_numeric(df["value"], errors="coerce")  # noqa: E731
+    value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})
+    value = lambda df: pd.to_numeric(df["value"], errors="coerce")
     stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
@@ -674,11 +810,11 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             "reading": {"required": False, "nullable": True}, "reading_note": {"required": False},
         })
         # Only rows that name a shipped document can be, and are, checked against it.
-        unchecked = lambda df: ~df["source_id"].isin(ref.documents)  # noqa: E731
+        unchecked = lambda df: ~df["source_id"].isin(ref.documents)
         source_checks = []
     else:
         base = Metrics.to_schema()
-        unchecked = lambda df: pd.Series(False, index=df.index)  # noqa: E731
+        unchecked = lambda df: pd.Series(False, index=df.index)
         source_checks = [
             _row_check("known_source", lambda df: df["source_id"].isin(ref.documents)),
             _row_check("figure_id_published", lambda df: _ids_published(df, ref, "figure")),
@@ -691,8 +827,8 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             _row_check("known_metric", lambda df: df["metric"].isin(ref.metrics)),
             _row_check(
                 "unit_matches_catalogue",
-                lambda df: ~df["metric"].isin(ref.metrics)
-                | (df["unit"] == _lookup(df["metric"], {k: v[0] for k, v in ref.metrics.items()})),
+                lambda df: pd.Series([m not in ref.metrics or ref.factor(u, m) is not None
+                                      for u, m in zip(df["unit"], df["metric"], strict=True)], index=df.index),
             ),
             _row_check(
                 "value_not_negative",
@@ -712,6 +848,10 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
                 lambda df: unchecked(df)
                 | _numbers_in_quotes(df["value"], df["quote"], [KIND_OF_VALUE.get(t) for t in value_type(df)], stated)
                 | _other_readings_in_quotes(df),
+            ),
+            _row_check(
+                "unit_in_quote",
+                lambda df: unchecked(df) | _units_in_quotes(df, [KIND_OF_VALUE.get(t) for t in value_type(df)], ref),
             ),
             _row_check("year_in_quote", lambda df: unchecked(df) | _stated_years_in_quotes(df, stated)),
             _row_check(
@@ -779,7 +919,7 @@ def sources_schema(documents: dict[str, str | None], digests: dict[str, str | No
     `documents` maps each listed file path to its normalised text (None when it cannot be read) and
     `digests` maps it to its SHA-256.
     """
-    in_document = lambda column: lambda df: pd.Series(  # noqa: E731
+    in_document = lambda column: lambda df: pd.Series(
         [
             not isinstance(text, str)
             or (isinstance(documents.get(path), str) and quote_in_document(text, documents[path]))
@@ -799,6 +939,17 @@ def sources_schema(documents: dict[str, str | None], digests: dict[str, str | No
             _row_check("title_in_document", in_document("title")),
             _row_check("published_text_in_document", in_document("published_text")),
         ],
+    )
+
+
+def units_schema(catalogue_units: dict[str, frozenset[str]]) -> pa.DataFrameSchema:
+    """The Units model plus the rule that each canonical unit is the catalogue's unit of a metric
+    of the same value type (`catalogue_units`: value type -> the units its metrics are in)."""
+    return _with_checks(
+        Units.to_schema(),
+        [_row_check("canonical_unit_in_catalogue", lambda df: pd.Series(
+            [not isinstance(unit, str) or unit in catalogue_units.get(kind, ())
+             for unit, kind in zip(df["canonical_unit"], df["value_type"], strict=True)], index=df.index))],
     )
 
 

@@ -13,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.data import InvalidData, UnreadableFile, data_root, load_dataset
+from dashboard.data import data_root, load_dataset
+from dashboard.files import InvalidData, UnreadableFile
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 

@@ -85,6 +85,20 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+
+def validate_changed_figure(capsys, project: Path, figure_id: str, changes: dict[str, str]) -> tuple[int, list[str]]:
+    """Change one figure's row in a copy's data/metrics.csv (DASHBOARD_ROOT names the copy) and run
+    validation, which must refuse it: the row's CSV line and what validation printed, line by line."""
+    from dashboard import validate
+
+    metrics = project / "data" / "metrics.csv"
+    rows = read_rows(metrics)
+    line = next(n for n, row in enumerate(rows, start=2) if row["figure_id"] == figure_id)
+    rows[line - 2].update(changes)
+    write_rows(metrics, rows)
+    assert validate.main([]) == 1
+    return line, capsys.readouterr().err.splitlines()
+
 THIRD_REGION_TEXT = """Zhejiang builds more innovation centres
 
 Updated: 2023-06-01
@@ -107,7 +121,7 @@ def third_region_project(project_copy: Path) -> Path:
     data = project_copy / "data"
     sources = read_rows(data / "sources.csv")
     sources.append({**{k: "" for k in sources[0]}, "source_id": "zhejiang-2023", "file": "seeds/900_zhejiang.txt",
-                    "title": "Zhejiang builds more innovation centres", "published": "2023-06-01",
+                    "title": "Zhejiang builds more innovation centres", "language": "en", "published": "2023-06-01",
                     "published_text": "Updated: 2023-06-01", "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     write_rows(data / "sources.csv", sources)
     # Zhejiang is in the regions reference table but has no figure in the shipped data.
@@ -167,7 +181,7 @@ def hostile_project(project_copy: Path) -> Path:
         rows.append({**{k: "" for k in rows[0]}, **row})
         write_rows(data / name, rows)
 
-    append("sources.csv", {"source_id": "hostile", "file": "seeds/901_hostile.txt", "title": HOSTILE_TITLE,
+    append("sources.csv", {"source_id": "hostile", "file": "seeds/901_hostile.txt", "title": HOSTILE_TITLE, "language": "en",
                            "published": "2023-01-01", "published_text": "Updated: 2023-01-01",
                            "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()})
     append("regions.csv", {"region": EVIL_REGION, "iso_code": "CN-ZZ", "name_zh": "恶", "level": "province"})

@@ -15,13 +15,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 # The process helpers live with the product's launcher (deploy.serve); re-exported for tests and bench/.
-from deploy.processes import HOST, OPENER, descendants, die_with_parent, free_port, healthy, stop_process  # noqa: F401
+from deploy.processes import HOST, OPENER, descendants, die_with_parent, free_port, healthy, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_APP = ROOT / "dashboard" / "app.py"

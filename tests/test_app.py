@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
-from dashboard.views import ui
 from dashboard.pages import MENU
+from dashboard.views import chart_block, safe_text, tables
 from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
@@ -88,8 +88,8 @@ def test_overview_shows_growth_computed_from_data_and_centres_by_region(obs):
     growth = mx.growth_summary(mx.time_series(obs))
     page = texts(at)
     for _, row in growth.iterrows():
-        assert f"**{row['region']}: {ui.md(row['label'])}**" in page
-        assert ui.md(mx.describe_growth(row)) in page
+        assert f"**{row['region']}: {safe_text.md(row['label'])}**" in page
+        assert safe_text.md(mx.describe_growth(row)) in page
     assert "4\\.20×" in page  # Shanxi's turnover multiple 52.18 / 12.42, escaped for markdown
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
     names, coverage = chart_traces(at)
@@ -124,7 +124,7 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     assert any("different reference dates" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == shared + 1  # one per shared metric, and the coverage heatmap: no toggle
     matrix = mx.coverage_matrix(obs[obs["region"].isin(["Shanxi", "Shandong"])], ["Shanxi", "Shandong"])
-    assert any(ui.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
+    assert any(safe_text.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
 
     at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
     assert at.header[0].value == f"Metrics every selected region has ({len(shared_metrics(obs, ['Shanxi', 'Jilin']))})"
@@ -162,7 +162,7 @@ def test_compare_targets_view_lists_target_figures(obs):
 def test_chart_tables_are_sent_only_once_opened_and_hold_the_charts_rows(obs):
     at = run_page("compare")
     charts_shown = len(at.get("plotly_chart"))
-    assert [e.label for e in at.expander] == [ui.TABLE_LABEL] * charts_shown
+    assert [e.label for e in at.expander] == [chart_block.TABLE_LABEL] * charts_shown
     assert len(at.dataframe) == 1  # only the side-by-side table
     at.session_state["coverage-chart-table"] = True
     at.run()
@@ -232,7 +232,7 @@ def test_map_falls_back_to_defaults_on_unknown_url_values(obs, query):
         assert map_tiles(at) == CENTRE_TILES
 
 
-def test_map_widgets_change_the_map_and_the_table_lists_every_tile(obs):
+def test_map_widgets_change_the_map_and_the_table_lists_every_tile(dataset, obs):
     at = run_page("map")
     assert not [s for s in at.selectbox if s.key == "year"]  # one year only: no year choice
     at.selectbox(key="metric").set_value("technology_contract_turnover").run()
@@ -248,7 +248,8 @@ def test_map_widgets_change_the_map_and_the_table_lists_every_tile(obs):
     at.session_state["map-table"] = True
     at.run()
     (table,) = [d.value for d in at.dataframe]
-    assert len(table) == 34 and (table["Value"] == "no figure").sum() == 33
+    # Every division a row; those without a tile figure say so (counted from the map, not pinned).
+    assert len(table) == len(dataset.tile_grid) and (table["Value"] == "no figure").sum() == len(table) - len(map_tiles(at))
     assert table.set_index("Region").loc["Jilin", "Quote"] == obs.loc[obs["metric"] == "digital_transformation_demo_projects", "quote"].iloc[0]
 
 
@@ -452,14 +453,14 @@ def test_explore_and_chart_tables_link_each_row_to_its_figure_page(obs, monkeypa
     monkeypatch.setenv(citation.BASE_URL_ENV, "https://metrics.example.org")
     at = run_page("explore", region=["Shandong"])
     rows = mx.filter_observations(obs, mx.Filters(regions=("Shandong",)))
-    assert list(at.dataframe[0].value[ui.FIGURE_LINK]) == [
+    assert list(at.dataframe[0].value[tables.FIGURE_LINK]) == [
         f"https://metrics.example.org/figure?id={i}" for i in rows["figure_id"]]
     overview = run_page("overview")
     overview.session_state["centres-table"] = True
     overview.run()
     (table,) = [d.value for d in overview.dataframe]
-    assert all(link.startswith("https://metrics.example.org/figure?id=") for link in table[ui.FIGURE_LINK])
-    assert len(set(table[ui.FIGURE_LINK])) == len(table)  # one page per row
+    assert all(link.startswith("https://metrics.example.org/figure?id=") for link in table[tables.FIGURE_LINK])
+    assert len(set(table[tables.FIGURE_LINK])) == len(table)  # one page per row
 
 
 def test_every_chart_cites_its_documents_then_the_dataset_with_its_version(dataset):
@@ -509,15 +510,15 @@ def test_a_phone_gets_one_card_per_figure_with_value_qualifier_date_and_link(obs
     assert len(shown) == len(rows)  # one card per row of the table beside it
     for card, row in zip(shown, rows.itertuples(), strict=True):
         lines = card.split("  \n")
-        assert lines[0] == f"**{ui.md(getattr(row, mx.DISPLAY))}**"  # the value first
-        assert f"Qualifier: {ui.md(mx.QUALIFIER_NAMES[row.qualifier])}" in lines
-        assert f"Refers to: {ui.md(getattr(row, mx.REFERENCE))}" in lines
+        assert lines[0] == f"**{safe_text.md(getattr(row, mx.DISPLAY))}**"  # the value first
+        assert f"Qualifier: {safe_text.md(mx.QUALIFIER_NAMES[row.qualifier])}" in lines
+        assert f"Refers to: {safe_text.md(getattr(row, mx.REFERENCE))}" in lines
         assert lines[-1] == f"[Open the figure's page]({citation.figure_path(row.figure_id)})"  # the link last
 
 
 def test_cards_escape_the_data_and_link_a_labelled_cell_with_its_own_words():
     table = pd.DataFrame({"Metric": ["*bold* [x](javascript:1)"], "Shanxi": [citation.labelled_link("/figure?id=a", "14 (2021)")],
                           "Figure": ["/figure?id=a"], "Note": [None]})
-    card = ui.card_markdown(table, {"Shanxi": "", "Figure": "Open"})
+    card = tables.card_markdown(table, {"Shanxi": "", "Figure": "Open"})
     assert card == ("**\\*bold\\* \\[x\\]\\(javascript\\:1\\)**  \nShanxi: [14 \\(2021\\)](/figure?id=a)  \n"
                     "[Open](/figure?id=a)")

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard.audit import CAPTURED, EXCLUDED, UNACCOUNTED, audit_dataset, audit_document, count_text, main
-from dashboard.data import InvalidData, load_dataset
+from dashboard.data import load_dataset
+from dashboard.files import InvalidData
 from tests.conftest import ROOT, read_rows, write_rows
 
 SHANXI_2021 = "seeds/000_910f694db9cd48b8.txt"

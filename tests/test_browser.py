@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import ROOT, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - fixtures
+from tests.browser import ROOT, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 

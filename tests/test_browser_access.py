@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import charts
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
+from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def figure_id(obs) -> str:
 
 
 @pytest.fixture
-def open_as(browser, base_url, figure_id):  # noqa: F811 - fixtures from tests.browser
+def open_as(browser, base_url, figure_id):
     """Open a page (by its PAGES name) at a size, in a colour scheme and a language."""
     contexts = []
 

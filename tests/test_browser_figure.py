@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import metrics as mx
-from dashboard.views import ui
-from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - fixtures
+from dashboard.views import tables
+from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ def test_clicking_a_bar_on_compare_opens_that_bars_figure_page(context, base_url
         try:
             page.wait_for_url("**/figure?id=*", timeout=5_000)
             break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try once more
+        except Exception:
             continue
     wait_idle(page)
     assert figure_id_in(page.url) == [clicked_id]
@@ -84,9 +84,9 @@ def test_the_explore_tables_link_opens_the_rows_figure_page(context, base_url, o
     expect(grid).to_be_visible(timeout=WAIT)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    # The first column is the link ("Open"); rows of ui.WRAPPED_ROW_PX (long cells wrap) under a
+    # The first column is the link ("Open"); rows of tables.WRAPPED_ROW_PX (long cells wrap) under a
     # 35 px header. The grid acts on a link once the pointer has hovered it, as a reader's does.
-    link = (box["x"] + 22, box["y"] + 35 + ui.WRAPPED_ROW_PX // 2)
+    link = (box["x"] + 22, box["y"] + 35 + tables.WRAPPED_ROW_PX // 2)
     page.mouse.move(*link)
     page.wait_for_timeout(300)
     with context.expect_page(timeout=WAIT) as opened:

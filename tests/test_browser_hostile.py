@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard.data import load_dataset
-from dashboard.views.ui import TABLE_LABEL
+from dashboard.views.chart_block import TABLE_LABEL
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_idle
 from tests.conftest import EVIL_REGION, HOSTILE_TITLE
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import i18n
-from tests.browser import DESKTOP, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - fixtures
+from tests.browser import DESKTOP, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, wait_idle  # noqa: F401 - fixtures
+from tests.browser import base_url, browser, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ PAGES = {page.path.lstrip("/"): page.title for page in MENU}
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811 - fixture from tests.browser
+def page(browser):
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(WAIT)
     yield context.new_page()

@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 
 from dashboard import citation, i18n, images
 from dashboard import metrics as mx
-from dashboard.views import share, ui
-from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - fixtures
+from dashboard.views import share, widgets
+from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 from tests.test_images import compare_chart, footer_ink, squeezed, svg_text
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def figure_expectation(obs, dataset, language: str):
     """A figure whose metric other regions have (its page has a chart): id, statement, documents."""
     with i18n.speaking(language):
         local = mx.localise(obs)
-        for index, row in local.iterrows():
+        for _, row in local.iterrows():
             by_region = mx.same_metric_by_region(local, row, dataset.regions["region"])
             if len(by_region) > 1:
                 return row["figure_id"], citation.figure_statement(row), by_region[mx.SOURCE_TITLE].unique()
@@ -183,7 +183,7 @@ def test_copy_link_reopens_the_page_with_its_filters_and_language(new_page, base
     assert f"{parsed.scheme}://{parsed.netloc}{parsed.path}" == f"{base_url}/compare"
     query = parse_qs(parsed.query)
     assert query["lang"] == ["zh"] and len(query["region"]) == 2  # what the regions are: the link opened below
-    names = ui.region_names(dataset)
+    names = widgets.region_names(dataset)
 
     fresh = new_page()  # another reader: no session, only the link
     open_page(fresh, link)

@@ -11,8 +11,9 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from dashboard import schema
-from dashboard.data import DATA_FILES, InvalidData, UnreadableFile, load_dataset
+from dashboard import schema, tables
+from dashboard.data import load_dataset
+from dashboard.files import InvalidData, UnreadableFile
 from tests.conftest import FOLDER_FAULTS, ROOT, read_rows, write_rows
 
 
@@ -25,27 +26,15 @@ def test_shipped_data_validates_with_typed_columns(dataset):
     assert set(dataset.documents) == set(dataset.sources["source_id"])
 
 
-@pytest.mark.parametrize(
-    ("model", "file"),
-    [
-        (schema.Sources, "sources"),
-        (schema.Regions, "regions"),
-        (schema.TileGrid, "tile_grid"),
-        (schema.MetricCatalogue, "catalogue"),
-        (schema.Metrics, "metrics"),
-        (schema.Events, "events"),
-        (schema.Exclusions, "exclusions"),
-    ],
-)
-def test_csv_header_matches_schema(model, file):
-    with (ROOT / DATA_FILES[file]).open(newline="", encoding="utf-8") as handle:
+@pytest.mark.parametrize("table", tables.TABLES, ids=lambda t: t.key)
+def test_csv_header_matches_schema(table):
+    with (ROOT / table.path).open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    assert header == list(model.to_schema().columns)
+    assert header == list(table.model.to_schema().columns)
 
 
 def test_every_schema_column_is_documented():
-    for model in (schema.Sources, schema.Regions, schema.TileGrid, schema.MetricCatalogue, schema.Metrics, schema.Events,
-                  schema.Exclusions):
+    for model in (table.model for table in tables.TABLES):  # published_ids too: it had been left out
         for name, column in model.to_schema().columns.items():
             assert column.description, f"{model.__name__}.{name} has no description"
 
@@ -171,7 +160,7 @@ def _variants() -> list[tuple[str, bytes]]:
 
 @pytest.mark.parametrize(("name", "raw"), _variants(), ids=[n for n, _ in _variants()])
 def test_fast_reader_agrees_with_the_careful_one(name, raw):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     fast, fast_problems = read_raw_table(raw, name)
     careful, careful_problems = read_raw_table(raw, name, careful=True)
@@ -187,7 +176,7 @@ def test_fast_reader_agrees_with_the_careful_one(name, raw):
     ],
 )
 def test_unusual_files_keep_exact_line_numbers(raw, line):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     frame, problems = read_raw_table(raw, "x.csv")
     assert [p.line for p in problems] == [line]
@@ -370,7 +359,7 @@ def test_shanxis_proposed_centres_and_national_level_centre_are_events_not_figur
 )
 @pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
 def test_trailing_blank_lines_are_not_rows_on_either_reader_path(tail, careful):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     raw = (ROOT / "data" / "metrics.csv").read_bytes()
     if tail.startswith(b"\r"):
@@ -383,7 +372,7 @@ def test_trailing_blank_lines_are_not_rows_on_either_reader_path(tail, careful):
 
 @pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
 def test_blank_lines_anywhere_are_not_rows_and_keep_line_numbers(careful):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     frame, problems = read_raw_table(b"a,b\n\n1,2\n \n3,4\n,\n5,6\n\n", "x.csv", careful=careful)
     assert problems == []
@@ -503,7 +492,7 @@ def test_a_curated_table_with_a_header_and_no_rows_says_so(project_copy: Path):
     ],
 )
 def test_utf16_is_named_as_such(encoding, message):
-    from dashboard.data import read_raw_table
+    from dashboard.files import read_raw_table
 
     with pytest.raises(UnreadableFile) as raised:
         read_raw_table("region,value\nShanxi,14\n".encode(encoding), "x.csv")
@@ -512,7 +501,7 @@ def test_utf16_is_named_as_such(encoding, message):
 
 def test_duplicate_key_report_names_a_few_other_lines_not_all():
     """With every row the same, a report naming all the others would be quadratic in size."""
-    from dashboard.data import validate_frame
+    from dashboard.problems import validate_frame
     from dashboard.schema import Metrics
 
     rows = [read_rows(ROOT / "data" / "metrics.csv")[0]] * 50

@@ -253,3 +253,17 @@ def test_audit_reads_the_folder_dashboard_root_names(capsys, monkeypatch, projec
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
     assert err.splitlines()[0].startswith('seeds/003_514a004910d82cf7.txt:27: "100" in ')
+
+
+def test_draft_reads_the_folder_dashboard_root_names(capsys, monkeypatch, project_copy: Path):
+    """With no --root, draft checks against the copy $DASHBOARD_ROOT names, as validate and the
+    audit do: a document only that copy has is known to --check."""
+    from tests.test_new_document import FIGURES, SEED, SOURCE_ID, add_tricky_document
+
+    add_tricky_document(project_copy)
+    args = [str(project_copy / SEED), "--source-id", SOURCE_ID, "--check"]
+    assert run(capsys, *args)[0] == 2  # this checkout does not have the document
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    assert f"/{len(FIGURES)} curated figures drafted" in out.splitlines()[0]

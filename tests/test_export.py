@@ -165,7 +165,8 @@ def test_excel_download_has_the_csv_rows_as_text_cells_and_no_formula():
     assert figures[0] == list(export.EXPORT_COLUMNS.values())
     expected = csv_frame(obs)
     value = figures[0].index("value")  # Excel stores numbers: 14.0 reads back as 14
-    read = [[as_text(float(v)) if i == value else as_text(v) for i, v in enumerate(row)] for row in figures[1:]]
+    numbers = (value, figures[0].index("stated_value"))
+    read = [[as_text(float(v)) if i in numbers else as_text(v) for i, v in enumerate(row)] for row in figures[1:]]
     assert read == expected.replace(
         {"bell\x07and\x00nul": "bell\ufffdand\ufffdnul"}).values.tolist()  # control characters xlsx cannot hold
     assert figures[2][figures[0].index("region")] == "'" + HOSTILE and isinstance(figures[2][value], float)

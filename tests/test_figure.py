@@ -11,10 +11,9 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, citation
+from dashboard import charts, citation, pages
 from dashboard import metrics as mx
 from dashboard.evidence import normalise_whitespace
-from dashboard import pages
 from tests.conftest import HOSTILE_TITLE, ROOT, read_rows
 
 APP = str(ROOT / "dashboard" / "app.py")

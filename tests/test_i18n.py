@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from dashboard import i18n
-from dashboard.data import InvalidData, load_dataset
+from dashboard.data import load_dataset
+from dashboard.files import InvalidData
 from tests.conftest import read_rows, write_rows
 
 

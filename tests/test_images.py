@@ -10,6 +10,7 @@ import io
 import time
 import xml.etree.ElementTree as ET
 
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
@@ -116,7 +117,7 @@ def test_a_missing_chromium_is_a_clear_message(monkeypatch):
     images.stop()
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     with pytest.raises(images.ImageUnavailable, match="Chromium at /nonexistent/chromium"):
-        images.render(images.framed(charts.go.Figure(), images.Caption("t", "", "", "", "v")), "png")
+        images.render(images.framed(go.Figure(), images.Caption("t", "", "", "", "v")), "png")
 
 
 def test_file_names_are_ascii_and_say_size_and_format():

@@ -226,7 +226,7 @@ def test_both_backends_serve_and_every_client_sticks_to_one(nginx):
 def test_memory_behind_nginx_is_bounded(nginx):
     _, report = nginx
     total = 0.0
-    for address, memory in report["memory"].items():
+    for memory in report["memory"].values():
         (wave,) = memory["waves"]
         total += wave["growth_mb"]
     # Same allowance as one server's first wave, over the 20 sessions the two servers share.

@@ -10,7 +10,8 @@ import pytest
 
 from dashboard import charts
 from dashboard import metrics as mx
-from dashboard.data import InvalidData, load_dataset
+from dashboard.data import load_dataset
+from dashboard.files import InvalidData
 from tests.conftest import ROOT, read_rows, write_rows
 from tests.factories import frame, observation
 

@@ -195,11 +195,11 @@ def test_page_of_an_empty_frame_is_one_empty_page():
 
 def test_enrichment_formats_each_row_as_its_own_formatter_would(dataset, obs):
     expected_display = [mx.uncertain_text(mx.format_value(v, q, u), r, n) for v, q, u, r, n
-                        in zip(obs["value"], obs["qualifier"], obs["unit"], obs["reading"], obs["reading_note"])]
-    expected_reference = [mx.reference_text(y, b, a) for y, b, a in zip(obs["year"], obs["year_basis"], obs["as_of"])]
+                        in zip(obs["value"], obs["qualifier"], obs["unit"], obs["reading"], obs["reading_note"], strict=True)]
+    expected_reference = [mx.reference_text(y, b, a) for y, b, a in zip(obs["year"], obs["year_basis"], obs["as_of"], strict=True)]
     assert list(obs[mx.DISPLAY]) == expected_display
     assert list(obs[mx.REFERENCE]) == expected_reference
-    assert list(obs[mx.SHORT]) == [mx.short_value(v, q, r) for v, q, r in zip(obs["value"], obs["qualifier"], obs["reading"])]
+    assert list(obs[mx.SHORT]) == [mx.short_value(v, q, r) for v, q, r in zip(obs["value"], obs["qualifier"], obs["reading"], strict=True)]
 
 
 def test_present_in_order_keeps_the_candidates_order():

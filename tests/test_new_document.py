@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import audit, validate
-from tests.conftest import ROOT, read_rows, write_rows
+from tests.conftest import ROOT, read_rows, validate_changed_figure, write_rows
 
 DOCUMENT = ROOT / "tests" / "documents" / "tricky_numbers.txt"
 SOURCE_ID = "guangdong-tricky-numbers"
@@ -63,7 +63,7 @@ def add_tricky_document(root: Path) -> None:
     shutil.copyfile(DOCUMENT, root / SEED)
     data = root / "data"
     _append(data / "sources.csv", [{
-        "source_id": SOURCE_ID, "file": SEED, "title": "Guangdong counts its innovation centres",
+        "source_id": SOURCE_ID, "file": SEED, "title": "Guangdong counts its innovation centres", "language": "en",
         "sha256": hashlib.sha256(DOCUMENT.read_bytes()).hexdigest(),
         "note": "Written for the tests: numbers every reader of them must tell apart. Dated to the month only.",
     }])
@@ -116,13 +116,7 @@ WRONG_READINGS = [
 
 @pytest.mark.parametrize(("figure_id", "changes", "column"), WRONG_READINGS)
 def test_each_wrong_reading_is_refused_on_its_own_line(capsys, tricky: Path, figure_id, changes, column):
-    metrics = tricky / "data" / "metrics.csv"
-    rows = read_rows(metrics)
-    line = next(n for n, row in enumerate(rows, start=2) if row["figure_id"] == figure_id)
-    rows[line - 2].update(changes)
-    write_rows(metrics, rows)
-    assert validate.main([]) == 1
-    err = capsys.readouterr().err.splitlines()
+    line, err = validate_changed_figure(capsys, tricky, figure_id, changes)
     got = changes[column]
     assert err[-1] == "invalid: 1 problem(s)"
     assert err[0].startswith(f"data/metrics.csv:{line}: column '{column}': got '{got}'; expected a ")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import citation, data, package, schema
+from dashboard import citation, package, schema, tables
 from dashboard.data import load_dataset
 from tests.conftest import ROOT, read_rows, write_rows
 
@@ -59,7 +59,7 @@ def test_each_table_schema_follows_its_pandera_model(descriptor):
     keys = {r["name"]: r["schema"].get("primaryKey") for r in descriptor["resources"]}
     assert keys == {"sources": ["source_id"], "regions": ["region"], "metric_catalogue": ["metric"],
                     "metrics": ["figure_id"], "events": ["event_id"], "published_ids": ["id"], "tile_grid": ["iso_code"],
-                    "exclusions": None}  # no id column of its own
+                    "exclusions": None, "units": None}  # no id column of their own
     exclusions = next(r for r in descriptor["resources"] if r["name"] == "exclusions")["schema"]
     assert exclusions["foreignKeys"] == [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}]
 
@@ -89,17 +89,19 @@ def test_a_new_kind_of_check_cannot_be_dropped_from_the_published_schema():
         package.table_schema(Odd)
 
 
-def test_the_package_lists_every_curated_table():
-    """A table added to data.DATA_FILES is published, or this names it."""
-    assert sorted(key for key, _model in package.RESOURCES.values()) == sorted(data.DATA_FILES)
+def test_the_package_lists_the_tables_the_registry_marks_as_in_it(dataset):
+    """A table added to the registry (dashboard/tables.py) is published unless it says otherwise."""
+    published = [resource["path"] for resource in package.datapackage(dataset, ROOT)["resources"]]
+    assert published == [table.path for table in tables.TABLES if table.in_package]
+    assert "data/exclusions.csv" in published
 
 
 def test_the_zip_is_valid_by_frictionless_and_holds_the_curated_files_unchanged(dataset, tmp_path):
     raw = package.package_zip(dataset, ROOT)
     assert package.package_zip(dataset, ROOT) == raw  # one data version, one zip
     folder = unzip(raw, tmp_path)
-    for path in data.DATA_FILES.values():  # every curated table, exclusions.csv included
-        assert (folder / path).read_bytes() == (ROOT / path).read_bytes(), path
+    for table in tables.PACKAGED:  # every curated table, exclusions.csv included
+        assert (folder / table.path).read_bytes() == (ROOT / table.path).read_bytes(), table.path
     report = frictionless_report(folder)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     cli = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
-from dashboard.views import share, ui
 from dashboard.pages import MENU
+from dashboard.views import safe_text, share, widgets
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -56,8 +56,8 @@ def test_copy_link_gives_the_page_with_its_filters_and_language(dataset):
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
     # A Chinese page names its values as its widgets show them (the address keeps them that way).
-    regions = ui.region_names(dataset)
-    statuses = ui.names_in_every_language(words=mx.STATUS_WORDS)
+    regions = widgets.region_names(dataset)
+    statuses = widgets.names_in_every_language(words=mx.STATUS_WORDS)
     assert query["region"] == [regions["Shanxi"]["zh"], regions["Jilin"]["zh"]]
     assert query["status"] in (["target"], [statuses["target"]["zh"]]) and query["lang"] == ["zh"]
 
@@ -67,7 +67,7 @@ def test_copy_link_states_default_filters_and_the_browser_language():
     at.session_state[share.SHARE_PAGE_KEY] = True
     at.run()
     query = parse_qs(urlparse(at.code[-1].value.strip()).query)
-    assert query["region"] == list(ui.DEFAULT_REGIONS) and query["status"] == ["actual", "target"] and query["lang"] == ["en"]
+    assert query["region"] == list(mx.DEFAULT_REGIONS) and query["status"] == ["actual", "target"] and query["lang"] == ["en"]
 
 
 def test_an_embed_of_an_unknown_chart_names_it_as_text(monkeypatch):
@@ -76,7 +76,7 @@ def test_an_embed_of_an_unknown_chart_names_it_as_text(monkeypatch):
     monkeypatch.setattr(share, "embedded", lambda: True)
     hostile = "[x](https://evil.example) <b>*no*</b>"
     at = open_page("compare", chart=hostile)
-    assert [m.value for m in at.markdown if m.value.startswith("# ")][0] == "# " + ui.md(share._("Chart not found"))
+    assert [m.value for m in at.markdown if m.value.startswith("# ")][0] == "# " + safe_text.md(share._("Chart not found"))
     (info,) = [i.value for i in at.info if "evil" in i.value]
-    assert info == share._("This page has no chart {chart} now.").format(chart=ui.md(hostile))
+    assert info == share._("This page has no chart {chart} now.").format(chart=safe_text.md(hostile))
     assert "](https://evil" not in info  # the brackets are escaped: Markdown draws no link

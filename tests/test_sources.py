@@ -15,7 +15,7 @@ from bench.datagen import ROWS_PER_DOCUMENT, generate
 from dashboard import metrics as mx
 from dashboard.audit import audit_dataset, count_text
 from dashboard.data import load_dataset
-from dashboard.views import ui
+from dashboard.views import highlight, safe_text, tables
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
 from tests.conftest import ROOT
 
@@ -69,14 +69,14 @@ def title(dataset, n: int) -> str:
 def sources_of(table: pd.DataFrame, dataset) -> set[str]:
     """The documents of a figures table's rows, from each row's link (the page shows no Source
     column: the document is the page's own heading)."""
-    ids = {parse_qs(urlparse(link).query)["id"][0] for link in table[ui.FIGURE_LINK]}
+    ids = {parse_qs(urlparse(link).query)["id"][0] for link in table[tables.FIGURE_LINK]}
     return set(dataset.metrics.loc[dataset.metrics["figure_id"].isin(ids), "source_id"])
 
 
 def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     """The page shows document n in full (heading, its figures, its text) and no other document."""
     assert not at.exception
-    assert [s.value for s in at.header] == [ui.md(title(dataset, n))]
+    assert [s.value for s in at.header] == [safe_text.md(title(dataset, n))]
     assert len(at.dataframe) == 2 and len(at.expander) == 1  # the overview, and this document's figures
     assert sources_of(at.dataframe[1].value, dataset) == {dataset.sources["source_id"].iloc[n]}
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT
@@ -84,7 +84,7 @@ def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     # The generated documents curate no exclusions: their title's number is not accounted for.
     assert f"report no\\. **{n}** *(not accounted for)*\n" in text
     other = (n + 1) % DOCUMENTS
-    assert ui.md(title(dataset, other)) not in rendered_text(at)
+    assert safe_text.md(title(dataset, other)) not in rendered_text(at)
 
 
 # --- few documents: the checkout's five are all shown, as before ---------------------------------
@@ -93,7 +93,7 @@ def assert_shows_only(at: AppTest, dataset, n: int) -> None:
 def test_the_checkouts_documents_are_all_shown_in_full(dataset, obs):
     at = run_page()
     assert not at.exception and not at.get("selectbox")
-    assert [s.value for s in at.header] == [ui.md(t) for t in dataset.sources["title"]]
+    assert [s.value for s in at.header] == [safe_text.md(t) for t in dataset.sources["title"]]
     assert len(at.expander) == len(highlighted_texts(at)) == len(dataset.sources)  # a few: no picker
     # One figures table per document with figures, each holding exactly that document's rows.
     counts = obs["source_id"].value_counts()
@@ -156,7 +156,7 @@ def test_the_picked_documents_figures_and_the_overview_are_paginated(many_env, m
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT - 3 * 30
     at.number_input[0].set_value(3).run()
     assert list(at.dataframe[0].value["Title"]) == list(many.sources["title"].iloc[16:])
-    assert [s.value for s in at.header] == [ui.md(title(many, 3))]  # paging the list keeps the document
+    assert [s.value for s in at.header] == [safe_text.md(title(many, 3))]  # paging the list keeps the document
 
 
 # --- the pure pieces ------------------------------------------------------------------------------
@@ -274,10 +274,10 @@ def test_number_markup_escapes_what_comes_from_the_data():
     from dashboard.numbers import Mention
 
     mention = Mention(0, 3, "[x]", "cardinal", (1.0,))
-    assert ui.number_markup("[x]", Finding(mention, 1, "", EXCLUDED, reason="no_*quantity")) == \
+    assert highlight.number_markup("[x]", Finding(mention, 1, "", EXCLUDED, reason="no_*quantity")) == \
         "\\[x\\] *(excluded: no \\*quantity)*"
-    assert ui.number_markup("1", Finding(mention, 1, "", UNACCOUNTED)) == "**1** *(not accounted for)*"
-    linked = ui.number_markup("7", Finding(mention, 1, "", "captured", figure_ids=("a-1", "b-2")), {"a-1": ("Shanxi", "x"), "b-2": ("<b>Evil</b>", "y")})
+    assert highlight.number_markup("1", Finding(mention, 1, "", UNACCOUNTED)) == "**1** *(not accounted for)*"
+    linked = highlight.number_markup("7", Finding(mention, 1, "", "captured", figure_ids=("a-1", "b-2")), {"a-1": ("Shanxi", "x"), "b-2": ("<b>Evil</b>", "y")})
     assert linked == "[**7**](/figure?id=a-1) *(also [\\<b\\>Evil\\</b\\>](/figure?id=b-2))*"
 
 

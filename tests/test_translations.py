@@ -316,7 +316,7 @@ def test_curator_written_english_on_a_chinese_page_is_marked_as_the_english_orig
     page marks each as the English original instead of passing it off as Chinese."""
     mark = i18n.translations("zh").gettext(mx.ENGLISH_ORIGINAL).format(text="")
     at = run("trends", lang="zh")
-    # Tables on a wide screen, cards on a phone (ui.responsive_table): the marks are in both.
+    # Tables on a wide screen, cards on a phone (tables.responsive_table): the marks are in both.
     shown = "\n".join([str(cell) for table in at.dataframe for column in table.value.columns for cell in table.value[column]]
                       + [m.value.replace("\\", "") for m in at.markdown])
     worded = [t for t in (*dataset.events["title"], *dataset.events["date_text"].dropna()) if t.strip()]

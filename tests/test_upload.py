@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics as mx
-from dashboard.data import MAX_UPLOAD_ROWS, InvalidData, load_dataset, validate_upload
+from dashboard.data import MAX_UPLOAD_ROWS, load_dataset, validate_upload
+from dashboard.files import InvalidData
 from tests.conftest import ROOT
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -186,7 +187,7 @@ def centres_chart_regions(app: AppTest) -> set[str]:
 
 
 def test_figures_computed_from_an_upload_stay_with_that_upload():
-    """Pages cache what they compute per version of the data (ui.derived); an upload is its own
+    """Pages cache what they compute per version of the data (session_data.derived); an upload is its own
     version, so neither another session nor the same session after a failed re-upload sees it."""
     mine = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     assert "Zhejiang" not in centres_chart_regions(mine)  # the curated version, computed first
@@ -351,11 +352,12 @@ def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache
     """The shared per-data-version cache is for the curated data; what pages compute from an
     upload is kept in the uploading session and goes with it (or with the next upload), so closed
     sessions leave nothing behind."""
-    from dashboard.views import ui
+    from dashboard import store
+    from dashboard.views import session_data
 
     shared_keys = []
-    real = ui._derived
-    monkeypatch.setattr(ui, "_derived", lambda name, key, args, language, _fn, _data: (
+    real = store._derived
+    monkeypatch.setattr(store, "_derived", lambda name, key, args, language, _fn, _data: (
         shared_keys.append(key), real(name, key, args, language, _fn=_fn, _data=_data))[1])
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     app.switch_page("views/explore.py").run()
@@ -364,13 +366,13 @@ def test_figures_derived_from_an_upload_live_in_its_session_not_the_shared_cache
     assert "Zhejiang" in centres_chart_regions(app)
     app.switch_page("views/trends.py").run()
     assert not app.exception
-    file_id = app.session_state[ui.UPLOAD_FILE]
+    file_id = app.session_state[session_data.UPLOAD_FILE]
     assert not [key for key in shared_keys if file_id in key]
-    stored = app.session_state[ui.UPLOAD_DERIVED]
+    stored = app.session_state[session_data.UPLOAD_DERIVED]
     assert {name.rsplit(".", 1)[-1] for name, *_ in stored} >= {"growth_and_centres", "timeline", "series_charts"}
 
     upload(app.switch_page("views/explore.py").run(), "other.csv", csv_bytes({**UNVERIFIED, "value": "8"}))
     # The first upload's figures went with it: what is stored now is the second upload's alone.
-    second = app.session_state[ui.UPLOAD_FILE]
+    second = app.session_state[session_data.UPLOAD_FILE]
     assert second != file_id
-    assert all(key[1][-1] == second for key in app.session_state[ui.UPLOAD_DERIVED])
+    assert all(key[1][-1] == second for key in app.session_state[session_data.UPLOAD_DERIVED])

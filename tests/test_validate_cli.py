@@ -60,7 +60,8 @@ def test_every_problem_is_listed_at_once(capsys, tmp_path: Path, rows):
         "published for this figure; it was published as a figure for Shandong / national_manufacturing_innovation_centres"
         " / shandong-mic-2022, not Shanxii / national_manufacturing_innovation_centres / shandong-mic-2022",
         f"{p}:3: column 'region': got 'Shanxii'; expected a region listed in data/regions.csv",
-        f"{p}:4: column 'unit': got 'units'; expected 'centres', the catalogue's unit for national_manufacturing_innovation_centres",
+        f"{p}:4: column 'unit': got 'units'; expected 'centres', the catalogue's unit for national_manufacturing_innovation_centres"
+        ", or a unit data/units.csv converts to it (家, 个, 项, 条, 件, 份, 所, 座, 种, 万家, 万个, 万项)",
         f"{p}:6: column 'qualifier': got 'roughly'; expected one of [exact, approx, more_than, at_least, at_most]",
         f"{p}:7: column 'quote': got 'Shandong has 3 centres'; expected text that occurs verbatim (whitespace aside) in the source document",
         f"{p}:7: column 'value': got '3'; expected a rank the quote states as an ordinal (third, 34th, ranked 12, the 1 1 in)",

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import share, ui
+from dashboard.views import chart_block, safe_text, session_data, tables, widgets
 
 ALL_METRICS = ""
 
@@ -22,18 +22,18 @@ HIDDEN = {("target",): N_("{region}'s figures are all targets (plans), hidden wh
           ("actual",): N_("{region}'s figures are all actual results, hidden while only targets are shown.")}
 HIDDEN_OTHER = N_("{region} has no figure of the status shown.")
 
-dataset, obs = ui.load()
-colours = ui.colours(dataset)
+dataset, obs = session_data.load()
+colours = session_data.colours(dataset)
 available = mx.present_in_order(dataset.regions["region"], obs["region"])
 
-names = ui.region_names(dataset)
-status_names = ui.names_in_every_language(words=mx.STATUS_WORDS)
+names = widgets.region_names(dataset)
+status_names = widgets.names_in_every_language(words=mx.STATUS_WORDS)
 st.title(_("Compare regions"))
-regions = ui.bound(
-    st.multiselect, _("Regions"), available, default=[r for r in ui.DEFAULT_REGIONS if r in available],
+regions = widgets.bound(
+    st.multiselect, _("Regions"), available, default=[r for r in mx.DEFAULT_REGIONS if r in available],
     key="region", names=names, multiple=True, help=_("The first two selected are compared pairwise."),
 )
-statuses = ui.bound(
+statuses = widgets.bound(
     st.segmented_control, _("Status"), STATUSES, default=STATUSES, key="status", names=status_names, multiple=True,
     selection_mode="multi", help=_("Targets are shown beside actual results, marked, and never compared with them."),
 ) or STATUSES
@@ -42,9 +42,9 @@ if not regions:
     st.stop()
 shown = {r: names[r][i18n.active()] for r in regions}
 # One metric in focus (a figure page's "Compare regions" link names its metric): only its chart.
-focus = ui.bound(
+focus = widgets.bound(
     st.selectbox, _("Metric"), [ALL_METRICS, *mx.present_in_order(dataset.catalogue["metric"], obs["metric"])],
-    default=ALL_METRICS, key="metric", names=ui.metric_names(dataset) | ui.names_in_every_language(
+    default=ALL_METRICS, key="metric", names=widgets.metric_names(dataset) | widgets.names_in_every_language(
         words={ALL_METRICS: N_("Every metric")}),
 )
 
@@ -61,7 +61,7 @@ def link_column(name: str) -> str:
 
 def comparison(obs, regions, statuses, colours, dark):
     """What the page shows for these regions and statuses, computed once per version of the data
-    (see ui.derived): the side-by-side table (each region's value, then a link to its figure's page:
+    (see session_data.derived): the side-by-side table (each region's value, then a link to its figure's page:
     a link cell cannot wrap, and a long value was cut), each metric every region has (its table
     rows, figures and chart), coverage."""
     table = mx.compare_regions(obs, list(regions), status=statuses)
@@ -89,20 +89,20 @@ def comparison(obs, regions, statuses, colours, dark):
 
 def names_of(obs, regions):
     """Each region's column, named as the reader names the region."""
-    return dict(zip(obs["region"], obs[mx.REGION_NAME])) | {r: r for r in regions if r not in set(obs["region"])}
+    return dict(zip(obs["region"], obs[mx.REGION_NAME], strict=True)) | {r: r for r in regions if r not in set(obs["region"])}
 
 
-table, chosen, shared, matrix, heatmap = ui.derived(comparison, obs, tuple(regions), tuple(statuses), colours, ui.dark())
+table, chosen, shared, matrix, heatmap = session_data.derived(comparison, obs, tuple(regions), tuple(statuses), colours, session_data.dark())
 
 for region, others in mx.hidden_statuses(obs, regions, statuses).items():
     st.info(_(HIDDEN.get(tuple(others), HIDDEN_OTHER)).format(
-        region=ui.md(shown[region])), icon=":material/info:")
+        region=safe_text.md(shown[region])), icon=":material/info:")
     st.button(_("Show actual results and targets"), key=f"show-all-{region}", on_click=show_every_status,
               icon=":material/visibility:")
 for region, have in mx.statuses_by_region(obs, regions).items():
     if have == ["target"] and "target" in statuses:
         st.caption(_("{region}'s figures are all targets (plans), marked target: none is an actual result, and none "
-                     "is compared with another region's actual result.").format(region=ui.md(shown[region])))
+                     "is compared with another region's actual result.").format(region=safe_text.md(shown[region])))
 
 if focus:
     shared = [entry for entry in shared if entry[0] == focus]
@@ -113,22 +113,22 @@ if not shared:
 for metric, rows_of_table, rows, fig in shared:
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_block(fig, rows, key=f"compare-{metric}")
+        chart_block.chart_block(fig, rows, key=f"compare-{metric}")
     with right:
         first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
         for _index, row in rows_of_table.iterrows():
-            marked = "" if row["status"] == "actual" else f" ({ui.md(mx.status_word(row['status']))})"
+            marked = "" if row["status"] == "actual" else f" ({safe_text.md(mx.status_word(row['status']))})"
             for region in regions:
-                st.markdown(_("{region}: {value}").format(region=f"**{ui.md(shown[region])}**{marked}",
-                                                          value=ui.md(row[region])))
+                st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(shown[region])}**{marked}",
+                                                          value=safe_text.md(row[region])))
             if len(regions) == 2 and row["difference"]:
                 st.markdown(_("{region}: {value}").format(
-                    region=f"**{ui.md(first)} − {ui.md(second)}**{marked}", value=ui.md(row["difference"])
-                    + (ui.md(row["unit"]) if i18n.active() == "zh" else f" {ui.md(row['unit'])}")))
-                st.markdown(_("{region}: {value}").format(region=f"**{ui.md(first)} ÷ {ui.md(second)}**{marked}",
-                                                          value=ui.md(row["ratio"])))
+                    region=f"**{safe_text.md(first)} − {safe_text.md(second)}**{marked}", value=safe_text.md(row["difference"])
+                    + (safe_text.md(row["unit"]) if i18n.active() == "zh" else f" {safe_text.md(row['unit'])}")))
+                st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(first)} ÷ {safe_text.md(second)}**{marked}",
+                                                          value=safe_text.md(row["ratio"])))
             if row["caveats"]:
-                st.warning(ui.md(row["caveats"]), icon=":material/warning:")
+                st.warning(safe_text.md(row["caveats"]), icon=":material/warning:")
 
 st.header(_("All metrics side by side"))
 labels = {"label": _("Metric"), "status": _("Status"), "unit": _("Unit"), "category": _("Category"),
@@ -144,8 +144,8 @@ side_by_side = (
                         for d, u in zip(table["difference"], table["unit"], strict=True)])
     .rename(columns=labels)
 )
-ui.responsive_table(
-    side_by_side, "compare", row_height=ui.WRAPPED_ROW_PX, height=ui.wrapped_height(len(side_by_side)),
+tables.responsive_table(
+    side_by_side, "compare", row_height=tables.WRAPPED_ROW_PX, height=tables.wrapped_height(len(side_by_side)),
     # A phone's card shows each region's value as the link to its figure.
     cards=side_by_side.drop(columns=list(shown.values())).rename(columns={link_column(n): n for n in shown.values()}),
     links={name: "" for name in shown.values()},
@@ -165,9 +165,9 @@ ui.responsive_table(
 
 st.header(_("Coverage"))
 st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table above.").format(
-    coverage=ui.md(mx.describe_coverage(matrix))))
+    coverage=safe_text.md(mx.describe_coverage(matrix))))
 # Shown, not behind a toggle: with sparse data the gaps are the story. Not on a phone, where its
 # long metric names leave the cells no room; the cards above say "no figure" there.
 with st.container(key="wide-coverage"):
-    ui.chart_block(heatmap, chosen, key="coverage-chart",
-                   table=matrix.reset_index(), clickable=False)
+    chart_block.chart_block(heatmap, chosen, key="coverage-chart",
+                            table=matrix.reset_index(), clickable=False)

@@ -3,19 +3,18 @@ where it lies. Metric, status and year live in the URL; national figures stand b
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard import i18n
+from dashboard import charts, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import _
-from dashboard.views import ui
+from dashboard.views import chart_block, safe_text, session_data, widgets
 
 LATEST = "latest"
 LATEST_WORDS = i18n.N_("Latest per region")
 
-dataset, obs = ui.load()
-names = ui.metric_names(dataset)
+dataset, obs = session_data.load()
+names = widgets.metric_names(dataset)
 labels = {metric: shown[i18n.active()] for metric, shown in names.items()}
-layout = ui.derived(mx.tile_layout, dataset)
+layout = session_data.derived(mx.tile_layout, dataset)
 
 st.title(_("Province map"))
 if obs.empty:
@@ -26,25 +25,25 @@ default = mx.default_map_metric(obs, layout["region"].tolist())
 # The status control needs ~110 px: a fifth of the centred page cut its 'target' off.
 left, middle, right = st.columns([2, 1, 1])
 with left:
-    metric = ui.bound(st.selectbox, _("Metric"), options, default=default if default in options else options[0],
-                      key="metric", names=names)
+    metric = widgets.bound(st.selectbox, _("Metric"), options, default=default if default in options else options[0],
+                           key="metric", names=names)
 metric = metric if metric in options else options[0]
 with middle:
-    status = ui.bound(st.segmented_control, _("Status"), ["actual", "target"], default="actual", key="status",
-                      names=ui.names_in_every_language(words=mx.STATUS_WORDS),
-                      help=_("Actual results and targets are never mapped together.")) or "actual"
+    status = widgets.bound(st.segmented_control, _("Status"), ["actual", "target"], default="actual", key="status",
+                           names=widgets.names_in_every_language(words=mx.STATUS_WORDS),
+                           help=_("Actual results and targets are never mapped together.")) or "actual"
 years = mx.map_years(obs, metric, status)
 year = None
 if len(years) > 1:
     with right:
-        chosen = ui.bound(st.selectbox, _("Year"), [LATEST, *map(str, years)], default=LATEST, key="year",
-                          names=ui.names_in_every_language(words={LATEST: LATEST_WORDS}))
+        chosen = widgets.bound(st.selectbox, _("Year"), [LATEST, *map(str, years)], default=LATEST, key="year",
+                               names=widgets.names_in_every_language(words={LATEST: LATEST_WORDS}))
     year = None if chosen in (None, LATEST) else int(chosen)
 
 
 def map_of(data, metric, status, year, label, dark):
     """The map's rows, tiles, national figures, figure and table, computed once per version of
-    the data (see ui.derived)."""
+    the data (see session_data.derived)."""
     dataset, obs = data
     layout = mx.tile_layout(dataset)
     figures = mx.map_figures(obs, metric, status, year)
@@ -57,15 +56,15 @@ def map_of(data, metric, status, year, label, dark):
     return figures, placed, national, charts.build_tile_map(placed, title, dark=dark), mx.tile_table(placed)
 
 
-figures, placed, national, fig, table = ui.derived(map_of, (dataset, obs), metric, status, year, labels[metric], ui.dark())
+figures, placed, national, fig, table = session_data.derived(map_of, (dataset, obs), metric, status, year, labels[metric], session_data.dark())
 
 shown, total = int(placed[mx.HAS_FIGURE].sum()), len(placed)
 st.markdown(_("**{shown}** of {total} provincial-level divisions have a figure.").format(shown=shown, total=total))
 if note := mx.reference_dates_note(placed):
-    st.warning(ui.md(note), icon=":material/event:")
+    st.warning(safe_text.md(note), icon=":material/event:")
 map_column, national_column = st.columns([3, 1])
 with map_column:
-    ui.chart_block(fig, figures[figures["region"].isin(placed["region"])], key="map", table=table)
+    chart_block.chart_block(fig, figures[figures["region"].isin(placed["region"])], key="map", table=table)
     st.caption(_(
         "Grey: the documents give no figure (not zero). Outlined: a bound (>2 more than 2, ≥2 at least 2, ≤3 at "
         "most 3) or a range (2–3, coloured at its midpoint). Dashed outline: a target. Darker is more; for ranks, "
@@ -76,6 +75,6 @@ with national_column:
     if national.empty:
         st.caption(_("No national figure for this metric."))
     for row in national.to_dict("records"):
-        st.metric(ui.md(ui.region_names(dataset)[row["region"]][i18n.active()]), ui.md(row[mx.DISPLAY]))
-        st.caption(_("{date}. Source: {titles}").format(date=ui.md(row[mx.REFERENCE]), titles=ui.md(row[mx.SOURCE_TITLE])))
-        ui.source_text(row["quote"])
+        st.metric(safe_text.md(widgets.region_names(dataset)[row["region"]][i18n.active()]), safe_text.md(row[mx.DISPLAY]))
+        st.caption(_("{date}. Source: {titles}").format(date=safe_text.md(row[mx.REFERENCE]), titles=safe_text.md(row[mx.SOURCE_TITLE])))
+        safe_text.source_text(row["quote"])

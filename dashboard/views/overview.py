@@ -5,12 +5,12 @@ import streamlit as st
 from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.i18n import _, ngettext
-from dashboard.views import ui
+from dashboard.views import chart_block, safe_text, session_data, tables
 
 MAX_CARDS = 4
 
-dataset, obs = ui.load()
-colours = ui.colours(dataset)
+dataset, obs = session_data.load()
+colours = session_data.colours(dataset)
 
 st.title(_("Regional innovation metrics"))
 # Every document, as /sources lists them (one may give events only), not just those with figures.
@@ -25,7 +25,7 @@ st.caption(
 
 
 def growth_and_centres(obs, colours, dark):
-    """What the page shows, computed once per version of the data (see ui.derived)."""
+    """What the page shows, computed once per version of the data (see session_data.derived)."""
     growth = mx.growth_summary(mx.time_series(obs))
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
     # Untitled: the section heading above it says what it shows.
@@ -33,41 +33,41 @@ def growth_and_centres(obs, colours, dark):
     return growth, centres, fig
 
 
-growth, centres, centres_chart = ui.derived(growth_and_centres, obs, colours, ui.dark())
+growth, centres, centres_chart = session_data.derived(growth_and_centres, obs, colours, session_data.dark())
 
 
 def coverage_map(data, dark):
-    """Figures per province on the tile map, once per version of the data (see ui.derived)."""
+    """Figures per province on the tile map, once per version of the data (see session_data.derived)."""
     dataset, obs = data
     placed = mx.figures_per_region(obs, mx.tile_layout(dataset))
     return placed, charts.build_coverage_tile_map(placed, dark=dark)
 
 
-coverage, coverage_chart = ui.derived(coverage_map, (dataset, obs), ui.dark())
+coverage, coverage_chart = session_data.derived(coverage_map, (dataset, obs), session_data.dark())
 
 st.header(_("Growth over time"))
 # The longest series first; past a handful of cards the rest are a table.
 cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
-for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows()):
+for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows(), strict=False):
     with column:
         with st.container(border=True):
             # The card's title opens the series on Trends (a link, as the figures' links on Sources).
             st.markdown("[**{}**]({})".format(_("{region}: {metric}").format(
-                region=ui.md(row[mx.REGION_NAME]), metric=ui.md(row["label"])), citation.trends_path(row["region"])))
-            st.markdown(ui.md(mx.describe_growth(row)))
-            st.caption(_("Source: {titles}").format(titles=ui.md(row["source_title"])))
+                region=safe_text.md(row[mx.REGION_NAME]), metric=safe_text.md(row["label"])), citation.trends_path(row["region"])))
+            st.markdown(safe_text.md(mx.describe_growth(row)))
+            st.caption(_("Source: {titles}").format(titles=safe_text.md(row["source_title"])))
 
 if len(growth) > MAX_CARDS:
     with st.expander(_("All {count} series with two or more years").format(count=f"{len(growth):,}")):
-        ui.responsive_table(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
-                                          status=[mx.status_word(s) for s in growth["status"]])[
+        tables.responsive_table(growth.assign(growth=[mx.describe_growth(r) for _i, r in growth.iterrows()],
+                                              status=[mx.status_word(s) for s in growth["status"]])[
             [mx.REGION_NAME, "label", "status", "growth", "source_title"]].rename(columns={
                 mx.REGION_NAME: _("Region"), "label": _("Metric"), "status": _("Status"), "growth": _("Growth"),
                 "source_title": _("Source")}), "growth")
 
 if len(centres):
     st.header(_("Manufacturing innovation centres, by type and region"))
-    ui.chart_block(centres_chart, centres, key="centres")
+    chart_block.chart_block(centres_chart, centres, key="centres")
     st.info(_(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
         "each figure's reference date. Hatched bars are bounds ('>' or '≥' lower, '≤' upper), not exact counts. "
@@ -77,8 +77,8 @@ if len(centres):
 st.header(_("Where the data is"))
 left, right = st.columns([2, 1])
 with left:
-    ui.chart_block(coverage_chart, obs[obs["region"].isin(coverage["region"])], key="coverage-map",
-                   table=coverage[[mx.REGION_NAME, mx.TILE_VALUE]].rename(
+    chart_block.chart_block(coverage_chart, obs[obs["region"].isin(coverage["region"])], key="coverage-map",
+                            table=coverage[[mx.REGION_NAME, mx.TILE_VALUE]].rename(
                        columns={mx.REGION_NAME: _("Region"), mx.TILE_VALUE: _("Figures")}))
 with right:
     st.markdown(_(

@@ -8,7 +8,7 @@ An embed is the page's own address with ?embed=true (Streamlit then drops its me
 and ?chart=<the chart's key>: app.py runs the page out of sight and chart_block draws that one
 chart, its title, source line and a link back into the visible slot.
 
-The filters a page's bound widgets hold (ui.bound) are recorded here during its run, in words
+The filters a page's bound widgets hold (widgets.bound) are recorded here during its run, in words
 for an image's caption and as options for its address.
 """
 
@@ -23,10 +23,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import citation, i18n, images
+from dashboard import citation, i18n, images, store
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import ui  # ui imports this module too: use ui's names inside functions only
+
+# These modules import share too: use their names inside functions only.
+from dashboard.views import downloads, languages, page_frame, safe_text, session_data
 
 _filters_in_words: contextvars.ContextVar[dict | None] = contextvars.ContextVar("filters_in_words", default=None)
 _FILTER_VALUES = "~values"  # key -> the options chosen, for page_url
@@ -52,7 +54,7 @@ def filters_in_words() -> str:
 
 
 def start_run() -> None:
-    """A new run records its own filters (ui.use_language calls it before any widget)."""
+    """A new run records its own filters (languages.use_language calls it before any widget)."""
     _filters_in_words.set({})
 
 
@@ -78,10 +80,10 @@ def embedded() -> bool:
 
 
 def _reader_address() -> tuple[str, str]:
-    """(base, /page) of this page: the base every absolute link starts with (ui.public_base: the
+    """(base, /page) of this page: the base every absolute link starts with (downloads.public_base: the
     configured public address, else the checked one the reader's browser used) and the page's path."""
     path = urlsplit(st.context.url or "").path.strip("/")
-    return ui.public_base(), "/" + (path.rsplit("/", 1)[-1] if path else "")
+    return downloads.public_base(), "/" + (path.rsplit("/", 1)[-1] if path else "")
 
 
 def page_url(**extra: str) -> str:
@@ -92,8 +94,8 @@ def page_url(**extra: str) -> str:
     query = [(k, v) for k in st.query_params for v in st.query_params.get_all(k) if k != EMBED_CHART]
     chosen = (_filters_in_words.get() or {}).get(_FILTER_VALUES, {})
     query += [(k, v) for k, values in chosen.items() if k not in st.query_params for v in values]
-    if ui.LANGUAGE_PARAM not in st.query_params:
-        query.append((ui.LANGUAGE_PARAM, i18n.active()))
+    if languages.LANGUAGE_PARAM not in st.query_params:
+        query.append((languages.LANGUAGE_PARAM, i18n.active()))
     query += list(extra.items())
     return f"{base}{path}?{urlencode(query)}"
 
@@ -111,17 +113,12 @@ def _title_of(fig: go.Figure, title: str | None) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", shown)).split()) or _("Chart")
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _chart_image(key: tuple, caption: images.Caption, fmt: str, size: str, _fig: go.Figure) -> bytes:
-    return images.image(_fig, caption, fmt, size)
-
-
 def chart_caption(fig: go.Figure, rows: pd.DataFrame, title: str | None = None, filters: str | None = None,
                   url: str | None = None) -> images.Caption:
     """What an image of this chart says about it: title, filters in words, source line, address, version."""
     return images.Caption(title=_title_of(fig, title), filters=filters_in_words() if filters is None else filters,
-                          source=citation.cite_chart(mx.cite_sources(rows), ui.data_version()),
-                          url=url or page_url(), version=ui.data_version())
+                          source=citation.cite_chart(mx.cite_sources(rows), session_data.data_version()),
+                          url=url or page_url(), version=session_data.data_version())
 
 
 def share_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None = None, filters: str | None = None,
@@ -139,9 +136,10 @@ def share_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
                                     format_func=lambda s: _(images.SIZE_NAMES[s])) or "slide"
         caption = chart_caption(fig, rows, title, filters, url)
         try:
-            files = {fmt: _chart_image((ui.data_key(), key, ui.dark()), caption, fmt, size, _fig=fig) for fmt in images.FORMATS}
+            chart = (session_data.data_key(), key, session_data.dark())
+            files = {fmt: store.chart_image(chart, caption, fmt, size, fig) for fmt in images.FORMATS}
         except images.ImageUnavailable as err:
-            st.error(ui.md(err), icon=":material/error:")
+            st.error(safe_text.md(err), icon=":material/error:")
         else:
             with st.container(horizontal=True):
                 for fmt, data in files.items():
@@ -163,17 +161,17 @@ def embed_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
         return
     state["shown"] = True
     with state["slot"]:
-        st.markdown(EMBED_HEADING.format(title=ui.md(_title_of(fig, title))))
+        st.markdown(EMBED_HEADING.format(title=safe_text.md(_title_of(fig, title))))
         shown = go.Figure(fig).update_layout(title_text="")  # the heading above says it
         st.plotly_chart(shown, width="stretch", key=f"embed-{key}", config={"displaylogo": False, "displayModeBar": False})
-        st.caption(ui.md(citation.cite_chart(mx.cite_sources(rows), ui.data_version())))
+        st.caption(safe_text.md(citation.cite_chart(mx.cite_sources(rows), session_data.data_version())))
         st.markdown(_("[Open this chart in the dashboard]({url})").format(url=page_url()))
 
 
 def run_embedded(navigation) -> None:
     """An embed: the page runs out of sight (its texts and tables are not shown, and it has no
     widgets: see bound) and only the chart the address names is drawn, in a slot above it."""
-    st.html(ui.VIEWS / "embed.css")
+    st.html(page_frame.VIEWS / "embed.css")
     state = {"slot": st.container(key=EMBED_SLOT_KEY), "shown": False}
     token = _embed_slot.set(state)
     try:
@@ -186,8 +184,8 @@ def run_embedded(navigation) -> None:
         _embed_slot.reset(token)
     if not state["shown"]:
         with state["slot"]:
-            st.markdown("# " + ui.md(_("Chart not found")))
-            st.info(_("This page has no chart {chart} now.").format(chart=ui.md(st.query_params.get(EMBED_CHART, ""))))
+            st.markdown("# " + safe_text.md(_("Chart not found")))
+            st.info(_("This page has no chart {chart} now.").format(chart=safe_text.md(st.query_params.get(EMBED_CHART, ""))))
             st.markdown(_("[Open the page in the dashboard]({url})").format(url=page_url()))
 
 

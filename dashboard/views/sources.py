@@ -9,12 +9,12 @@ a picker, and only the picked document in full: the browser gets what the reader
 
 import streamlit as st
 
-from dashboard import audit
+from dashboard import audit, i18n
 from dashboard import metrics as mx
-from dashboard.i18n import _, ngettext
 from dashboard.evidence import quote_spans
+from dashboard.i18n import _, ngettext
 from dashboard.schema import Sources as S
-from dashboard.views import ui
+from dashboard.views import highlight, safe_text, session_data, tables
 
 ALL_DOCUMENTS_UP_TO = 10
 DOCUMENTS_PAGE_ROWS = 100
@@ -36,27 +36,28 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
     published = mx.date_text(source.published) if isinstance(source.published, str) else _("date not stated")
     publisher = source.publisher if isinstance(source.publisher, str) else _("not named")
     with st.container(border=True):
-        st.header(ui.md(source.title))  # the document's own title: evidence, never translated
+        st.header(safe_text.md(source.title))  # the document's own title: evidence, never translated
         # No file name: it is the curators' path in the repository, not something a reader can open.
         st.markdown(_("**Published:** {published} · **Publisher:** {publisher} · {figures}, {events}").format(
-            published=ui.md(published), publisher=ui.md(publisher),
+            published=safe_text.md(published), publisher=safe_text.md(publisher),
             figures=ngettext("**{n}** figure", "**{n}** figures", len(figures)).format(n=len(figures)),
             events=ngettext("**{n}** event", "**{n}** events", len(dated)).format(n=len(dated))))
-        st.markdown(_("**Numbers in the text:** {counts}").format(counts=ui.md(audit.count_text(findings))))
+        st.markdown(_("**Numbers in the text:** {counts}").format(counts=safe_text.md(audit.count_text(findings))))
         if isinstance(source.note, str):
-            st.caption(ui.md(mx.in_english(source.note)))  # the curators' English, marked on a Chinese page
+            st.caption(safe_text.md(mx.in_english(source.note)))  # the curators' English, marked on a Chinese page
         if len(figures):
             key = f"figures_page-{source.source_id}"
             shown, pages = mx.page_of(figures, st.session_state.get(key, 1), FIGURES_PAGE_ROWS)
-            ui.show_figures(shown, key=f"figures-{source.source_id}", compact=True)
+            tables.show_figures(shown, key=f"figures-{source.source_id}", compact=True)
             page_control(key, pages, _("Page of figures (of {pages}, {rows} rows each)").format(
                 pages=f"{pages:,}", rows=FIGURES_PAGE_ROWS))
         with st.expander(_("Full text with quoted passages highlighted and every number accounted for"), expanded=opened):
             st.caption(_("A linked number opens its figure's page; an excluded number gives the reason it is no "
                          "figure; 'not accounted for' marks a number the curators have not yet recorded or excluded."))
-            st.caption(_("Source text, in the document's language:"))
-            labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL]), strict=True))
-            st.markdown(ui.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))
+            if source.language != i18n.active():  # a Chinese document in the Chinese interface needs no comment
+                st.caption(_("Source text, in the document's language:"))
+            labels = dict(zip(figures["figure_id"], zip(figures[mx.REGION_NAME], figures[mx.LABEL], strict=True), strict=True))
+            st.markdown(highlight.highlighted(text, quote_spans(text, [*figures["quote"], *dated["quote"]]), findings, labels))
 
 
 def pick_document(sources) -> str:
@@ -87,7 +88,7 @@ def overview_of(data):
     return mx.source_overview(dataset.sources, obs, dataset.events)
 
 
-dataset, obs = ui.load()
+dataset, obs = session_data.load()
 sources = dataset.sources
 
 st.title(_("Sources"))
@@ -96,8 +97,8 @@ st.caption(_(
     "quotes the figures and events were taken from; validation checks that each quote is in its document."
 ))
 if len(sources) <= ALL_DOCUMENTS_UP_TO:
-    figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), tuple(sources[S.source_id]))
-    findings_of = ui.derived(audit_of, (dataset, obs), tuple(sources[S.source_id]))
+    figures_of, events_of = session_data.derived(figures_and_events, (dataset, obs), tuple(sources[S.source_id]))
+    findings_of = session_data.derived(audit_of, (dataset, obs), tuple(sources[S.source_id]))
     # A link to one document (a figure's "Read the whole document") lands on it: first, its text open.
     linked = mx.linked_document(sources, st.query_params.get("source"))
     if linked:
@@ -106,7 +107,7 @@ if len(sources) <= ALL_DOCUMENTS_UP_TO:
         show_document(source, figures_of[source.source_id], events_of[source.source_id],
                       dataset.documents[source.source_id], findings_of[source.source_id], opened=source.source_id == linked)
 else:
-    overview = ui.derived(overview_of, (dataset, obs))
+    overview = session_data.derived(overview_of, (dataset, obs))
     st.markdown(_("**{count}** documents; pick one below to read it with its figures.").format(count=f"{len(overview):,}"))
     shown, pages = mx.page_of(overview, st.session_state.get("documents_page", 1), DOCUMENTS_PAGE_ROWS)
     table = shown.drop(columns=[S.source_id]).fillna({S.published: _("not stated"), S.publisher: _("not named")})
@@ -116,6 +117,6 @@ else:
         pages=f"{pages:,}", rows=DOCUMENTS_PAGE_ROWS))
     chosen = pick_document(sources)
     source = next(sources[sources[S.source_id] == chosen].itertuples())
-    figures_of, events_of = ui.derived(figures_and_events, (dataset, obs), (chosen,))
-    findings_of = ui.derived(audit_of, (dataset, obs), (chosen,))
+    figures_of, events_of = session_data.derived(figures_and_events, (dataset, obs), (chosen,))
+    findings_of = session_data.derived(audit_of, (dataset, obs), (chosen,))
     show_document(source, figures_of[chosen], events_of[chosen], dataset.documents[chosen], findings_of[chosen])

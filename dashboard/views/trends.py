@@ -6,12 +6,12 @@ import streamlit as st
 from dashboard import charts
 from dashboard import metrics as mx
 from dashboard.i18n import _, ngettext
-from dashboard.views import ui
+from dashboard.views import chart_block, safe_text, session_data, tables, widgets
 
 MAX_DEFAULT_REGIONS = 6
 
-dataset, obs = ui.load()
-colours = ui.colours(dataset)
+dataset, obs = session_data.load()
+colours = session_data.colours(dataset)
 
 
 def timeline(data, colours, dark):
@@ -27,8 +27,8 @@ def timeline(data, colours, dark):
 
 
 def series_charts(data, regions, colours, dark):
-    """Per metric of the chosen regions: its label, growth rows and chart (see ui.derived)."""
-    placed, _unplaced, _chart, series, _available = ui.derived(timeline, data, colours, dark)
+    """Per metric of the chosen regions: its label, growth rows and chart (see session_data.derived)."""
+    placed, _unplaced, _chart, series, _available = session_data.derived(timeline, data, colours, dark)
     series = series[series["region"].isin(regions)]
     growth = mx.growth_summary(series)
     return [
@@ -39,31 +39,31 @@ def series_charts(data, regions, colours, dark):
     ]
 
 
-placed, unplaced, events_chart, series, available = ui.derived(timeline, (dataset, obs), colours, ui.dark())
+placed, unplaced, events_chart, series, available = session_data.derived(timeline, (dataset, obs), colours, session_data.dark())
 
 st.title(_("Trends"))
 # Every region when there are few; otherwise the default pair (or the first few), so a large
 # dataset does not draw, or send, every series at once.
 default = available if len(available) <= MAX_DEFAULT_REGIONS else (
-    [r for r in ui.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
-regions = ui.bound(st.multiselect, _("Regions"), available, default=default, key="region",
-                   names=ui.region_names(dataset), multiple=True)
-blocks = ui.derived(series_charts, (dataset, obs), tuple(regions), colours, ui.dark())
+    [r for r in mx.DEFAULT_REGIONS if r in available] or available[:MAX_DEFAULT_REGIONS])
+regions = widgets.bound(st.multiselect, _("Regions"), available, default=default, key="region",
+                        names=widgets.region_names(dataset), multiple=True)
+blocks = session_data.derived(series_charts, (dataset, obs), tuple(regions), colours, session_data.dark())
 
 if not blocks:
     st.info(_("No region selected has a metric with two or more years."))
 for metric, label, rows, growth, fig in blocks:
     st.header(label)
     for _index, row in growth.iterrows():
-        st.markdown(_("{region}: {value}").format(region=f"**{ui.md(row[mx.REGION_NAME])}**",
-                                                  value=ui.md(mx.describe_growth(row))))
-    ui.chart_block(fig, rows, key=f"series-{metric}")
+        st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(row[mx.REGION_NAME])}**",
+                                                  value=safe_text.md(mx.describe_growth(row))))
+    chart_block.chart_block(fig, rows, key=f"series-{metric}")
 
 st.header(_("Policy events"))
 if len(placed):
     columns = {mx.REGION_NAME: _("Region"), "date_text": _("Date as worded"), "period_start": _("Period from"),
                "period_end": _("Period to"), "title": _("Title"), "quote": _("Quote")}
-    ui.chart_block(events_chart, placed, key="events", table=ui.event_table(placed, columns))
+    chart_block.chart_block(events_chart, placed, key="events", table=tables.event_table(placed, columns))
 if len(unplaced):
     st.markdown(ngettext("**{count} event without a stated date** (not placed on the axis):",
                          "**{count} events without a stated date** (not placed on the axis):", len(unplaced)).format(
@@ -71,5 +71,5 @@ if len(unplaced):
     columns = {mx.REGION_NAME: _("Region"), "title": _("Title"), "date_text": _("Date as worded"), "note": _("Note"),
                mx.SOURCE_TITLE: _("Source"), "quote": _("Quote")}
     # A card per event on every screen: seven columns of sentences do not fit a centred page as a table.
-    st.markdown(ui.card_markdown(ui.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns),
-                                 {_(ui.EVENT_LINK): _(ui.LINK_TEXTS[ui.EVENT_LINK])}))
+    st.markdown(tables.card_markdown(tables.event_table(unplaced.fillna({"date_text": _("not stated"), "note": ""}), columns),
+                                     {_(tables.EVENT_LINK): _(tables.LINK_TEXTS[tables.EVENT_LINK])}))

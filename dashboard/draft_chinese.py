@@ -1,0 +1,215 @@
+"""What the draft reads from a Chinese sentence around a number: its qualifier, status, year,
+region, metric and the verbatim quote that states them (issue 19).
+
+The words come from the one reader's table, dashboard.number_words.CHINESE (qualifiers before and after
+a number, status words, measure words); regions are found by their Chinese names (data/regions.csv,
+schema.region_names: 河南省 and 河南) and metrics by the catalogue's label_zh and synonyms_zh.
+dashboard.draft asks `chinese_fields` for each number of a Chinese document; the rest of a
+candidate row (ids, notes, ranges as two rows, the CSV) is the draft's, as for English.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.number_words import CHINESE
+from dashboard.numbers import CJK, Mention
+
+_Z = CHINESE
+_CLAUSE_END = re.compile(r"[，；：,;:]|…+")  # a clause's status and year words stay inside it; 、 joins a list
+_LIST_BREAK = re.compile(r"[，；：、,;:]|…+")  # the quote: the shortest piece of a list that holds the number
+
+
+def _longest_first(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _words_meaning(table: dict[str, str], meaning: str) -> list[str]:
+    return [word for word, means in table.items() if means == meaning and "…" not in word]
+
+
+_BEFORE = re.compile(rf"(?:{_longest_first(_Z.qualifiers_before)})$")
+_MEASURE = "".join(sorted(_Z.measure_words))
+_AFTER = re.compile(rf"(?:([{''.join(_Z.after_a_number)}])|[{''.join(_Z.scale_units)}]?[{_MEASURE}元]?"
+                    rf"({_longest_first(w for w in _Z.qualifiers_after if w not in _Z.after_a_number)}))")
+_UNTIL_YEAR = re.compile(r"(?<!达)到(?:19|20)\d\d年")  # 到2025年 (达到 is 'reach', no target)
+_STATUS = {status: re.compile(_longest_first(_words_meaning(_Z.statuses, status)))
+           for status in ("proposed", "actual", "target")}
+_NOT_A_STATUS = re.compile(r"将近|已经?(?=达)")  # 将近 is 'nearly'; 已达 is still an actual (kept below)
+_LAST_YEAR = re.compile(r"去年|上年末|上年底")
+_RANK_WORDS = re.compile(r"居|位列|排名|排在|名列|位居")
+_PERIOD_AFTER = re.compile(r"(?:年|个月|周年)(?!底|末|初)")  # used with match(text, at): no ^
+_CJK_CHARACTER = re.compile(f"[{CJK}]")
+# A region's name read across a word boundary: 其中国家级 is 其中 ('of which') 国家级, not 中国.
+_ACROSS_WORDS = re.compile("其中国")
+
+
+def is_chinese(text: str) -> bool:
+    """Whether the document is written in Chinese: more Chinese characters than Latin letters."""
+    return len(_CJK_CHARACTER.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+
+
+@dataclass
+class ChineseFields:
+    qualifier: str
+    status: str
+    year: int | None
+    basis: str
+    region: str | None
+    metric: str | None
+    unit: str
+    quote_span: tuple[int, int]
+    notes: list[str] = field(default_factory=list)
+
+
+def qualifier_of(text: str, clause_start: int, mention: Mention) -> str:
+    """约/近/超过/逾/不少于/不超过 right before the number; 左右/多/余/以上/以内/以下 right after it."""
+    after = _AFTER.match(text, mention.end)
+    if after:
+        return _Z.qualifiers_after[after.group(1) or after.group(2)]
+    before = _BEFORE.search(text, max(clause_start, mention.start - 4), mention.start)
+    return _Z.qualifiers_before[before.group()] if before else "exact"
+
+
+def _status_in(text: str) -> str | None:
+    text = _NOT_A_STATUS.sub("", text)
+    if _STATUS["proposed"].search(text):
+        return "proposed"
+    if _STATUS["actual"].search(text):
+        return "actual"
+    if _STATUS["target"].search(text) or _UNTIL_YEAR.search(text):
+        return "target"
+    return None
+
+
+def status_of(text: str, sentence: tuple[int, int], clause_start: int, mention: Mention) -> str:
+    """The status words of the number's clause (拟 proposed; 截至/已 actual; 力争/将/到2025年 target),
+    else of its sentence before it, else of the whole sentence; 'actual' where none is written."""
+    return (_status_in(text[clause_start:mention.start]) or _status_in(text[sentence[0]:mention.start])
+            or _status_in(text[sentence[0]:sentence[1]]) or "actual")
+
+
+class RegionNames:
+    """The regions a Chinese text names (English names, Chinese names, Chinese short names)."""
+
+    def __init__(self, names: dict[str, tuple[str, ...]]):
+        self.region_of = {name: region for region, all_names in names.items() for name in all_names if name}
+        self.pattern = re.compile(_longest_first(self.region_of)) if self.region_of else None
+
+    def first(self, text: str, start: int, end: int) -> str | None:
+        for found in self.pattern.finditer(text, start, end) if self.pattern else ():
+            if not _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
+                return self.region_of[found.group()]
+        return None
+
+    def most_named(self, text: str) -> str | None:
+        counts: dict[str, int] = {}
+        for found in self.pattern.finditer(text) if self.pattern else ():
+            if _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
+                continue
+            region = self.region_of[found.group()]
+            counts[region] = counts.get(region, 0) + 1
+        return max(counts, key=counts.get) if counts else None
+
+
+def metric_terms(catalogue: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """(term, metric, unit, value type) for each metric's label_zh and synonyms_zh, longest first."""
+    terms = []
+    for row in catalogue.itertuples():
+        synonyms = row.synonyms_zh if isinstance(getattr(row, "synonyms_zh", None), str) else ""
+        for term in [row.label_zh, *synonyms.split(";")]:
+            term = term.strip().strip("“”\"")
+            if term:
+                terms.append((term, row.metric, row.unit, row.value_type))
+    return sorted(terms, key=lambda t: len(t[0]), reverse=True)
+
+
+def _wanted_type(mention: Mention, ranked: bool) -> tuple[str, ...]:
+    if ranked:
+        return ("rank",)
+    return {"money": ("money",), "percent": ("percent",), "ordinal": ("rank",)}.get(mention.kind, ("count",))
+
+
+def metric_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], mention: Mention, ranked: bool,
+              terms: list[tuple[str, str, str, str]]) -> tuple[str | None, str | None]:
+    """The metric the sentence names for the number: a name right after its unit (120个省级技术创新中心),
+    else the nearest name before it in its clause, then in its sentence, else a name later in its clause."""
+    wanted = _wanted_type(mention, ranked)
+    found = []  # (start, end, metric, unit), a longer term first where two start at one place
+    taken: list[tuple[int, int]] = []
+    for term, metric, unit, value_type in terms:
+        if value_type not in wanted:
+            continue
+        at = text.find(term, sentence[0], sentence[1])
+        while at >= 0:
+            if not any(a <= at < b for a, b in taken):
+                found.append((at, at + len(term), metric, unit))
+                taken.append((at, at + len(term)))
+            at = text.find(term, at + 1, sentence[1])
+    if not found:
+        return None, None
+    after = [f for f in found if mention.end <= f[0] <= mention.end + 4 and not _LIST_BREAK.search(text, mention.end, f[0])]
+    before_in_clause = [f for f in found if clause[0] <= f[0] and f[1] <= mention.start]
+    before = [f for f in found if f[1] <= mention.start]
+    later = [f for f in found if mention.end <= f[0] < clause[1]]
+    for group, pick in ((after, min), (before_in_clause, max), (before, max), (later, min)):
+        if group:
+            chosen = pick(group, key=lambda f: f[0])
+            return chosen[2], chosen[3]
+    return None, None
+
+
+def skip_reason(text: str, mention: Mention) -> str | None:
+    """Why a Chinese number is no figure where the English rules cannot tell: 3年 (a period), an
+    ordinal with no rank word near it (第一批: an enumeration)."""
+    if mention.kind in ("cardinal", "range") and _PERIOD_AFTER.match(text, mention.end) and not mention.unit:
+        return "a period, not a figure"
+    if mention.kind == "ordinal" and not _RANK_WORDS.search(text, max(0, mention.start - 12), mention.start):
+        return "an ordinal that is no rank (an enumeration)"
+    return None
+
+
+def _piece(text: str, sentence: tuple[int, int], position: int, breaks: re.Pattern) -> tuple[int, int]:
+    """The piece of the sentence between two breaks that holds the position."""
+    cuts = [sentence[0]] + [m.end() for m in breaks.finditer(text, sentence[0], sentence[1])]
+    start = cuts[bisect.bisect_right(cuts, position) - 1]
+    following = breaks.search(text, position, sentence[1])
+    return start, following.start() if following else sentence[1]
+
+
+def chinese_fields(text: str, sentence: tuple[int, int], mention: Mention, years: list[Mention], published: str | None,
+                   regions: RegionNames, main_region: str | None, terms: list[tuple[str, str, str, str]]) -> ChineseFields:
+    """Everything a candidate row of a Chinese number needs but its value (see the module docstring)."""
+    clause = _piece(text, sentence, mention.start, _CLAUSE_END)
+    quote = _piece(text, sentence, mention.start, _LIST_BREAK)
+    quote = (quote[0], max(quote[1], mention.end))
+    qualifier = qualifier_of(text, quote[0], mention)
+    status = status_of(text, sentence, clause[0], mention)
+    notes: list[str] = []
+    year_mention = next((y for y in reversed(years) if sentence[0] <= y.start and y.end <= mention.start), None)
+    year, basis = None, "unstated"
+    if year_mention is not None:
+        year, basis = int(year_mention.values[0]), "stated"
+        year_clause = _piece(text, sentence, year_mention.start, _CLAUSE_END)
+        quote = (min(quote[0], year_clause[0]), quote[1])
+    elif _LAST_YEAR.search(text, sentence[0], mention.start) and published:
+        year, basis = int(published[:4]) - 1, "stated"
+        notes.append(f"year resolved from '去年' and the document's date {published}; the quote does not write it")
+    elif (earlier := next((y for y in reversed(years) if text.rfind("\n", 0, sentence[0]) < y.start < sentence[0]), None)):
+        # The line opened with a year (2023年末，...；...8.2%): its figures are of that year, which the
+        # quote cannot state (it would cross a sentence), so none is proposed; the note says which.
+        notes.append(f"the line opens with the year {earlier.text}, in an earlier sentence: set the year if it applies")
+    elif status == "actual" and published:
+        year, basis = int(published[:4]), "as_of"
+    ranked = mention.kind == "ordinal" or bool(_RANK_WORDS.search(text, max(sentence[0], mention.start - 12), mention.start))
+    metric, unit = metric_of(text, sentence, clause, mention, ranked, terms)
+    stated_unit = "rank" if ranked else "percent" if mention.kind == "percent" else mention.unit or unit or ""
+    region = regions.first(text, *quote) or regions.first(text, *sentence) or main_region
+    start, end = quote
+    while end > start and text[end - 1] in "，；：、。,;: ":
+        end -= 1
+    return ChineseFields(qualifier, status, year, basis, region, metric, stated_unit, (start, end), notes)
