@@ -23,8 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import RESULTS, ROOT, fetch, log, machine_info, proc_status, streamlit_server, write_json
+from bench.common import RESULTS, log, machine_info, proc_status, write_json
 from deploy.processes import descendants
+from tests.harness import ROOT, fetch, streamlit_server
 
 REPEAT = 10
 CHILD = r"""

@@ -55,8 +55,8 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.common import HOST, OPENER, Server, free_port, memory, streamlit_servers
 from deploy.serve import nginx
+from tests.harness import HOST, OPENER, Server, free_port, memory, streamlit_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = Path(__file__).with_name("results") / "load.json"
@@ -591,7 +591,7 @@ API_PATHS = (
 def _api_client(base_url: str, index: int, requests: int) -> tuple[list[float], Counter]:
     """One script client: `requests` GETs in turn over API_PATHS (every 8th conditional, expecting
     304); an answer counts as an error unless its status and body are what the API promises."""
-    from bench.common import fetch
+    from tests.harness import fetch
 
     times, errors = [], Counter()
     etag = None

@@ -21,7 +21,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, log
+from bench.common import VIEWPORT, log
+from tests.harness import CHROMIUM, CHROMIUM_ARGS
 
 HOLD_MS = 600
 POLL_S = 0.05

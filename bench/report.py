@@ -17,7 +17,8 @@ RATIO_TARGET = 1.3
 LOAD_100K_TARGET_S = 2.0
 RERUN_100K_TARGET_S = 1.0
 MEMORY_RATIO_TARGET = 1.5
-CLS_TARGET = 0.1  # Core Web Vitals "good"
+CLS_TARGET = 0.05  # in every run, unthrottled and 4x (Core Web Vitals' "good" is 0.1; issue 23 asks for half)
+PERFORMANCE_MARGIN = 3  # Lighthouse performance at least the bare app's minus this, unthrottled, same run
 # "No faster than linear": 10x the rows may cost at most this many times the time (slope <= ~1.08
 # on the log-log plot, i.e. linear plus noise). Decades below 10k rows are dominated by fixed costs.
 LINEAR_FACTOR_LIMIT = 12.0
@@ -177,21 +178,7 @@ def targets(results: dict) -> list[dict]:
         add("1M rows: app starts and answers", measured, "/explore settles", "pass" if answered else "fail")
     else:
         add("1M rows: app starts and answers", "not run", "/explore settles", "n/a")
-    vitals = results.get("vitals", {}).get("summary", {})
-    bare = vitals.get("bare", {})
-    pages_measured = {name: row for name, row in vitals.items() if name != "bare" and "error" not in row}
-    if pages_measured:
-        worst_cls = max(pages_measured.items(), key=lambda item: item[1]["cls_max"])
-        add("CLS on every page (worst run)", f"{worst_cls[1]['cls_max']:.3f} on {worst_cls[0]}", f"< {CLS_TARGET}",
-            "pass" if worst_cls[1]["cls_max"] < CLS_TARGET else "fail")
-        if "performance" in bare:
-            slowest = min(pages_measured.items(), key=lambda item: item[1]["performance"])
-            add("Lighthouse performance, every page", f"{slowest[1]['performance']:.0f} on {slowest[0]} "
-                f"(bare app {bare['performance']:.0f})", "≥ bare app",
-                "pass" if slowest[1]["performance"] >= bare["performance"] else "fail")
-        lowest = min(pages_measured.items(), key=lambda item: item[1]["accessibility"])
-        add("Lighthouse accessibility, every page", f"{lowest[1]['accessibility']:.0f} on {lowest[0]}", "100",
-            "pass" if lowest[1]["accessibility"] >= 100 else "fail")
+    rows += _vital_targets(results.get("vitals", {}))
     memory = results.get("memory", {})
     if memory.get("rss_1_bytes") and memory.get("rss_n_bytes"):
         value = memory["rss_n_bytes"] / memory["rss_1_bytes"]
@@ -199,6 +186,40 @@ def targets(results: dict) -> list[dict]:
             f"< {MEMORY_RATIO_TARGET}×", "pass" if value < MEMORY_RATIO_TARGET else "fail")
     else:
         add("20 sessions: server memory", "not run", f"< {MEMORY_RATIO_TARGET}×", "n/a")
+    return rows
+
+
+def _vital_targets(vitals: dict) -> list[dict]:
+    rows = []
+    for mode, summary in lighthouse.by_mode(vitals).items():
+        measured = {name: row for name, row in summary.items() if name != "bare" and "error" not in row}
+        if not measured:
+            continue
+        title = lighthouse.MODE_TITLES.get(mode, mode)
+        worst = max(measured.items(), key=lambda item: item[1]["cls_max"])
+        over = sorted(name for name, row in measured.items() if row["cls_max"] >= CLS_TARGET)
+        rows.append({"target": f"CLS on every page, every run ({title})",
+                     "measured": f"worst {worst[1]['cls_max']:.3f} on {worst[0]}"
+                                 + (f"; at or over on {', '.join(over)}" if over else ""),
+                     "goal": f"< {CLS_TARGET}", "result": "fail" if over else "pass"})
+        bare = summary.get("bare", {})
+        if mode == "none" and "performance" in bare:
+            floor = bare["performance"] - PERFORMANCE_MARGIN
+            slowest = min(measured.items(), key=lambda item: item[1]["performance"])
+            under = sorted(name for name, row in measured.items() if row["performance"] < floor)
+            rows.append({"target": "Lighthouse performance, every page (no throttling)",
+                         "measured": f"lowest {slowest[1]['performance']:.0f} on {slowest[0]} (bare app "
+                                     f"{bare['performance']:.0f})" + (f"; under on {', '.join(under)}" if under else ""),
+                         "goal": f"≥ bare app − {PERFORMANCE_MARGIN}", "result": "fail" if under else "pass"})
+        if mode == "none":
+            for language, pages in (("en", measured), ("zh", {k: v for k, v in vitals.get("zh", {}).items()
+                                                              if "error" not in v})):
+                if not pages:
+                    continue
+                lowest = min(pages.items(), key=lambda item: item[1]["accessibility"])
+                rows.append({"target": f"Lighthouse accessibility, every page ({language})",
+                             "measured": f"lowest {lowest[1]['accessibility']:.0f} on {lowest[0]}", "goal": "100",
+                             "result": "pass" if lowest[1]["accessibility"] >= 100 else "fail"})
     return rows
 
 

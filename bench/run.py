@@ -15,8 +15,11 @@ Sections:
 3. scale: synthetic datasets of 1k-1M rows (bench/datagen.py) in a temp dir; per size, in a fresh
    process, load_dataset time and peak RSS; then a server on that data: /explore's first load and
    its rerun after picking a region. Slow sizes are recorded as timeouts, never waited on forever.
-5. vitals: Lighthouse (bench/lighthouse.py) on every page and the bare app: performance, FCP, LCP,
-   TBT, CLS and accessibility, medians of 3 rounds after a warm-up.
+5. vitals: Lighthouse (bench/lighthouse.py) on every page and the bare app, unthrottled and with the
+   CPU slowed 4x: performance, FCP, LCP, TBT, CLS (every run's, with the elements that moved) and
+   accessibility, medians of 3 rounds after a warm-up, and each page's longest tasks with their cause;
+   then one round of every page in Chinese for its accessibility. --pages picks some pages,
+   --traces keeps the runs' traces (in <out>/traces/, not committed).
 6. images: time to the first chart image and per image after it, and the memory each costs
    (bench/images.py), in a fresh process and over HTTP (/api/figures/<id>.png) on a fresh server.
 4. profile: pyinstrument on load_dataset and on /explore (first run and rerun) at 100k rows, and
@@ -24,7 +27,7 @@ Sections:
 
 Both apps read a snapshot of this checkout's data/ and seeds/ taken at the start (other work on
 the files cannot change a run half-way). Results: bench/results/bench.json (everything),
-summary.md (tables, targets pass/fail), scale.png, profile_*.{txt,html,json}. Targets are
+summary.md (tables, targets pass/fail), scale.png, profile_*.{txt,html,json} (not committed). Targets are
 reported, never asserted. Generated data is deterministic (fixed seed) and cached in
 $TMPDIR/dashboard-bench-data/ across runs (--fresh-data regenerates it, --clean-data removes it).
 """
@@ -44,24 +47,18 @@ from pathlib import Path
 
 from bench import datagen, report
 from bench import images as bench_images
-from bench.common import (
-    BARE_APP,
-    BENCH,
-    DASHBOARD_APP,
-    RESULTS,
-    ROOT,
-    log,
-    machine_info,
-    proc_status,
-    streamlit_server,
-    write_json,
-)
+from bench.common import BARE_APP, BENCH, RESULTS, ROOT, log, machine_info, proc_status, write_json
+from dashboard import pages as registry
+from dashboard.citation import figure_path
+from tests.harness import DASHBOARD_APP, streamlit_server
 
 SECTIONS = ("pages", "memory", "scale", "profile", "vitals", "images")
 # The pages Lighthouse measures (path after the server address); the bare app is measured beside them.
-VITAL_PAGES = ["/", "/compare", "/map", "/trends", "/explore", "/sources",
-               "/figure?id=shanxi-provincial-manufacturing-innovation-centres-2021",
-               "/compare?embed=true"]  # what an embed snippet shows (layout shift, accessibility)
+# Every page of the registry; the figure page with a figure of the checkout's data, and /compare
+# as an embed snippet shows it (layout shift, accessibility).
+VITAL_FIGURE_ID = "shanxi-provincial-manufacturing-innovation-centres-2021"
+VITAL_PAGES = [figure_path(VITAL_FIGURE_ID) if page.name == "figure" else page.path for page in registry.PAGES]
+VITAL_PAGES.append("/compare?embed=true")
 DATA_CACHE = Path(tempfile.gettempdir()) / "dashboard-bench-data"
 
 
@@ -82,6 +79,7 @@ class Config:
     profile_rows: int = 100_000
     profile_timeout_s: float = 600
     vitals_runs: int = 3
+    vitals_modes: tuple[str, ...] = ("none", "cpu4")
 
     @classmethod
     def quick_mode(cls) -> Config:
@@ -167,13 +165,19 @@ def section_pages(config: Config, shipped: Path) -> dict:
     return {"samples": samples, "summary": report.summarise_pages(samples)}
 
 
-def section_vitals(config: Config, shipped: Path) -> dict:
+def section_vitals(config: Config, shipped: Path, traces: Path | None = None) -> dict:
+    """Lighthouse on every page and the bare app, unthrottled and with the CPU slowed 4x; then one
+    unthrottled round of every page in Chinese, for its accessibility (the interface's other language)."""
     from bench import lighthouse
 
     env = {"DASHBOARD_ROOT": str(shipped)}
     with streamlit_server(DASHBOARD_APP, env=env) as dashboard, streamlit_server(BARE_APP, env=env) as bare:
         urls = {"bare": bare.url + "/", **{page: dashboard.url + page for page in VITAL_PAGES}}
-        return lighthouse.run(urls, runs=config.vitals_runs, warmups=config.warmups)
+        result = lighthouse.run(urls, runs=config.vitals_runs, warmups=config.warmups, modes=config.vitals_modes,
+                                traces=traces)
+        chinese = {page: dashboard.url + page + ("&" if "?" in page else "?") + "lang=zh" for page in VITAL_PAGES}
+        result["zh"] = lighthouse.run(chinese, runs=1, warmups=0, modes=("none",))["summary"]["none"]
+        return result
 
 
 def section_memory(config: Config, shipped: Path) -> dict:
@@ -273,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="page rounds after the warm-up (default 7, quick 2)")
     parser.add_argument("--sessions", type=int, help="sessions held open for the memory section (default 20)")
     parser.add_argument("--sizes", help="comma-separated row counts for the scale section")
+    parser.add_argument("--pages", help="comma-separated subset of the vitals pages (default: all of VITAL_PAGES)")
+    parser.add_argument("--traces", action="store_true",
+                        help="keep every timed Lighthouse run's trace in <out>/traces/ (large; not committed)")
     parser.add_argument("--fresh-data", action="store_true", help="regenerate the synthetic datasets")
     parser.add_argument("--clean-data", action="store_true", help="delete the cached synthetic datasets and exit")
     args = parser.parse_args(argv)
@@ -288,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         config.sessions = args.sessions
     if args.sizes:
         config.sizes = [int(float(size)) for size in args.sizes.split(",")]
+    if args.pages:
+        VITAL_PAGES[:] = [page for page in VITAL_PAGES if page in args.pages.split(",")]
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -321,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                 elif section == "profile":
                     results["profile"] = section_profile(config, out, args.fresh_data, shipped)
                 elif section == "vitals":
-                    results["vitals"] = section_vitals(config, shipped)
+                    results["vitals"] = section_vitals(config, shipped, out / "traces" if args.traces else None)
                 elif section == "images":
                     results["images"] = bench_images.measure(repeat=3 if config.quick else bench_images.REPEAT)
             except Exception as err:

@@ -25,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import DASHBOARD_APP, ROOT, proc_status, streamlit_server
+from bench.common import proc_status
+from tests.harness import DASHBOARD_APP, ROOT, streamlit_server
 
 
 def _rss() -> int:

@@ -18,10 +18,11 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, log, streamlit_server
+from bench.common import log
 from dashboard import pages as registry
 from dashboard.citation import figure_path
 from dashboard.data import load_dataset
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 
 OUT = ROOT / "docs" / "screenshots"
 README = ROOT / "README.md"

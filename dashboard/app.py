@@ -13,6 +13,11 @@ from dashboard import pages as registry
 from dashboard.i18n import _
 from dashboard.pages import VIEWS
 
+# Static stylesheets (no data in them) in every page from its first paint: a visible keyboard focus
+# on the page links; tables on a wide screen and cards on a phone (tables.responsive_table); nothing
+# that moves while the page arrives (first_paint.css).
+STYLESHEETS = ("focus.css", "layout.css", "first_paint.css")
+
 
 def pages() -> list:
     """The pages of the registry (dashboard/pages.py), titled in the reader's language (set before
@@ -35,18 +40,20 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     # Every tab its own title: the page's (a figure page then names its figure, figure.py).
     st.set_page_config(page_title=page_frame.tab_title(navigation.title), page_icon=":material/insights:",
                        layout="centered" if embedded else registry.named(navigation.url_path).layout)
-    # A visible keyboard focus on the page links (a static stylesheet: no data in it).
-    st.html(VIEWS / "focus.css")
-    # Tables on a wide screen, cards on a phone (tables.responsive_table).
-    st.html(VIEWS / "layout.css")
-    # A tap on a chart opens its figure page as a click does (a static script: no data in it).
-    st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
     if embedded:
         share.run_embedded(navigation)
     else:
         languages.language_control()
         navigation.run()
         page_frame.footer()
+    # Last, under everything: Streamlit draws an HTML element as a 40 px skeleton until its code has
+    # loaded, then 0 px tall; at the top of the page that moved the whole page up (CLS 0.02-0.05).
+    # The stylesheets are in every page's index.html as well (STYLESHEETS, previews.py), so they
+    # apply from the first paint; these copies serve an address the registry does not list.
+    for stylesheet in STYLESHEETS:
+        st.html(VIEWS / stylesheet)
+    # A tap on a chart opens its figure page as a click does (a static script: no data in it).
+    st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
 else:  # the server importing this file to find the app
     from streamlit import file_util
 
@@ -54,5 +61,7 @@ else:  # the server importing this file to find the app
 
     # /figure answers Streamlit's own index.html with the figure's link-preview tags (previews.py).
     index_html = Path(file_util.get_static_dir()) / "index.html"
-    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html)],
+    # Every page's address answers the same index.html with the first-paint style (previews.py).
+    paths = sorted({path for page in registry.PAGES for path in (page.path, f"/{page.name}")})
+    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS])],
                  exception_handlers={Exception: api.server_error})

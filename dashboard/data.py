@@ -215,9 +215,11 @@ def _published_ids(root: Path, digests: dict[str, str]) -> dict[str, tuple[str, 
     frame = _read_and_validate(
         root / BY_KEY["published_ids"].path, BY_KEY["published_ids"].path, BY_KEY["published_ids"].model.to_schema(), digests=digests
     )
+    # Plain lists: a row tuple per id over pandas' Arrow-backed columns cost ~0.4 s at 100k ids.
+    columns = [frame[name].astype(object).tolist() for name in ("id", "kind", "region", "metric", "source_id")]
     return {
-        row.id: (row.kind, row.region, row.metric if isinstance(row.metric, str) else None, row.source_id)
-        for row in frame.itertuples()
+        id_: (kind, region, metric if isinstance(metric, str) else None, source)
+        for id_, kind, region, metric, source in zip(*columns, strict=True)
     }
 
 

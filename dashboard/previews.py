@@ -7,6 +7,10 @@ Streamlit's static files, so /figure is answered here with Streamlit's own index
 file its static handler would send for that address) with the tags written into its <head>; the
 browser then starts the app as usual. Every value from the data is HTML-escaped. No Streamlit
 import here: app.py passes the path of Streamlit's index.html.
+
+Every other page's address is answered the same way with the page as it is. Both carry the app's
+static stylesheets (app.STYLESHEETS) in their <head>: a style the script sends arrives after the
+first paint, and what is drawn before it (the loading skeleton, a widget's placeholder) moved.
 """
 
 from __future__ import annotations
@@ -71,11 +75,28 @@ def page_with(index_html: str, head_tags: str) -> str:
     return index_html.replace(anchor, f"{anchor}\n    {head_tags}", 1)
 
 
-def routes(index_path: Path) -> list[Route]:
-    """The /figure route, answered from the pages' shared cached dataset (as the API reads it)."""
+def with_style(index_html: str, css: str) -> str:
+    """Streamlit's index.html with a static style sheet first in its <body>, so it applies from the
+    first paint (a style the script sends arrives after it). In the body, not the head: Streamlit
+    adds its own styles to the head as it draws, and of two rules as specific, the later wins."""
+    return index_html.replace("<body>", f"<body>\n    <style>\n{css}\n</style>", 1)
+
+
+def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path] = ()) -> list[Route]:
+    """The /figure route, answered from the pages' shared cached dataset (as the API reads it), and
+    every other page's address (`page_paths`), answered with Streamlit's index.html as it is; each
+    with the static `stylesheets` in its <head>."""
+    css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets)
+
+    def index() -> str:
+        page = _index(str(index_path))
+        return with_style(page, css) if css else page
+
+    def plain_page(_request: Request) -> HTMLResponse:
+        return HTMLResponse(index(), headers={"Cache-Control": "no-cache"})
 
     def figure_page(request: Request) -> HTMLResponse:
-        page = _index(str(index_path))
+        page = index()
         try:
             data = api.Loaded()
             language = i18n.language_for(request.query_params.get("lang"))
@@ -88,4 +109,5 @@ def routes(index_path: Path) -> list[Route]:
             LOGGER.exception("no link preview for %s", request.url)
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
-    return [Route("/figure", figure_page, methods=["GET"])]
+    return [Route("/figure", figure_page, methods=["GET"]),
+            *(Route(path, plain_page, methods=["GET"]) for path in page_paths if path != "/figure")]

@@ -15,14 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from bench.common import streamlit_server as bench_server
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.harness import streamlit_server as harness_server
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "dashboard-screenshots"))
 
@@ -31,8 +26,8 @@ SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", Path(tempfile.gettempdir(
 def streamlit_server(app: Path | None = None, env: dict | None = None, timeout: float = 60):
     """Run `python -m streamlit run` on a free port; yield its base URL; stop it afterwards.
 
-    The benchmark's launcher, which logs to a file (a pipe nobody reads can block the server)."""
-    with bench_server(app or ROOT / "dashboard" / "app.py", env=env, timeout=timeout) as server:
+    tests/harness.py's launcher, which logs to a file (a pipe nobody reads can block the server)."""
+    with harness_server(app or ROOT / "dashboard" / "app.py", env=env, timeout=timeout) as server:
         yield server.url
 
 

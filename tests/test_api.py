@@ -18,13 +18,13 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin
 import pandas as pd
 import pytest
 
-from bench.common import fetch
 from dashboard import export, i18n, package, query
 from dashboard import metrics as mx
 from dashboard.data import describe_failure, load_dataset
 from dashboard.files import InvalidData
 from tests.browser import streamlit_server
 from tests.conftest import EVIL_REGION, ROOT, read_rows, write_rows
+from tests.harness import fetch
 
 pytestmark = pytest.mark.server
 

@@ -10,10 +10,10 @@ import json
 import pytest
 from PIL import Image
 
-from bench.common import fetch
 from dashboard import citation, i18n, images
 from dashboard import metrics as mx
 from tests.browser import streamlit_server
+from tests.harness import fetch
 from tests.test_images import svg_text
 
 pytestmark = pytest.mark.server

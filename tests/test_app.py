@@ -65,6 +65,18 @@ def test_every_page_runs_without_exception_or_error(page):
     assert at.title[0].value
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_filter_has_its_height_before_its_code_loads(page):
+    """first_paint.css gives the skeleton of each select box, multiselect and slider the height of
+    the widget with its label (Streamlit loads their code on first use and holds a 40 px skeleton
+    until then): a filter it does not name moves everything under it down as its code arrives."""
+    reserved = set(re.findall(r"\.st-key-([\w-]+)", (VIEWS / "first_paint.css").read_text(encoding="utf-8")))
+    at = run_page(page)
+    keys = {widget.key for kind in ("selectbox", "multiselect", "slider") for widget in at.get(kind) if widget.key}
+    assert keys <= reserved, f"{page}: no first-paint height for {sorted(keys - reserved)} in views/first_paint.css"
+    assert keys or page not in ("compare", "explore", "map", "trends")  # the pages with filters have them
+
+
 def test_main_router_lists_every_page():
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     assert not at.exception

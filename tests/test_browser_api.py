@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from bench.common import fetch
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_idle
+from tests.harness import fetch
 
 pytestmark = pytest.mark.browser
 

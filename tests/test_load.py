@@ -159,7 +159,7 @@ def test_sessions_share_one_copy_of_a_large_dataset(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
     from bench import datagen
-    from bench.common import streamlit_server
+    from tests.harness import streamlit_server
 
     root = tmp_path / "data-20k"
     datagen.generate(root, 20_000)

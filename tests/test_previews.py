@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from bench.common import fetch
 from dashboard import citation, i18n, previews
 from dashboard import metrics as mx
 from tests.browser import streamlit_server
+from tests.harness import fetch
 
 pytestmark = pytest.mark.server
 
@@ -55,3 +55,25 @@ def test_an_unknown_figure_previews_as_the_dataset_without_an_image(server):
 def test_data_in_the_tags_is_escaped():
     head = previews.tags('A "quoted" <script>alert(1)</script> title', "d & e", "http://x/?a=1&b=2", None, "en")
     assert "<script>" not in head and "&quot;quoted&quot;" in head and "a=1&amp;b=2" in head
+
+
+def test_every_page_is_served_with_its_stylesheets_from_the_first_paint(server):
+    """Every page's address (the registry's, and /figure) answers Streamlit's page with the static
+    stylesheets first in its <body>: before the app's root, so they apply to the loading skeleton
+    and to every widget's placeholder (a style the script sends arrives after the first paint)."""
+    from dashboard.app import STYLESHEETS
+    from dashboard.pages import PAGES, VIEWS
+
+    rules = {name: (VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS}
+    paths = sorted({path for page in PAGES for path in (page.path, f"/{page.name}")})
+    assert "/" in paths and "/compare" in paths and "/figure" in paths
+    for path in paths:
+        status, headers, body = fetch(f"{server}{path}?id=no-such-figure&lang=en")
+        page = body.decode("utf-8")
+        assert status == 200 and headers["content-type"].startswith("text/html"), path
+        for name, css in rules.items():
+            assert css in page, f"{path} is served without {name}"
+            assert page.index("<body>") < page.index(css) < page.index('<div id="root">'), (path, name)
+    # An address the registry does not name gets Streamlit's own page (its script adds the styles).
+    status, _headers, body = fetch(f"{server}/no-such-page")
+    assert status == 200 and rules["first_paint.css"] not in body.decode("utf-8")

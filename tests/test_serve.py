@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.common import fetch
 from deploy.processes import OPENER, descendants, free_port, healthy
 from deploy.serve import TEMPLATE, render_nginx_config
 from tests.conftest import ROOT
+from tests.harness import fetch
 
 
 def test_the_config_has_sticky_routes_websockets_and_every_worker(tmp_path: Path):

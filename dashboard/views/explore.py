@@ -81,10 +81,14 @@ right.download_button(
            "and a column guide. Your uploaded rows are not in it."),
 )
 
-with st.expander(_("Use these figures in a script"), icon=":material/code:"):
-    base = downloads.public_base() or LOCAL_ADDRESS
-    url = query.api_url(base, filters, choices)
-    st.caption(_("The read API serves this view with the same filters (curated figures only, not your uploads); "
-                 "text cells a spreadsheet would run as a formula start with ' as in the downloads."))
-    st.code(f"import pandas as pd\nfigures = pd.read_csv({url!r})", language="python", wrap_lines=True)
-    st.code(url, language=None)
+# Lazy, as the tables under charts are (chart_block.chart_block): its code blocks load Streamlit's syntax
+# highlighter, ~0.4 s of the browser's main thread on a cold load of a page nobody scripts from yet.
+script = st.expander(_("Use these figures in a script"), icon=":material/code:", key="script", on_change="rerun")
+if script.open:
+    with script:
+        base = downloads.public_base() or LOCAL_ADDRESS
+        url = query.api_url(base, filters, choices)
+        st.caption(_("The read API serves this view with the same filters (curated figures only, not your uploads); "
+                     "text cells a spreadsheet would run as a formula start with ' as in the downloads."))
+        st.code(f"import pandas as pd\nfigures = pd.read_csv({url!r})", language="python", wrap_lines=True)
+        st.code(url, language=None)
