@@ -318,7 +318,7 @@ def _render_pages(section: dict) -> list[str]:
         "run picks a region no earlier run picked (/compare and /explore: added to the multiselect; bare: "
         "chosen in its selectbox), so the dashboard computes a combination it has not cached. "
         "'r' rerun: Streamlit's rerun shortcut, same widget state, so the dashboard's pages reuse what "
-        "they computed for that state (ui.derived); the bare app recomputes its chart.", "",
+        "they computed for that state (session_data.derived); the bare app recomputes its chart.", "",
         "| page | charts | page load | ×bare | filter rerun | ×bare | 'r' rerun | ×bare |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]

@@ -39,7 +39,8 @@ def _csv(rows: list[dict], header: list[str] = HEADER) -> bytes:
 
 
 def candidates() -> dict[str, bytes]:
-    from dashboard.data import MAX_COLUMNS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
+    from dashboard.data import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
+    from dashboard.files import MAX_COLUMNS
 
     shipped = (ROOT / "data" / "metrics.csv").read_bytes().rstrip(b"\n").split(b"\n")
     header, rows = shipped[0], shipped[1:]
@@ -63,7 +64,8 @@ def candidates() -> dict[str, bytes]:
 
 
 def time_validation(raw: bytes, reference) -> dict:
-    from dashboard.data import InvalidData, UnreadableFile, validate_upload
+    from dashboard.data import validate_upload
+    from dashboard.files import InvalidData, UnreadableFile
 
     cpu, wall, outcome = [], [], ""
     for _ in range(REPEAT):
