@@ -123,6 +123,20 @@ class _Reading:
         self._pieces: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._memo: dict[tuple, object] = {}
 
+    def year_before(self, position: int, not_before: int) -> Mention | None:
+        """The last year that ends by `position` and starts at `not_before` or later. Years do not
+        overlap, so their ends rise with their starts: a bisection, not a scan of every year."""
+        index = bisect.bisect_left(self.year_starts, position) - 1
+        while index >= 0 and self.years[index].end > position:
+            index -= 1
+        return self.years[index] if index >= 0 and self.years[index].start >= not_before else None
+
+    def year_earlier_on_line(self, position: int) -> Mention | None:
+        """The last year that starts before `position` on the same line (line numbers, not a search
+        of the text back to the line's start, which is the whole text when it has no line break)."""
+        index = bisect.bisect_left(self.year_starts, position) - 1
+        return self.years[index] if index >= 0 and self.line_at(self.years[index].start) == self.line_at(position) else None
+
     def memo(self, key: tuple, compute):
         found = self._memo.get(key, self._memo)
         if found is self._memo:
@@ -257,10 +271,7 @@ def _year_for(reading: _Reading, clause: tuple[int, int], mention: Mention) -> M
         between = range(bisect.bisect_left(reading.starts, mention.end), bisect.bisect_left(reading.starts, later.start))
         if not any(numbers[k].kind not in ("year", "date") and numbers[k] is not mention for k in between):
             return later
-    index = bisect.bisect_left(starts, mention.start) - 1  # years do not overlap: the last one before
-    while index >= 0 and years[index].end > mention.start:
-        index -= 1
-    return years[index] if index >= 0 and years[index].start >= clause[0] else None
+    return reading.year_before(mention.start, clause[0])
 
 
 def _tokens(text: str) -> set[str]:
@@ -352,7 +363,7 @@ def _chinese_candidates(text: str, source_id: str, indexed: _Reading, dated_line
         if reason:
             draft.skipped.append((mention, reason))
             continue
-        fields = draft_chinese.chinese_fields(text, indexed.sentence(mention), mention, indexed.years, published, names,
+        fields = draft_chinese.chinese_fields(text, indexed.sentence(mention), mention, indexed, published, names,
                                               main_region, terms)
         notes = [*fields.notes, f"metric guessed from the catalogue ({fields.metric}): check it" if fields.metric
                  else "no catalogue metric matched: choose or add one"]

@@ -173,33 +173,37 @@ def skip_reason(text: str, mention: Mention) -> str | None:
     return None
 
 
-def _piece(text: str, sentence: tuple[int, int], position: int, breaks: re.Pattern) -> tuple[int, int]:
-    """The piece of the sentence between two breaks that holds the position."""
-    cuts = [sentence[0]] + [m.end() for m in breaks.finditer(text, sentence[0], sentence[1])]
+def _piece(text: str, sentence: tuple[int, int], position: int, breaks: re.Pattern, reading) -> tuple[int, int]:
+    """The piece of the sentence between two breaks that holds the position. The sentence's breaks
+    are found once (reading.memo): found again for each of its numbers, a long one was quadratic."""
+    cuts = reading.memo(("cuts", breaks.pattern, sentence),
+                        lambda: [sentence[0]] + [m.end() for m in breaks.finditer(text, sentence[0], sentence[1])])
     start = cuts[bisect.bisect_right(cuts, position) - 1]
     following = breaks.search(text, position, sentence[1])
     return start, following.start() if following else sentence[1]
 
 
-def chinese_fields(text: str, sentence: tuple[int, int], mention: Mention, years: list[Mention], published: str | None,
+def chinese_fields(text: str, sentence: tuple[int, int], mention: Mention, reading, published: str | None,
                    regions: RegionNames, main_region: str | None, terms: list[tuple[str, str, str, str]]) -> ChineseFields:
-    """Everything a candidate row of a Chinese number needs but its value (see the module docstring)."""
-    clause = _piece(text, sentence, mention.start, _CLAUSE_END)
-    quote = _piece(text, sentence, mention.start, _LIST_BREAK)
+    """Everything a candidate row of a Chinese number needs but its value (see the module docstring).
+    `reading` is draft's index of the whole document, built once (which year comes before a position,
+    a sentence's breaks): asking the text or every year again for each number was quadratic."""
+    clause = _piece(text, sentence, mention.start, _CLAUSE_END, reading)
+    quote = _piece(text, sentence, mention.start, _LIST_BREAK, reading)
     quote = (quote[0], max(quote[1], mention.end))
     qualifier = qualifier_of(text, quote[0], mention)
     status = status_of(text, sentence, clause[0], mention)
     notes: list[str] = []
-    year_mention = next((y for y in reversed(years) if sentence[0] <= y.start and y.end <= mention.start), None)
+    year_mention = reading.year_before(mention.start, sentence[0])
     year, basis = None, "unstated"
     if year_mention is not None:
         year, basis = int(year_mention.values[0]), "stated"
-        year_clause = _piece(text, sentence, year_mention.start, _CLAUSE_END)
+        year_clause = _piece(text, sentence, year_mention.start, _CLAUSE_END, reading)
         quote = (min(quote[0], year_clause[0]), quote[1])
     elif _LAST_YEAR.search(text, sentence[0], mention.start) and published:
         year, basis = int(published[:4]) - 1, "stated"
         notes.append(f"year resolved from '去年' and the document's date {published}; the quote does not write it")
-    elif (earlier := next((y for y in reversed(years) if text.rfind("\n", 0, sentence[0]) < y.start < sentence[0]), None)):
+    elif (earlier := reading.year_earlier_on_line(sentence[0])):
         # The line opened with a year (2023年末，...；...8.2%): its figures are of that year, which the
         # quote cannot state (it would cross a sentence), so none is proposed; the note says which.
         notes.append(f"the line opens with the year {earlier.text}, in an earlier sentence: set the year if it applies")
