@@ -221,6 +221,21 @@ def test_a_bad_units_row_is_named_on_its_line(capsys, project_copy: Path, monkey
                for line in err), err
 
 
+@pytest.mark.parametrize("language", ["中文", "EN", "", "=cmd|' /C calc'!A0"])
+def test_a_bad_source_language_is_named_on_its_line(capsys, project_copy: Path, monkeypatch, language):
+    """sources.csv's language is a closed list: a Chinese word for it, another case, an empty cell
+    or a formula is refused on its own line, with what was written."""
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    sources = project_copy / "data" / "sources.csv"
+    rows = read_rows(sources)
+    rows[-1]["language"] = language
+    write_rows(sources, rows)
+    assert validate.main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"data/sources.csv:{len(rows) + 1}: column 'language': got ")
+               and "expected one of [en, zh]" in line for line in err), err
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_sources_page_marks_a_chinese_text_as_source_text_only_in_english(chinese: Path, language):
     """Every document's text is marked as source text unless it is in the interface's language."""
