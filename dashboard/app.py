@@ -63,5 +63,7 @@ else:  # the server importing this file to find the app
     index_html = Path(file_util.get_static_dir()) / "index.html"
     # Every page's address answers the same index.html with the first-paint style (previews.py).
     paths = sorted({path for page in registry.PAGES for path in (page.path, f"/{page.name}")})
-    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS])],
+    wide = [page.name for page in registry.PAGES if page.layout == "wide"]
+    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS],
+                                                                 wide)],
                  exception_handlers={Exception: api.server_error})

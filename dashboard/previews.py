@@ -82,11 +82,44 @@ def with_style(index_html: str, css: str) -> str:
     return index_html.replace("<body>", f"<body>\n    <style>\n{css}\n</style>", 1)
 
 
-def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path] = ()) -> list[Route]:
+# Streamlit's own wide layout at 1.67 (its main block's style: no maximum width, and from a window
+# of its content width plus twice (5rem - 1rem) up, 5rem of padding at each side).
+WIDE_RULES = """html:has({current}) [data-testid="stMainBlockContainer"] {{
+  min-width: auto;
+  max-width: initial;
+}}
+@media (min-width: calc(736px + 2 * (5rem - 1rem))) {{
+  html:has({current}) [data-testid="stMainBlockContainer"] {{
+    padding-left: 5rem;
+    padding-right: 5rem;
+  }}
+}}"""
+
+
+def wide_rules(names: list[str]) -> str:
+    """A static rule giving the main block Streamlit's wide layout while the current page (the menu
+    link marked aria-current) is one of the wide pages `names` (dashboard/pages.py).
+
+    The layout is set before anything is drawn, but on a slow CPU Streamlit's front end can draw
+    a wide page's first elements centered and apply the layout a frame later, moving them all
+    (Lighthouse at 4x CPU: CLS 0.23 on /compare in one run of three). This rule holds from the
+    first paint that has a menu. Keyed on the menu, not on the address the page was opened at:
+    moving to another page without a reload (the menu) drops it with the link's mark; an embed
+    has no menu, and stays centered, as a figure page does."""
+    if not names:
+        return ""
+    current = ", ".join(f'header [data-testid="stTopNavLink"][aria-current="page"][href$="/{name}"]'
+                        for name in names)
+    return WIDE_RULES.format(current=f":is({current})" if len(names) > 1 else current)
+
+
+def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path] = (),
+           wide_pages: list[str] = ()) -> list[Route]:
     """The /figure route, answered from the pages' shared cached dataset (as the API reads it), and
     every other page's address (`page_paths`), answered with Streamlit's index.html as it is; each
-    with the static `stylesheets` in its <head>."""
-    css = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets)
+    with the static `stylesheets` in its <head>, and the wide layout of the `wide_pages`
+    (wide_rules)."""
+    css = "\n".join([*(path.read_text(encoding="utf-8") for path in stylesheets), wide_rules(list(wide_pages))])
 
     def index() -> str:
         page = _index(str(index_path))

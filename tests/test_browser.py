@@ -284,3 +284,42 @@ def test_the_map_draws_a_tile_per_division_and_hovering_one_shows_its_quote(page
     screenshot(page, "map-phone")
     width = chart.evaluate("c => c.querySelector('.shapelayer path').getBoundingClientRect().width")
     assert 30 < width < 60, width  # a tile at phone width: small, yet room for a short name
+
+
+GEOMETRY = """(styles) => {
+  for (const s of document.querySelectorAll('body > style')) s.disabled = !styles;
+  const block = document.querySelector('[data-testid=stMainBlockContainer]');
+  const box = block.getBoundingClientRect(), style = getComputedStyle(block);
+  return [Math.round(box.x), Math.round(box.width), style.paddingLeft, style.paddingRight];
+}"""
+
+
+def test_a_wide_page_is_wide_from_the_first_paint_that_has_a_menu(page, base_url):
+    """previews.wide_rules: while the menu marks a wide page current, the main block has Streamlit's
+    wide geometry whatever layout Streamlit has applied yet (a slow CPU drew /compare's first elements
+    centered and then widened them); the rule is Streamlit's own wide layout at every width, and it
+    leaves with the menu's mark when the reader moves to a centered page without a reload."""
+    from dashboard.pages import PAGES
+
+    wide = [p for p in PAGES if p.layout == "wide" and p.menu]
+    centered = next(p for p in PAGES if p.layout == "centered" and p.menu and not p.default)
+    assert wide, "no wide page in the registry to test"
+    open_page(page, base_url, wide[0].path)
+    for width in (1400, 1000, 870, 860, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(200)
+        assert page.evaluate(GEOMETRY, True) == page.evaluate(GEOMETRY, False), f"{wide[0].path} at {width} px"
+    page.evaluate(GEOMETRY, True)
+    page.set_viewport_size(VIEWPORT)
+    page.locator(f'header [data-testid="stTopNavLink"][href$="/{centered.name}"]').click()
+    expect(page).to_have_url(re.compile(f"/{centered.name}$"), timeout=WAIT)
+    wait_idle(page)
+    x, width, _, _ = page.evaluate(GEOMETRY, True)
+    assert x > 0 and x + width < VIEWPORT["width"], f"{centered.path} after {wide[0].path}: {width} px wide at x={x}"
+    # A centered page whose menu marks a wide page current (the moment a slow CPU showed): wide.
+    for page_entry in wide:
+        page.evaluate("""(name) => {
+          for (const a of document.querySelectorAll('header [data-testid="stTopNavLink"]'))
+            if (a.href.endsWith('/' + name)) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+        }""", page_entry.name)
+        assert page.evaluate(GEOMETRY, True)[:2] == [0, VIEWPORT["width"]], page_entry.name

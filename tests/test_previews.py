@@ -77,3 +77,14 @@ def test_every_page_is_served_with_its_stylesheets_from_the_first_paint(server):
     # An address the registry does not name gets Streamlit's own page (its script adds the styles).
     status, _headers, body = fetch(f"{server}/no-such-page")
     assert status == 200 and rules["first_paint.css"] not in body.decode("utf-8")
+
+
+def test_the_wide_rule_names_exactly_the_wide_pages_of_the_registry():
+    """previews.wide_rules keys Streamlit's wide layout on the menu link of each wide page, and on no
+    other (a centered page, the figure page and an embed have no such link marked current)."""
+    from dashboard.pages import PAGES
+
+    wide = [p.name for p in PAGES if p.layout == "wide"]
+    rules = previews.wide_rules(wide)
+    assert sorted(re.findall(r'\[href\$="/(\w+)"\]', rules)) == sorted(wide * 2)  # the block rule and the padding rule
+    assert "max-width: initial" in rules and previews.wide_rules([]) == ""
