@@ -80,3 +80,16 @@ def test_an_embed_of_an_unknown_chart_names_it_as_text(monkeypatch):
     (info,) = [i.value for i in at.info if "evil" in i.value]
     assert info == share._("This page has no chart {chart} now.").format(chart=safe_text.md(hostile))
     assert "](https://evil" not in info  # the brackets are escaped: Markdown draws no link
+
+
+@pytest.mark.parametrize("name", [page.name for page in MENU if page.charts])
+def test_an_embed_sends_its_chart_and_no_table(monkeypatch, name):
+    """An embed draws one chart; its page runs out of sight, and a table there was sent and drawn
+    unseen (the table's code loaded for nothing). The same page not embedded has its tables."""
+    shown = open_page(name)
+    monkeypatch.setattr(share, "embedded", lambda: True)
+    at = open_page(name)
+    assert len(at.get("plotly_chart")) == 1, name
+    assert len(at.dataframe) == 0, f"{name} as an embed sends {len(at.dataframe)} table(s)"
+    if name == "compare":  # the page itself has one (the side by side table): the test can fail
+        assert len(shown.dataframe) > 0

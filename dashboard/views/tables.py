@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import safe_text
+from dashboard.views import safe_text, share
 
 # Streamlit's own automatic table height (a header and 35 px rows, at most 400 px), stated: a table's
 # code loads after the page is drawn, and until then an automatic height holds a 40 px placeholder,
@@ -136,6 +136,11 @@ def responsive_table(table: pd.DataFrame, key: str, column_config: dict | None =
     """`table` as st.dataframe on a wide screen and as cards (card_markdown of `cards`, default the
     table itself) on a phone. `links`: the link columns and their words (default: the figure and
     event link columns)."""
+    if share.embedding():
+        # An embed shows one chart; the rest of its page runs out of sight (share.run_embedded). A
+        # table there was sent and drawn unseen, and loaded the table's code (Lighthouse: 0.4-1 s of
+        # the main thread on /compare?embed=true, a page whose only table was hidden).
+        return
     links = {_(c): _(w) for c, w in LINK_TEXTS.items()} if links is None else links
     options = {"hide_index": True, "width": "stretch", "height": table_height(len(table)), **options}
     with st.container(key=TABLE_KEY.format(key)):
