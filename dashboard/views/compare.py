@@ -118,15 +118,17 @@ for metric, rows_of_table, rows, fig in shared:
         first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
         for _index, row in rows_of_table.iterrows():
             marked = "" if row["status"] == "actual" else f" ({safe_text.md(mx.status_word(row['status']))})"
-            for region in regions:
-                st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(shown[region])}**{marked}",
-                                                          value=safe_text.md(row[region])))
+            lines = [_("{region}: {value}").format(region=f"**{safe_text.md(shown[region])}**{marked}",
+                                                   value=safe_text.md(row[region])) for region in regions]
             if len(regions) == 2 and row["difference"]:
-                st.markdown(_("{region}: {value}").format(
+                lines.append(_("{region}: {value}").format(
                     region=f"**{safe_text.md(first)} − {safe_text.md(second)}**{marked}", value=safe_text.md(row["difference"])
                     + (safe_text.md(row["unit"]) if i18n.active() == "zh" else f" {safe_text.md(row['unit'])}")))
-                st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(first)} ÷ {safe_text.md(second)}**{marked}",
-                                                          value=safe_text.md(row["ratio"])))
+                lines.append(_("{region}: {value}").format(region=f"**{safe_text.md(first)} ÷ {safe_text.md(second)}**{marked}",
+                                                           value=safe_text.md(row["ratio"])))
+            # One element, a paragraph a line: a page's elements each cost the browser a render (a
+            # paragraph an element was 4-5 elements a metric on a cold load of /compare).
+            st.markdown("\n\n".join(lines))
             if row["caveats"]:
                 st.warning(safe_text.md(row["caveats"]), icon=":material/warning:")
 
