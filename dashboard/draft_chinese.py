@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard.number_words import CHINESE
-from dashboard.numbers import CJK, Mention
+from dashboard.numbers import CJK, Mention, in_a_word
 
 _Z = CHINESE
 _CLAUSE_END = re.compile(r"[，；：,;:]|…+")  # a clause's status and year words stay inside it; 、 joins a list
@@ -44,8 +44,6 @@ _LAST_YEAR = re.compile(r"去年|上年末|上年底")
 _RANK_WORDS = re.compile(r"居|位列|排名|排在|名列|位居")
 _PERIOD_AFTER = re.compile(r"(?:年|个月|周年)(?!底|末|初)")  # used with match(text, at): no ^
 _CJK_CHARACTER = re.compile(f"[{CJK}]")
-# A region's name read across a word boundary: 其中国家级 is 其中 ('of which') 国家级, not 中国.
-_ACROSS_WORDS = re.compile("其中国")
 
 
 def is_chinese(text: str) -> bool:
@@ -83,24 +81,26 @@ def status_of(words: SentenceWords, clause_start: int, mention: Mention) -> str:
 
 
 class RegionNames:
-    """The regions a Chinese text names (English names, Chinese names, Chinese short names)."""
+    """The regions a Chinese text names (English names, Chinese names, Chinese short names). A name
+    inside a word of CHINESE.across_place_names is read across a word boundary and names none: 其中国家级
+    is 其中 ('of which') 国家级, not 中国; 黄河北岸 is the Yellow River's north bank, not 河北."""
 
     def __init__(self, names: dict[str, tuple[str, ...]]):
         self.region_of = {name: region for region, all_names in names.items() for name in all_names if name}
         self.pattern = re.compile(_longest_first(self.region_of)) if self.region_of else None
 
+    def _named(self, text: str, start: int = 0, end: int | None = None):
+        """Each region named in text[start:end], in order."""
+        for found in self.pattern.finditer(text, start, len(text) if end is None else end) if self.pattern else ():
+            if not in_a_word(text, found.start(), found.end(), _Z.across_place_names):
+                yield self.region_of[found.group()]
+
     def first(self, text: str, start: int, end: int) -> str | None:
-        for found in self.pattern.finditer(text, start, end) if self.pattern else ():
-            if not _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
-                return self.region_of[found.group()]
-        return None
+        return next(self._named(text, start, end), None)
 
     def most_named(self, text: str) -> str | None:
         counts: dict[str, int] = {}
-        for found in self.pattern.finditer(text) if self.pattern else ():
-            if _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
-                continue
-            region = self.region_of[found.group()]
+        for region in self._named(text):
             counts[region] = counts.get(region, 0) + 1
         return max(counts, key=counts.get) if counts else None
 

@@ -89,6 +89,24 @@ def test_a_region_name_read_across_a_word_boundary_is_no_region():
     assert [(c.row["region"], c.row["value"]) for c in draft.candidates] == [("Sichuan", "86"), ("Sichuan", "12")]
 
 
+@pytest.mark.parametrize(("text", "regions"), [
+    # 发展中国家 'developing countries': no 中国 (China)
+    ("截至2023年底，四川省已建成国际技术转移中心12个。与发展中国家共建联合实验室8个。", [("Sichuan", "12"), ("Sichuan", "8")]),
+    # 黄河北岸 'the Yellow River's north bank': no 河北 (Hebei)
+    ("河南省已建成中试基地30个。沿黄河北岸布局建设中试基地3个。", [("Henan", "30"), ("Henan", "3")]),
+    # 太行山东麓 'the Taihang Mountains' eastern foothills': no 山东 (Shandong)
+    ("河北省已建成省级技术创新中心20个。太行山东麓新建省级技术创新中心4个。", [("Hebei", "20"), ("Hebei", "4")]),
+    # 中山东路 'Zhongshan East Road': no 山东 (Shandong)
+    ("上海市已认定企业技术中心25家。中山东路沿线新增企业技术中心3家。", [("Shanghai", "25"), ("Shanghai", "3")]),
+])
+def test_a_region_name_inside_a_longer_word_is_no_region(text, regions, shipped):
+    """A region's name written across a word boundary (CHINESE.across_place_names) names no region:
+    each sentence's second figure was drafted for China, Hebei or Shandong."""
+    draft = draft_document(text, "doc", list(shipped.regions["region"]), shipped.catalogue, "2024-01-15",
+                           region_names=shipped.reference.region_names)
+    assert [(c.row["region"], c.row["value"]) for c in draft.candidates] == regions
+
+
 def test_the_issue_paragraph_as_the_issue_quotes_it_with_an_ellipsis():
     """The issue's own text: "……" leaves words out; a quote stops at it unless it must reach a year."""
     dataset = load_dataset(ROOT)
