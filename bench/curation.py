@@ -4,7 +4,8 @@
     python -m bench.curation --quick    # 32 KB to 128 KB
 
 For each hostile shape an adversarial pass found quadratic (issue 20: a sentence listing numbers,
-a sentence per number, a run of ones, "Co. A" abbreviations, a line per number) and each size,
+a sentence per number, a run of ones, "Co. A" abbreviations, a line per number; and a Chinese
+sentence listing numbers, which the Chinese draft read quadratically after issue 20) and each size,
 the real command lines run in a fresh process: `python -m dashboard.draft DOC -o OUT` and
 `python -m dashboard.audit --root COPY` on a copy of data/ and seeds/ with the document added as
 a source. Each time includes the interpreter's start-up, measured alone first (`audit` on the
@@ -35,20 +36,33 @@ from pathlib import Path
 
 from bench.common import RESULTS, ROOT, log, machine_info, write_json
 
-SHAPES = {  # name -> a unit repeated to the size
+
+def chinese_list(size: int) -> str:
+    """One Chinese sentence listing numbers, no 。: '山西省有1家、2家、…' of about `size` UTF-8 bytes (a
+    48,000-character one took 53 s to draft while each number searched the sentence for its words)."""
+    parts, written, number = ["山西省有"], 12, 1
+    while written < size:
+        parts.append(f"{number}家、")
+        written, number = written + len(str(number)) + 6, number + 1
+    return "".join(parts)
+
+
+SHAPES = {  # name -> a unit repeated to the size, in English
     "sentence listing numbers": lambda size: "Shanxi built " + ", ".join(str(i) for i in range(size // 6)) + " centres.",
     "sentence per number": lambda size: "".join(f"Shanxi built {i} centres in 2021. " for i in range(size // 34)),
     "run of ones": lambda size: " ".join(["1"] * (size // 2)),
     "Co. A abbreviations": lambda size: "Co. A " * (size // 6),
     "line per number": lambda size: "".join(f"Shanxi built {i} centres.\n" for i in range(size // 27)),
+    "Chinese sentence listing numbers": chinese_list,
 }
+LANGUAGE = {"Chinese sentence listing numbers": "zh"}  # a shape's language in sources.csv, when not English
 SIZES, QUICK_SIZES = [128_000, 256_000, 512_000, 1_024_000], [32_000, 64_000, 128_000]
 TIMEOUT_S = 120
 TARGET_1MB_S, TARGET_EXPONENT = 10.0, 1.3
 SOURCE_ID, SEED, TITLE = "bench-hostile", "seeds/999_bench_hostile.txt", "Benchmark document"
 
 
-def project_with(document: str, root: Path) -> Path:
+def project_with(document: str, root: Path, language: str = "en") -> Path:
     """A copy of this checkout's data/ and seeds/ under `root`, the document added as a source."""
     for folder in ("data", "seeds"):
         shutil.rmtree(root / folder, ignore_errors=True)
@@ -58,7 +72,7 @@ def project_with(document: str, root: Path) -> Path:
         with (root / "data" / "sources.csv").open(newline="", encoding="utf-8") as file:
             columns = next(csv.reader(file))
         row = dict.fromkeys(columns, "")
-        row.update(source_id=SOURCE_ID, file=SEED, title=TITLE, language="en", note="bench/curation.py",
+        row.update(source_id=SOURCE_ID, file=SEED, title=TITLE, language=language, note="bench/curation.py",
                    sha256=hashlib.sha256(document.encode("utf-8")).hexdigest())
         with (root / "data" / "sources.csv").open("a", newline="", encoding="utf-8") as file:
             csv.DictWriter(file, fieldnames=columns, lineterminator="\n").writerow(row)
@@ -89,12 +103,12 @@ def fastest(command: list[str], repeat: int) -> dict:
     return min(done, key=lambda r: r["cpu_seconds"]) if done else runs[0]
 
 
-def run_commands(document: str, work: Path, repeat: int) -> dict:
+def run_commands(document: str, work: Path, repeat: int, language: str = "en") -> dict:
     """Both commands on the document, headed by its title (validation looks for the title in it)."""
     document = f"{TITLE}\n{document}" if document else document
     doc, out = work / "document.txt", work / "draft.csv"
     doc.write_text(document, encoding="utf-8")
-    root = project_with(document, work / "project")
+    root = project_with(document, work / "project", language)
     return {
         "draft": fastest([sys.executable, "-m", "dashboard.draft", str(doc), "-o", str(out)], repeat),
         "audit": fastest([sys.executable, "-m", "dashboard.audit", "--root", str(root)], repeat),
@@ -127,7 +141,7 @@ def measure(sizes: list[int], repeat: int) -> dict:
             rows = []
             for size in sizes:
                 document = make(size)
-                measured = run_commands(document, work, repeat)
+                measured = run_commands(document, work, repeat, LANGUAGE.get(name, "en"))
                 rows.append({"bytes": len(document.encode("utf-8")), **measured})
                 log(f"{name}, {len(document):,} chars: draft {measured['draft']['seconds']} s "
                     f"({measured['draft']['cpu_seconds']} s CPU), audit {measured['audit']['seconds']} s "

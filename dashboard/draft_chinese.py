@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard.number_words import CHINESE
-from dashboard.numbers import CJK, Mention
+from dashboard.numbers import CJK, Mention, in_a_word
 
 _Z = CHINESE
 _CLAUSE_END = re.compile(r"[，；：,;:]|…+")  # a clause's status and year words stay inside it; 、 joins a list
@@ -44,8 +44,6 @@ _LAST_YEAR = re.compile(r"去年|上年末|上年底")
 _RANK_WORDS = re.compile(r"居|位列|排名|排在|名列|位居")
 _PERIOD_AFTER = re.compile(r"(?:年|个月|周年)(?!底|末|初)")  # used with match(text, at): no ^
 _CJK_CHARACTER = re.compile(f"[{CJK}]")
-# A region's name read across a word boundary: 其中国家级 is 其中 ('of which') 国家级, not 中国.
-_ACROSS_WORDS = re.compile("其中国")
 
 
 def is_chinese(text: str) -> bool:
@@ -75,43 +73,34 @@ def qualifier_of(text: str, clause_start: int, mention: Mention) -> str:
     return _Z.qualifiers_before[before.group()] if before else "exact"
 
 
-def _status_in(text: str) -> str | None:
-    text = _NOT_A_STATUS.sub("", text)
-    if _STATUS["proposed"].search(text):
-        return "proposed"
-    if _STATUS["actual"].search(text):
-        return "actual"
-    if _STATUS["target"].search(text) or _UNTIL_YEAR.search(text):
-        return "target"
-    return None
-
-
-def status_of(text: str, sentence: tuple[int, int], clause_start: int, mention: Mention) -> str:
+def status_of(words: SentenceWords, clause_start: int, mention: Mention) -> str:
     """The status words of the number's clause (拟 proposed; 截至/已 actual; 力争/将/到2025年 target),
     else of its sentence before it, else of the whole sentence; 'actual' where none is written."""
-    return (_status_in(text[clause_start:mention.start]) or _status_in(text[sentence[0]:mention.start])
-            or _status_in(text[sentence[0]:sentence[1]]) or "actual")
+    return (words.status_in(clause_start, mention.start) or words.status_in(words.sentence[0], mention.start)
+            or words.status_in(*words.sentence) or "actual")
 
 
 class RegionNames:
-    """The regions a Chinese text names (English names, Chinese names, Chinese short names)."""
+    """The regions a Chinese text names (English names, Chinese names, Chinese short names). A name
+    inside a word of CHINESE.across_place_names is read across a word boundary and names none: 其中国家级
+    is 其中 ('of which') 国家级, not 中国; 黄河北岸 is the Yellow River's north bank, not 河北."""
 
     def __init__(self, names: dict[str, tuple[str, ...]]):
         self.region_of = {name: region for region, all_names in names.items() for name in all_names if name}
         self.pattern = re.compile(_longest_first(self.region_of)) if self.region_of else None
 
+    def _named(self, text: str, start: int = 0, end: int | None = None):
+        """Each region named in text[start:end], in order."""
+        for found in self.pattern.finditer(text, start, len(text) if end is None else end) if self.pattern else ():
+            if not in_a_word(text, found.start(), found.end(), _Z.across_place_names):
+                yield self.region_of[found.group()]
+
     def first(self, text: str, start: int, end: int) -> str | None:
-        for found in self.pattern.finditer(text, start, end) if self.pattern else ():
-            if not _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
-                return self.region_of[found.group()]
-        return None
+        return next(self._named(text, start, end), None)
 
     def most_named(self, text: str) -> str | None:
         counts: dict[str, int] = {}
-        for found in self.pattern.finditer(text) if self.pattern else ():
-            if _ACROSS_WORDS.match(text, max(0, found.start() - 1)):
-                continue
-            region = self.region_of[found.group()]
+        for region in self._named(text):
             counts[region] = counts.get(region, 0) + 1
         return max(counts, key=counts.get) if counts else None
 
@@ -134,32 +123,24 @@ def _wanted_type(mention: Mention, ranked: bool) -> tuple[str, ...]:
     return {"money": ("money",), "percent": ("percent",), "ordinal": ("rank",)}.get(mention.kind, ("count",))
 
 
-def metric_of(text: str, sentence: tuple[int, int], clause: tuple[int, int], mention: Mention, ranked: bool,
-              terms: list[tuple[str, str, str, str]]) -> tuple[str | None, str | None]:
+def metric_of(words: SentenceWords, clause: tuple[int, int], mention: Mention, ranked: bool) -> tuple[str | None, str | None]:
     """The metric the sentence names for the number: a name right after its unit (120个省级技术创新中心),
-    else the nearest name before it in its clause, then in its sentence, else a name later in its clause."""
-    wanted = _wanted_type(mention, ranked)
-    found = []  # (start, end, metric, unit), a longer term first where two start at one place
-    taken: list[tuple[int, int]] = []
-    for term, metric, unit, value_type in terms:
-        if value_type not in wanted:
-            continue
-        at = text.find(term, sentence[0], sentence[1])
-        while at >= 0:
-            if not any(a <= at < b for a, b in taken):
-                found.append((at, at + len(term), metric, unit))
-                taken.append((at, at + len(term)))
-            at = text.find(term, at + 1, sentence[1])
-    if not found:
+    else the nearest name before it in its sentence (in its clause if one is), else a name later in its clause."""
+    found = words.metric_names(_wanted_type(mention, ranked))
+    if not found.names:
         return None, None
-    after = [f for f in found if mention.end <= f[0] <= mention.end + 4 and not _LIST_BREAK.search(text, mention.end, f[0])]
-    before_in_clause = [f for f in found if clause[0] <= f[0] and f[1] <= mention.start]
-    before = [f for f in found if f[1] <= mention.start]
-    later = [f for f in found if mention.end <= f[0] < clause[1]]
-    for group, pick in ((after, min), (before_in_clause, max), (before, max), (later, min)):
-        if group:
-            chosen = pick(group, key=lambda f: f[0])
-            return chosen[2], chosen[3]
+    text, names = words.text, found.names
+    first_after = bisect.bisect_left(found.starts, mention.end)
+    for name in names[first_after:]:  # right after the unit, no list break between: the first such
+        if name[0] > mention.end + 4:
+            break
+        if not _LIST_BREAK.search(text, mention.end, name[0]):
+            return name[2], name[3]
+    ended = bisect.bisect_right(found.ends, mention.start)  # the names that end by the number (ends rise with starts)
+    if ended:  # the nearest before it: in its clause if one is, else in its sentence
+        return names[ended - 1][2], names[ended - 1][3]
+    if first_after < len(names) and names[first_after][0] < clause[1]:
+        return names[first_after][2], names[first_after][3]
     return None, None
 
 
@@ -173,34 +154,118 @@ def skip_reason(text: str, mention: Mention) -> str | None:
     return None
 
 
-def _piece(text: str, sentence: tuple[int, int], position: int, breaks: re.Pattern, reading) -> tuple[int, int]:
-    """The piece of the sentence between two breaks that holds the position. The sentence's breaks
-    are found once (reading.memo): found again for each of its numbers, a long one was quadratic."""
-    cuts = reading.memo(("cuts", breaks.pattern, sentence),
-                        lambda: [sentence[0]] + [m.end() for m in breaks.finditer(text, sentence[0], sentence[1])])
-    start = cuts[bisect.bisect_right(cuts, position) - 1]
-    following = breaks.search(text, position, sentence[1])
-    return start, following.start() if following else sentence[1]
+@dataclass
+class _Names:
+    """A sentence's metric names of one value type: (start, end, metric, unit), by start."""
+
+    names: list[tuple[int, int, str, str]]
+    starts: list[int]
+    ends: list[int]
+
+
+class SentenceWords:
+    """The words of one sentence that the draft looks up for each of its numbers, found once: its
+    breaks, status words, 去年, first region and metric names, each kept with its place, so a
+    number's clause or the words before it are a bisection. Found again for each number (a search
+    over the sentence per number), one 48,000-character sentence of numbers took 53 s."""
+
+    def __init__(self, text: str, sentence: tuple[int, int], terms: list[tuple[str, str, str, str]],
+                 regions: RegionNames):
+        self.text, self.sentence, self._terms = text, sentence, terms
+        start, end = sentence
+        self._breaks = {}
+        for breaks in (_CLAUSE_END, _LIST_BREAK):
+            found = [m.span() for m in breaks.finditer(text, start, end)]
+            self._breaks[breaks] = ([start] + [b for _, b in found], [a for a, _ in found])
+        # _NOT_A_STATUS is taken out of the sentence before its status words are read (将近 is no 将):
+        # places in what is left are the sentence's places less what was taken out before them.
+        piece = text[start:end]
+        taken = [m.span() for m in _NOT_A_STATUS.finditer(piece)]
+        self._taken_ends, self._taken_before = [b for _, b in taken], [0]
+        for a, b in taken:
+            self._taken_before.append(self._taken_before[-1] + b - a)
+        self._taken_starts = [a for a, _ in taken]
+        left = _NOT_A_STATUS.sub("", piece)
+        self._status = {status: [m.span() for m in pattern.finditer(left)] for status, pattern in
+                        (("proposed", _STATUS["proposed"]), ("actual", _STATUS["actual"]), ("target", _STATUS["target"]),
+                         ("until", _UNTIL_YEAR))}
+        self._last_year_ends = [m.end() for m in _LAST_YEAR.finditer(text, start, end)]
+        self.region = regions.first(text, start, end)
+        self._metric_names: dict[tuple[str, ...], _Names] = {}
+
+    def piece(self, position: int, breaks: re.Pattern) -> tuple[int, int]:
+        """The piece of the sentence between two breaks that holds the position."""
+        cuts, break_starts = self._breaks[breaks]
+        following = bisect.bisect_left(break_starts, position)
+        return (cuts[bisect.bisect_right(cuts, position) - 1],
+                break_starts[following] if following < len(break_starts) else self.sentence[1])
+
+    def _left_at(self, position: int) -> int:
+        """Where the sentence's `position` is once _NOT_A_STATUS is taken out."""
+        at = position - self.sentence[0]
+        whole = bisect.bisect_right(self._taken_ends, at)
+        inside = at - self._taken_starts[whole] if whole < len(self._taken_starts) and self._taken_starts[whole] < at else 0
+        return at - self._taken_before[whole] - inside
+
+    def _written(self, found: list[tuple[int, int]], start: int, end: int) -> bool:
+        # Matches do not overlap: the first that starts at `start` or later ends first.
+        index = bisect.bisect_left(found, (start, -1))
+        return index < len(found) and found[index][1] <= end
+
+    def status_in(self, start: int, end: int) -> str | None:
+        """The status the words of text[start:end] give, if any: proposed, else actual, else target.
+        The words found across the sentence are those a search of text[start:end] finds: a clause starts
+        after a break and a number ends the span, and no status word holds a break or a numeral."""
+        left_start, left_end = self._left_at(start), self._left_at(end)
+        for status, kinds in (("proposed", ("proposed",)), ("actual", ("actual",)), ("target", ("target", "until"))):
+            if any(self._written(self._status[kind], left_start, left_end) for kind in kinds):
+                return status
+        return None
+
+    def says_last_year(self, end: int) -> bool:
+        """Whether 去年/上年末/上年底 is written in the sentence before `end`."""
+        return bool(self._last_year_ends) and self._last_year_ends[0] <= end
+
+    def metric_names(self, wanted: tuple[str, ...]) -> _Names:
+        """The sentence's names of metrics of the wanted value type, a longer one first where two start
+        at one place or one starts inside another, by start; their ends then rise with their starts."""
+        if wanted not in self._metric_names:
+            text, (start, end) = self.text, self.sentence
+            inside = bytearray(end - start)  # 1 where a name already found covers the character
+            names = []
+            for term, metric, unit, value_type in self._terms:
+                if value_type not in wanted:
+                    continue
+                at = text.find(term, start, end)
+                while at >= 0:
+                    if not inside[at - start]:
+                        names.append((at, at + len(term), metric, unit))
+                        inside[at - start:at - start + len(term)] = b"\x01" * len(term)
+                    at = text.find(term, at + 1, end)
+            names.sort()
+            self._metric_names[wanted] = _Names(names, [n[0] for n in names], [n[1] for n in names])
+        return self._metric_names[wanted]
 
 
 def chinese_fields(text: str, sentence: tuple[int, int], mention: Mention, reading, published: str | None,
                    regions: RegionNames, main_region: str | None, terms: list[tuple[str, str, str, str]]) -> ChineseFields:
     """Everything a candidate row of a Chinese number needs but its value (see the module docstring).
     `reading` is draft's index of the whole document, built once (which year comes before a position,
-    a sentence's breaks): asking the text or every year again for each number was quadratic."""
-    clause = _piece(text, sentence, mention.start, _CLAUSE_END, reading)
-    quote = _piece(text, sentence, mention.start, _LIST_BREAK, reading)
+    a sentence's words): asking the text or every year again for each number was quadratic."""
+    words = reading.memo(("chinese words", sentence), lambda: SentenceWords(text, sentence, terms, regions))
+    clause = words.piece(mention.start, _CLAUSE_END)
+    quote = words.piece(mention.start, _LIST_BREAK)
     quote = (quote[0], max(quote[1], mention.end))
     qualifier = qualifier_of(text, quote[0], mention)
-    status = status_of(text, sentence, clause[0], mention)
+    status = status_of(words, clause[0], mention)
     notes: list[str] = []
     year_mention = reading.year_before(mention.start, sentence[0])
     year, basis = None, "unstated"
     if year_mention is not None:
         year, basis = int(year_mention.values[0]), "stated"
-        year_clause = _piece(text, sentence, year_mention.start, _CLAUSE_END, reading)
+        year_clause = words.piece(year_mention.start, _CLAUSE_END)
         quote = (min(quote[0], year_clause[0]), quote[1])
-    elif _LAST_YEAR.search(text, sentence[0], mention.start) and published:
+    elif words.says_last_year(mention.start) and published:
         year, basis = int(published[:4]) - 1, "stated"
         notes.append(f"year resolved from '去年' and the document's date {published}; the quote does not write it")
     elif (earlier := reading.year_earlier_on_line(sentence[0])):
@@ -210,9 +275,9 @@ def chinese_fields(text: str, sentence: tuple[int, int], mention: Mention, readi
     elif status == "actual" and published:
         year, basis = int(published[:4]), "as_of"
     ranked = mention.kind == "ordinal" or bool(_RANK_WORDS.search(text, max(sentence[0], mention.start - 12), mention.start))
-    metric, unit = metric_of(text, sentence, clause, mention, ranked, terms)
+    metric, unit = metric_of(words, clause, mention, ranked)
     stated_unit = "rank" if ranked else "percent" if mention.kind == "percent" else mention.unit or unit or ""
-    region = regions.first(text, *quote) or regions.first(text, *sentence) or main_region
+    region = regions.first(text, *quote) or words.region or main_region
     start, end = quote
     while end > start and text[end - 1] in "，；：、。,;: ":
         end -= 1

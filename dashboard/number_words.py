@@ -45,6 +45,8 @@ class Language:
     after_a_number: frozenset[str] = frozenset()  # 20多家, 二十余份: between a number and its unit
     plan_names: frozenset[str] = frozenset()  # "十四五": the name of a five-year plan, no number
     numeral_words: frozenset[str] = frozenset()  # 统一部署: a numeral inside a word, before a measure word
+    # 黄河北岸: a place's name (河北) read across a word boundary (黄河 北岸); the draft finds no region there.
+    across_place_names: frozenset[str] = frozenset()
     # The words that qualify a number and give a figure's status, each with the value it means
     # (schema.QUALIFIERS, schema.STATUSES): the draft reads them, the README lists them.
     qualifiers_before: dict[str, str] = field(default_factory=dict)
@@ -124,6 +126,9 @@ CHINESE = Language(
     plan_names=frozenset(f"十{n}五" for n in "一二三四五六七八九"),
     numeral_words=frozenset("统一 唯一 同一 单一 划一 逐一 万一 之一 一次性 一条龙 三位一体 一揽子 一把手 一站式 一体化 "
                             "一系列 一流 一批 一些 一定 一致 一直 一起 一般 一带一路 一头 一线 一手".split()),
+    # 其中国家级 ('of which national-level'), 发展中国家 ('developing countries'), a river's, lake's or
+    # mountain's side (黄河北岸, 洞庭湖南岸, 太行山西麓), a street (中山东路): no 中国, 河北, 湖南, 山西, 山东.
+    across_place_names=frozenset("其中国 发展中国家 河北岸 河南岸 湖北岸 湖南岸 山东麓 山西麓 中山东路 中山西路".split()),
     qualifiers_before={
         "约": "approx", "大约": "approx", "近": "approx", "将近": "approx", "接近": "approx",
         "超过": "more_than", "逾": "more_than", "突破": "more_than", "超": "more_than",

@@ -434,14 +434,18 @@ def _numeral_value(run: str) -> float | None:
         return None
 
 
-_LONGEST_NUMERAL_WORD = max(map(len, _Z.numeral_words))
+@functools.lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words), default=0)
 
 
-def _in_a_word(text: str, start: int, end: int) -> bool:
-    """Whether a word of CHINESE.numeral_words (统一, 三位一体) covers the numerals at text[start:end]."""
-    window_start = max(0, start - _LONGEST_NUMERAL_WORD)
-    window = text[window_start:end + _LONGEST_NUMERAL_WORD]
-    for word in _Z.numeral_words:
+def in_a_word(text: str, start: int, end: int, words: frozenset[str] = _Z.numeral_words) -> bool:
+    """Whether one of the words (CHINESE.numeral_words: 统一, 三位一体; CHINESE.across_place_names: 其中国)
+    is written over any of text[start:end]."""
+    longest = _longest(words)
+    window_start = max(0, start - longest)
+    window = text[window_start:end + longest]
+    for word in words:
         at = window.find(word)
         while at >= 0:
             if window_start + at < end and start < window_start + at + len(word):
@@ -461,7 +465,7 @@ def _numeral_mention(text: str, start: int, end: int, raw: str) -> Mention | Non
         return None
     if run in _Z.plan_names:
         return Mention(start, end, raw, "code", ())
-    if _in_a_word(text, start, end):
+    if in_a_word(text, start, end):
         return None
     following = text[end:end + 1]
     if ordinal:
