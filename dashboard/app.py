@@ -17,6 +17,7 @@ from dashboard.pages import VIEWS
 # on the page links; tables on a wide screen and cards on a phone (tables.responsive_table); nothing
 # that moves while the page arrives (first_paint.css).
 STYLESHEETS = ("focus.css", "layout.css", "first_paint.css")
+SERVED_STYLED = "served-styled"  # session state: whether this session's index.html carries them
 
 
 def pages() -> list:
@@ -49,9 +50,14 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     # Last, under everything: Streamlit draws an HTML element as a 40 px skeleton until its code has
     # loaded, then 0 px tall; at the top of the page that moved the whole page up (CLS 0.02-0.05).
     # The stylesheets are in every page's index.html as well (STYLESHEETS, previews.py), so they
-    # apply from the first paint; these copies serve an address the registry does not list.
-    for stylesheet in STYLESHEETS:
-        st.html(VIEWS / stylesheet)
+    # apply from the first paint; these copies serve an address the registry does not list, and
+    # only that (each is an element to sanitise and render: DOMPurify took 20-90 ms of a cold load).
+    # The session's first address decides: a session runs in the index.html it was opened with,
+    # and moving to another page keeps it.
+    prefix = st.get_option("server.baseUrlPath") or ""
+    if not st.session_state.setdefault(SERVED_STYLED, registry.served_styled(st.context.url, prefix)):
+        for stylesheet in STYLESHEETS:
+            st.html(VIEWS / stylesheet)
     # A tap on a chart opens its figure page as a click does (a static script: no data in it).
     st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
 else:  # the server importing this file to find the app
@@ -62,7 +68,7 @@ else:  # the server importing this file to find the app
     # /figure answers Streamlit's own index.html with the figure's link-preview tags (previews.py).
     index_html = Path(file_util.get_static_dir()) / "index.html"
     # Every page's address answers the same index.html with the first-paint style (previews.py).
-    paths = sorted({path for page in registry.PAGES for path in (page.path, f"/{page.name}")})
+    paths = registry.addresses()
     wide = [page.name for page in registry.PAGES if page.layout == "wide"]
     app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS],
                                                                  wide)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dashboard.i18n import N_
 
@@ -53,3 +54,21 @@ BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}
 def named(url_path: str) -> Page:
     """The page Streamlit's navigation chose, by its url_path ("" is the default page)."""
     return next(p for p in PAGES if p.default) if not url_path else BY_NAME[url_path]
+
+
+def addresses() -> list[str]:
+    """Every address a page of the registry is served at (previews.py answers each with the app's
+    stylesheets in its index.html): /, and /<name> for every page."""
+    return sorted({path for page in PAGES for path in (page.path, f"/{page.name}")})
+
+
+def served_styled(url: str | None, prefix: str = "") -> bool:
+    """Whether a browser at this address (st.context.url of a session's first run) got an index.html
+    carrying the static stylesheets: its path is one of `addresses()`, exactly, other than the root.
+    Not the root: Streamlit answers an address no page has with its own index.html (no styles) and
+    shows the default page at /, so a session at / cannot tell. Unknown (None, as under AppTest),
+    or an app served under a path prefix (server.baseUrlPath, where the page routes may not apply):
+    no."""
+    if not url or prefix.strip("/"):
+        return False
+    return urlsplit(url).path in set(addresses()) - {"/"}

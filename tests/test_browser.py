@@ -323,3 +323,27 @@ def test_a_wide_page_is_wide_from_the_first_paint_that_has_a_menu(page, base_url
             if (a.href.endsWith('/' + name)) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
         }""", page_entry.name)
         assert page.evaluate(GEOMETRY, True)[:2] == [0, VIEWPORT["width"]], page_entry.name
+
+
+STYLES_IN_PAGE = """() => [...document.querySelectorAll('[data-testid=stHtml] style')].length"""
+CARDS_SHOWN = """() => [...document.querySelectorAll('[class*="st-key-cards-"]')].some(e => getComputedStyle(e).display !== 'none')"""
+
+
+def test_the_stylesheets_are_drawn_as_elements_only_where_the_page_lacks_them(page, base_url):
+    """A registry address has the stylesheets in its index.html (previews.py), so the page does not
+    draw them again as elements (pages.served_styled); an address the registry does not serve gets
+    Streamlit's own index.html and the copies, so the rules still apply there (a phone's cards of a
+    table stay hidden on a wide screen) — also after moving to a registry page in the same session."""
+    open_page(page, base_url, "/compare")
+    expect(page.locator(DRAWN_CHART).first).to_be_visible(timeout=WAIT)
+    assert page.evaluate(STYLES_IN_PAGE) == 0
+    assert not page.evaluate(CARDS_SHOWN)
+    open_page(page, base_url, "/no-such-page")
+    expect(page.locator("[data-testid='stHtml'] style").first).to_be_attached(timeout=WAIT)
+    page.keyboard.press("Escape")  # Streamlit's "page not found" dialog
+    page.locator('header [data-testid="stTopNavLink"][href$="/compare"]').click()
+    expect(page).to_have_url(re.compile("/compare$"), timeout=WAIT)
+    wait_idle(page)
+    expect(page.locator(DRAWN_CHART).first).to_be_visible(timeout=WAIT)
+    assert page.evaluate(STYLES_IN_PAGE) >= 3
+    assert not page.evaluate(CARDS_SHOWN), "the phone's cards show on a wide screen"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench import screenshots
@@ -65,3 +66,15 @@ def test_the_router_serves_every_page_of_the_registry():
 
 def test_screenshots_photograph_every_page():
     assert screenshots.PAGES == tuple(p.name for p in pages.PAGES)
+
+
+@pytest.mark.parametrize(("url", "styled"), [
+    ("http://host:8501/", False), ("http://host:8501", False), ("http://host:8501/compare", True),
+    ("http://host:8501/overview", True), ("http://host:8501/overview/", False), ("http://host/prefix/figure", False),
+    ("http://host:8501/no-such-page", False), ("http://host:8501/compare/extra", False), (None, False), ("", False),
+])
+def test_an_address_is_served_styled_only_where_the_registry_serves_it(url, styled):
+    """pages.served_styled: the app draws its stylesheets as elements only where the page's
+    index.html lacks them (an address the registry does not serve, or one it cannot tell)."""
+    assert pages.served_styled(url) is styled
+    assert not pages.served_styled(url, prefix="/dash")  # under a prefix the page routes may not apply
