@@ -34,6 +34,35 @@ def quote_in_document(quote: str, document: str) -> bool:
     return bool(needle) and needle in document
 
 
+def quotes_in_documents(quotes: list[object], sources: list[object], documents: dict) -> list[bool]:
+    """quote_in_document for each row: whether quotes[i] (a str, else False) occurs in the
+    normalised document documents[sources[i]] (missing: no document, False).
+
+    Each document is searched from where its previous quote was found, then before that point:
+    rows usually quote a document in its own order, so a search reads a sentence or two, not the
+    whole document. The two searches together cover every place a quote can start, so the answer
+    is exactly quote_in_document's."""
+    found_at: dict[object, int] = {}  # source -> where its last quote was found
+    missing: set[tuple[object, str]] = set()  # (source, quote) found nowhere: a repeat is not searched again
+    answers = []
+    for quote, source in zip(quotes, sources, strict=True):
+        needle = normalise_whitespace(quote) if isinstance(quote, str) else ""
+        document = documents.get(source) if needle else None
+        if not document or missing and (source, needle) in missing:
+            answers.append(False)
+            continue
+        hint = found_at.get(source, 0)
+        at = document.find(needle, hint)
+        if at < 0 and hint:  # a match starting before the hint ends before hint + len(needle) - 1
+            at = document.find(needle, 0, hint + len(needle) - 1)
+        if at < 0:
+            missing.add((source, needle))
+        else:
+            found_at[source] = at
+        answers.append(at >= 0)
+    return answers
+
+
 # What a number in a text is read as (a count or amount, a position, a year) is decided by the one
 # reader, dashboard.numbers; this module asks it.
 KINDS = _reader.READINGS

@@ -37,6 +37,7 @@ from dashboard.evidence import (
     foreign_digits,
     normalise_whitespace,
     quote_in_document,
+    quotes_in_documents,
     states,
 )
 from dashboard.i18n import N_
@@ -624,15 +625,9 @@ def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
 
 
 def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
-    # Many rows share a quote: check each distinct (source, quote) pair once. Plain lists iterate
-    # far faster than pandas' Arrow-backed string columns.
+    # Plain lists iterate far faster than pandas' Arrow-backed string columns.
     sources, quotes = df["source_id"].astype(object).tolist(), df["quote"].astype(object).tolist()
-    documents = ref.documents
-    found = {
-        (source, quote): isinstance(quote, str) and quote_in_document(quote, documents.get(source) or "")
-        for source, quote in set(zip(sources, quotes, strict=True))
-    }
-    return pd.Series([found[pair] for pair in zip(sources, quotes, strict=True)], index=df.index)
+    return pd.Series(quotes_in_documents(quotes, sources, ref.documents), index=df.index, dtype=bool)
 
 
 # What kind of number a value of each value type must be stated as in its quote (evidence.classify).

@@ -12,6 +12,7 @@ from dashboard.evidence import (
     foreign_digits,
     normalise_whitespace,
     quote_in_document,
+    quotes_in_documents,
     read_numbers,
     states,
 )
@@ -118,6 +119,24 @@ def test_quote_matching_ignores_whitespace_but_not_characters():
     assert quote_in_document("Shanxi won 40 national science and technology awards", document)
     assert not quote_in_document("Shanxi won 41 national science and technology awards", document)
     assert not quote_in_document("   ", document)
+
+
+_SENTENCES = ["Anbei has 14 centres.", "It grew.", "It grew", "grew. It", "14 centres", "Anbei", "has 14\ncentres.", "  ", ""]
+_DOCUMENTS = {"a": normalise_whitespace("Anbei has 14 centres. It grew. Anbei has 14 centres. Then it grew again."),
+              "b": "It grew. Anbei has", "empty": ""}
+
+
+@settings(max_examples=300, deadline=None)  # no time limit: the machine is shared
+@given(st.lists(st.tuples(st.sampled_from([*_SENTENCES, None, float("nan")]),
+                          st.sampled_from([*_DOCUMENTS, "unknown", None])), max_size=12))
+@example([("It grew.", "a"), ("Anbei has 14 centres.", "a")])  # found before where the last quote was
+@example([("Then it grew again.", "a"), ("Anbei has 14 centres.", "a"), ("It grew. Anbei has", "b")])
+def test_the_quotes_of_many_rows_are_found_as_one_quote_is(rows):
+    """quotes_in_documents searches each document from where its last quote was found: in any
+    order of rows, it must answer as quote_in_document does row by row."""
+    quotes, sources = [quote for quote, _ in rows], [source for _, source in rows]
+    expected = [isinstance(quote, str) and quote_in_document(quote, _DOCUMENTS.get(source) or "") for quote, source in rows]
+    assert quotes_in_documents(quotes, sources, _DOCUMENTS) == expected
 
 
 @pytest.mark.parametrize(
