@@ -8,7 +8,6 @@ numbers a text states, and as what, is read by the one reader, dashboard.numbers
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 
@@ -79,40 +78,41 @@ def read_numbers(text: str) -> dict[str, frozenset[float]]:
     return _reader.read_numbers(normalise_whitespace(text))
 
 
-@functools.lru_cache(maxsize=4096)  # the same values (years above all) recur across rows
 def _plain_digits(value: float) -> str | None:
     """How the value is written with no comma or stray space ("2012", "12.42"); None if it cannot
-    be written as digits with at most one point (negative, not finite, exponent notation)."""
+    be written as digits with at most one point (negative, not finite, exponent notation).
+    Not cached: most values of 100k rows are new, and a cache that mostly misses costs more."""
     value = float(value)
     if not math.isfinite(value) or value < 0:
         return None
-    plain = str(int(value)) if value.is_integer() else repr(value)
+    if value.is_integer():
+        return str(int(value))
+    plain = repr(value)
     return plain if plain.replace(".", "", 1).isdigit() else None
 
 
-def _ascii_digit(char: str) -> bool:
-    return "0" <= char <= "9"
-
-
-def _extends_run(text: str, index: int, step: int) -> bool:
-    """Whether the character at `index`, next to a digit run on the side `step` points to, could
-    extend it or make it no number: a digit of any script or an underscore; before the run a
-    point or comma, after it a point or comma with an ASCII digit next (a decimal, a thousands
-    comma, a dotted sequence); whitespace with an ASCII digit past it."""
-    if not 0 <= index < len(text):
-        return False
-    char = text[index]
-    if char == " " and 0 <= index + step < len(text) and not text[index + step].isspace():
-        return _ascii_digit(text[index + step])  # the usual case: one space, then a word or a digit
-    if char.isdecimal() or char == "_":
-        return True
-    if char in ".,":
-        return step < 0 or index + 1 < len(text) and _ascii_digit(text[index + 1])
-    if not char.isspace():
-        return False
-    while 0 <= index < len(text) and text[index].isspace():
-        index += step
-    return 0 <= index < len(text) and _ascii_digit(text[index])
+def _whole_run(text: str, start: int, end: int) -> bool:
+    """Whether nothing next to the digits text[start:end] could extend the run or make it no
+    number: a digit of any script or an underscore on either side; before it a point or comma,
+    or a space with an ASCII digit before it; after it a point, comma or space with an ASCII digit
+    next (a decimal, a thousands comma, a dotted sequence, a stray space). Only for states' fast
+    path, whose texts are printable with no two spaces in a row: their only whitespace is a
+    single ASCII space (every other whitespace character is unprintable)."""
+    if start:
+        char = text[start - 1]
+        if char == " ":
+            if start > 1 and "0" <= text[start - 2] <= "9":
+                return False
+        elif char in "_.," or char.isdecimal():
+            return False
+    if end < len(text):
+        char = text[end]
+        if char == " " or char == "." or char == ",":
+            if end + 1 < len(text) and "0" <= text[end + 1] <= "9":
+                return False
+        elif char == "_" or char.isdecimal():
+            return False
+    return True
 
 
 _DATE_JOIN_AFTER = re.compile(r" ?[-/.:\u2013\u2014] ?[0-9]")
@@ -152,7 +152,7 @@ def states(value: float, text: str, kind: str | None = None,
     tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
     while start >= 0:
         end = start + len(plain)
-        if not (_extends_run(text, start - 1, -1) or _extends_run(text, end, 1)):
+        if _whole_run(text, start, end):
             if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
                 return True
             break  # read as something else here: it may still be stated elsewhere in the text

@@ -173,6 +173,13 @@ _CONTEXT_TEXT = st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=14).map("".j
 @example("the 1999 - 2021 plan")
 @example("Editor: 02-28-2022 11:16")
 @example("12a3th")  # '3th' is glued to a code, no ordinal
+@example("in 1999 12 centres")  # what stands next to a run, on each side, that extends it or not:
+@example("has 12 9 centres")
+@example("has 12.9 or 9.12")
+@example("has 12,9 or 9,12")
+@example("has 12_ or _12")
+@example("has \u066112 or 12\u0661")
+@example("has 12. 12, (12) 12")
 def test_states_agrees_with_reading_every_number_of_each_kind(text):
     """The fast path (the value's first occurrence, classified from the words around it) must give
     exactly the answer of reading all the text's numbers and their kinds."""
