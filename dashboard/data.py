@@ -165,16 +165,19 @@ def in_canonical_units(metrics: pd.DataFrame, ref: schema.Reference) -> pd.DataF
     (Decimal: 1025.3 亿元 is 102.53 billion yuan, not 102.53000000000002), and the value and unit
     the document states kept as stated_value and stated_unit (the figure page shows both). What
     reads a figure against its quote (the audit, the draft's check) reads the stated ones."""
-    stated_values, stated_units = metrics["value"].tolist(), metrics["unit"].astype(object).tolist()
-    values, units = [], []
-    for value, unit, metric in zip(stated_values, stated_units, metrics["metric"].tolist(), strict=True):
+    stated_values = metrics["value"].tolist()
+    pairs = list(zip(metrics["unit"].astype(object).tolist(), metrics["metric"].astype(object).tolist(), strict=True))
+    # A few (unit, metric) pairs repeat over every row: each pair's unit and factor are found once
+    # (the factor None when the value stays as it is: in its canonical unit, or not convertible).
+    converts = {}
+    for unit, metric in set(pairs):
         factor = ref.factor(unit, metric)
-        if factor is None or factor == 1 or pd.isna(value):
-            values.append(value)
-            units.append(ref.metrics[metric][0] if factor is not None else unit)
-        else:
-            values.append(float(Decimal(repr(float(value))) * factor))
-            units.append(ref.metrics[metric][0])
+        converts[unit, metric] = (unit, None) if factor is None else (ref.metrics[metric][0], None if factor == 1 else factor)
+    values, units = [], []
+    for value, pair in zip(stated_values, pairs, strict=True):
+        unit, factor = converts[pair]
+        units.append(unit)
+        values.append(value if factor is None or pd.isna(value) else float(Decimal(repr(float(value))) * factor))
     return metrics.assign(**{STATED_VALUE: metrics["value"], STATED_UNIT: metrics["unit"],
                              "value": pd.Series(values, index=metrics.index, dtype=float),
                              "unit": pd.Series(units, index=metrics.index, dtype=metrics["unit"].dtype)})

@@ -8,7 +8,6 @@ numbers a text states, and as what, is read by the one reader, dashboard.numbers
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 
@@ -34,6 +33,35 @@ def quote_in_document(quote: str, document: str) -> bool:
     return bool(needle) and needle in document
 
 
+def quotes_in_documents(quotes: list[object], sources: list[object], documents: dict) -> list[bool]:
+    """quote_in_document for each row: whether quotes[i] (a str, else False) occurs in the
+    normalised document documents[sources[i]] (missing: no document, False).
+
+    Each document is searched from where its previous quote was found, then before that point:
+    rows usually quote a document in its own order, so a search reads a sentence or two, not the
+    whole document. The two searches together cover every place a quote can start, so the answer
+    is exactly quote_in_document's."""
+    found_at: dict[object, int] = {}  # source -> where its last quote was found
+    missing: set[tuple[object, str]] = set()  # (source, quote) found nowhere: a repeat is not searched again
+    answers = []
+    for quote, source in zip(quotes, sources, strict=True):
+        needle = normalise_whitespace(quote) if isinstance(quote, str) else ""
+        document = documents.get(source) if needle else None
+        if not document or missing and (source, needle) in missing:
+            answers.append(False)
+            continue
+        hint = found_at.get(source, 0)
+        at = document.find(needle, hint)
+        if at < 0 and hint:  # a match starting before the hint ends before hint + len(needle) - 1
+            at = document.find(needle, 0, hint + len(needle) - 1)
+        if at < 0:
+            missing.add((source, needle))
+        else:
+            found_at[source] = at
+        answers.append(at >= 0)
+    return answers
+
+
 # What a number in a text is read as (a count or amount, a position, a year) is decided by the one
 # reader, dashboard.numbers; this module asks it.
 KINDS = _reader.READINGS
@@ -50,40 +78,41 @@ def read_numbers(text: str) -> dict[str, frozenset[float]]:
     return _reader.read_numbers(normalise_whitespace(text))
 
 
-@functools.lru_cache(maxsize=4096)  # the same values (years above all) recur across rows
 def _plain_digits(value: float) -> str | None:
     """How the value is written with no comma or stray space ("2012", "12.42"); None if it cannot
-    be written as digits with at most one point (negative, not finite, exponent notation)."""
+    be written as digits with at most one point (negative, not finite, exponent notation).
+    Not cached: most values of 100k rows are new, and a cache that mostly misses costs more."""
     value = float(value)
     if not math.isfinite(value) or value < 0:
         return None
-    plain = str(int(value)) if value.is_integer() else repr(value)
+    if value.is_integer():
+        return str(int(value))
+    plain = repr(value)
     return plain if plain.replace(".", "", 1).isdigit() else None
 
 
-def _ascii_digit(char: str) -> bool:
-    return "0" <= char <= "9"
-
-
-def _extends_run(text: str, index: int, step: int) -> bool:
-    """Whether the character at `index`, next to a digit run on the side `step` points to, could
-    extend it or make it no number: a digit of any script or an underscore; before the run a
-    point or comma, after it a point or comma with an ASCII digit next (a decimal, a thousands
-    comma, a dotted sequence); whitespace with an ASCII digit past it."""
-    if not 0 <= index < len(text):
-        return False
-    char = text[index]
-    if char == " " and 0 <= index + step < len(text) and not text[index + step].isspace():
-        return _ascii_digit(text[index + step])  # the usual case: one space, then a word or a digit
-    if char.isdecimal() or char == "_":
-        return True
-    if char in ".,":
-        return step < 0 or index + 1 < len(text) and _ascii_digit(text[index + 1])
-    if not char.isspace():
-        return False
-    while 0 <= index < len(text) and text[index].isspace():
-        index += step
-    return 0 <= index < len(text) and _ascii_digit(text[index])
+def _whole_run(text: str, start: int, end: int) -> bool:
+    """Whether nothing next to the digits text[start:end] could extend the run or make it no
+    number: a digit of any script or an underscore on either side; before it a point or comma,
+    or a space with an ASCII digit before it; after it a point, comma or space with an ASCII digit
+    next (a decimal, a thousands comma, a dotted sequence, a stray space). Only for states' fast
+    path, whose texts are printable with no two spaces in a row: their only whitespace is a
+    single ASCII space (every other whitespace character is unprintable)."""
+    if start:
+        char = text[start - 1]
+        if char == " ":
+            if start > 1 and "0" <= text[start - 2] <= "9":
+                return False
+        elif char in "_.," or char.isdecimal():
+            return False
+    if end < len(text):
+        char = text[end]
+        if char == " " or char == "." or char == ",":
+            if end + 1 < len(text) and "0" <= text[end + 1] <= "9":
+                return False
+        elif char == "_" or char.isdecimal():
+            return False
+    return True
 
 
 _DATE_JOIN_AFTER = re.compile(r" ?[-/.:\u2013\u2014] ?[0-9]")
@@ -123,7 +152,7 @@ def states(value: float, text: str, kind: str | None = None,
     tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
     while start >= 0:
         end = start + len(plain)
-        if not (_extends_run(text, start - 1, -1) or _extends_run(text, end, 1)):
+        if _whole_run(text, start, end):
             if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
                 return True
             break  # read as something else here: it may still be stated elsewhere in the text

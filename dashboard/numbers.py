@@ -317,7 +317,7 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
                                  or following in _WHITESPACE and _SPACE_TO_END.match(text, end)
                                  or next_word and next_word.lower() in language.after_a_position):
             return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
-    if is_year_like(text[start:end], value):
+    if 1900 <= value <= 2100 and is_year_like(text[start:end], value):  # the range first: most values are no year
         earlier = _word_before(text, found[1]) if found and nearest in ("of", "with", "to") else None
         if earlier and nearest == "of" and earlier[0].lower() in language.count_words:
             return _CARDINAL_ONLY  # a total of 2000 firms

@@ -37,6 +37,7 @@ from dashboard.evidence import (
     foreign_digits,
     normalise_whitespace,
     quote_in_document,
+    quotes_in_documents,
     states,
 )
 from dashboard.i18n import N_
@@ -567,10 +568,11 @@ def _ids_published(df: pd.DataFrame, ref: Reference, kind: str) -> pd.Series:
     well_formed = re.compile(ID_PATTERN).fullmatch
     regions, sources = df["region"].astype(object).tolist(), df["source_id"].astype(object).tolist()
     metrics = df["metric"].astype(object).tolist() if kind == "figure" else [None] * len(df)
-    return pd.Series(
-        [not isinstance(i, str) or not well_formed(i) or ref.ids.get(i) == (kind, r, m, s)
+    ledger = ref.ids
+    return pd.Series(  # the ledger first: a published id is well formed, so the pattern is rarely asked
+        [ledger.get(i) == (kind, r, m, s) or not isinstance(i, str) or not well_formed(i)
          for i, r, m, s in zip(ids, regions, metrics, sources, strict=True)],
-        index=df.index,
+        index=df.index, dtype=bool,
     )
 
 
@@ -578,6 +580,14 @@ def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataF
     bound = copy.copy(schema)
     bound.checks = [*schema.checks, *checks]
     return bound
+
+
+def _per_distinct(decide: Callable[..., bool], *columns: pd.Series) -> pd.Series:
+    """decide(*values) for each row, asked once per distinct combination of the columns' values
+    (a few units and metrics repeat over 100k rows)."""
+    rows = list(zip(*(column.astype(object).tolist() for column in columns), strict=True))
+    answers = {values: decide(*values) for values in set(rows)}
+    return pd.Series([answers[values] for values in rows], index=columns[0].index, dtype=bool)
 
 
 def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
@@ -624,15 +634,9 @@ def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
 
 
 def _quotes_in_documents(df: pd.DataFrame, ref: Reference) -> pd.Series:
-    # Many rows share a quote: check each distinct (source, quote) pair once. Plain lists iterate
-    # far faster than pandas' Arrow-backed string columns.
+    # Plain lists iterate far faster than pandas' Arrow-backed string columns.
     sources, quotes = df["source_id"].astype(object).tolist(), df["quote"].astype(object).tolist()
-    documents = ref.documents
-    found = {
-        (source, quote): isinstance(quote, str) and quote_in_document(quote, documents.get(source) or "")
-        for source, quote in set(zip(sources, quotes, strict=True))
-    }
-    return pd.Series([found[pair] for pair in zip(sources, quotes, strict=True)], index=df.index)
+    return pd.Series(quotes_in_documents(quotes, sources, ref.documents), index=df.index, dtype=bool)
 
 
 # What kind of number a value of each value type must be stated as in its quote (evidence.classify).
@@ -799,6 +803,9 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
     """
     value_type = lambda df: _lookup(df["metric"], {k: v[1] for k, v in ref.metrics.items()})
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")
+    # The kind each row's value must be stated as; None for a metric not in the catalogue.
+    kind_of = {metric: KIND_OF_VALUE.get(kind) for metric, (_, kind) in ref.metrics.items()}
+    kinds = lambda df: [kind_of.get(metric) for metric in df["metric"].astype(object).tolist()]
     stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
@@ -827,8 +834,8 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             _row_check("known_metric", lambda df: df["metric"].isin(ref.metrics)),
             _row_check(
                 "unit_matches_catalogue",
-                lambda df: pd.Series([m not in ref.metrics or ref.factor(u, m) is not None
-                                      for u, m in zip(df["unit"], df["metric"], strict=True)], index=df.index),
+                lambda df: _per_distinct(lambda u, m: m not in ref.metrics or ref.factor(u, m) is not None,
+                                         df["unit"], df["metric"]),
             ),
             _row_check(
                 "value_not_negative",
@@ -846,12 +853,12 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             _row_check(
                 "value_in_quote",
                 lambda df: unchecked(df)
-                | _numbers_in_quotes(df["value"], df["quote"], [KIND_OF_VALUE.get(t) for t in value_type(df)], stated)
+                | _numbers_in_quotes(df["value"], df["quote"], kinds(df), stated)
                 | _other_readings_in_quotes(df),
             ),
             _row_check(
                 "unit_in_quote",
-                lambda df: unchecked(df) | _units_in_quotes(df, [KIND_OF_VALUE.get(t) for t in value_type(df)], ref),
+                lambda df: unchecked(df) | _units_in_quotes(df, kinds(df), ref),
             ),
             _row_check("year_in_quote", lambda df: unchecked(df) | _stated_years_in_quotes(df, stated)),
             _row_check(

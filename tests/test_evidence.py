@@ -12,6 +12,7 @@ from dashboard.evidence import (
     foreign_digits,
     normalise_whitespace,
     quote_in_document,
+    quotes_in_documents,
     read_numbers,
     states,
 )
@@ -120,6 +121,24 @@ def test_quote_matching_ignores_whitespace_but_not_characters():
     assert not quote_in_document("   ", document)
 
 
+_SENTENCES = ["Anbei has 14 centres.", "It grew.", "It grew", "grew. It", "14 centres", "Anbei", "has 14\ncentres.", "  ", ""]
+_DOCUMENTS = {"a": normalise_whitespace("Anbei has 14 centres. It grew. Anbei has 14 centres. Then it grew again."),
+              "b": "It grew. Anbei has", "empty": ""}
+
+
+@settings(max_examples=300, deadline=None)  # no time limit: the machine is shared
+@given(st.lists(st.tuples(st.sampled_from([*_SENTENCES, None, float("nan")]),
+                          st.sampled_from([*_DOCUMENTS, "unknown", None])), max_size=12))
+@example([("It grew.", "a"), ("Anbei has 14 centres.", "a")])  # found before where the last quote was
+@example([("Then it grew again.", "a"), ("Anbei has 14 centres.", "a"), ("It grew. Anbei has", "b")])
+def test_the_quotes_of_many_rows_are_found_as_one_quote_is(rows):
+    """quotes_in_documents searches each document from where its last quote was found: in any
+    order of rows, it must answer as quote_in_document does row by row."""
+    quotes, sources = [quote for quote, _ in rows], [source for _, source in rows]
+    expected = [isinstance(quote, str) and quote_in_document(quote, _DOCUMENTS.get(source) or "") for quote, source in rows]
+    assert quotes_in_documents(quotes, sources, _DOCUMENTS) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "numbers"),
     [
@@ -154,6 +173,13 @@ _CONTEXT_TEXT = st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=14).map("".j
 @example("the 1999 - 2021 plan")
 @example("Editor: 02-28-2022 11:16")
 @example("12a3th")  # '3th' is glued to a code, no ordinal
+@example("in 1999 12 centres")  # what stands next to a run, on each side, that extends it or not:
+@example("has 12 9 centres")
+@example("has 12.9 or 9.12")
+@example("has 12,9 or 9,12")
+@example("has 12_ or _12")
+@example("has \u066112 or 12\u0661")
+@example("has 12. 12, (12) 12")
 def test_states_agrees_with_reading_every_number_of_each_kind(text):
     """The fast path (the value's first occurrence, classified from the words around it) must give
     exactly the answer of reading all the text's numbers and their kinds."""
