@@ -14,6 +14,8 @@ from bench import images, lighthouse
 from bench.common import RESULTS, median, ratio, spread
 
 RATIO_TARGET = 1.3
+# Issue 23: the 'r' rerun (same state) stays at or below 0.6x the bare app's, as measured before it.
+HOTKEY_RERUN_TARGET = 0.6
 LOAD_100K_TARGET_S = 2.0
 RERUN_100K_TARGET_S = 1.0
 MEMORY_RATIO_TARGET = 1.5
@@ -138,15 +140,16 @@ def targets(results: dict) -> list[dict]:
     def add(name: str, measured: str, target: str, verdict: str) -> None:
         rows.append({"target": name, "measured": measured, "goal": target, "result": verdict})
 
-    def by_ratio(value: float | None) -> str:
-        return "n/a" if value is None else ("pass" if value <= RATIO_TARGET else "fail")
+    def by_ratio(value: float | None, goal: float = RATIO_TARGET) -> str:
+        return "n/a" if value is None else ("pass" if value <= goal else "fail")
 
     pages = results.get("pages", {}).get("summary", {})
-    for page, step, label in (("/", "load", "page load /"), ("/compare", "load", "page load /compare"),
-                              ("/", "hotkey_rerun", "rerun / ('r')"),
-                              ("/compare", "widget_rerun", "rerun /compare (region added)")):
+    for page, step, label, goal in (("/", "load", "page load /", RATIO_TARGET),
+                                    ("/compare", "load", "page load /compare", RATIO_TARGET),
+                                    ("/", "hotkey_rerun", "rerun / ('r')", HOTKEY_RERUN_TARGET),
+                                    ("/compare", "widget_rerun", "rerun /compare (region added)", RATIO_TARGET)):
         value = pages.get(page, {}).get(step, {}).get("ratio_to_bare")
-        add(label, _x(value), f"≤ {RATIO_TARGET}× bare", by_ratio(value))
+        add(label, _x(value), f"≤ {goal}× bare", by_ratio(value, goal))
 
     sizes = {entry["rows"]: entry for entry in results.get("scale", {}).get("sizes", [])}
     entry = sizes.get(100_000)
