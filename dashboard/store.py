@@ -8,11 +8,14 @@ Streamlit's cache_resource: every session, rerun and request shares the one read
 derive new frames from it. What is derived from a session's upload is kept in that session's
 state instead (derived_in), so it goes with the session. A key is (root, fingerprint) as curated()
 returns it; the views add their session's upload to it (views/session_data.py), the API None.
+What a page draws from one of those shared results on every run (a figure's serialised form, its
+rows' source line) is kept beside that object for as long as it lives (derived_from).
 """
 
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -133,3 +136,22 @@ def derived_for(key: tuple, fn, data, *args):
     a named function: its qualified name is part of the key."""
     check_named(fn)
     return _derived(f"{fn.__module__}.{fn.__qualname__}", key, args, i18n.active(), _fn=fn, _data=data)
+
+
+_BY_OBJECT: dict[tuple, tuple[weakref.ref, object]] = {}
+
+
+def derived_from(obj, fn):
+    """fn(obj), computed once per object (by identity, while it lives) and per language, then
+    reused: for what every run derives again from a figure or frame that derived_for hands to every
+    run (a chart's serialised figure, its rows' source line). The entry goes when the object does.
+    Neither `obj` nor the result may be changed after the first call (derived_for's results never
+    are). `fn` must be a named function: its qualified name is part of the key."""
+    check_named(fn)
+    key = (id(obj), f"{fn.__module__}.{fn.__qualname__}", i18n.active())
+    entry = _BY_OBJECT.get(key)
+    if entry is not None and entry[0]() is obj:
+        return entry[1]
+    value = fn(obj)
+    _BY_OBJECT[key] = (weakref.ref(obj, lambda _gone, key=key: _BY_OBJECT.pop(key, None)), value)
+    return value

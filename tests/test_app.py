@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 from pathlib import Path
 
 import pandas as pd
+import plotly
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, citation
+from dashboard import charts, citation, i18n, store
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.pages import MENU
@@ -470,6 +473,46 @@ def test_every_chart_cites_its_documents_then_the_dataset_with_its_version(datas
     for text in cites:
         assert text.startswith("Source") and text.index("(") < text.index("Compiled in Regional innovation metrics")
         assert f"data version {dataset.version}" in text
+
+
+def test_a_rerun_sends_a_chart_as_its_figure_would_from_a_copy_made_once(dataset, obs):
+    """chart_block gives st.plotly_chart the figure serialised once per figure object
+    (SerialisedFigure): Streamlit sends from it exactly the spec it sends from the figure itself,
+    a rerun reuses it, and another figure object gets its own."""
+    fig = charts.build_bar_chart(obs.head(30), charts.palette_of(dataset, False), "A title")
+
+    def sent(figure) -> str:  # what st.plotly_chart puts in the element's spec
+        return plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True),
+                                 validate=False)
+
+    assert sent(chart_block.serialised(fig)) == sent(fig)
+    assert chart_block.serialised(fig) is chart_block.serialised(fig)
+    changed = go.Figure(fig).update_layout(title_text="Another title")
+    assert chart_block.serialised(changed) is not chart_block.serialised(fig)
+    assert "Another title" in sent(chart_block.serialised(changed))
+
+
+def test_what_is_derived_from_an_object_is_made_once_while_it_lives_and_per_language():
+    calls = []
+
+    def count_rows(frame: pd.DataFrame) -> int:
+        calls.append(len(frame))
+        return len(frame)
+
+    frame = pd.DataFrame({"value": [1, 2]})
+    ident = id(frame)
+    assert store.derived_from(frame, count_rows) == 2 and store.derived_from(frame, count_rows) == 2
+    assert calls == [2]
+    with i18n.speaking("zh"):  # a result may hold the reader's words
+        store.derived_from(frame, count_rows)
+    assert calls == [2, 2]
+    assert store.derived_from(pd.DataFrame({"value": [1, 2, 3]}), count_rows) == 3  # another object, its own result
+    assert len([key for key in store._BY_OBJECT if key[0] == ident]) == 2  # one per language
+    del frame
+    gc.collect()
+    assert not [key for key in store._BY_OBJECT if key[0] == ident]  # gone with their object
+    with pytest.raises(TypeError, match="named function"):
+        store.derived_from(pd.DataFrame(), lambda frame: 0)
 
 
 def test_map_of_a_hostile_metric_keeps_its_text_inert(hostile_project: Path, monkeypatch):

@@ -63,7 +63,8 @@ def comparison(obs, regions, statuses, colours, dark):
     """What the page shows for these regions and statuses, computed once per version of the data
     (see session_data.derived): the side-by-side table (each region's value, then a link to its figure's page:
     a link cell cannot wrap, and a long value was cut), each metric every region has (its table
-    rows, figures and chart), coverage."""
+    rows, figures and chart), coverage, and the statuses each region has (two scans of the rows that
+    cost ~10 ms on every rerun before they were kept here)."""
     table = mx.compare_regions(obs, list(regions), status=statuses)
     ids = [mx.figure_id_column(region) for region in regions]
     named = names_of(obs, regions)
@@ -84,7 +85,8 @@ def comparison(obs, regions, statuses, colours, dark):
             shared.append((metric, table[table["metric"] == metric], rows,
                            charts.build_bar_chart(rows, colours, label, x="region", dark=dark)))
     matrix = mx.coverage_matrix(chosen, list(regions)).rename(columns=names_of(obs, regions))
-    return side_by_side, chosen, shared, matrix, charts.build_coverage_chart(matrix, dark=dark)
+    region_statuses = (mx.hidden_statuses(obs, list(regions), list(statuses)), mx.statuses_by_region(obs, list(regions)))
+    return side_by_side, chosen, shared, matrix, charts.build_coverage_chart(matrix, dark=dark), region_statuses
 
 
 def names_of(obs, regions):
@@ -92,14 +94,15 @@ def names_of(obs, regions):
     return dict(zip(obs["region"], obs[mx.REGION_NAME], strict=True)) | {r: r for r in regions if r not in set(obs["region"])}
 
 
-table, chosen, shared, matrix, heatmap = session_data.derived(comparison, obs, tuple(regions), tuple(statuses), colours, session_data.dark())
+table, chosen, shared, matrix, heatmap, (hidden, statuses_of) = session_data.derived(
+    comparison, obs, tuple(regions), tuple(statuses), colours, session_data.dark())
 
-for region, others in mx.hidden_statuses(obs, regions, statuses).items():
+for region, others in hidden.items():
     st.info(_(HIDDEN.get(tuple(others), HIDDEN_OTHER)).format(
         region=safe_text.md(shown[region])), icon=":material/info:")
     st.button(_("Show actual results and targets"), key=f"show-all-{region}", on_click=show_every_status,
               icon=":material/visibility:")
-for region, have in mx.statuses_by_region(obs, regions).items():
+for region, have in statuses_of.items():
     if have == ["target"] and "target" in statuses:
         st.caption(_("{region}'s figures are all targets (plans), marked target: none is an actual result, and none "
                      "is compared with another region's actual result.").format(region=safe_text.md(shown[region])))

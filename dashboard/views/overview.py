@@ -25,29 +25,34 @@ st.caption(
 
 
 def growth_and_centres(obs, colours, dark):
-    """What the page shows, computed once per version of the data (see session_data.derived)."""
+    """What the page shows, computed once per version of the data (see session_data.derived): the
+    series with two or more years, the longest first (the cards), and the centres with their chart."""
     growth = mx.growth_summary(mx.time_series(obs))
+    cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False,
+                                                                                        kind="stable")
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
     # Untitled: the section heading above it says what it shows.
     fig = charts.build_bar_chart(centres, colours, "", dark=dark) if len(centres) else None
-    return growth, centres, fig
+    return growth, cards, centres, fig
 
 
-growth, centres, centres_chart = session_data.derived(growth_and_centres, obs, colours, session_data.dark())
+growth, cards, centres, centres_chart = session_data.derived(growth_and_centres, obs, colours, session_data.dark())
 
 
 def coverage_map(data, dark):
-    """Figures per province on the tile map, once per version of the data (see session_data.derived)."""
+    """Figures per province on the tile map, the rows it counts and its table, once per version of
+    the data (see session_data.derived)."""
     dataset, obs = data
     placed = mx.figures_per_region(obs, mx.tile_layout(dataset))
-    return placed, charts.build_coverage_tile_map(placed, dark=dark)
+    table = placed[[mx.REGION_NAME, mx.TILE_VALUE]].rename(columns={mx.REGION_NAME: _("Region"), mx.TILE_VALUE: _("Figures")})
+    return placed, charts.build_coverage_tile_map(placed, dark=dark), obs[obs["region"].isin(placed["region"])], table
 
 
-coverage, coverage_chart = session_data.derived(coverage_map, (dataset, obs), session_data.dark())
+coverage, coverage_chart, coverage_rows, coverage_table = session_data.derived(coverage_map, (dataset, obs),
+                                                                               session_data.dark())
 
 st.header(_("Growth over time"))
 # The longest series first; past a handful of cards the rest are a table.
-cards = growth.assign(_span=growth["last_year"] - growth["first_year"]).sort_values("_span", ascending=False, kind="stable")
 for column, (_index, row) in zip(st.columns(max(min(len(cards), MAX_CARDS), 1)), cards.head(MAX_CARDS).iterrows(), strict=False):
     with column:
         with st.container(border=True):
@@ -77,9 +82,7 @@ if len(centres):
 st.header(_("Where the data is"))
 left, right = st.columns([2, 1])
 with left:
-    chart_block.chart_block(coverage_chart, obs[obs["region"].isin(coverage["region"])], key="coverage-map",
-                            table=coverage[[mx.REGION_NAME, mx.TILE_VALUE]].rename(
-                       columns={mx.REGION_NAME: _("Region"), mx.TILE_VALUE: _("Figures")}))
+    chart_block.chart_block(coverage_chart, coverage_rows, key="coverage-map", table=coverage_table)
 with right:
     st.markdown(_(
         "**{shown}** of {total} provincial-level divisions have at least one figure. A grey tile means the documents "
