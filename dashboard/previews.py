@@ -108,9 +108,9 @@ def wide_rules(names: list[str]) -> str:
     has no menu, and stays centered, as a figure page does."""
     if not names:
         return ""
-    current = ", ".join(f'header [data-testid="stTopNavLink"][aria-current="page"][href$="/{name}"]'
-                        for name in names)
-    return WIDE_RULES.format(current=f":is({current})" if len(names) > 1 else current)
+    # :has() takes a list: the rule holds while any one of the wide pages' links is the current one.
+    return WIDE_RULES.format(current=", ".join(
+        f'header [data-testid="stTopNavLink"][aria-current="page"][href$="/{name}"]' for name in names))
 
 
 def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path] = (),

@@ -62,10 +62,10 @@ def test_every_page_is_served_with_its_stylesheets_from_the_first_paint(server):
     stylesheets first in its <body>: before the app's root, so they apply to the loading skeleton
     and to every widget's placeholder (a style the script sends arrives after the first paint)."""
     from dashboard.app import STYLESHEETS
-    from dashboard.pages import PAGES, VIEWS
+    from dashboard.pages import VIEWS, addresses
 
     rules = {name: (VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS}
-    paths = sorted({path for page in PAGES for path in (page.path, f"/{page.name}")})
+    paths = addresses()  # what app.py routes
     assert "/" in paths and "/compare" in paths and "/figure" in paths
     for path in paths:
         status, headers, body = fetch(f"{server}{path}?id=no-such-figure&lang=en")
