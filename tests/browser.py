@@ -19,6 +19,8 @@ from tests.harness import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.harness import streamlit_server as harness_server
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# A block waiting for the reader to scroll near it (views/near.py): its element container carries its key.
+WAITING = "[data-testid='stElementContainer'][class*='-near-watch']"
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "dashboard-screenshots"))
 
 
@@ -38,14 +40,24 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def drawn_in_full(page, timeout: float = 30_000) -> None:
+    """Wait until no block waits for the reader any more (each drawn as it came near) and the app is idle."""
+    page.wait_for_function(f"() => !document.querySelector(\"{WAITING}\")", timeout=timeout)
+    wait_idle(page, timeout)
+
+
 def screenshot(page, name: str) -> Path:
-    """The whole page: Streamlit scrolls an inner container, so grow the viewport to its height."""
+    """The whole page: Streamlit scrolls an inner container, so grow the viewport to its height
+    (which brings every block below the first screen near, so it is drawn first)."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
     size = page.viewport_size
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 50, 12000))})
     page.wait_for_timeout(500)
+    if page.query_selector(WAITING):
+        drawn_in_full(page)
+        page.wait_for_timeout(500)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path

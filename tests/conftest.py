@@ -204,3 +204,18 @@ def hostile_project(project_copy: Path) -> Path:
     publish_ids(data, [{"figure_id": f"hostile-{year}", **common} for year in (2021, 2022)], "figure")
     publish_ids(data, [{"event_id": "hostile-event", "region": EVIL_REGION, "source_id": "hostile"}], "event")
     return project_copy
+
+
+def scrolled(at):
+    """An AppTest page as a reader sees it after scrolling to its end: every block waiting for the
+    reader to come near it (views/near.py) drawn, as the watching box's callback does."""
+    from dashboard.views import near
+
+    for _ in range(5):  # a drawn block may hold another
+        waiting = [element.key for element in at.get("bidi_component") if element.proto.component_name == near.NAME]
+        if not waiting:
+            return at
+        for key in waiting:
+            at.session_state[key.removesuffix(near.WATCH)] = True
+        at.run()
+    raise AssertionError("blocks still waiting after five reruns")

@@ -18,8 +18,8 @@ from dashboard import charts, citation, i18n, store
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.pages import MENU
-from dashboard.views import chart_block, safe_text, tables
-from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, write_rows
+from dashboard.views import chart_block, near, safe_text, tables
+from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, scrolled, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
 PAGES = [page.name for page in MENU]
@@ -44,11 +44,13 @@ def latest_tiles(metric: str, year: str | None = None) -> dict[str, str]:
 TURNOVER = "technology_contract_turnover"
 
 
-def run_page(name: str, **query) -> AppTest:
+def run_page(name: str, read_to_end: bool = True, **query) -> AppTest:
+    """The page as a reader sees it: scrolled to its end, so every chart below the first screen is
+    drawn (views/near.py), unless `read_to_end` is False."""
     at = AppTest.from_file(str(VIEWS / f"{name}.py"), default_timeout=60)
     for key, values in query.items():
         at.query_params[key] = values
-    return at.run()
+    return scrolled(at.run()) if read_to_end else at.run()
 
 
 def chart_traces(at: AppTest) -> list[list[str]]:
@@ -78,6 +80,27 @@ def test_every_filter_has_its_height_before_its_code_loads(page):
     keys = {widget.key for kind in ("selectbox", "multiselect", "slider") for widget in at.get(kind) if widget.key}
     assert keys <= reserved, f"{page}: no first-paint height for {sorted(keys - reserved)} in views/first_paint.css"
     assert keys or page not in ("compare", "explore", "map", "trends")  # the pages with filters have them
+
+
+def watching_boxes(at: AppTest) -> list:
+    return [element for element in at.get("bidi_component") if element.proto.component_name == near.NAME]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_draws_its_first_chart_at_once_and_the_others_when_the_reader_comes_near(page):
+    """Each chart drawn while a page loads holds the browser 300-400 ms: the first chart of a page
+    is drawn at once, each later one when the reader scrolls near it (near.near), in a box of its
+    own height until then, so nothing moves when it arrives."""
+    at = run_page(page, read_to_end=False)
+    drawn, waiting = at.get("plotly_chart"), watching_boxes(at)
+    read = scrolled(at)
+    assert not read.exception and not watching_boxes(read)
+    assert len(read.get("plotly_chart")) == len(drawn) + len(waiting)
+    assert len(drawn) == min(1, len(read.get("plotly_chart")))  # the first at once, and only the first
+    later = [json.loads(chart.proto.spec) for chart in read.get("plotly_chart")[len(drawn):]]
+    assert [json.loads(box.proto.json)["height"] for box in waiting] == [
+        spec["layout"]["height"] for spec in later]
+    assert page not in ("overview", "compare", "trends") or waiting  # the pages with charts below the first screen
 
 
 def test_main_router_lists_every_page():

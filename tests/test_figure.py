@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, citation, pages
 from dashboard import metrics as mx
 from dashboard.evidence import normalise_whitespace
-from tests.conftest import HOSTILE_TITLE, ROOT, read_rows
+from tests.conftest import HOSTILE_TITLE, ROOT, read_rows, scrolled
 
 APP = str(ROOT / "dashboard" / "app.py")
 FIGURE_IDS = [row["figure_id"] for row in read_rows(ROOT / "data" / "metrics.csv")]
@@ -28,7 +28,7 @@ def figure_page(*ids: str) -> AppTest:
     at.switch_page("views/figure.py")
     if ids:
         at.query_params["id"] = list(ids)
-    return at.run()
+    return scrolled(at.run())  # read to its end: its chart and citations are drawn (views/near.py)
 
 
 def shown(markdown: str) -> str:
@@ -54,7 +54,8 @@ def app():
     """One session for the whole module: each test points it at another id."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("views/figure.py")
-    return at
+    at.query_params["id"] = FIGURE_IDS[0]
+    return scrolled(at.run())  # read to its end once: what it has drawn stays drawn in the session
 
 
 @pytest.mark.parametrize("figure_id", FIGURE_IDS)
@@ -133,6 +134,22 @@ def test_a_bad_id_gets_a_message_and_a_way_to_explore(ids, message):
     assert [t.value for t in at.title] == ["Figure not found"]
     assert shown(at.error[0].value) == message
     assert links(at) == {"Find figures on Explore": ("explore", {})}
+
+
+def test_the_citations_and_the_chart_wait_for_the_reader_to_come_near_them():
+    """The chart (under the document's paragraph) and the three citation blocks (the syntax
+    highlighter: 0.4 s of a cold load) are drawn when the reader scrolls near them, in boxes until
+    then (tests/test_browser_near.py measures the boxes against what replaces them)."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/figure.py")
+    at.query_params["id"] = FIGURE_IDS[0]
+    at.run()
+    boxes = {box.key for box in at.get("bidi_component")}
+    assert not at.code and not at.get("plotly_chart")
+    assert set(boxes) == {"figure-same-metric-near-watch", "cite-near-watch"}
+    assert "Cite this figure" in [h.value for h in at.header]  # the heading is there, to scroll or link to
+    read = scrolled(at)
+    assert len(read.code) == 3 and len(read.get("plotly_chart")) == 1
 
 
 def test_hostile_titles_and_quotes_stay_inert_in_the_citation_blocks(hostile_project: Path, monkeypatch):

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import metrics as mx
 from dashboard.pages import MENU
 from dashboard.views import safe_text, share, widgets
-from tests.conftest import ROOT
+from tests.conftest import ROOT, scrolled
 
 APP = str(ROOT / "dashboard" / "app.py")
 CHART_PAGES = [page.name for page in MENU if page.charts]
@@ -27,7 +27,7 @@ def open_page(name: str, **query) -> AppTest:
     if name != "overview":
         at.switch_page(f"views/{name}.py").run()
     assert not at.exception
-    return at
+    return scrolled(at)  # read to its end: every chart below the first screen drawn (views/near.py)
 
 
 def popovers(at: AppTest, label: str) -> int:

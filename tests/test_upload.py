@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import metrics as mx
 from dashboard.data import MAX_UPLOAD_ROWS, load_dataset, validate_upload
 from dashboard.files import InvalidData
-from tests.conftest import ROOT
+from tests.conftest import ROOT, scrolled
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
 COLUMNS = HEADER.split(",")
@@ -164,7 +164,7 @@ def test_an_uploaded_figure_has_a_page_in_its_session_only():
     upload(app, "mine.csv", csv_bytes(UNVERIFIED))
     app.switch_page("views/figure.py")
     app.query_params["id"] = "user.line-2"  # the upload's first row, on line 2 of its file
-    app.run()
+    scrolled(app.run())  # to its citations (views/near.py)
     assert not app.exception and [t.value for t in app.title] == ["Zhejiang: Provincial manufacturing innovation centres"]
     assert shown(app.markdown[0].value) == "## 9 centres"
     assert shown(app.warning[0].value) == "user-supplied, unverified: uploaded in this session, not part of the curated data."

@@ -14,7 +14,7 @@ from plotly.basedatatypes import BaseFigure
 from dashboard import charts, citation, store
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import page_frame, safe_text, session_data, share, tables
+from dashboard.views import near, page_frame, safe_text, session_data, share, tables
 
 TABLE_LABEL = N_("Show the numbers as a table")
 
@@ -37,8 +37,14 @@ def serialised(fig: go.Figure) -> SerialisedFigure:
     return store.derived_from(fig, SerialisedFigure)
 
 
+def chart_height(fig: go.Figure) -> int:
+    """The height a chart is drawn at, in pixels (Plotly's default when its layout sets none)."""
+    return int(fig.layout.height or 450)
+
+
 def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None,
-                clickable: bool = True, title: str | None = None, filters: str | None = None) -> None:
+                clickable: bool = True, title: str | None = None, filters: str | None = None,
+                lazy: bool = False) -> None:
     """A chart, the citation under it, and its data as a table in an expander.
 
     A click on a bar or point opens its figure page: every chart puts the figure (or event) id
@@ -50,6 +56,10 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     Under the citation, "Share this chart" (share.share_chart) downloads it as an image and gives
     its embed code; `title` and `filters` name it there (default: the chart's own title and the
     page's bound filters). In an embed only the chart the address names is drawn (share.embed_chart).
+
+    `lazy=True` for a chart below the page's first screen: it is drawn when the reader scrolls near
+    it (views/near.py), as every chart drawn while the page loads holds the browser 300-400 ms. Its
+    citation, share control and table are there from the start.
     """
     if share.embedding():
         share.embed_chart(fig, rows, key, title)
@@ -57,7 +67,9 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
     # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
     config = {"displaylogo": False, "displayModeBar": False}
-    if clickable:
+    if lazy and not near.near(key, chart_height(fig)):
+        pass  # a box of the chart's height stands in its place until the reader scrolls near it
+    elif clickable:
         event = st.plotly_chart(serialised(fig), width="stretch", key=key, config=config, on_select="rerun",
                                 selection_mode="points")
         page_frame.open_figure(charts.selected_id(event))

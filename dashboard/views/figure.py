@@ -14,12 +14,13 @@ from dashboard import charts, citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.data import UPLOAD_ID_PREFIX
 from dashboard.evidence import paragraph_around
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.views import (
     chart_block,
     downloads,
     highlight,
     languages,
+    near,
     page_frame,
     safe_text,
     session_data,
@@ -73,6 +74,18 @@ def show_document(row, dataset) -> None:
                      query_params={"source": row["source_id"]})
 
 
+CITE_WAITING = N_("The citations are shown when you scroll to them.")
+# A block's label with the gaps around it, and a code block's lines as drawn in the centered column
+# (measured: 26 px a line, about 84 characters before a line wraps, 30 px of padding).
+LABEL_PX, CODE_LINE_PX, CODE_PADDING_PX, CODE_WRAP_CHARS = 52, 26, 30, 84
+CITE_MARGIN_PX = 600
+
+
+def code_height(text: str) -> int:
+    """About the height st.code draws the text at on a wide screen, its long lines wrapped."""
+    return CODE_PADDING_PX + CODE_LINE_PX * sum(1 + len(line) // CODE_WRAP_CHARS for line in text.splitlines())
+
+
 def show_citation(row, version: str) -> None:
     # An absolute address (the configured one, else the one the reader used): the plain-text
     # citation is then the citation and the link in one copy.
@@ -80,9 +93,16 @@ def show_citation(row, version: str) -> None:
     st.header(_("Cite this figure"))
     st.caption(_("The original document first, then this dataset with the data version you saw. Copy with the icon "
                  "at the top right of each block."))
-    for label, text, language in ((_("Plain text, with the link"), citation.cite_text(cited), None),
-                                  ("BibTeX", citation.cite_bibtex(cited), "latex"),
-                                  ("CSL-JSON (Zotero, pandoc)", citation.cite_csl_json(cited), "json")):
+    blocks = ((_("Plain text, with the link"), citation.cite_text(cited), None),
+              ("BibTeX", citation.cite_bibtex(cited), "latex"),
+              ("CSL-JSON (Zotero, pandoc)", citation.cite_csl_json(cited), "json"))
+    # Drawn when the reader scrolls near them: a code block loads and runs Streamlit's syntax
+    # highlighter, 0.4 s of the main thread on a cold load (Lighthouse), at the end of the page. A
+    # screen ahead, as the blocks arrive as 40 px placeholders and grow while their code loads.
+    height = sum(code_height(text) + LABEL_PX for _label, text, _language in blocks)
+    if not near.near("cite", height, CITE_WAITING, margin=CITE_MARGIN_PX):
+        return
+    for label, text, language in blocks:
         st.markdown(f"**{label}**")
         st.code(text, language=language, wrap_lines=True)
 
@@ -155,7 +175,8 @@ image_title = citation.figure_statement(figure)
 image_filters = _(images.FIGURE_FILTERS).format(id=figure["figure_id"])
 if len(by_region) > 1:
     st.header(_("The same metric in other regions"))
-    chart_block.chart_block(same_metric_chart, by_region, key="figure-same-metric", title=image_title, filters=image_filters)
+    chart_block.chart_block(same_metric_chart, by_region, key="figure-same-metric", title=image_title, filters=image_filters,
+                            lazy=True)
 else:
     share.share_chart(same_metric_chart, by_region, "figure-same-metric", title=image_title, filters=image_filters)
 

@@ -1,0 +1,49 @@
+"""Blocks drawn when the reader scrolls near them: a page's charts below its first screen.
+
+Each Plotly chart a page draws while it loads holds the browser's main thread for 300-400 ms
+(Lighthouse, unthrottled, on this machine): /, /compare and /trends drew two or three, and blocked
+0.8-1.1 s against the bare app's 0.5 s. A block under `near(key, height)` keeps its place (a box of
+its height, so nothing moves) until it comes within MARGIN_PX of the screen; then the page reruns
+once and draws it, and it stays drawn for the rest of the session.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.i18n import N_, _
+
+HERE = Path(__file__).parent
+MARGIN_PX = 200  # under the first chart below a desktop screen (/trends: 221 px under 940)
+SETTLE_MS = 600  # while a page arrives, how long a block must stay near before it is drawn (near.js)
+NAME = "dashboard.near"
+FLAG, WATCH = "-near", "-watch"  # session state: <key>-near once drawn; the watching box: <key>-near-watch
+CHART_LABEL = N_("The chart is drawn when you scroll to it.")
+
+_watch = st.components.v2.component(
+    NAME,
+    html='<div class="near"><span></span></div>',
+    css=".near { display: flex; align-items: center; justify-content: center; box-sizing: border-box;"
+        " border: 1px dashed rgba(128, 128, 128, 0.45); border-radius: 0.5rem; color: rgba(128, 128, 128, 0.9);"
+        " font-size: 0.875rem; }",
+    js=(HERE / "near.js").read_text(encoding="utf-8"),
+)
+
+
+def _came_near(flag: str) -> None:
+    st.session_state[flag] = True
+
+
+def near(key: str, height: int, label: str = CHART_LABEL, margin: int = MARGIN_PX) -> bool:
+    """Whether the block under `key` is to be drawn: True once the reader has scrolled within
+    `margin` pixels of it in this session. Until then it draws a box `height` pixels tall in the
+    block's place, saying `label` (a message id, translated here)."""
+    flag = key + FLAG
+    if st.session_state.get(flag):
+        return True
+    _watch(key=flag + WATCH, data={"height": int(height), "margin": int(margin), "settle": SETTLE_MS, "label": _(label)},
+           default={"near": False}, height=int(height), on_near_change=partial(_came_near, flag))
+    return False

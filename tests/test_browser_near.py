@@ -1,0 +1,107 @@
+"""Charts and citations below the first screen, in a real Chromium: drawn when the reader scrolls
+near them (views/near.py), in a box of their own height until then, so nothing moves when they
+arrive; on a desktop and a phone, in English and Chinese.
+
+What the pages hold comes from the page registry and the data (the first chart of a page is drawn
+at once; how many wait depends on the data), never typed in."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import i18n
+from dashboard.views import near
+from tests.browser import (  # noqa: F401 - pytest fixtures, used as test arguments
+    DESKTOP,
+    WAITING,
+    base_url,
+    browser,
+    drawn_in_full,
+    new_page,
+    screenshot,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DRAWN_CHART = "[data-testid='stPlotlyChart']:has(.main-svg)"
+FIGURE = "/figure?id=shanxi-provincial-manufacturing-innovation-centres-2021"
+
+# Layout shifts the reader did not cause by a click or a key, and the heights of element
+# containers by key (a waiting box's key is its block's key + near.FLAG + near.WATCH).
+WATCH_SHIFTS = """() => { window.__shifts = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+    .observe({type: 'layout-shift'}); }"""
+HEIGHTS = """(selector) => Object.fromEntries([...document.querySelectorAll(selector)].map((e) =>
+  [[...e.classList].find((c) => c.startsWith('st-key-')).slice(7), Math.round(e.getBoundingClientRect().height)]))"""
+
+
+def open_settled(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+    page.wait_for_timeout(1_500)  # longer than a waiting box takes to decide it is near (near.SETTLE_MS)
+    wait_idle(page)
+
+
+def scroll_to_the_end(page) -> None:
+    """Scroll the main container down a screen at a time, as a reader reads, until nothing waits."""
+    page.mouse.move(page.viewport_size["width"] // 2, page.viewport_size["height"] // 2)
+    for _ in range(40):
+        page.mouse.wheel(0, page.viewport_size["height"] * 0.6)
+        page.wait_for_timeout(near.SETTLE_MS + 300)
+        at_end = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
+                               " return m.scrollTop + m.clientHeight >= m.scrollHeight - 2; }")
+        if at_end and not page.query_selector(WAITING):
+            break
+    drawn_in_full(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/compare", "/trends"])
+def test_the_first_chart_is_drawn_at_once_and_the_others_in_their_boxes_as_the_reader_scrolls(path, base_url, new_page):
+    page = new_page(DESKTOP)
+    open_settled(page, base_url + path)
+    page.wait_for_selector(DRAWN_CHART)
+    assert page.locator(DRAWN_CHART).count() == 1  # the first screen's chart, and only it
+    boxes = page.evaluate(HEIGHTS, WAITING)
+    assert boxes, f"{path}: no chart waits below the first screen"
+    page.evaluate(WATCH_SHIFTS)
+    scroll_to_the_end(page)
+    assert page.locator(DRAWN_CHART).count() == 1 + len(boxes)
+    charts = page.evaluate(HEIGHTS, "[data-testid='stElementContainer']:has([data-testid='stPlotlyChart'])")
+    for key, height in boxes.items():
+        chart = key.removesuffix(near.FLAG + near.WATCH)
+        assert abs(charts[chart] - height) <= 2, f"{path}: {chart} drawn {charts[chart]} px tall in a {height} px box"
+    assert sum(page.evaluate("window.__shifts")) < 0.005  # nothing the reader reads moved as they arrived
+    screenshot(page, f"near-{path.strip('/') or 'overview'}-desktop")
+
+
+def test_a_phone_draws_them_as_its_reader_scrolls_and_the_box_says_so_in_chinese(base_url, new_page):
+    page = new_page(PHONE)
+    open_settled(page, base_url + "/trends?lang=zh")
+    page.wait_for_selector(DRAWN_CHART)
+    waiting = page.locator(WAITING)
+    assert waiting.count() > 0
+    # The box's words, in the page's language (set as text in its shadow root: Playwright pierces it).
+    assert waiting.first.locator(".near span").text_content() == i18n.translations("zh").gettext(near.CHART_LABEL)
+    boxes = waiting.count()
+    scroll_to_the_end(page)
+    assert page.locator(DRAWN_CHART).count() == 1 + boxes
+    screenshot(page, "near-trends-phone-zh")
+
+
+def test_the_figure_pages_citations_arrive_in_a_box_about_their_height(base_url, new_page):
+    page = new_page(DESKTOP)
+    open_settled(page, base_url + FIGURE)
+    assert page.locator("[data-testid='stCode']").count() == 0  # the highlighter is not loaded for a first screen
+    box = page.evaluate(HEIGHTS, WAITING)["cite-near-watch"]
+    page.evaluate(WATCH_SHIFTS)
+    scroll_to_the_end(page)
+    assert page.locator("[data-testid='stCode']").count() == 3
+    # From the first label above a block to the end of the last block: what took the box's place.
+    drawn = page.evaluate("""() => { const codes = [...document.querySelectorAll('[data-testid=stCode]')];
+        const label = codes[0].closest('[data-testid=stElementContainer]').previousElementSibling;
+        return codes.at(-1).getBoundingClientRect().bottom - label.getBoundingClientRect().top; }""")
+    assert 0.8 * drawn <= box <= 1.25 * drawn, f"a {box} px box for {drawn:.0f} px of citations"
+    assert sum(page.evaluate("window.__shifts")) < 0.005
+    screenshot(page, "near-figure-desktop")
