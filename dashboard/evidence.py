@@ -134,6 +134,7 @@ def _near_a_date(text: str, start: int, end: int) -> bool:
 
 _FAST_TRIES = 8
 _WANTED = {None: frozenset(KINDS), **{kind: frozenset((kind,)) for kind in KINDS}}
+_NOT_WRITTEN = object()  # a value not yet written as plain digits in this batch
 
 
 def states(value: float, text: str, kind: str | None = None,
@@ -143,28 +144,47 @@ def states(value: float, text: str, kind: str | None = None,
     usual case: the first place the value's plain digits stand as a whole run (not inside "2005"),
     away from date punctuation, is classified from the words around it (numbers.classify, the rule
     find_numbers applies to that run). Otherwise the text is read in full (memoised in `memo`,
-    per text)."""
-    if value is None or not math.isfinite(value) or value < 0:
-        return False
-    value = float(value)
-    plain = _plain_digits(value)
-    start = text.find(plain) if plain is not None and text.isprintable() and "  " not in text else -1
-    tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
-    while start >= 0:
-        end = start + len(plain)
-        if _whole_run(text, start, end):
-            if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
-                return True
-            break  # read as something else here: it may still be stated elsewhere in the text
-        tries -= 1  # part of a longer run ('2' of '2005'), never a number of its own: look further
-        start = text.find(plain, end) if tries else -1
-    if memo is None:
-        numbers = read_numbers(text)
-    else:
-        if text not in memo:
-            memo[text] = read_numbers(text)
-        numbers = memo[text]
-    return any(value in numbers[k] for k in ((kind,) if kind else KINDS))
+    per text). `states_each` answers it for many rows at once."""
+    return states_each([value], [text], [kind], memo)[0]
+
+
+def states_each(values: list[float | None], texts: list[str], kinds: list[str | None],
+                memo: dict[str, dict[str, frozenset[float]]] | None = None) -> list[bool]:
+    """`states(values[i], texts[i], kinds[i], memo)` for every i, in one loop: the value checks ask
+    it for 100k rows. Each distinct value is written as plain digits once (counts, ranks and years
+    repeat), and the usual neighbours of a run (a letter or a space before, a space, comma or point
+    after) are told apart inline before the full rules (_whole_run, _near_a_date) are asked."""
+    answers = []
+    plains: dict[float, str | None] = {}
+    for value, text, kind in zip(values, texts, kinds, strict=True):
+        if value is None or not 0 <= value < math.inf:  # NaN, negative or infinite: never stated
+            answers.append(False)
+            continue
+        value = float(value)
+        plain = plains.get(value, _NOT_WRITTEN)
+        if plain is _NOT_WRITTEN:
+            plain = plains[value] = _plain_digits(value)
+        start = text.find(plain) if plain is not None and text.isprintable() and "  " not in text else -1
+        tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
+        answer = None
+        while start >= 0:
+            end = start + len(plain)
+            if _whole_run(text, start, end):
+                if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
+                    answer = True
+                break  # read as something else here: it may still be stated elsewhere in the text
+            tries -= 1  # part of a longer run ('2' of '2005'), never a number of its own: look further
+            start = text.find(plain, end) if tries else -1
+        if answer is None:
+            if memo is None:
+                numbers = read_numbers(text)
+            else:
+                if text not in memo:
+                    memo[text] = read_numbers(text)
+                numbers = memo[text]
+            answer = any(value in numbers[k] for k in ((kind,) if kind else KINDS))
+        answers.append(answer)
+    return answers
 
 
 def foreign_digits(text: str) -> list[str]:

@@ -38,7 +38,7 @@ from dashboard.evidence import (
     normalise_whitespace,
     quote_in_document,
     quotes_in_documents,
-    states,
+    states_each,
 )
 from dashboard.i18n import N_
 from dashboard.numbers import find_numbers, lost_dash_values, same_number_text
@@ -80,9 +80,12 @@ _DATE_PARSE = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 def _is_real_date(values: pd.Series, pattern: str = ISO_DATE, parse: str = "%Y-%m-%d") -> pd.Series:
     """Whether each value is a date that exists, written as `pattern`, in YEAR_MIN..YEAR_MAX
     (2021-02-30, 2018-13 and 0000 fail). Empty values pass: the column says whether it may be empty."""
-    written = values.fillna("").astype(str)
-    parsed = pd.to_datetime(written.where(written.str.match(pattern), None), format=parse, errors="coerce")
-    return values.isna() | parsed.dt.year.between(YEAR_MIN, YEAR_MAX)
+    def real(distinct: pd.Series) -> pd.Series:
+        written = distinct.fillna("").astype(str)
+        parsed = pd.to_datetime(written.where(written.str.match(pattern), None), format=parse, errors="coerce")
+        return distinct.isna() | parsed.dt.year.between(YEAR_MIN, YEAR_MAX)
+
+    return _each_distinct(real, values)
 
 
 def _period_in_order(df: pd.DataFrame) -> pd.Series:
@@ -319,7 +322,7 @@ class Metrics(pa.DataFrameModel):
     @pa.dataframe_check(name="year_matches_basis")
     def year_matches_basis(cls, df: pd.DataFrame) -> pd.Series:
         year = pd.to_numeric(df["year"], errors="coerce")
-        as_of_year = pd.to_numeric(df["as_of"].str.slice(0, 4), errors="coerce")
+        as_of_year = _each_distinct(lambda as_of: pd.to_numeric(as_of.str.slice(0, 4), errors="coerce"), df["as_of"])
         basis = df["year_basis"]
         return (
             ((basis == "stated") & year.notna())
@@ -584,15 +587,39 @@ def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataF
 
 def _per_distinct(decide: Callable[..., bool], *columns: pd.Series) -> pd.Series:
     """decide(*values) for each row, asked once per distinct combination of the columns' values
-    (a few units and metrics repeat over 100k rows)."""
-    rows = list(zip(*(column.astype(object).tolist() for column in columns), strict=True))
-    answers = {values: decide(*values) for values in set(rows)}
-    return pd.Series([answers[values] for values in rows], index=columns[0].index, dtype=bool)
+    (a few units and metrics repeat over 100k rows). The combinations are found from each column's
+    codes (pandas.factorize), with no Python object per row."""
+    codes, distinct = np.zeros(len(columns[0]), dtype=np.int64), []
+    for column in columns:
+        column_codes, uniques = pd.factorize(column, use_na_sentinel=False)  # a missing value is a value
+        codes = codes * max(len(uniques), 1) + column_codes
+        distinct.append(uniques.astype(object))
+    keys, rows = np.unique(codes, return_inverse=True)
+    answers = []
+    for key in keys.tolist():
+        values = []
+        for uniques in reversed(distinct):
+            key, code = divmod(key, max(len(uniques), 1))
+            values.append(uniques[code])
+        answers.append(bool(decide(*reversed(values))))
+    return pd.Series(np.array(answers, dtype=bool)[rows], index=columns[0].index, dtype=bool)
 
 
 def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
-    """Each key's value in `mapping`, missing where the key is not in it."""
-    return series.astype(object).map(mapping)
+    """Each key's value in `mapping`, missing where the key is not in it; looked up once per
+    distinct key (a metric's value type, a document's date)."""
+    codes, uniques = pd.factorize(series)
+    found = np.full(len(uniques) + 1, np.nan, dtype=object)  # code -1, a missing key: the last, NaN
+    for i, key in enumerate(uniques.astype(object)):
+        found[i] = mapping.get(key, np.nan)
+    return pd.Series(found[codes], index=series.index, dtype=object)
+
+
+def _each_distinct(transform: Callable[[pd.Series], pd.Series], values: pd.Series) -> pd.Series:
+    """transform(values) for an element-wise transform, computed on the distinct values only (a
+    document's date repeats over its hundred figures) and spread back to every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)  # a missing value is a value
+    return pd.Series(transform(pd.Series(uniques)).to_numpy()[codes], index=values.index)
 
 
 Checkpoint = Callable[[float, str], None]
@@ -647,12 +674,14 @@ def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, kinds: list[str | 
     """Whether each number is one its quote states as a number of its kind (None: any kind).
     `memo` holds what each quote states once read in full, shared by the value and year checks."""
     values = pd.to_numeric(numbers, errors="coerce").astype(float).tolist()
+    texts = quotes.astype(object).tolist()
+    asked = [i for i, (v, t) in enumerate(zip(values, texts, strict=True)) if v >= 0 and isinstance(t, str)]
+    stated = states_each([values[i] for i in asked], [texts[i] for i in asked], [kinds[i] for i in asked], memo)
     # `v != v` is True only for NaN: a missing number is the column checks' business.
-    return pd.Series(
-        [v != v or (v >= 0 and isinstance(t, str) and states(v, t, k, memo))
-         for v, t, k in zip(values, quotes.astype(object).tolist(), kinds, strict=True)],
-        index=numbers.index,
-    )
+    answers = [v != v for v in values]
+    for i, answer in zip(asked, stated, strict=True):
+        answers[i] = answer
+    return pd.Series(answers, index=numbers.index)
 
 
 def _other_readings_in_quotes(df: pd.DataFrame) -> pd.Series:
@@ -868,8 +897,9 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             ),
             _row_check(
                 "as_of_matches_source",
-                lambda df: ~df["source_id"].isin(ref.published)
-                | (df["as_of"].fillna("") == _lookup(df["source_id"], ref.published).fillna("")),
+                lambda df: _per_distinct(lambda source, as_of: source not in ref.published
+                                         or (as_of if isinstance(as_of, str) else "") == (ref.published[source] or ""),
+                                         df["source_id"], df["as_of"]),
             ),
         ], checkpoint),
     )
