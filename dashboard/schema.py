@@ -718,15 +718,21 @@ def _units_in_quotes(df: pd.DataFrame, kinds: list[str | None], ref: Reference) 
     yuan from "1025.3亿元" fails (the document states 亿元). A value the quote writes with no unit
     the reader knows (English "14 centres"), or does not state at all (value_in_quote's failure),
     passes here, as does a unit that cannot be converted to the metric's (unit_matches_catalogue's failure)."""
-    units, metrics = df["unit"].astype(object).tolist(), df["metric"].astype(object).tolist()
-    convertible = {pair: ref.factor(*pair) is not None for pair in set(zip(units, metrics, strict=True))}  # few distinct pairs
-    return pd.Series(
-        [not convertible[(u, m)] or not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k))
-         or "" in written or u in written
-         for v, q, u, m, k in zip(df["value"].tolist(), df["quote"].astype(object).tolist(), units, metrics, kinds,
-                                  strict=True)],
-        index=df.index,
-    )
+    convertible = _per_distinct(lambda u, m: ref.factor(u, m) is not None, df["unit"], df["metric"]).to_numpy()
+    # Only a cardinal's quote in Chinese or naming yuan may write a unit (_may_write_a_unit): those
+    # rows are found column-wise, and only they are read one by one.
+    quotes = df["quote"].astype("str")
+    may = (np.array([k == CARDINAL for k in kinds], dtype=bool) & quotes.notna().to_numpy(dtype=bool)
+           & (~quotes.str.isascii() | quotes.str.contains("yuan", regex=False)).fillna(False).to_numpy(dtype=bool))
+    answers = np.ones(len(df), dtype=bool)
+    rows = np.flatnonzero(may & convertible)
+    if len(rows):
+        answers[rows] = [
+            not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k)) or "" in written or u in written
+            for v, q, u, k in zip(df["value"].to_numpy()[rows].tolist(), quotes.iloc[rows].astype(object).tolist(),
+                                  df["unit"].iloc[rows].astype(object).tolist(), [kinds[i] for i in rows], strict=True)
+        ]
+    return pd.Series(answers, index=df.index)
 
 
 def _may_write_a_unit(quote: object, kind: str | None, value: object = None, unit: object = None) -> bool:
