@@ -605,13 +605,13 @@ def _per_distinct(decide: Callable[..., bool], *columns: pd.Series) -> pd.Series
     return pd.Series(np.array(answers, dtype=bool)[rows], index=columns[0].index, dtype=bool)
 
 
-def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
-    """Each key's value in `mapping`, missing where the key is not in it; looked up once per
+def _lookup(series: pd.Series, mapping: dict, missing: object = np.nan) -> pd.Series:
+    """Each key's value in `mapping`, `missing` where the key is not in it; looked up once per
     distinct key (a metric's value type, a document's date)."""
     codes, uniques = pd.factorize(series)
-    found = np.full(len(uniques) + 1, np.nan, dtype=object)  # code -1, a missing key: the last, NaN
+    found = np.full(len(uniques) + 1, missing, dtype=object)  # code -1, a missing key: the last
     for i, key in enumerate(uniques.astype(object)):
-        found[i] = mapping.get(key, np.nan)
+        found[i] = mapping.get(key, missing)
     return pd.Series(found[codes], index=series.index, dtype=object)
 
 
@@ -840,7 +840,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")
     # The kind each row's value must be stated as; None for a metric not in the catalogue.
     kind_of = {metric: KIND_OF_VALUE.get(kind) for metric, (_, kind) in ref.metrics.items()}
-    kinds = lambda df: [kind_of.get(metric) for metric in df["metric"].astype(object).tolist()]
+    kinds = lambda df: _lookup(df["metric"], kind_of, missing=None).tolist()
     stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
