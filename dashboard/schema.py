@@ -775,28 +775,34 @@ def _names_region(text: str, names: tuple[str, ...]) -> bool:
 
 def _regions_in_sources(df: pd.DataFrame, ref: Reference) -> pd.Series:
     """Whether each row's region is named in its quote or else in its document. The quotes are
-    searched per region with one vectorised (Arrow) search each; only the rows whose quote does not
+    searched per region with one vectorised (Arrow) search each, over a slice of them sorted by region; only the rows whose quote does not
     name the region look in the document, once per region and document."""
-    regions = df["region"].astype(object)
-    quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    quotes = pyarrow.array(df["quote"].astype("str"), type=pyarrow.string())  # Arrow-backed: no object per row
+    if quotes.null_count:  # as before: a missing quote cannot be converted, and the check fails every row
+        quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    # The quotes in order of region (one take), so each region's rows are one slice of them.
+    codes, regions = pd.factorize(df["region"])  # a missing region (-1) is named nowhere
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(regions) + 1))
+    by_region = quotes.take(pyarrow.array(order))
     named = np.zeros(len(df), dtype=bool)
-    for region, positions in regions.groupby(regions, sort=False).indices.items():
-        some = quotes.take(pyarrow.array(positions))
-        hits = np.zeros(len(positions), dtype=bool)
+    for code, region in enumerate(regions.astype(object)):
+        some = by_region.slice(bounds[code], bounds[code + 1] - bounds[code])
+        hits = np.zeros(len(some), dtype=bool)
         for name in ref.region_names.get(region, ()):
             if name.isascii():  # as a word: not inside a longer one
                 pattern = f"(^|[^A-Za-z]){re.escape(name)}([^A-Za-z]|$)"
                 hits |= pc.fill_null(pc.match_substring_regex(some, pattern), False).to_numpy(zero_copy_only=False)
             else:
                 hits |= pc.fill_null(pc.match_substring(some, name), False).to_numpy(zero_copy_only=False)
-        named[positions] = hits
+        named[order[bounds[code]:bounds[code + 1]]] = hits
     in_document: dict[tuple, bool] = {}
-    sources = df["source_id"].astype(object).tolist()
-    region_list = regions.tolist()
-    for i in np.flatnonzero(~named):
-        key = (region_list[i], sources[i])
+    rows = np.flatnonzero(~named)
+    sources = df["source_id"].iloc[rows].astype(object).tolist()
+    for i, region, source in zip(rows, df["region"].iloc[rows].astype(object).tolist(), sources, strict=True):
+        key = (region, source)
         if key not in in_document:
-            in_document[key] = _names_region(ref.documents.get(sources[i]) or "", ref.region_names.get(key[0], ()))
+            in_document[key] = _names_region(ref.documents.get(source) or "", ref.region_names.get(region, ()))
         named[i] = in_document[key]
     return pd.Series(named, index=df.index)
 
