@@ -585,24 +585,32 @@ def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataF
     return bound
 
 
-def _per_distinct(decide: Callable[..., bool], *columns: pd.Series) -> pd.Series:
-    """decide(*values) for each row, asked once per distinct combination of the columns' values
-    (a few units and metrics repeat over 100k rows). The combinations are found from each column's
-    codes (pandas.factorize), with no Python object per row."""
+def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """The distinct combinations of the columns' values (a missing value is a value, NaN), and
+    for each row the position of its combination in that list: found from each column's codes
+    (pandas.factorize), with no Python object per row."""
     codes, distinct = np.zeros(len(columns[0]), dtype=np.int64), []
     for column in columns:
-        column_codes, uniques = pd.factorize(column, use_na_sentinel=False)  # a missing value is a value
+        column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
         codes = codes * max(len(uniques), 1) + column_codes
         distinct.append(uniques.astype(object))
     keys, rows = np.unique(codes, return_inverse=True)
-    answers = []
+    combinations = []
     for key in keys.tolist():
         values = []
         for uniques in reversed(distinct):
             key, code = divmod(key, max(len(uniques), 1))
             values.append(uniques[code])
-        answers.append(bool(decide(*reversed(values))))
-    return pd.Series(np.array(answers, dtype=bool)[rows], index=columns[0].index, dtype=bool)
+        combinations.append(tuple(reversed(values)))
+    return rows.reshape(-1), combinations
+
+
+def _per_distinct(decide: Callable[..., bool], *columns: pd.Series) -> pd.Series:
+    """decide(*values) for each row, asked once per distinct combination of the columns' values
+    (a few units and metrics repeat over 100k rows)."""
+    rows, combinations = distinct_rows(*columns)
+    answers = np.array([bool(decide(*values)) for values in combinations], dtype=bool)
+    return pd.Series(answers[rows], index=columns[0].index, dtype=bool)
 
 
 def _lookup(series: pd.Series, mapping: dict, missing: object = np.nan) -> pd.Series:
