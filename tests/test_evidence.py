@@ -181,6 +181,7 @@ _CONTEXT_TEXT = st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=14).map("".j
 @example("has 12_ or _12")
 @example("has \u066112 or 12\u0661")
 @example("has 12. 12, (12) 12")
+@example("the 12 in 2021 and the 12 enterprises, the 12 of May, the 12 percent")  # a lower-case word after a run
 def test_states_agrees_with_reading_every_number_of_each_kind(text):
     """The fast path (the value's first occurrence, classified from the words around it) must give
     exactly the answer of reading all the text's numbers and their kinds."""
