@@ -737,7 +737,7 @@ def _units_in_quotes(df: pd.DataFrame, kinds: list[str | None], ref: Reference) 
     if len(rows):
         answers[rows] = [
             not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k)) or "" in written or u in written
-            for v, q, u, k in zip(df["value"].to_numpy()[rows].tolist(), quotes.iloc[rows].astype(object).tolist(),
+            for v, q, u, k in zip(df["value"].to_numpy()[rows].tolist(), df["quote"].iloc[rows].astype(object).tolist(),
                                   df["unit"].iloc[rows].astype(object).tolist(), [kinds[i] for i in rows], strict=True)
         ]
     return pd.Series(answers, index=df.index)
