@@ -145,15 +145,16 @@ def states(value: float, text: str, kind: str | None = None,
     return states_each([value], [text], [kind], memo)[0]
 
 
-def states_each(values: list[float | None], texts: list[str], kinds: list[str | None],
+def states_each(values: list[float | None], texts: list[object], kinds: list[str | None],
                 memo: dict[str, dict[str, frozenset[float]]] | None = None) -> list[bool]:
-    """`states(values[i], texts[i], kinds[i], memo)` for every i, in one loop: the value checks ask
-    it for 100k rows. Each distinct value is written as plain digits once (counts, ranks and years
-    repeat), and a run's neighbours are looked at once (_standing)."""
+    """`states(values[i], texts[i], kinds[i], memo)` for every i (False where texts[i] is no string:
+    a missing quote states nothing), in one loop: the value checks ask it for 100k rows. Each
+    distinct value is written as plain digits once (counts, ranks and years repeat), and a run's
+    neighbours are looked at once (_standing)."""
     answers = []
     plains: dict[float, str | None] = {}
     for value, text, kind in zip(values, texts, kinds, strict=True):
-        if value is None or not 0 <= value < math.inf:  # NaN, negative or infinite: never stated
+        if value is None or not 0 <= value < math.inf or not isinstance(text, str):  # NaN, negative, infinite; no text
             answers.append(False)
             continue
         value = float(value)

@@ -682,14 +682,9 @@ def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, kinds: list[str | 
     """Whether each number is one its quote states as a number of its kind (None: any kind).
     `memo` holds what each quote states once read in full, shared by the value and year checks."""
     values = pd.to_numeric(numbers, errors="coerce").astype(float).tolist()
-    texts = quotes.astype(object).tolist()
-    asked = [i for i, (v, t) in enumerate(zip(values, texts, strict=True)) if v >= 0 and isinstance(t, str)]
-    stated = states_each([values[i] for i in asked], [texts[i] for i in asked], [kinds[i] for i in asked], memo)
+    stated = states_each(values, quotes.astype(object).tolist(), kinds, memo)
     # `v != v` is True only for NaN: a missing number is the column checks' business.
-    answers = [v != v for v in values]
-    for i, answer in zip(asked, stated, strict=True):
-        answers[i] = answer
-    return pd.Series(answers, index=numbers.index)
+    return pd.Series([v != v or answer for v, answer in zip(values, stated, strict=True)], index=numbers.index)
 
 
 def _other_readings_in_quotes(df: pd.DataFrame) -> pd.Series:
