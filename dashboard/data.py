@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -141,7 +142,10 @@ def load_reference(
         metrics={row.metric: (row.unit, row.value_type) for row in catalogue.itertuples()},
         documents={row.source_id: normalised[row.file] for row in sources.itertuples()},
         published={row.source_id: (row.published if isinstance(row.published, str) else None) for row in sources.itertuples()},
-        ids=_published_ids(root, digests),
+        ledger=_read_and_validate(
+            root / BY_KEY["published_ids"].path, BY_KEY["published_ids"].path, BY_KEY["published_ids"].model.to_schema(),
+            digests=digests,
+        ),
         units={(row.unit, row.canonical_unit if isinstance(row.canonical_unit, str) else ""):
                (row.value_type, Decimal(row.factor)) for row in units.itertuples()},
     )
@@ -165,19 +169,21 @@ def in_canonical_units(metrics: pd.DataFrame, ref: schema.Reference) -> pd.DataF
     (Decimal: 1025.3 亿元 is 102.53 billion yuan, not 102.53000000000002), and the value and unit
     the document states kept as stated_value and stated_unit (the figure page shows both). What
     reads a figure against its quote (the audit, the draft's check) reads the stated ones."""
-    stated_values = metrics["value"].tolist()
-    pairs = list(zip(metrics["unit"].astype(object).tolist(), metrics["metric"].astype(object).tolist(), strict=True))
     # A few (unit, metric) pairs repeat over every row: each pair's unit and factor are found once
-    # (the factor None when the value stays as it is: in its canonical unit, or not convertible).
-    converts = {}
-    for unit, metric in set(pairs):
+    # (the factor None when the value stays as it is: in its canonical unit, or not convertible),
+    # and only the rows of a pair with a factor are converted, one by one.
+    rows, pairs = schema.distinct_rows(metrics["unit"], metrics["metric"])
+    converts = []
+    for unit, metric in pairs:
         factor = ref.factor(unit, metric)
-        converts[unit, metric] = (unit, None) if factor is None else (ref.metrics[metric][0], None if factor == 1 else factor)
-    values, units = [], []
-    for value, pair in zip(stated_values, pairs, strict=True):
-        unit, factor = converts[pair]
-        units.append(unit)
-        values.append(value if factor is None or pd.isna(value) else float(Decimal(repr(float(value))) * factor))
+        converts.append((unit, None) if factor is None else (ref.metrics[metric][0], None if factor == 1 else factor))
+    units = np.array([unit for unit, _ in converts] + [None], dtype=object)[rows]
+    values = metrics["value"].to_numpy(dtype=float, copy=True)
+    for pair, (_, factor) in enumerate(converts):
+        if factor is not None:
+            for i in np.flatnonzero(rows == pair):
+                if not pd.isna(values[i]):
+                    values[i] = float(Decimal(repr(float(values[i]))) * factor)
     return metrics.assign(**{STATED_VALUE: metrics["value"], STATED_UNIT: metrics["unit"],
                              "value": pd.Series(values, index=metrics.index, dtype=float),
                              "unit": pd.Series(units, index=metrics.index, dtype=metrics["unit"].dtype)})
@@ -212,18 +218,6 @@ def data_version(digests: dict[str, str]) -> str:
     for name in sorted(digests):
         digest.update(name.encode("utf-8") + b"\0" + bytes.fromhex(digests[name]))
     return digest.hexdigest()[:VERSION_LENGTH]
-
-
-def _published_ids(root: Path, digests: dict[str, str]) -> dict[str, tuple[str, str, str | None, str]]:
-    frame = _read_and_validate(
-        root / BY_KEY["published_ids"].path, BY_KEY["published_ids"].path, BY_KEY["published_ids"].model.to_schema(), digests=digests
-    )
-    # Plain lists: a row tuple per id over pandas' Arrow-backed columns cost ~0.4 s at 100k ids.
-    columns = [frame[name].astype(object).tolist() for name in ("id", "kind", "region", "metric", "source_id")]
-    return {
-        id_: (kind, region, metric if isinstance(metric, str) else None, source)
-        for id_, kind, region, metric, source in zip(*columns, strict=True)
-    }
 
 
 def load_dataset(root: Path = ROOT, metrics_path: Path | None = None) -> Dataset:

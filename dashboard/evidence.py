@@ -91,49 +91,47 @@ def _plain_digits(value: float) -> str | None:
     return plain if plain.replace(".", "", 1).isdigit() else None
 
 
-def _whole_run(text: str, start: int, end: int) -> bool:
-    """Whether nothing next to the digits text[start:end] could extend the run or make it no
-    number: a digit of any script or an underscore on either side; before it a point or comma,
-    or a space with an ASCII digit before it; after it a point, comma or space with an ASCII digit
-    next (a decimal, a thousands comma, a dotted sequence, a stray space). Only for states' fast
-    path, whose texts are printable with no two spaces in a row: their only whitespace is a
-    single ASCII space (every other whitespace character is unprintable)."""
-    if start:
-        char = text[start - 1]
-        if char == " ":
-            if start > 1 and "0" <= text[start - 2] <= "9":
-                return False
-        elif char in "_.," or char.isdecimal():
-            return False
-    if end < len(text):
-        char = text[end]
-        if char == " " or char == "." or char == ",":
-            if end + 1 < len(text) and "0" <= text[end + 1] <= "9":
-                return False
-        elif char == "_" or char.isdecimal():
-            return False
-    return True
-
-
 _DATE_JOIN_AFTER = re.compile(r" ?[-/.:\u2013\u2014] ?[0-9]")
 _DATE_JOIN_BEFORE = re.compile(r"[0-9] ?[-/.:\u2013\u2014] ?$")
-
-
 _DATE_MARKS = frozenset("-/.:\u2013\u2014") - {""}
+_PART, _NEAR_A_DATE, _ALONE = "part", "near a date", "alone"  # what _standing says of a run
 
 
-def _near_a_date(text: str, start: int, end: int) -> bool:
-    """Whether date punctuation joins the run to other digits (2021-03-10, 11:16, 2023 - 2025):
-    then only the full reading, which finds numeric dates, can tell what it is."""
-    after, before = text[end:end + 1], text[start - 1:start] if start else ""
+def _standing(text: str, start: int, end: int) -> str:
+    """What stands next to the digits text[start:end], in one look at their neighbours (states'
+    fast path, whose texts are printable with no two spaces in a row: their only whitespace is a
+    single ASCII space, every other whitespace character being unprintable):
+
+    - _PART: something could extend the run or make it no number: a digit of any script or an
+      underscore on either side; before it a point or comma, or a space with an ASCII digit before
+      it; after it a point, comma or space with an ASCII digit next (a decimal, a thousands comma,
+      a dotted sequence, a stray space);
+    - _NEAR_A_DATE: a whole run, but date punctuation joins it to other digits (2021-03-10, 11:16,
+      2023 - 2025): only the full reading, which finds numeric dates, can tell what it is;
+    - _ALONE: a whole run with no date around it (the usual case): classify can tell what it is."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before == " ":
+        if start > 1 and "0" <= text[start - 2] <= "9":
+            return _PART
+    elif before and (before in "_.," or before.isdecimal()):
+        return _PART
+    if after == " " or after == "." or after == ",":
+        if end + 1 < len(text) and "0" <= text[end + 1] <= "9":
+            return _PART
+    elif after and (after == "_" or after.isdecimal()):
+        return _PART
     if not (after in _DATE_MARKS or before in _DATE_MARKS or after == " " and text[end + 1:end + 2] in _DATE_MARKS
             or before == " " and start > 1 and text[start - 2] in _DATE_MARKS):
-        return False  # the usual case: no mark within two characters
-    return bool(_DATE_JOIN_AFTER.match(text, end) or _DATE_JOIN_BEFORE.search(text, max(0, start - 4), start))
+        return _ALONE  # the usual case: no mark within two characters
+    if _DATE_JOIN_AFTER.match(text, end) or _DATE_JOIN_BEFORE.search(text, max(0, start - 4), start):
+        return _NEAR_A_DATE
+    return _ALONE
 
 
 _FAST_TRIES = 8
 _WANTED = {None: frozenset(KINDS), **{kind: frozenset((kind,)) for kind in KINDS}}
+_NOT_WRITTEN = object()  # a value not yet written as plain digits in this batch
 
 
 def states(value: float, text: str, kind: str | None = None,
@@ -143,28 +141,48 @@ def states(value: float, text: str, kind: str | None = None,
     usual case: the first place the value's plain digits stand as a whole run (not inside "2005"),
     away from date punctuation, is classified from the words around it (numbers.classify, the rule
     find_numbers applies to that run). Otherwise the text is read in full (memoised in `memo`,
-    per text)."""
-    if value is None or not math.isfinite(value) or value < 0:
-        return False
-    value = float(value)
-    plain = _plain_digits(value)
-    start = text.find(plain) if plain is not None and text.isprintable() and "  " not in text else -1
-    tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
-    while start >= 0:
-        end = start + len(plain)
-        if _whole_run(text, start, end):
-            if not _near_a_date(text, start, end) and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
-                return True
-            break  # read as something else here: it may still be stated elsewhere in the text
-        tries -= 1  # part of a longer run ('2' of '2005'), never a number of its own: look further
-        start = text.find(plain, end) if tries else -1
-    if memo is None:
-        numbers = read_numbers(text)
-    else:
-        if text not in memo:
-            memo[text] = read_numbers(text)
-        numbers = memo[text]
-    return any(value in numbers[k] for k in ((kind,) if kind else KINDS))
+    per text). `states_each` answers it for many rows at once."""
+    return states_each([value], [text], [kind], memo)[0]
+
+
+def states_each(values: list[float | None], texts: list[object], kinds: list[str | None],
+                memo: dict[str, dict[str, frozenset[float]]] | None = None) -> list[bool]:
+    """`states(values[i], texts[i], kinds[i], memo)` for every i (False where texts[i] is no string:
+    a missing quote states nothing), in one loop: the value checks ask it for 100k rows. Each
+    distinct value is written as plain digits once (counts, ranks and years repeat), and a run's
+    neighbours are looked at once (_standing)."""
+    answers = []
+    plains: dict[float, str | None] = {}
+    for value, text, kind in zip(values, texts, kinds, strict=True):
+        if value is None or not 0 <= value < math.inf or not isinstance(text, str):  # NaN, negative, infinite; no text
+            answers.append(False)
+            continue
+        value = float(value)
+        plain = plains.get(value, _NOT_WRITTEN)
+        if plain is _NOT_WRITTEN:
+            plain = plains[value] = _plain_digits(value)
+        start = text.find(plain) if plain is not None and text.isprintable() and "  " not in text else -1
+        tries = _FAST_TRIES  # a few places at most: a long text of digits is read in full once
+        answer = None
+        while start >= 0:
+            end = start + len(plain)
+            standing = _standing(text, start, end)
+            if standing is not _PART:
+                if standing is _ALONE and not classify(text, start, end, value).isdisjoint(_WANTED[kind]):
+                    answer = True
+                break  # read as something else here: it may still be stated elsewhere in the text
+            tries -= 1  # part of a longer run ('2' of '2005'), never a number of its own: look further
+            start = text.find(plain, end) if tries else -1
+        if answer is None:
+            if memo is None:
+                numbers = read_numbers(text)
+            else:
+                if text not in memo:
+                    memo[text] = read_numbers(text)
+                numbers = memo[text]
+            answer = any(value in numbers[k] for k in ((kind,) if kind else KINDS))
+        answers.append(answer)
+    return answers
 
 
 def foreign_digits(text: str) -> list[str]:

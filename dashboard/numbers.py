@@ -242,6 +242,8 @@ def _word_before(text: str, end: int) -> tuple[str, int] | None:
         word = text[k:i]
     if k == lowest and k and text[k - 1] not in _SPACE_OR_PARENTHESIS:
         return None  # no space within reach: a word longer than any looked for
+    if word.isalpha():  # the usual: letters only
+        return (word, k) if word.isascii() else None
     core = word[:-1] if word.endswith(".") else word
     return (word, k) if core.isalpha() and core.isascii() else None
 
@@ -287,7 +289,12 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
     if nearest in language.code_words:
         return _NONE  # version 3.14
     next_word = after = None
-    if following in _WHITESPACE:
+    first = text[end + 1:end + 2] if following == " " else ""
+    if "a" <= first <= "z" and first != "o" and first != "p":
+        # The usual: a space, then a lower-case word that cannot be "of" or "percent": of it, only
+        # its first letter is read below, but after "the", where the whole word is read again.
+        next_word = first
+    elif following in _WHITESPACE:
         after = _WORD_AFTER.match(text, end)
         next_word = after.group(1) if after else None
     if (spaced and word and word[0].isupper() and _is_month(word, language)) or (
@@ -315,7 +322,8 @@ def classify(text: str, start: int, end: int, value: float, language: Language =
             return _ORDINAL_ONLY  # ranked 12, ranks at least 12, No. 1
         if nearest == "the" and (following in ("", ".", ",", ";", ":", ")")
                                  or following in _WHITESPACE and _SPACE_TO_END.match(text, end)
-                                 or next_word and next_word.lower() in language.after_a_position):
+                                 or next_word and (next_word if after else _WORD_AFTER.match(text, end).group(1)).lower()
+                                 in language.after_a_position):
             return _ORDINAL_ONLY  # from the 34th in 20 12 to the 1 1 in 2022
     if 1900 <= value <= 2100 and is_year_like(text[start:end], value):  # the range first: most values are no year
         earlier = _word_before(text, found[1]) if found and nearest in ("of", "with", "to") else None

@@ -38,7 +38,7 @@ from dashboard.evidence import (
     normalise_whitespace,
     quote_in_document,
     quotes_in_documents,
-    states,
+    states_each,
 )
 from dashboard.i18n import N_
 from dashboard.numbers import find_numbers, lost_dash_values, same_number_text
@@ -80,9 +80,12 @@ _DATE_PARSE = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 def _is_real_date(values: pd.Series, pattern: str = ISO_DATE, parse: str = "%Y-%m-%d") -> pd.Series:
     """Whether each value is a date that exists, written as `pattern`, in YEAR_MIN..YEAR_MAX
     (2021-02-30, 2018-13 and 0000 fail). Empty values pass: the column says whether it may be empty."""
-    written = values.fillna("").astype(str)
-    parsed = pd.to_datetime(written.where(written.str.match(pattern), None), format=parse, errors="coerce")
-    return values.isna() | parsed.dt.year.between(YEAR_MIN, YEAR_MAX)
+    def real(distinct: pd.Series) -> pd.Series:
+        written = distinct.fillna("").astype(str)
+        parsed = pd.to_datetime(written.where(written.str.match(pattern), None), format=parse, errors="coerce")
+        return distinct.isna() | parsed.dt.year.between(YEAR_MIN, YEAR_MAX)
+
+    return _each_distinct(real, values)
 
 
 def _period_in_order(df: pd.DataFrame) -> pd.Series:
@@ -319,7 +322,7 @@ class Metrics(pa.DataFrameModel):
     @pa.dataframe_check(name="year_matches_basis")
     def year_matches_basis(cls, df: pd.DataFrame) -> pd.Series:
         year = pd.to_numeric(df["year"], errors="coerce")
-        as_of_year = pd.to_numeric(df["as_of"].str.slice(0, 4), errors="coerce")
+        as_of_year = _each_distinct(lambda as_of: pd.to_numeric(as_of.str.slice(0, 4), errors="coerce"), df["as_of"])
         basis = df["year_basis"]
         return (
             ((basis == "stated") & year.notna())
@@ -417,6 +420,9 @@ def region_names(region: str, name_zh: str | None) -> tuple[str, ...]:
     return tuple(names)
 
 
+LEDGER_COLUMNS = ("id", "kind", "region", "metric", "source_id")
+
+
 @dataclass(frozen=True)
 class Reference:
     """What the cross-file checks look things up in, built from validated catalogues and seeds."""
@@ -425,12 +431,25 @@ class Reference:
     metrics: dict[str, tuple[str, str]]  # metric id -> (unit, value_type)
     documents: dict[str, str] = field(repr=False)  # source id -> whitespace-normalised text
     published: dict[str, str | None] = field(default_factory=dict)  # source id -> ISO date or None
-    # published id -> (kind, region, metric or None, source id), from data/published_ids.csv
-    ids: dict[str, tuple[str, str, str | None, str]] = field(default_factory=dict, repr=False)
+    # data/published_ids.csv as validated (id, kind, region, metric, source_id; each id once)
+    ledger: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     # region -> the names a text may use for it: English, Chinese, Chinese without its level suffix
     region_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (stated unit, canonical unit or "" for a count's measure word) -> (value type, exact factor), from data/units.csv
     units: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def ids(self) -> dict[str, tuple[str, str, str | None, str]]:
+        """Published id -> (kind, region, metric or None, source id): the ledger by id, built when
+        first asked (a message about an id asks it; the check reads the ledger's Arrow columns)."""
+        if self.ledger is None:
+            return {}
+        # Plain lists: a row tuple per id over pandas' Arrow-backed columns cost ~0.4 s at 100k ids.
+        columns = [self.ledger[name].astype(object).tolist() for name in LEDGER_COLUMNS]
+        return {
+            id_: (kind, region, metric if isinstance(metric, str) else None, source)
+            for id_, kind, region, metric, source in zip(*columns, strict=True)
+        }
 
     def factor(self, stated_unit: object, metric: object) -> Decimal | None:
         """The exact factor from a value in `stated_unit` to the metric's canonical unit: 1 for the
@@ -561,19 +580,32 @@ def _published_as(row: pd.Series, ref: Reference | None, kind: str, metric: str 
     return f"an id published for this {kind}; it was published as a {entry[0]} for {published}, not {what}"
 
 
+def _arrow(column: pd.Series) -> pyarrow.ChunkedArray:
+    """A string column as Arrow strings (no Python object per row; a missing value is null)."""
+    return pyarrow.chunked_array(pyarrow.array(column.astype("str"), type=pyarrow.string()))
+
+
 def _ids_published(df: pd.DataFrame, ref: Reference, kind: str) -> pd.Series:
     """Whether each row's id is in the ledger, for this kind, region, metric (figures) and source.
-    A malformed id passes here: the format check reports it, and it could not be published anyway."""
-    ids = df[f"{kind}_id"].astype(object).tolist()
+    A malformed id passes here: the format check reports it, and it could not be published anyway.
+    Each row's ledger entry is found and compared column by column in Arrow; a missing value
+    (null) matches nothing, and an event's entry has no metric."""
+    ids = _arrow(df[f"{kind}_id"])
+    if ref.ledger is None or not len(ref.ledger):
+        published = np.zeros(len(df), dtype=bool)
+    else:
+        ledger = {name: _arrow(ref.ledger[name]) for name in LEDGER_COLUMNS}
+        at = pc.index_in(ids, value_set=ledger["id"])  # null: not in the ledger
+        entry = lambda name: pc.take(ledger[name], at)  # each row's ledger entry, by column
+        same = lambda name: pc.equal(_arrow(df[name]), entry(name))
+        metric = same("metric") if kind == "figure" else pc.is_null(entry("metric"))
+        matches = [pc.is_valid(at), pc.equal(entry("kind"), kind), same("region"), metric, same("source_id")]
+        published = np.logical_and.reduce([pc.fill_null(m, False).to_numpy(zero_copy_only=False) for m in matches])
     well_formed = re.compile(ID_PATTERN).fullmatch
-    regions, sources = df["region"].astype(object).tolist(), df["source_id"].astype(object).tolist()
-    metrics = df["metric"].astype(object).tolist() if kind == "figure" else [None] * len(df)
-    ledger = ref.ids
-    return pd.Series(  # the ledger first: a published id is well formed, so the pattern is rarely asked
-        [ledger.get(i) == (kind, r, m, s) or not isinstance(i, str) or not well_formed(i)
-         for i, r, m, s in zip(ids, regions, metrics, sources, strict=True)],
-        index=df.index, dtype=bool,
-    )
+    others = np.flatnonzero(~published)  # a published id is well formed: the pattern is asked of the others
+    published[others] = [not isinstance(i, str) or not well_formed(i)
+                         for i in df[f"{kind}_id"].iloc[others].astype(object).tolist()]
+    return pd.Series(published, index=df.index, dtype=bool)
 
 
 def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataFrameSchema:
@@ -582,17 +614,49 @@ def _with_checks(schema: pa.DataFrameSchema, checks: list[pa.Check]) -> pa.DataF
     return bound
 
 
+def distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """The distinct combinations of the columns' values (a missing value is a value, NaN), and
+    for each row the position of its combination in that list: found from each column's codes
+    (pandas.factorize), with no Python object per row."""
+    codes, distinct = np.zeros(len(columns[0]), dtype=np.int64), []
+    for column in columns:
+        column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        codes = codes * max(len(uniques), 1) + column_codes
+        distinct.append(uniques.astype(object))
+    keys, rows = np.unique(codes, return_inverse=True)
+    combinations = []
+    for key in keys.tolist():
+        values = []
+        for uniques in reversed(distinct):
+            key, code = divmod(key, max(len(uniques), 1))
+            values.append(uniques[code])
+        combinations.append(tuple(reversed(values)))
+    return rows.reshape(-1), combinations
+
+
 def _per_distinct(decide: Callable[..., bool], *columns: pd.Series) -> pd.Series:
     """decide(*values) for each row, asked once per distinct combination of the columns' values
     (a few units and metrics repeat over 100k rows)."""
-    rows = list(zip(*(column.astype(object).tolist() for column in columns), strict=True))
-    answers = {values: decide(*values) for values in set(rows)}
-    return pd.Series([answers[values] for values in rows], index=columns[0].index, dtype=bool)
+    rows, combinations = distinct_rows(*columns)
+    answers = np.array([bool(decide(*values)) for values in combinations], dtype=bool)
+    return pd.Series(answers[rows], index=columns[0].index, dtype=bool)
 
 
-def _lookup(series: pd.Series, mapping: dict) -> pd.Series:
-    """Each key's value in `mapping`, missing where the key is not in it."""
-    return series.astype(object).map(mapping)
+def _lookup(series: pd.Series, mapping: dict, missing: object = np.nan) -> pd.Series:
+    """Each key's value in `mapping`, `missing` where the key is not in it; looked up once per
+    distinct key (a metric's value type, a document's date)."""
+    codes, uniques = pd.factorize(series)
+    found = np.full(len(uniques) + 1, missing, dtype=object)  # code -1, a missing key: the last
+    for i, key in enumerate(uniques.astype(object)):
+        found[i] = mapping.get(key, missing)
+    return pd.Series(found[codes], index=series.index, dtype=object)
+
+
+def _each_distinct(transform: Callable[[pd.Series], pd.Series], values: pd.Series) -> pd.Series:
+    """transform(values) for an element-wise transform, computed on the distinct values only (a
+    document's date repeats over its hundred figures) and spread back to every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)  # a missing value is a value
+    return pd.Series(transform(pd.Series(uniques)).to_numpy()[codes], index=values.index)
 
 
 Checkpoint = Callable[[float, str], None]
@@ -647,12 +711,9 @@ def _numbers_in_quotes(numbers: pd.Series, quotes: pd.Series, kinds: list[str | 
     """Whether each number is one its quote states as a number of its kind (None: any kind).
     `memo` holds what each quote states once read in full, shared by the value and year checks."""
     values = pd.to_numeric(numbers, errors="coerce").astype(float).tolist()
+    stated = states_each(values, quotes.astype(object).tolist(), kinds, memo)
     # `v != v` is True only for NaN: a missing number is the column checks' business.
-    return pd.Series(
-        [v != v or (v >= 0 and isinstance(t, str) and states(v, t, k, memo))
-         for v, t, k in zip(values, quotes.astype(object).tolist(), kinds, strict=True)],
-        index=numbers.index,
-    )
+    return pd.Series([v != v or answer for v, answer in zip(values, stated, strict=True)], index=numbers.index)
 
 
 def _other_readings_in_quotes(df: pd.DataFrame) -> pd.Series:
@@ -689,15 +750,21 @@ def _units_in_quotes(df: pd.DataFrame, kinds: list[str | None], ref: Reference) 
     yuan from "1025.3亿元" fails (the document states 亿元). A value the quote writes with no unit
     the reader knows (English "14 centres"), or does not state at all (value_in_quote's failure),
     passes here, as does a unit that cannot be converted to the metric's (unit_matches_catalogue's failure)."""
-    units, metrics = df["unit"].astype(object).tolist(), df["metric"].astype(object).tolist()
-    convertible = {pair: ref.factor(*pair) is not None for pair in set(zip(units, metrics, strict=True))}  # few distinct pairs
-    return pd.Series(
-        [not convertible[(u, m)] or not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k))
-         or "" in written or u in written
-         for v, q, u, m, k in zip(df["value"].tolist(), df["quote"].astype(object).tolist(), units, metrics, kinds,
-                                  strict=True)],
-        index=df.index,
-    )
+    convertible = _per_distinct(lambda u, m: ref.factor(u, m) is not None, df["unit"], df["metric"]).to_numpy()
+    # Only a cardinal's quote in Chinese or naming yuan may write a unit (_may_write_a_unit): those
+    # rows are found column-wise, and only they are read one by one.
+    quotes = df["quote"].astype("str")
+    may = (np.array([k == CARDINAL for k in kinds], dtype=bool) & quotes.notna().to_numpy(dtype=bool)
+           & (~quotes.str.isascii() | quotes.str.contains("yuan", regex=False)).fillna(False).to_numpy(dtype=bool))
+    answers = np.ones(len(df), dtype=bool)
+    rows = np.flatnonzero(may & convertible)
+    if len(rows):
+        answers[rows] = [
+            not _may_write_a_unit(q, k, v, u) or not (written := units_written(v, q, k)) or "" in written or u in written
+            for v, q, u, k in zip(df["value"].to_numpy()[rows].tolist(), df["quote"].iloc[rows].astype(object).tolist(),
+                                  df["unit"].iloc[rows].astype(object).tolist(), [kinds[i] for i in rows], strict=True)
+        ]
+    return pd.Series(answers, index=df.index)
 
 
 def _may_write_a_unit(quote: object, kind: str | None, value: object = None, unit: object = None) -> bool:
@@ -740,28 +807,34 @@ def _names_region(text: str, names: tuple[str, ...]) -> bool:
 
 def _regions_in_sources(df: pd.DataFrame, ref: Reference) -> pd.Series:
     """Whether each row's region is named in its quote or else in its document. The quotes are
-    searched per region with one vectorised (Arrow) search each; only the rows whose quote does not
+    searched per region with one vectorised (Arrow) search each, over a slice of them sorted by region; only the rows whose quote does not
     name the region look in the document, once per region and document."""
-    regions = df["region"].astype(object)
-    quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    quotes = pyarrow.array(df["quote"].astype("str"), type=pyarrow.string())  # Arrow-backed: no object per row
+    if quotes.null_count:  # as before: a missing quote cannot be converted, and the check fails every row
+        quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    # The quotes in order of region (one take), so each region's rows are one slice of them.
+    codes, regions = pd.factorize(df["region"])  # a missing region (-1) is named nowhere
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(regions) + 1))
+    by_region = quotes.take(pyarrow.array(order))
     named = np.zeros(len(df), dtype=bool)
-    for region, positions in regions.groupby(regions, sort=False).indices.items():
-        some = quotes.take(pyarrow.array(positions))
-        hits = np.zeros(len(positions), dtype=bool)
+    for code, region in enumerate(regions.astype(object)):
+        some = by_region.slice(bounds[code], bounds[code + 1] - bounds[code])
+        hits = np.zeros(len(some), dtype=bool)
         for name in ref.region_names.get(region, ()):
             if name.isascii():  # as a word: not inside a longer one
                 pattern = f"(^|[^A-Za-z]){re.escape(name)}([^A-Za-z]|$)"
                 hits |= pc.fill_null(pc.match_substring_regex(some, pattern), False).to_numpy(zero_copy_only=False)
             else:
                 hits |= pc.fill_null(pc.match_substring(some, name), False).to_numpy(zero_copy_only=False)
-        named[positions] = hits
+        named[order[bounds[code]:bounds[code + 1]]] = hits
     in_document: dict[tuple, bool] = {}
-    sources = df["source_id"].astype(object).tolist()
-    region_list = regions.tolist()
-    for i in np.flatnonzero(~named):
-        key = (region_list[i], sources[i])
+    rows = np.flatnonzero(~named)
+    sources = df["source_id"].iloc[rows].astype(object).tolist()
+    for i, region, source in zip(rows, df["region"].iloc[rows].astype(object).tolist(), sources, strict=True):
+        key = (region, source)
         if key not in in_document:
-            in_document[key] = _names_region(ref.documents.get(sources[i]) or "", ref.region_names.get(key[0], ()))
+            in_document[key] = _names_region(ref.documents.get(source) or "", ref.region_names.get(region, ()))
         named[i] = in_document[key]
     return pd.Series(named, index=df.index)
 
@@ -805,7 +878,7 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
     value = lambda df: pd.to_numeric(df["value"], errors="coerce")
     # The kind each row's value must be stated as; None for a metric not in the catalogue.
     kind_of = {metric: KIND_OF_VALUE.get(kind) for metric, (_, kind) in ref.metrics.items()}
-    kinds = lambda df: [kind_of.get(metric) for metric in df["metric"].astype(object).tolist()]
+    kinds = lambda df: _lookup(df["metric"], kind_of, missing=None).tolist()
     stated: dict = {}  # quote -> what it states, read in full at most once (see evidence.states)
     if user_supplied:
         # An upload's own ids are replaced by session ids (data.validate_upload): it needs none.
@@ -868,8 +941,9 @@ def metrics_schema(ref: Reference, user_supplied: bool = False, checkpoint: Chec
             ),
             _row_check(
                 "as_of_matches_source",
-                lambda df: ~df["source_id"].isin(ref.published)
-                | (df["as_of"].fillna("") == _lookup(df["source_id"], ref.published).fillna("")),
+                lambda df: _per_distinct(lambda source, as_of: source not in ref.published
+                                         or (as_of if isinstance(as_of, str) else "") == (ref.published[source] or ""),
+                                         df["source_id"], df["as_of"]),
             ),
         ], checkpoint),
     )

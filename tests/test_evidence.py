@@ -15,6 +15,7 @@ from dashboard.evidence import (
     quotes_in_documents,
     read_numbers,
     states,
+    states_each,
 )
 
 
@@ -180,6 +181,7 @@ _CONTEXT_TEXT = st.lists(st.sampled_from(_CONTEXT_PIECES), max_size=14).map("".j
 @example("has 12_ or _12")
 @example("has \u066112 or 12\u0661")
 @example("has 12. 12, (12) 12")
+@example("the 12 in 2021 and the 12 enterprises, the 12 of May, the 12 percent")  # a lower-case word after a run
 def test_states_agrees_with_reading_every_number_of_each_kind(text):
     """The fast path (the value's first occurrence, classified from the words around it) must give
     exactly the answer of reading all the text's numbers and their kinds."""
@@ -191,6 +193,30 @@ def test_states_agrees_with_reading_every_number_of_each_kind(text):
             expected = any(value in numbers[k] for k in ((kind,) if kind else KINDS))
             assert states(value, text, kind) is expected, (value, kind)
             assert states(value, text, kind, memo) is expected, (value, kind)
+
+
+_ROW_VALUES = st.sampled_from([0.0, 1.0, 3.0, 5.0, 12.0, 2021.0, 1999.0, 12.5, 123.0, 3000.0, -1.0, float("nan"),
+                                float("inf"), None])
+
+
+@settings(max_examples=300, deadline=None)  # no time limit: the machine is shared
+@given(st.lists(st.tuples(_ROW_VALUES, _CONTEXT_TEXT, st.sampled_from([*KINDS, None])), max_size=12))
+@example([(12.0, "has 12 centres", CARDINAL), (12.0, "2021-12 centres", CARDINAL), (12.0, "has 12 centres", ORDINAL)])
+@example([(2021.0, "in 2021", YEAR), (2021.0, "Updated: 2021-03-10", YEAR), (2021.0, "in 2021", YEAR)])
+@example([(12.0, None, CARDINAL), (12.0, float("nan"), None), (12.0, "12 centres", None)])  # a missing quote
+def test_states_of_many_rows_answers_as_reading_each_text(rows):
+    """states_each, which the value and year checks ask for every row at once (each distinct value
+    written as digits once for the whole batch, texts read in full shared through the memo), must
+    answer for each row exactly what reading that row's text gives."""
+    memo: dict = {}
+    expected = [
+        value is not None and value == value and value >= 0 and isinstance(text, str)
+        and any(value in read_numbers(text)[k] for k in ((kind,) if kind else KINDS))
+        for value, text, kind in rows
+    ]
+    values, texts, kinds = ([row[i] for row in rows] for i in range(3))
+    assert states_each(values, texts, kinds, memo) == expected
+    assert states_each(values, texts, kinds) == expected
 
 
 @given(st.text(max_size=60))
