@@ -40,10 +40,32 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+# Whether a block the reader can reach still waits (one on a part of the page hidden at this width,
+# such as /compare's coverage heatmap on a phone, never comes near and is never drawn).
+STILL_WAITING = f"() => [...document.querySelectorAll(\"{WAITING}\")].some((e) => e.getBoundingClientRect().height > 0)"
+
+
 def drawn_in_full(page, timeout: float = 30_000) -> None:
-    """Wait until no block waits for the reader any more (each drawn as it came near) and the app is idle."""
-    page.wait_for_function(f"() => !document.querySelector(\"{WAITING}\")", timeout=timeout)
+    """Wait until no block the reader can reach waits any more (each drawn as it came near) and
+    the app is idle."""
+    page.wait_for_function(f"() => !({STILL_WAITING})()", timeout=timeout)
     wait_idle(page, timeout)
+
+
+def read_to_end(page) -> None:
+    """Scroll the main container down, most of a screen at a time as a reader reads, to the end of
+    the page: every block below the first screen is drawn as it comes near (views/near.py)."""
+    from dashboard.views import near
+
+    page.mouse.move(page.viewport_size["width"] // 2, page.viewport_size["height"] // 2)
+    for _ in range(60):
+        page.mouse.wheel(0, page.viewport_size["height"] * 0.6)
+        page.wait_for_timeout(near.SETTLE_MS + 300)
+        at_end = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
+                               " return m.scrollTop + m.clientHeight >= m.scrollHeight - 2; }")
+        if at_end and not page.evaluate(STILL_WAITING):
+            break
+    drawn_in_full(page)
 
 
 def screenshot(page, name: str) -> Path:
@@ -55,7 +77,7 @@ def screenshot(page, name: str) -> Path:
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 50, 12000))})
     page.wait_for_timeout(500)
-    if page.query_selector(WAITING):
+    if page.evaluate(STILL_WAITING):
         drawn_in_full(page)
         page.wait_for_timeout(500)
     page.screenshot(path=str(path))

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import ROOT, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import ROOT, base_url, browser, new_page, read_to_end, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,10 @@ def match_text(count: int, total: int) -> str:
 
 
 def expect_charts_drawn(page, count: int) -> None:
-    """`count` plotly charts on the page, each drawn (its SVG present), and no other chart element."""
+    """`count` plotly charts on the page once the reader has scrolled to its end (the charts below
+    the first screen are drawn as they come near), each drawn (its SVG present), and no other chart
+    element."""
+    read_to_end(page)
     expect(page.locator(DRAWN_CHART)).to_have_count(count, timeout=WAIT)
     expect(page.locator(CHART)).to_have_count(count, timeout=WAIT)
     expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)

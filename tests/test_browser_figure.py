@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.views import tables
-from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import base_url, browser, read_to_end, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +44,7 @@ def expect_figure_page(page, obs, figure_id: str) -> None:
     main = page.locator("[data-testid='stMain']")
     expect(main.locator("h1")).to_contain_text(f"{figure['region']}: {figure[mx.LABEL]}", timeout=WAIT)
     expect(main).to_contain_text(figure[mx.SOURCE_TITLE], timeout=WAIT)
+    read_to_end(page)  # the citations are drawn as the reader comes near them
     expect(main.locator("[data-testid='stCode']").first).to_contain_text(f"figure {figure_id} ", timeout=WAIT)
     expect(page.locator(EXCEPTION)).to_have_count(0, timeout=WAIT)
 
@@ -106,6 +107,7 @@ def test_figure_page_screenshots(browser, base_url, obs, viewport):
     name = "desktop" if viewport == DESKTOP else "phone"
     figure_id = "shandong-national-manufacturing-innovation-centres-2022"
     open_page(page, f"{base_url}/figure?id={figure_id}")
+    read_to_end(page)
     expect(page.locator(DRAWN_CHART)).to_have_count(1, timeout=WAIT)
     expect_figure_page(page, obs, figure_id)
     screenshot(page, f"figure-{name}")

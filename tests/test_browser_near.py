@@ -16,8 +16,8 @@ from tests.browser import (  # noqa: F401 - pytest fixtures, used as test argume
     WAITING,
     base_url,
     browser,
-    drawn_in_full,
     new_page,
+    read_to_end,
     screenshot,
     wait_idle,
 )
@@ -44,19 +44,6 @@ def open_settled(page, url: str) -> None:
     wait_idle(page)
 
 
-def scroll_to_the_end(page) -> None:
-    """Scroll the main container down a screen at a time, as a reader reads, until nothing waits."""
-    page.mouse.move(page.viewport_size["width"] // 2, page.viewport_size["height"] // 2)
-    for _ in range(40):
-        page.mouse.wheel(0, page.viewport_size["height"] * 0.6)
-        page.wait_for_timeout(near.SETTLE_MS + 300)
-        at_end = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
-                               " return m.scrollTop + m.clientHeight >= m.scrollHeight - 2; }")
-        if at_end and not page.query_selector(WAITING):
-            break
-    drawn_in_full(page)
-
-
 @pytest.mark.parametrize("path", ["/", "/compare", "/trends"])
 def test_the_first_chart_is_drawn_at_once_and_the_others_in_their_boxes_as_the_reader_scrolls(path, base_url, new_page):
     page = new_page(DESKTOP)
@@ -66,7 +53,7 @@ def test_the_first_chart_is_drawn_at_once_and_the_others_in_their_boxes_as_the_r
     boxes = page.evaluate(HEIGHTS, WAITING)
     assert boxes, f"{path}: no chart waits below the first screen"
     page.evaluate(WATCH_SHIFTS)
-    scroll_to_the_end(page)
+    read_to_end(page)
     assert page.locator(DRAWN_CHART).count() == 1 + len(boxes)
     charts = page.evaluate(HEIGHTS, "[data-testid='stElementContainer']:has([data-testid='stPlotlyChart'])")
     for key, height in boxes.items():
@@ -85,7 +72,7 @@ def test_a_phone_draws_them_as_its_reader_scrolls_and_the_box_says_so_in_chinese
     # The box's words, in the page's language (set as text in its shadow root: Playwright pierces it).
     assert waiting.first.locator(".near span").text_content() == i18n.translations("zh").gettext(near.CHART_LABEL)
     boxes = waiting.count()
-    scroll_to_the_end(page)
+    read_to_end(page)
     assert page.locator(DRAWN_CHART).count() == 1 + boxes
     screenshot(page, "near-trends-phone-zh")
 
@@ -96,7 +83,7 @@ def test_the_figure_pages_citations_arrive_in_a_box_about_their_height(base_url,
     assert page.locator("[data-testid='stCode']").count() == 0  # the highlighter is not loaded for a first screen
     box = page.evaluate(HEIGHTS, WAITING)["cite-near-watch"]
     page.evaluate(WATCH_SHIFTS)
-    scroll_to_the_end(page)
+    read_to_end(page)
     assert page.locator("[data-testid='stCode']").count() == 3
     # From the first label above a block to the end of the last block: what took the box's place.
     drawn = page.evaluate("""() => { const codes = [...document.querySelectorAll('[data-testid=stCode]')];

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import base_url, browser, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,7 @@ def test_every_page_and_every_figure_has_its_own_tab_title(page, base_url, obs):
 def test_the_figure_pages_citation_carries_the_address_the_reader_used(page, base_url, obs):
     figure_id = obs["figure_id"].iloc[0]
     open_page(page, f"{base_url}{citation.figure_path(figure_id)}")
+    read_to_end(page)  # to the citations
     blocks = page.locator("[data-testid='stMain'] [data-testid='stCode']")
     expect(blocks.first).to_contain_text(f" {base_url}{citation.figure_path(figure_id)}. ", timeout=WAIT)
     expect(blocks.nth(1)).to_contain_text(f"url = {{{base_url}/figure?id=", timeout=WAIT)  # BibTeX
