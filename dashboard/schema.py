@@ -809,9 +809,9 @@ def _regions_in_sources(df: pd.DataFrame, ref: Reference) -> pd.Series:
     """Whether each row's region is named in its quote or else in its document. The quotes are
     searched per region with one vectorised (Arrow) search each, over a slice of them sorted by region; only the rows whose quote does not
     name the region look in the document, once per region and document."""
-    quotes = pyarrow.array(df["quote"].astype("str"), type=pyarrow.string())  # Arrow-backed: no object per row
-    if quotes.null_count:  # as before: a missing quote cannot be converted, and the check fails every row
-        quotes = pyarrow.array(df["quote"].astype(object).tolist(), type=pyarrow.string())
+    # Arrow-backed: no object per row. A missing quote is null there, named nowhere (its own column
+    # check reports it); converting it as a Python float failed the whole check, every row of it.
+    quotes = pyarrow.array(df["quote"].astype("str"), type=pyarrow.string(), from_pandas=True)
     # The quotes in order of region (one take), so each region's rows are one slice of them.
     codes, regions = pd.factorize(df["region"])  # a missing region (-1) is named nowhere
     order = np.argsort(codes, kind="stable")

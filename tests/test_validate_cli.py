@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from dashboard.validate import main
-from tests.conftest import FOLDER_FAULTS, FOLDER_FAULTS_COMMAND_LINE, ROOT, publish_ids, read_rows, write_rows
+from tests.conftest import (
+    FOLDER_FAULTS,
+    FOLDER_FAULTS_COMMAND_LINE,
+    ROOT,
+    publish_ids,
+    read_rows,
+    validate_changed_figure,
+    write_rows,
+)
 
 METRICS = ROOT / "data" / "metrics.csv"
 
@@ -387,3 +395,16 @@ def test_a_quote_whose_digits_are_not_ascii_says_so(capsys, third_region_project
         "quote's '１４' is not read as numbers: only ASCII digits 0-9 are numbers in this data (not full-width or "
         "other scripts' digits, nor digits joined by '_')"
     )
+
+
+def test_a_missing_quote_is_one_problem_and_leaves_the_other_rows_region_check_alone(capsys, project_copy: Path, monkeypatch):
+    """The region check reads every quote at once (Arrow): one empty quote made it fail on every row
+    ('region not named in its quote or document' for all of them); it is that row's problem alone."""
+    monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
+    figure_id = read_rows(project_copy / "data" / "metrics.csv")[0]["figure_id"]
+    line, err = validate_changed_figure(capsys, project_copy, figure_id, {"quote": ""})
+    problems = err[:-1]
+    assert problems[0].startswith(f"data/metrics.csv:{line}: column 'quote': got (empty)")
+    assert all(p.startswith(f"data/metrics.csv:{line}: ") for p in problems), problems  # that row's, no other's
+    assert not any("column 'region'" in p for p in problems), problems
+    assert err[-1] == f"invalid: {len(problems)} problem(s)" and len(problems) <= 2  # and: no number stated
