@@ -87,20 +87,13 @@ def watching_boxes(at: AppTest) -> list:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_a_page_draws_its_first_chart_at_once_and_the_others_when_the_reader_comes_near(page):
-    """Each chart drawn while a page loads holds the browser 300-400 ms: the first chart of a page
-    is drawn at once, each later one when the reader scrolls near it (near.near), in a box of its
-    own height until then, so nothing moves when it arrives."""
+def test_the_menu_pages_draw_every_chart_with_the_page(page):
+    """Drawing a menu page's later charts only when scrolled near (views/near.py) was measured and
+    undone: a chart below the first screen cost 35-60 ms of the browser's CPU, and Lighthouse scored
+    /, /trends lower with the watching boxes than without. Only the figure page waits (test_figure)."""
     at = run_page(page, read_to_end=False)
-    drawn, waiting = at.get("plotly_chart"), watching_boxes(at)
-    read = scrolled(at)
-    assert not read.exception and not watching_boxes(read)
-    assert len(read.get("plotly_chart")) == len(drawn) + len(waiting)
-    assert len(drawn) == min(1, len(read.get("plotly_chart")))  # the first at once, and only the first
-    later = [json.loads(chart.proto.spec) for chart in read.get("plotly_chart")[len(drawn):]]
-    assert [json.loads(box.proto.json)["height"] for box in waiting] == [
-        spec["layout"]["height"] for spec in later]
-    assert page not in ("overview", "compare", "trends") or waiting  # the pages with charts below the first screen
+    assert not watching_boxes(at)
+    assert len(at.get("plotly_chart")) == len(scrolled(at).get("plotly_chart"))
 
 
 def test_main_router_lists_every_page():

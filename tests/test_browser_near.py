@@ -1,9 +1,6 @@
-"""Charts and citations below the first screen, in a real Chromium: drawn when the reader scrolls
-near them (views/near.py), in a box of their own height until then, so nothing moves when they
-arrive; on a desktop and a phone, in English and Chinese.
-
-What the pages hold comes from the page registry and the data (the first chart of a page is drawn
-at once; how many wait depends on the data), never typed in."""
+"""The figure page's chart and citations, in a real Chromium: drawn when the reader scrolls near
+them (views/near.py), in a box of their own height until then, so nothing moves when they arrive;
+on a desktop and a phone, in English and Chinese."""
 
 from __future__ import annotations
 
@@ -44,37 +41,22 @@ def open_settled(page, url: str) -> None:
     wait_idle(page)
 
 
-@pytest.mark.parametrize("path", ["/", "/compare", "/trends"])
-def test_the_first_chart_is_drawn_at_once_and_the_others_in_their_boxes_as_the_reader_scrolls(path, base_url, new_page):
-    page = new_page(DESKTOP)
-    open_settled(page, base_url + path)
-    page.wait_for_selector(DRAWN_CHART)
-    assert page.locator(DRAWN_CHART).count() == 1  # the first screen's chart, and only it
-    boxes = page.evaluate(HEIGHTS, WAITING)
-    assert boxes, f"{path}: no chart waits below the first screen"
-    page.evaluate(WATCH_SHIFTS)
-    read_to_end(page)
-    assert page.locator(DRAWN_CHART).count() == 1 + len(boxes)
-    charts = page.evaluate(HEIGHTS, "[data-testid='stElementContainer']:has([data-testid='stPlotlyChart'])")
-    for key, height in boxes.items():
-        chart = key.removesuffix(near.FLAG + near.WATCH)
-        assert abs(charts[chart] - height) <= 2, f"{path}: {chart} drawn {charts[chart]} px tall in a {height} px box"
-    assert sum(page.evaluate("window.__shifts")) < 0.005  # nothing the reader reads moved as they arrived
-    screenshot(page, f"near-{path.strip('/') or 'overview'}-desktop")
-
-
-def test_a_phone_draws_them_as_its_reader_scrolls_and_the_box_says_so_in_chinese(base_url, new_page):
+def test_on_a_phone_the_figure_pages_chart_arrives_in_its_box_and_the_box_says_so_in_chinese(base_url, new_page):
     page = new_page(PHONE)
-    open_settled(page, base_url + "/trends?lang=zh")
-    page.wait_for_selector(DRAWN_CHART)
+    open_settled(page, base_url + FIGURE + "&lang=zh")
     waiting = page.locator(WAITING)
-    assert waiting.count() > 0
+    assert page.locator(DRAWN_CHART).count() == 0 and waiting.count() == 2  # the chart and the citations
     # The box's words, in the page's language (set as text in its shadow root: Playwright pierces it).
     assert waiting.first.locator(".near span").text_content() == i18n.translations("zh").gettext(near.CHART_LABEL)
-    boxes = waiting.count()
+    boxes = page.evaluate(HEIGHTS, WAITING)
+    page.evaluate(WATCH_SHIFTS)
     read_to_end(page)
-    assert page.locator(DRAWN_CHART).count() == 1 + boxes
-    screenshot(page, "near-trends-phone-zh")
+    assert page.locator(DRAWN_CHART).count() == 1 and page.locator("[data-testid='stCode']").count() == 3
+    charts = page.evaluate(HEIGHTS, "[data-testid='stElementContainer']:has([data-testid='stPlotlyChart'])")
+    drawn, box = charts["figure-same-metric"], boxes["figure-same-metric-near-watch"]
+    assert abs(drawn - box) <= 2, f"the chart drawn {drawn} px tall in a {box} px box"
+    assert sum(page.evaluate("window.__shifts")) < 0.005  # nothing the reader reads moved as they arrived
+    screenshot(page, "near-figure-phone-zh")
 
 
 def test_the_figure_pages_citations_arrive_in_a_box_about_their_height(base_url, new_page):

@@ -144,12 +144,14 @@ def test_the_citations_and_the_chart_wait_for_the_reader_to_come_near_them():
     at.switch_page("views/figure.py")
     at.query_params["id"] = FIGURE_IDS[0]
     at.run()
-    boxes = {box.key for box in at.get("bidi_component")}
+    boxes = {box.key: json.loads(box.proto.json) for box in at.get("bidi_component")}
     assert not at.code and not at.get("plotly_chart")
     assert set(boxes) == {"figure-same-metric-near-watch", "cite-near-watch"}
     assert "Cite this figure" in [h.value for h in at.header]  # the heading is there, to scroll or link to
     read = scrolled(at)
     assert len(read.code) == 3 and len(read.get("plotly_chart")) == 1
+    (chart,) = read.get("plotly_chart")  # its box was as tall as the chart drawn in its place
+    assert boxes["figure-same-metric-near-watch"]["height"] == json.loads(chart.proto.spec)["layout"]["height"]
 
 
 def test_hostile_titles_and_quotes_stay_inert_in_the_citation_blocks(hostile_project: Path, monkeypatch):

@@ -47,9 +47,7 @@ def expected(dataset, obs) -> dict:
     filters = mx.Filters(regions=lt.FILTER_REGIONS)
     return {
         # The overview: the centres chart where there are centres, and always the coverage map.
-        # Drawn at load: a page's first chart (the overview's centres, compare's first shared metric);
-        # the ones below the first screen wait for a reader to scroll (views/near.py), and a session does not.
-        "charts": {"overview": 1 if len(centres) else 0, "compare": 1 if shared.sum() else 0, "explore": 0, "filter": 0},
+        "charts": {"overview": (1 if len(centres) else 0) + 1, "compare": int(shared.sum()) + 1, "explore": 0, "filter": 0},
         "match": {"explore": [len(obs), len(obs)],
                   "filter": [len(mx.filter_observations(obs, filters)), len(obs)]},
         "filename": export.export_filename(filters),

@@ -113,10 +113,10 @@ st.header(_("Metrics every selected region has ({count})").format(count=len(shar
 if not shared:
     st.info(_("The selected regions have no metric in common; the table and the coverage heatmap below show what "
               "each has."))
-for index, (metric, rows_of_table, rows, fig) in enumerate(shared):
+for metric, rows_of_table, rows, fig in shared:
     left, right = st.columns([3, 2])
     with left:
-        chart_block.chart_block(fig, rows, key=f"compare-{metric}", lazy=index > 0)
+        chart_block.chart_block(fig, rows, key=f"compare-{metric}")
     with right:
         first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
         for _index, row in rows_of_table.iterrows():
@@ -175,4 +175,4 @@ st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table
 # long metric names leave the cells no room; the cards above say "no figure" there.
 with st.container(key="wide-coverage"):
     chart_block.chart_block(heatmap, chosen, key="coverage-chart",
-                            table=matrix.reset_index(), clickable=False, lazy=True)
+                            table=matrix.reset_index(), clickable=False)

@@ -82,7 +82,7 @@ if len(centres):
 st.header(_("Where the data is"))
 left, right = st.columns([2, 1])
 with left:
-    chart_block.chart_block(coverage_chart, coverage_rows, key="coverage-map", table=coverage_table, lazy=True)
+    chart_block.chart_block(coverage_chart, coverage_rows, key="coverage-map", table=coverage_table)
 with right:
     st.markdown(_(
         "**{shown}** of {total} provincial-level divisions have at least one figure. A grey tile means the documents "

@@ -52,18 +52,18 @@ blocks = session_data.derived(series_charts, (dataset, obs), tuple(regions), col
 
 if not blocks:
     st.info(_("No region selected has a metric with two or more years."))
-for index, (metric, label, rows, growth, fig) in enumerate(blocks):
+for metric, label, rows, growth, fig in blocks:
     st.header(label)
     for _index, row in growth.iterrows():
         st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(row[mx.REGION_NAME])}**",
                                                   value=safe_text.md(mx.describe_growth(row))))
-    chart_block.chart_block(fig, rows, key=f"series-{metric}", lazy=index > 0)
+    chart_block.chart_block(fig, rows, key=f"series-{metric}")
 
 st.header(_("Policy events"))
 if len(placed):
     columns = {mx.REGION_NAME: _("Region"), "date_text": _("Date as worded"), "period_start": _("Period from"),
                "period_end": _("Period to"), "title": _("Title"), "quote": _("Quote")}
-    chart_block.chart_block(events_chart, placed, key="events", table=tables.event_table(placed, columns), lazy=True)
+    chart_block.chart_block(events_chart, placed, key="events", table=tables.event_table(placed, columns))
 if len(unplaced):
     st.markdown(ngettext("**{count} event without a stated date** (not placed on the axis):",
                          "**{count} events without a stated date** (not placed on the axis):", len(unplaced)).format(
