@@ -57,6 +57,8 @@ def read_to_end(page) -> None:
     the page: every block below the first screen is drawn as it comes near (views/near.py)."""
     from dashboard.views import near
 
+    if not page.evaluate(STILL_WAITING):  # nothing on the page waits: no need to read it through
+        return
     page.mouse.move(page.viewport_size["width"] // 2, page.viewport_size["height"] // 2)
     for _ in range(60):
         page.mouse.wheel(0, page.viewport_size["height"] * 0.6)
