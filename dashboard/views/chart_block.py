@@ -57,9 +57,9 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     its embed code; `title` and `filters` name it there (default: the chart's own title and the
     page's bound filters). In an embed only the chart the address names is drawn (share.embed_chart).
 
-    `lazy=True` for a chart below the page's first screen: it is drawn when the reader scrolls near
-    it (views/near.py), as every chart drawn while the page loads holds the browser 300-400 ms. Its
-    citation, share control and table are there from the start.
+    `lazy=True`: the chart is drawn when the reader scrolls near it (views/near.py); its citation,
+    share control and table are there from the start. Only the figure page's chart uses it: on the
+    menu pages a later chart cost the browser 35-60 ms and the waiting box measured slower (README).
     """
     if share.embedding():
         share.embed_chart(fig, rows, key, title)

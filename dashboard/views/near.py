@@ -1,10 +1,10 @@
-"""Blocks drawn when the reader scrolls near them: a page's charts below its first screen.
+"""Blocks drawn when the reader scrolls near them: the figure page's chart and citation blocks.
 
-Each Plotly chart a page draws while it loads holds the browser's main thread for 300-400 ms
-(Lighthouse, unthrottled, on this machine): /, /compare and /trends drew two or three, and blocked
-0.8-1.1 s against the bare app's 0.5 s. A block under `near(key, height)` keeps its place (a box of
-its height, so nothing moves) until it comes within MARGIN_PX of the screen; then the page reruns
-once and draws it, and it stays drawn for the rest of the session.
+The citations' code blocks loaded Streamlit's syntax highlighter on every figure page (0.44 s of
+the main thread; Lighthouse 65 -> 73 without it at load). A block under `near(key, height)` keeps
+its place (a box of its height, so nothing moves) until it comes within its margin of the screen;
+then the page reruns once and draws it, and it stays drawn for the rest of the session. Tried on
+the menu pages' later charts and undone: each cost the browser only 35-60 ms (README, Web vitals).
 """
 
 from __future__ import annotations
