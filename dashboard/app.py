@@ -56,8 +56,8 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     # and moving to another page keeps it.
     prefix = st.get_option("server.baseUrlPath") or ""
     if not st.session_state.setdefault(SERVED_STYLED, registry.served_styled(st.context.url, prefix)):
-        for stylesheet in STYLESHEETS:
-            st.html(VIEWS / stylesheet)
+        # One element for all three: each element is sanitised, rendered and redrawn on every rerun.
+        st.html("<style>{}</style>".format("\n".join((VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS)))
     # A tap on a chart opens its figure page as a click does (a static script: no data in it).
     st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
 else:  # the server importing this file to find the app

@@ -54,9 +54,11 @@ if not blocks:
     st.info(_("No region selected has a metric with two or more years."))
 for metric, label, rows, growth, fig in blocks:
     st.header(label)
-    for _index, row in growth.iterrows():
-        st.markdown(_("{region}: {value}").format(region=f"**{safe_text.md(row[mx.REGION_NAME])}**",
-                                                  value=safe_text.md(mx.describe_growth(row))))
+    # One element, a paragraph a region (as /compare's lines): each element is drawn at load and
+    # redrawn on every rerun.
+    st.markdown("\n\n".join(_("{region}: {value}").format(region=f"**{safe_text.md(row[mx.REGION_NAME])}**",
+                                                            value=safe_text.md(mx.describe_growth(row)))
+                              for _index, row in growth.iterrows()))
     chart_block.chart_block(fig, rows, key=f"series-{metric}")
 
 st.header(_("Policy events"))
