@@ -100,12 +100,21 @@ class Server:
         return memory(self.pid)
 
 
+def checkout_of(app: Path) -> Path:
+    """The checkout an app file is in: the nearest folder above it with a `dashboard` package (this
+    one for bench/bare_app.py). A server must run from there: `python -m streamlit run` puts the
+    current folder first on sys.path, so a server of another checkout's app.py started from this
+    one imported this checkout's `dashboard`, and an A/B of two checkouts measured one of them twice."""
+    return next((folder for folder in Path(app).resolve().parents if (folder / "dashboard" / "__init__.py").is_file()), ROOT)
+
+
 @contextmanager
 def streamlit_servers(count: int, app: Path = DASHBOARD_APP, env: dict | None = None, log_dir: Path | None = None,
                       timeout: float = 60) -> Iterator[list[Server]]:
     """`count` × `python -m streamlit run APP` on free loopback ports, started together; stopped after.
 
-    Run from the repo root, so each reads .streamlit/config.toml (XSRF on, no error details). Each
+    Run from APP's checkout (checkout_of), so each reads its .streamlit/config.toml (XSRF on, no
+    error details) and imports that checkout's code. Each
     logs to a file, never a pipe nobody reads (a full pipe blocks a long-running server): in
     `log_dir`, kept, when given; else a temp file removed afterwards.
     """
@@ -124,7 +133,7 @@ def streamlit_servers(count: int, app: Path = DASHBOARD_APP, env: dict | None = 
                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             ]
             with log_path.open("wb") as out:
-                process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+                process = subprocess.Popen(command, cwd=checkout_of(app), env={**os.environ, **(env or {})}, stdout=out,
                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
             servers.append(Server(f"http://{HOST}:{port}", port, process, log_path))
         deadline = time.monotonic() + timeout

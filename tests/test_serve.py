@@ -18,7 +18,7 @@ import pytest
 from deploy.processes import OPENER, descendants, free_port, healthy
 from deploy.serve import TEMPLATE, render_nginx_config
 from tests.conftest import ROOT
-from tests.harness import fetch
+from tests.harness import DASHBOARD_APP, checkout_of, fetch
 
 
 def test_the_config_has_sticky_routes_websockets_and_every_worker(tmp_path: Path):
@@ -169,3 +169,15 @@ def test_a_burst_of_long_urls_through_serve_leaves_every_later_request_answered(
         _, page_headers, _ = fetch(url + "/")
         assert api_headers["cache-control"] == "public, max-age=60" and "set-cookie" not in api_headers
         assert page_headers["set-cookie"].startswith("st_route=")
+
+
+def test_a_server_runs_from_the_checkout_its_app_is_in(tmp_path: Path):
+    other = tmp_path / "other-checkout"
+    (other / "dashboard").mkdir(parents=True)
+    (other / "dashboard" / "__init__.py").write_text("", encoding="utf-8")
+    (other / "dashboard" / "app.py").write_text("", encoding="utf-8")
+    # Another checkout's app runs from that checkout (its own `dashboard` package is imported), not
+    # from this one's root, where `import dashboard` found this checkout's code.
+    assert checkout_of(other / "dashboard" / "app.py") == other
+    assert checkout_of(DASHBOARD_APP) == ROOT
+    assert checkout_of(ROOT / "bench" / "bare_app.py") == ROOT  # the bare app runs from this checkout
