@@ -58,8 +58,8 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     page's bound filters). In an embed only the chart the address names is drawn (share.embed_chart).
 
     `lazy=True`: the chart is drawn when the reader scrolls near it (views/near.py); its citation,
-    share control and table are there from the start. Only the figure page's chart uses it: on the
-    menu pages a later chart cost the browser 35-60 ms and the waiting box measured slower (README).
+    share control and table are there from the start. Used where the page measured faster with
+    it (views/near.py): the figure page's chart and the overview's coverage map.
     """
     if share.embedding():
         share.embed_chart(fig, rows, key, title)

@@ -1,10 +1,13 @@
-"""Blocks drawn when the reader scrolls near them: the figure page's chart and citation blocks.
+"""Blocks drawn when the reader scrolls near them: the figure page's chart and citation blocks, and
+the overview's coverage map.
 
 The citations' code blocks loaded Streamlit's syntax highlighter on every figure page (0.44 s of
 the main thread; Lighthouse 65 -> 73 without it at load). A block under `near(key, height)` keeps
 its place (a box of its height, so nothing moves) until it comes within its margin of the screen;
-then the page reruns once and draws it, and it stays drawn for the rest of the session. Tried on
-the menu pages' later charts and undone: each cost the browser only 35-60 ms (README, Web vitals).
+then the page reruns once and draws it, and it stays drawn for the rest of the session. Used
+only where an A/B of the page with and without the box measured it faster (README, Web vitals):
+/'s coverage map (Lighthouse 70 against 67); /compare's and /trends' later charts measured no
+faster waiting, so they are drawn with the page.
 """
 
 from __future__ import annotations
