@@ -46,8 +46,9 @@ def expected(dataset, obs) -> dict:
     shared = chosen.groupby("metric")["region"].nunique() == len(lt.FILTER_REGIONS)
     filters = mx.Filters(regions=lt.FILTER_REGIONS)
     return {
-        # The overview: the centres chart where there are centres, and always the coverage map.
-        "charts": {"overview": (1 if len(centres) else 0) + 1, "compare": int(shared.sum()) + 1, "explore": 0, "filter": 0},
+        # At load: the overview's centres chart where there are centres (its coverage map waits for
+        # a reader to scroll near it, views/near.py, and a session does not); compare's charts.
+        "charts": {"overview": 1 if len(centres) else 0, "compare": int(shared.sum()) + 1, "explore": 0, "filter": 0},
         "match": {"explore": [len(obs), len(obs)],
                   "filter": [len(mx.filter_observations(obs, filters)), len(obs)]},
         "filename": export.export_filename(filters),
