@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import metrics as mx
-from dashboard.pages import MENU
+from dashboard.pages import MENU, VIEWS
 from tests.browser import ROOT, base_url, browser, new_page, read_to_end, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
@@ -329,6 +329,7 @@ def test_a_wide_page_is_wide_from_the_first_paint_that_has_a_menu(page, base_url
 
 
 STYLES_IN_PAGE = """() => [...document.querySelectorAll('[data-testid=stHtml] style')].length"""
+STYLE_TEXT = """() => [...document.querySelectorAll('[data-testid=stHtml] style')].map((s) => s.textContent).join('\\n')"""
 CARDS_SHOWN = """() => [...document.querySelectorAll('[class*="st-key-cards-"]')].some(e => getComputedStyle(e).display !== 'none')"""
 
 
@@ -348,5 +349,11 @@ def test_the_stylesheets_are_drawn_as_elements_only_where_the_page_lacks_them(pa
     expect(page).to_have_url(re.compile("/compare$"), timeout=WAIT)
     wait_idle(page)
     expect(page.locator(DRAWN_CHART).first).to_be_visible(timeout=WAIT)
-    assert page.evaluate(STYLES_IN_PAGE) >= 1
+    # One element carrying every stylesheet's rules (app.STYLESHEETS), each whole.
+    from dashboard.app import STYLESHEETS
+
+    drawn = " ".join(page.evaluate(STYLE_TEXT).split())
+    assert page.evaluate(STYLES_IN_PAGE) == 1
+    for name in STYLESHEETS:
+        assert " ".join((VIEWS / name).read_text(encoding="utf-8").split()) in drawn, name
     assert not page.evaluate(CARDS_SHOWN), "the phone's cards show on a wide screen"
