@@ -57,7 +57,7 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
     prefix = st.get_option("server.baseUrlPath") or ""
     if not st.session_state.setdefault(SERVED_STYLED, registry.served_styled(st.context.url, prefix)):
         # One element for all three: each element is sanitised, rendered and redrawn on every rerun.
-        st.html("<style>{}</style>".format("\n".join((VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS)))
+        st.html(f"<style>{registry.stylesheet_text(tuple(VIEWS / name for name in STYLESHEETS))}</style>")
     # A tap on a chart opens its figure page as a click does (a static script: no data in it).
     st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
 else:  # the server importing this file to find the app

@@ -8,6 +8,7 @@ Streamlit here: the bench and the tests read it without starting a page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,3 +73,10 @@ def served_styled(url: str | None, prefix: str = "") -> bool:
     if not url or prefix.strip("/"):
         return False
     return urlsplit(url).path in set(addresses()) - {"/"}
+
+
+@cache
+def stylesheet_text(paths: tuple[Path, ...]) -> str:
+    """The static stylesheets' rules, read once per process: every page's index.html carries them
+    (previews.routes), and a page whose index.html lacks them gets them as one element (app.py)."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in paths)

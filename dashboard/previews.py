@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from dashboard import api, citation, i18n, images
+from dashboard import api, citation, i18n, images, pages
 from dashboard import metrics as mx
 
 LOGGER = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path]
     every other page's address (`page_paths`), answered with Streamlit's index.html as it is; each
     with the static `stylesheets` in its <head>, and the wide layout of the `wide_pages`
     (wide_rules)."""
-    css = "\n".join([*(path.read_text(encoding="utf-8") for path in stylesheets), wide_rules(list(wide_pages))])
+    css = "\n".join(part for part in (pages.stylesheet_text(tuple(stylesheets)), wide_rules(list(wide_pages))) if part)
 
     def index() -> str:
         page = _index(str(index_path))
