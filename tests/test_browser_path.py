@@ -5,6 +5,7 @@ the view it names. Expectations come from data/ and the page registry in app.py.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,7 +14,8 @@ from playwright.sync_api import expect
 from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from dashboard.views import near
+from tests.browser import WAITING, base_url, browser, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -150,3 +152,57 @@ def test_compare_from_a_chinese_figure_page_keeps_its_regions_and_metric_in_the_
     assert query["metric"] == [label_zh] and query["lang"] == ["zh"]
     chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg):not(.st-key-wide-coverage *)")
     expect(chart).to_have_count(1, timeout=WAIT)
+
+
+
+
+class HeldStream:
+    """The page's websocket to its server, through Playwright: every message the page sends is
+    kept (decoded), and the server's messages can be held back for a while, as a slow network or a
+    busy server holds them."""
+
+    def __init__(self, page):
+        self.sent, self.held, self.holding = [], [], False
+        page.route_web_socket(re.compile(r"/_stcore/stream"), self.route)
+
+    def route(self, ws) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: (self.sent.append(BackMsg.FromString(message)), server.send(message)))
+        server.on_message(lambda message: self.held.append((ws, message)) if self.holding else ws.send(message))
+
+    def release(self) -> None:
+        while self.held:  # a message may arrive while these are passed on
+            ws, message = self.held.pop(0)
+            ws.send(message)
+        self.holding = False
+
+    def reruns(self, since: int = 0) -> list[str]:
+        """The page each rerun asked for from the `since`th message on names (its script's hash)."""
+        return [m.rerun_script.page_script_hash for m in self.sent[since:] if m.WhichOneof("type") == "rerun_script"]
+
+
+def test_a_link_clicked_as_a_waiting_chart_comes_near_lands_on_its_page(page, base_url, obs):
+    """The figure page's chart waits in a box (views/near.py) that reruns the page once the reader
+    comes near it. Its rerun names the page shown: sent after a click on "Compare regions" and
+    before the app started /compare, it replaced the switch (seen in a full run and reproduced: the
+    address kept /figure with /compare's query, and no chart). Here the chart comes near just as
+    the reader clicks, and the server's answer takes a moment: the only rerun sent after the click
+    is the switch's, and the reader lands on /compare."""
+    figure = widely_shared_figure(obs)
+    stream = HeldStream(page)
+    open_page(page, base_url + citation.figure_path(figure["figure_id"]))
+    expect(page.locator(WAITING).first).to_be_attached()  # the chart waits (the first screen ends above it)
+    page.wait_for_timeout(near.SETTLE_MS)  # past the page's first moments: a box comes near at once
+    before, stream.holding = len(stream.sent), True
+    page.get_by_role("link", name="Compare regions").evaluate(
+        f"(link) => {{ document.querySelector(\"{WAITING}\").scrollIntoView(); link.click(); }}")
+    page.wait_for_timeout(500)  # the box came near, and the server's answer has not arrived
+    stream.release()
+    expect(page).to_have_url(re.compile(r"/compare\?"), timeout=WAIT)
+    wait_idle(page)
+    chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg):not(.st-key-wide-coverage *)")
+    expect(chart).to_have_count(1, timeout=WAIT)
+    switch, *after = stream.reruns(before)
+    assert after == [switch] * len(after)

@@ -15,6 +15,10 @@ function scroller(node) {
   return found;
 }
 
+// The app's run states in which a rerun is on its way (Streamlit's data-test-script-state).
+const BUSY = new Set(["running", "rerunRequested", "stopRequested"]);
+const LEAVE_MS = 5000, RETRY_MS = 100;
+
 export default function ({ parentElement, data, setStateValue }) {
   const box = parentElement.querySelector(".near");
   box.style.height = `${data.height}px`;
@@ -30,18 +34,50 @@ export default function ({ parentElement, data, setStateValue }) {
   // sits in the first screen for a moment: in the page's first moments (data.settle ms) a block is
   // near only if it still is once they are over. After that, near is near at once.
   const start = performance.now();
+  // A page switch the reader starts (a link, the browser's back or forward) is a rerun naming the
+  // next page; this box's rerun names the page shown (the app learns the next page's name only
+  // when its run starts), and sent in between it replaced the switch: "Compare regions" clicked as
+  // the chart came near ran /figure again with /compare's address. So the box waits while a run is
+  // on, and from such a click until the app has started the switch (at most LEAVE_MS).
+  const app = document.querySelector("[data-testid='stApp']");
+  const running = () => app !== null && BUSY.has(app.getAttribute("data-test-script-state"));
+  let leaving = null;
+  const leave = () => { leaving = { at: performance.now(), started: false }; };
+  const onClick = (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (link && link.target !== "_blank" && !link.hasAttribute("download")) leave();
+  };
+  const runs = new MutationObserver(() => { if (leaving && running()) leaving.started = true; });
+  if (app) runs.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+  document.addEventListener("click", onClick, true);
+  window.addEventListener("popstate", leave);
+  const waiting = () => {
+    if (running()) return true;
+    if (leaving && !leaving.started && performance.now() - leaving.at < LEAVE_MS) return true;
+    leaving = null;
+    return false;
+  };
   let timer = null;
   const check = () => {
     timer = null;
-    if (isNear()) {
-      observer.disconnect();
-      setStateValue("near", true);
+    if (!isNear()) return;
+    if (waiting()) {
+      timer = setTimeout(check, RETRY_MS);
+      return;
     }
+    observer.disconnect();
+    setStateValue("near", true);
   };
   const observer = new IntersectionObserver((entries) => {
     if (!entries.some((entry) => entry.isIntersecting) || timer !== null) return;
     timer = setTimeout(check, Math.max(0, data.settle - (performance.now() - start)));
   }, { root, rootMargin: `${data.margin}px 0px` });
   observer.observe(box);
-  return () => { observer.disconnect(); clearTimeout(timer); };
+  return () => {
+    observer.disconnect();
+    runs.disconnect();
+    clearTimeout(timer);
+    document.removeEventListener("click", onClick, true);
+    window.removeEventListener("popstate", leave);
+  };
 }
