@@ -1,13 +1,13 @@
-"""The figure page's chart and citations, in a real Chromium: drawn when the reader scrolls near
-them (views/near.py), in a box of their own height until then, so nothing moves when they arrive;
-on a desktop and a phone, in English and Chinese."""
+"""The figure page's chart and citations, and /compare's table and its phone cards, in a real
+Chromium: drawn when the reader scrolls near them (views/near.py), in a box of their own height
+until then, so nothing moves when they arrive; on a desktop and a phone, in English and Chinese."""
 
 from __future__ import annotations
 
 import pytest
 
 from dashboard import i18n
-from dashboard.views import near
+from dashboard.views import near, tables
 from tests.browser import (  # noqa: F401 - pytest fixtures, used as test arguments
     DESKTOP,
     WAITING,
@@ -87,3 +87,33 @@ def test_the_figure_pages_citations_arrive_in_a_box_about_their_height(base_url,
     assert 0.8 * drawn <= box <= 1.25 * drawn, f"a {box} px box for {drawn:.0f} px of citations"
     assert sum(page.evaluate("window.__shifts")) < 0.005
     screenshot(page, "near-figure-desktop")
+
+
+BLOCK_HEIGHT = "(key) => Math.round(document.querySelector(`.st-key-${key}`).getBoundingClientRect().height)"
+
+
+@pytest.mark.parametrize(("viewport", "shown", "hidden", "drawn", "query"), [
+    (DESKTOP, tables.TABLE_KEY, tables.CARDS_KEY, "[data-testid='stDataFrame']", ""),
+    (PHONE, tables.CARDS_KEY, tables.TABLE_KEY, "[data-testid='stMarkdown']", ""),
+    (PHONE, tables.CARDS_KEY, tables.TABLE_KEY, "[data-testid='stMarkdown']", "?lang=zh"),
+], ids=["desktop-table", "phone-cards", "phone-cards-zh"])
+def test_compares_table_arrives_in_its_box_and_the_form_hidden_at_that_width_never_does(base_url, new_page, viewport,
+                                                                                        shown, hidden, drawn, query):
+    """A wide screen gets the table where its box stood (the box is the table's own stated height),
+    a phone the cards (their box's height estimated from their lines); the other form waits, hidden,
+    and is never sent. Nothing the reader reads moves as they arrive."""
+    page = new_page(viewport)
+    open_settled(page, base_url + "/compare" + query)
+    shown, hidden = shown.format("compare"), hidden.format("compare")
+    assert page.locator(f".st-key-{shown} {drawn}").count() == 0
+    box = page.evaluate(BLOCK_HEIGHT, shown)
+    page.evaluate(WATCH_SHIFTS)
+    read_to_end(page)
+    assert page.locator(f".st-key-{shown} {drawn}").count() == 1
+    assert page.locator(f".st-key-{hidden} :is([data-testid='stDataFrame'], [data-testid='stMarkdown'])").count() == 0
+    arrived = page.evaluate(BLOCK_HEIGHT, shown)
+    if shown.startswith(tables.TABLE_KEY.format("")):
+        assert abs(arrived - box) <= 2, f"the table drawn {arrived} px tall in a {box} px box"
+    else:
+        assert 0.8 * arrived <= box <= 1.25 * arrived, f"a {box} px box for {arrived} px of cards"
+    assert sum(page.evaluate("window.__shifts")) < 0.005

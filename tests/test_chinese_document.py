@@ -138,13 +138,16 @@ def test_the_audit_names_a_chinese_number_nothing_accounts_for(capsys, chinese: 
 # --- the pages (AppTest, on the copy: the app reads $DASHBOARD_ROOT) ----------------------------------
 
 def _page(path: str, **query):
+    """The page as a reader sees it, scrolled to its end (views/near.py: a table may wait)."""
     from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import scrolled
 
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     at.switch_page(path)
     for key, values in query.items():
         at.query_params[key] = values
-    return at.run()
+    return scrolled(at.run())
 
 
 HIGHLIGHT = re.compile(r":orange-background\[(.*?)(?<!\\)\]")

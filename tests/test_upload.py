@@ -150,7 +150,7 @@ def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
     app.switch_page("views/explore.py").run()
     upload(app, "mine.csv", csv_bytes(UNVERIFIED))
     app.switch_page("views/compare.py").run()
-    app.multiselect(key="region").set_value(["Shanxi", "Zhejiang"]).run()
+    scrolled(app.multiselect(key="region").set_value(["Shanxi", "Zhejiang"]).run())
     (side_by_side,) = [d.value for d in app.dataframe]
     assert "9 centres (2023) [user-supplied, unverified]" in set(side_by_side["Zhejiang"])
     assert explore().markdown[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none

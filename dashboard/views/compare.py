@@ -154,6 +154,7 @@ tables.responsive_table(
     # A phone's card shows each region's value as the link to its figure.
     cards=side_by_side.drop(columns=list(shown.values())).rename(columns={link_column(n): n for n in shown.values()}),
     links={name: "" for name in shown.values()},
+    lazy=True,  # below the first screen; see views/near.py and the README (Web vitals)
     column_config={
         # Widths that add up to the wide page's ~1,280 px at 1440 with two regions.
         _("Metric"): st.column_config.TextColumn(width=170),

@@ -4,6 +4,8 @@ card per row on a phone (layout.css shows one or the other), widths that fit the
 
 from __future__ import annotations
 
+import math
+import re
 from urllib.parse import unquote
 
 import pandas as pd
@@ -12,7 +14,7 @@ import streamlit as st
 from dashboard import citation
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import safe_text, share
+from dashboard.views import near, safe_text, share
 
 # Streamlit's own automatic table height (a header and 35 px rows, at most 400 px), stated: a table's
 # code loads after the page is drawn, and until then an automatic height holds a 40 px placeholder,
@@ -101,6 +103,7 @@ def wrapped_height(rows: int) -> int:
 # `table-` container and shows the cards kept beside it in a `cards-` container (the wide page
 # the reverse), so each page needs no knowledge of the screen and no rerun when it turns.
 TABLE_KEY, CARDS_KEY = "table-{}", "cards-{}"
+CARD_LINE, CARD_RULE = "  \n", "\n\n---\n\n"  # a line break in a card, and the rule between cards
 LINK_TEXTS = {FIGURE_LINK: N_("Open the figure's page"), EVENT_LINK: N_("Open the event's page")}
 
 
@@ -127,15 +130,36 @@ def card_markdown(table: pd.DataFrame, links: dict[str, str] | None = None) -> s
                 lines.append(f"**{safe_text.md(value)}**")
             else:
                 lines.append(_("{label}: {value}").format(label=safe_text.md(column), value=safe_text.md(value)))  # '：' in Chinese
-        cards.append("  \n".join(lines))
-    return "\n\n---\n\n".join(cards)
+        cards.append(CARD_LINE.join(lines))
+    return CARD_RULE.join(cards)
+
+
+TABLE_WAITING = N_("The table is drawn when you scroll to it.")
+# A phone's cards (measured at 390 px wide: 358 px of text, 16 px type, 25.6 px lines, a rule and
+# its margins 65 px); a Latin character ~6.9 px wide on average, a Chinese one 16 px.
+CARD_TEXT_PX, CARD_LINE_PX, CARD_RULE_PX, CARD_END_PX, LATIN_PX, CJK_PX = 358, 25.6, 65, 16, 6.9, 16
+MARKUP = re.compile(r"\]\([^)]*\)|\\|\*\*|\[")  # a link's address, escapes, bold: not drawn
+
+
+def cards_height(markdown: str) -> int:
+    """About the height card_markdown's text takes on a phone: each line's drawn characters
+    wrapped at the text's width, and the rules between cards (a box of this height keeps their place)."""
+    cards = markdown.split(CARD_RULE)
+    widths = [sum(CJK_PX if ord(c) >= 0x2E80 else LATIN_PX for c in MARKUP.sub("", line))
+              for card in cards for line in card.split(CARD_LINE)]
+    lines = sum(max(1, math.ceil(width / CARD_TEXT_PX)) for width in widths)
+    return round(lines * CARD_LINE_PX + (len(cards) - 1) * CARD_RULE_PX + CARD_END_PX)
 
 
 def responsive_table(table: pd.DataFrame, key: str, column_config: dict | None = None, cards: pd.DataFrame | None = None,
-                     links: dict[str, str] | None = None, **options) -> None:
+                     links: dict[str, str] | None = None, lazy: bool = False, **options) -> None:
     """`table` as st.dataframe on a wide screen and as cards (card_markdown of `cards`, default the
     table itself) on a phone. `links`: the link columns and their words (default: the figure and
-    event link columns)."""
+    event link columns).
+
+    `lazy=True`: the table and the cards each wait in a box of their height until the reader
+    scrolls near it (views/near.py). The one of them hidden at the reader's width never comes near,
+    so a wide screen never sends or parses the cards, and a phone never loads the table's code."""
     if share.embedding():
         # An embed shows one chart; the rest of its page runs out of sight (share.run_embedded). A
         # table there was sent and drawn unseen, and loaded the table's code (Lighthouse: 0.4-1 s of
@@ -144,6 +168,9 @@ def responsive_table(table: pd.DataFrame, key: str, column_config: dict | None =
     links = {_(c): _(w) for c, w in LINK_TEXTS.items()} if links is None else links
     options = {"hide_index": True, "width": "stretch", "height": table_height(len(table)), **options}
     with st.container(key=TABLE_KEY.format(key)):
-        st.dataframe(table, column_config=column_config, **options)
+        if not lazy or near.near(TABLE_KEY.format(key), options["height"], TABLE_WAITING):
+            st.dataframe(table, column_config=column_config, **options)
     with st.container(key=CARDS_KEY.format(key)):
-        st.markdown(card_markdown(table if cards is None else cards, links))
+        text = card_markdown(table if cards is None else cards, links)
+        if not lazy or near.near(CARDS_KEY.format(key), cards_height(text), TABLE_WAITING):
+            st.markdown(text)
