@@ -40,15 +40,15 @@ SECOND_WAVE_ALLOWANCE_MB = 1.5  # per session, ditto
 def expected(dataset, obs) -> dict:
     """What each page must show, from the data."""
     centres = obs[(obs[mx.CATEGORY] == mx.CENTRES_CATEGORY) & (obs["unit"] == "centres")]
-    # Compare draws a chart per metric every region has (actual results and targets alike) and the
-    # coverage heatmap.
+    # Compare draws a chart per metric every region has (actual results and targets alike); its
+    # coverage heatmap waits for a reader to scroll near it (views/near.py), and a session does not.
     chosen = obs[obs["region"].isin(lt.FILTER_REGIONS)]
     shared = chosen.groupby("metric")["region"].nunique() == len(lt.FILTER_REGIONS)
     filters = mx.Filters(regions=lt.FILTER_REGIONS)
     return {
-        # At load: the overview's centres chart where there are centres (its coverage map waits for
-        # a reader to scroll near it, views/near.py, and a session does not); compare's charts.
-        "charts": {"overview": 1 if len(centres) else 0, "compare": int(shared.sum()) + 1, "explore": 0, "filter": 0},
+        # At load: the overview's centres chart where there are centres (its coverage map waits too);
+        # compare's charts of shared metrics.
+        "charts": {"overview": 1 if len(centres) else 0, "compare": int(shared.sum()), "explore": 0, "filter": 0},
         "match": {"explore": [len(obs), len(obs)],
                   "filter": [len(mx.filter_observations(obs, filters)), len(obs)]},
         "filename": export.export_filename(filters),

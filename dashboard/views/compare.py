@@ -174,6 +174,8 @@ st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table
     coverage=safe_text.md(mx.describe_coverage(matrix))))
 # Shown, not behind a toggle: with sparse data the gaps are the story. Not on a phone, where its
 # long metric names leave the cells no room; the cards above say "no figure" there.
+# Below the first screen, drawn when the reader comes near it (views/near.py): never on a phone,
+# where it is hidden (Lighthouse, alternating: README, Web vitals).
 with st.container(key="wide-coverage"):
     chart_block.chart_block(heatmap, chosen, key="coverage-chart",
-                            table=matrix.reset_index(), clickable=False)
+                            table=matrix.reset_index(), clickable=False, lazy=True)

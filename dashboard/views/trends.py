@@ -65,7 +65,8 @@ st.header(_("Policy events"))
 if len(placed):
     columns = {mx.REGION_NAME: _("Region"), "date_text": _("Date as worded"), "period_start": _("Period from"),
                "period_end": _("Period to"), "title": _("Title"), "quote": _("Quote")}
-    chart_block.chart_block(events_chart, placed, key="events", table=tables.event_table(placed, columns))
+    # Below the first screen, drawn when the reader comes near it (views/near.py; README, Web vitals).
+    chart_block.chart_block(events_chart, placed, key="events", table=tables.event_table(placed, columns), lazy=True)
 if len(unplaced):
     st.markdown(ngettext("**{count} event without a stated date** (not placed on the axis):",
                          "**{count} events without a stated date** (not placed on the axis):", len(unplaced)).format(
