@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import citation
+from dashboard import citation, i18n
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from dashboard.views import near
+from dashboard.views import near, tables
 from tests.browser import WAITING, base_url, browser, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
@@ -24,6 +24,7 @@ DESKTOP = {"width": 1440, "height": 900}
 EXCEPTION = "[data-testid='stException']"
 # The menu's pages (dashboard/pages.py) by path, with the title the menu gives each.
 PAGES = {page.path.lstrip("/"): page.title for page in MENU}
+ZH = i18n.translations("zh").gettext
 
 
 @pytest.fixture
@@ -206,3 +207,25 @@ def test_a_link_clicked_as_a_waiting_chart_comes_near_lands_on_its_page(page, ba
     expect(chart).to_have_count(1, timeout=WAIT)
     switch, *after = stream.reruns(before)
     assert after == [switch] * len(after)
+
+
+def test_a_widget_changed_as_a_waiting_table_comes_near_keeps_its_change(page, base_url):
+    """The same for a widget: /compare's table waits in a box (tables.responsive_table(lazy=True));
+    a reader who switches to 中文 as it comes near gets the Chinese page, and the box's rerun waits
+    until the app has started the reader's (one rerun while the server's answer is held: the
+    switch's; a full run once showed the English title after the switch)."""
+    stream = HeldStream(page)
+    open_page(page, base_url + "/compare")
+    box = f".st-key-{tables.TABLE_KEY.format('compare')}{near.FLAG}{near.WATCH}"
+    expect(page.locator(box)).to_be_attached()  # the table waits below the first screen
+    page.wait_for_timeout(near.SETTLE_MS)
+    before, stream.holding = len(stream.sent), True
+    page.get_by_role("radio", name="中文", exact=True).click()
+    page.locator(box).evaluate("(box) => box.scrollIntoView()")
+    page.wait_for_timeout(500)  # the box came near, and the server's answer has not arrived
+    assert len(stream.reruns(before)) == 1, "a rerun was sent beside the reader's"
+    stream.release()
+    wait_idle(page)
+    expect(page.locator("h1")).to_have_text(ZH("Compare regions"), timeout=WAIT)
+    expect(page.locator(f".st-key-{tables.TABLE_KEY.format('compare')} [data-testid='stDataFrame']")).to_have_count(
+        1, timeout=WAIT)  # and then the box drew the table

@@ -17,7 +17,11 @@ function scroller(node) {
 
 // The app's run states in which a rerun is on its way (Streamlit's data-test-script-state).
 const BUSY = new Set(["running", "rerunRequested", "stopRequested"]);
-const LEAVE_MS = 5000, RETRY_MS = 100;
+const LEAVE_MS = 3000, RETRY_MS = 100;
+// What the reader can start a run with (a same-tab link, a widget's parts), and keys that start none.
+const INPUTS = "a[href], button, input, select, textarea, [role='button'], [role='radio'], [role='option'], " +
+  "[role='checkbox'], [role='switch'], [role='tab'], [role='slider'], [role='combobox'], [role='listbox'], summary";
+const QUIET_KEYS = new Set(["Tab", "Shift", "Control", "Alt", "Meta", "Escape", "PageUp", "PageDown", "Home", "End"]);
 
 export default function ({ parentElement, data, setStateValue }) {
   const box = parentElement.querySelector(".near");
@@ -34,22 +38,25 @@ export default function ({ parentElement, data, setStateValue }) {
   // sits in the first screen for a moment: in the page's first moments (data.settle ms) a block is
   // near only if it still is once they are over. After that, near is near at once.
   const start = performance.now();
-  // A page switch the reader starts (a link, the browser's back or forward) is a rerun naming the
-  // next page; this box's rerun names the page shown (the app learns the next page's name only
-  // when its run starts), and sent in between it replaced the switch: "Compare regions" clicked as
-  // the chart came near ran /figure again with /compare's address. So the box waits while a run is
-  // on, and from such a click until the app has started the switch (at most LEAVE_MS).
+  // A rerun the reader starts (a link to another page, back or forward, a widget changed) names
+  // the page and the widgets' values; this box's rerun names the page shown (the app learns the
+  // next page's name only when its run starts), and sent in between it replaced the reader's:
+  // "Compare regions" clicked as the chart came near ran /figure again with /compare's address.
+  // So the box waits while a run is on, and from such an input until the app has started its run
+  // (at most LEAVE_MS, for an input that starts none).
   const app = document.querySelector("[data-testid='stApp']");
   const running = () => app !== null && BUSY.has(app.getAttribute("data-test-script-state"));
   let leaving = null;
   const leave = () => { leaving = { at: performance.now(), started: false }; };
-  const onClick = (event) => {
-    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-    if (link && link.target !== "_blank" && !link.hasAttribute("download")) leave();
+  const onInput = (event) => {
+    if (event.type === "keydown" && QUIET_KEYS.has(event.key)) return;
+    const target = event.target instanceof Element ? event.target.closest(INPUTS) : null;
+    if (target && !(target.matches("a[href]") && (target.target === "_blank" || target.hasAttribute("download")))) leave();
   };
   const runs = new MutationObserver(() => { if (leaving && running()) leaving.started = true; });
   if (app) runs.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
-  document.addEventListener("click", onClick, true);
+  document.addEventListener("click", onInput, true);
+  document.addEventListener("keydown", onInput, true);
   window.addEventListener("popstate", leave);
   const waiting = () => {
     if (running()) return true;
@@ -77,7 +84,8 @@ export default function ({ parentElement, data, setStateValue }) {
     observer.disconnect();
     runs.disconnect();
     clearTimeout(timer);
-    document.removeEventListener("click", onClick, true);
+    document.removeEventListener("click", onInput, true);
+    document.removeEventListener("keydown", onInput, true);
     window.removeEventListener("popstate", leave);
   };
 }
