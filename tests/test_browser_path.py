@@ -163,7 +163,7 @@ class HeldStream:
     busy server holds them."""
 
     def __init__(self, page):
-        self.sent, self.held, self.holding = [], [], False
+        self.sent, self.received, self.held, self.holding = [], [], [], False
         page.route_web_socket(re.compile(r"/_stcore/stream"), self.route)
 
     def route(self, ws) -> None:
@@ -171,7 +171,18 @@ class HeldStream:
 
         server = ws.connect_to_server()
         ws.on_message(lambda message: (self.sent.append(BackMsg.FromString(message)), server.send(message)))
-        server.on_message(lambda message: self.held.append((ws, message)) if self.holding else ws.send(message))
+        server.on_message(self.from_server(ws))
+
+    def from_server(self, ws):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        def passed_on(message) -> None:
+            self.received.append(ForwardMsg.FromString(message) if isinstance(message, bytes) else None)
+            if self.holding:
+                self.held.append((ws, message))
+            else:
+                ws.send(message)
+        return passed_on
 
     def release(self) -> None:
         while self.held:  # a message may arrive while these are passed on
@@ -229,3 +240,28 @@ def test_a_widget_changed_as_a_waiting_table_comes_near_keeps_its_change(page, b
     expect(page.locator("h1")).to_have_text(ZH("Compare regions"), timeout=WAIT)
     expect(page.locator(f".st-key-{tables.TABLE_KEY.format('compare')} [data-testid='stDataFrame']")).to_have_count(
         1, timeout=WAIT)  # and then the box drew the table
+
+
+def test_waiting_blocks_are_drawn_by_runs_of_their_own_not_of_the_whole_page(page, base_url):
+    """A waiting block's box and the block are one fragment (near.drawn_near): the rerun that draws
+    /compare's table runs only it, so the page's other elements are neither sent nor drawn again
+    (a second run of the whole page doubled the time of a region added on /compare, which brings
+    the table into the first screen). Scrolled to the table, the coverage heatmap under it comes
+    near too: each box asks in turn (one rerun runs one fragment; asked together, neither was drawn)."""
+    stream = HeldStream(page)
+    open_page(page, base_url + "/compare")
+    table = tables.TABLE_KEY.format("compare")
+    box = f".st-key-{table}{near.FLAG}{near.WATCH}"
+    expect(page.locator(box)).to_be_attached()  # the table waits below the first screen
+    page.wait_for_timeout(near.SETTLE_MS)
+    sent, received = len(stream.sent), len(stream.received)
+    page.locator(box).evaluate("(box) => box.scrollIntoView()")
+    expect(page.locator(f".st-key-{table} [data-testid='stDataFrame']")).to_have_count(1, timeout=WAIT)
+    expect(page.locator(".st-key-coverage-chart .main-svg").first).to_be_attached(timeout=WAIT)
+    wait_idle(page)
+    reruns = [m.rerun_script for m in stream.sent[sent:] if m.WhichOneof("type") == "rerun_script"]
+    assert len(reruns) == 2 and all(r.fragment_id for r in reruns), reruns
+    assert reruns[0].fragment_id != reruns[1].fragment_id
+    drawn = [m.delta for m in stream.received[received:] if m is not None and m.WhichOneof("type") == "delta"]
+    kinds = sorted(d.new_element.WhichOneof("type") for d in drawn if d.WhichOneof("type") == "new_element")
+    assert kinds == ["dataframe", "plotly_chart"], kinds  # the table and the heatmap, nothing else of the page

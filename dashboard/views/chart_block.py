@@ -6,6 +6,8 @@ source line) is derived once per object (store.derived_from).
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -42,6 +44,19 @@ def chart_height(fig: go.Figure) -> int:
     return int(fig.layout.height or 450)
 
 
+def plotly_chart(fig: go.Figure, key: str, clickable: bool) -> None:
+    """The chart itself; with `clickable`, a click on a mark opens its figure's page."""
+    # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
+    # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
+    config = {"displaylogo": False, "displayModeBar": False}
+    if clickable:
+        event = st.plotly_chart(serialised(fig), width="stretch", key=key, config=config, on_select="rerun",
+                                selection_mode="points")
+        page_frame.open_figure(charts.selected_id(event))
+    else:
+        st.plotly_chart(serialised(fig), width="stretch", key=key, config=config)
+
+
 def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None,
                 clickable: bool = True, title: str | None = None, filters: str | None = None,
                 lazy: bool = False) -> None:
@@ -64,17 +79,10 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     if share.embedding():
         share.embed_chart(fig, rows, key, title)
         return
-    # No plotly toolbar: on a phone (no hover) it stays on top of the title; Streamlit's own
-    # fullscreen button remains, the numbers are in the table, and a double click resets a zoom.
-    config = {"displaylogo": False, "displayModeBar": False}
-    if lazy and not near.near(key, chart_height(fig)):
-        pass  # a box of the chart's height stands in its place until the reader scrolls near it
-    elif clickable:
-        event = st.plotly_chart(serialised(fig), width="stretch", key=key, config=config, on_select="rerun",
-                                selection_mode="points")
-        page_frame.open_figure(charts.selected_id(event))
+    if lazy:  # a box of the chart's height stands in its place until the reader scrolls near it
+        near.drawn_near(key, chart_height(fig), partial(plotly_chart, fig, key, clickable))
     else:
-        st.plotly_chart(serialised(fig), width="stretch", key=key, config=config)
+        plotly_chart(fig, key, clickable)
     st.caption(safe_text.md(citation.cite_chart(store.derived_from(rows, mx.cite_sources), session_data.data_version())))
     share.share_chart(fig, rows, key, title, filters)
     box = st.expander(_(TABLE_LABEL), key=f"{key}-table", on_change="rerun")

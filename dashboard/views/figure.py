@@ -6,6 +6,7 @@ never a traceback; an uploaded figure's id works in the session that uploaded it
 """
 
 import datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -100,8 +101,11 @@ def show_citation(row, version: str) -> None:
     # highlighter, 0.4 s of the main thread on a cold load (Lighthouse), at the end of the page. A
     # screen ahead, as the blocks arrive as 40 px placeholders and grow while their code loads.
     height = sum(code_height(text) + LABEL_PX for _label, text, _language in blocks)
-    if not near.near("cite", height, CITE_WAITING, margin=CITE_MARGIN_PX):
-        return
+    near.drawn_near("cite", height, partial(code_blocks, blocks), CITE_WAITING, margin=CITE_MARGIN_PX)
+
+
+def code_blocks(blocks) -> None:
+    """Each citation format: its name, then its text in a block with a copy button."""
     for label, text, language in blocks:
         st.markdown(f"**{label}**")
         st.code(text, language=language, wrap_lines=True)

@@ -18,6 +18,8 @@ function scroller(node) {
 // The app's run states in which a rerun is on its way (Streamlit's data-test-script-state).
 const BUSY = new Set(["running", "rerunRequested", "stopRequested"]);
 const LEAVE_MS = 3000, RETRY_MS = 100;
+const SHOWN = "__dashboardNearPage";  // on window: the page (path) shown, and since when
+const SENT = "dashboard-near-sent";  // the event a box sends as it asks for its block
 // What the reader can start a run with (a same-tab link, a widget's parts), and keys that start none.
 const INPUTS = "a[href], button, input, select, textarea, [role='button'], [role='radio'], [role='option'], " +
   "[role='checkbox'], [role='switch'], [role='tab'], [role='slider'], [role='combobox'], [role='listbox'], summary";
@@ -36,8 +38,12 @@ export default function ({ parentElement, data, setStateValue }) {
   };
   // While the page arrives, the blocks above this one are still short placeholders, and this one
   // sits in the first screen for a moment: in the page's first moments (data.settle ms) a block is
-  // near only if it still is once they are over. After that, near is near at once.
-  const start = performance.now();
+  // near only if it still is once they are over. After that, near is near at once. The moments are
+  // the page's (its path's first box), not this box's: a box drawn again by a rerun of the same
+  // page (a fragment's box, re-created as the run ended) waited data.settle ms more for nothing.
+  const page = window[SHOWN];
+  if (!page || page.path !== location.pathname) window[SHOWN] = { path: location.pathname, at: performance.now() };
+  const start = window[SHOWN].at;
   // A rerun the reader starts (a link to another page, back or forward, a widget changed) names
   // the page and the widgets' values; this box's rerun names the page shown (the app learns the
   // next page's name only when its run starts), and sent in between it replaced the reader's:
@@ -53,26 +59,42 @@ export default function ({ parentElement, data, setStateValue }) {
     const target = event.target instanceof Element ? event.target.closest(INPUTS) : null;
     if (target && !(target.matches("a[href]") && (target.target === "_blank" || target.hasAttribute("download")))) leave();
   };
-  const runs = new MutationObserver(() => { if (leaving && running()) leaving.started = true; });
+  // A check put off while a run was on is made as soon as the run ends, not at the next retry: a
+  // filter that brings the block into view (a region added on /compare) drew it up to RETRY_MS later.
+  const runs = new MutationObserver(() => {
+    if (leaving && running()) leaving.started = true;
+    if (timer !== null && retrying && !running()) {
+      clearTimeout(timer);
+      check();
+    }
+  });
   if (app) runs.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
   document.addEventListener("click", onInput, true);
   document.addEventListener("keydown", onInput, true);
   window.addEventListener("popstate", leave);
+  // Each box's block is a fragment of its own (near.drawn_near), and one rerun runs one fragment:
+  // two boxes that came near together (a scroll past both) sent one rerun and neither was drawn.
+  // So a box that asks makes the others wait, as a reader's input does, until that run is over.
+  document.addEventListener(SENT, leave);
   const waiting = () => {
     if (running()) return true;
     if (leaving && !leaving.started && performance.now() - leaving.at < LEAVE_MS) return true;
     leaving = null;
     return false;
   };
-  let timer = null;
+  let timer = null, retrying = false;
   const check = () => {
     timer = null;
+    retrying = false;
     if (!isNear()) return;
     if (waiting()) {
+      retrying = true;
       timer = setTimeout(check, RETRY_MS);
       return;
     }
     observer.disconnect();
+    document.removeEventListener(SENT, leave);
+    document.dispatchEvent(new Event(SENT));
     setStateValue("near", true);
   };
   const observer = new IntersectionObserver((entries) => {
@@ -87,5 +109,6 @@ export default function ({ parentElement, data, setStateValue }) {
     document.removeEventListener("click", onInput, true);
     document.removeEventListener("keydown", onInput, true);
     window.removeEventListener("popstate", leave);
+    document.removeEventListener(SENT, leave);
   };
 }

@@ -2,9 +2,10 @@
 the charts at the end of /, /compare and /trends, and /compare's table and its phone cards.
 
 The citations' code blocks loaded Streamlit's syntax highlighter on every figure page (0.44 s of
-the main thread; Lighthouse 65 -> 73 without it at load). A block under `near(key, height)` keeps
-its place (a box of its height, so nothing moves) until it comes within its margin of the screen;
-then the page reruns once and draws it, and it stays drawn for the rest of the session. Used
+the main thread; Lighthouse 65 -> 73 without it at load). A block drawn by `drawn_near(key,
+height, draw)` keeps its place (a box of its height, so nothing moves) until it comes within its
+margin of the screen; then its fragment reruns once and draws it (the rest of the page is not run,
+sent or redrawn), and it stays drawn for the rest of the session. Used
 only where an A/B of the page with and without the box measured it faster (README, Web vitals):
 /'s coverage map (Lighthouse 70 against 67), /compare's table (66.5 against 61) and coverage
 heatmap (68 against 66), /trends' events chart (67 against 67, blocking time 792 against 997 ms).
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.i18n import N_, _
 
 HERE = Path(__file__).parent
@@ -41,7 +43,7 @@ def _came_near(flag: str) -> None:
     st.session_state[flag] = True
 
 
-def near(key: str, height: int, label: str = CHART_LABEL, margin: int = MARGIN_PX) -> bool:
+def _near(key: str, height: int, label: str = CHART_LABEL, margin: int = MARGIN_PX) -> bool:
     """Whether the block under `key` is to be drawn: True once the reader has scrolled within
     `margin` pixels of it in this session. Until then it draws a box `height` pixels tall in the
     block's place, saying `label` (a message id, translated here)."""
@@ -51,3 +53,21 @@ def near(key: str, height: int, label: str = CHART_LABEL, margin: int = MARGIN_P
     _watch(key=flag + WATCH, data={"height": int(height), "margin": int(margin), "settle": SETTLE_MS, "label": _(label)},
            default={"near": False}, height=int(height), on_near_change=partial(_came_near, flag))
     return False
+
+
+def drawn_near(key: str, height: int, draw, label: str = CHART_LABEL, margin: int = MARGIN_PX) -> None:
+    """`draw()` in the block's place once the reader has scrolled within `margin` pixels of it
+    (near); until then its box. The box and the block are one fragment (st.fragment), so the rerun
+    that draws the block runs only it: the page's other elements are neither sent nor redrawn
+    (/compare with a region added, which brings its table into the first screen: a second run of
+    the whole page before). `draw` must not write outside the block; a widget in it (a chart's
+    selection) reruns the block, and st.switch_page from it still switches the page."""
+    _fragment(key, height, draw, label, margin, i18n.active())
+
+
+@st.fragment
+def _fragment(key: str, height: int, draw, label: str, margin: int, language: str) -> None:
+    # A fragment's rerun runs in a new script thread, without the page's run: its language is set again.
+    i18n.activate(language)
+    if _near(key, height, label, margin):
+        draw()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import partial
 from urllib.parse import unquote
 
 import pandas as pd
@@ -168,9 +169,15 @@ def responsive_table(table: pd.DataFrame, key: str, column_config: dict | None =
     links = {_(c): _(w) for c, w in LINK_TEXTS.items()} if links is None else links
     options = {"hide_index": True, "width": "stretch", "height": table_height(len(table)), **options}
     with st.container(key=TABLE_KEY.format(key)):
-        if not lazy or near.near(TABLE_KEY.format(key), options["height"], TABLE_WAITING):
-            st.dataframe(table, column_config=column_config, **options)
+        draw = partial(st.dataframe, table, column_config=column_config, **options)
+        if lazy:
+            near.drawn_near(TABLE_KEY.format(key), options["height"], draw, TABLE_WAITING)
+        else:
+            draw()
     with st.container(key=CARDS_KEY.format(key)):
         text = card_markdown(table if cards is None else cards, links)
-        if not lazy or near.near(CARDS_KEY.format(key), cards_height(text), TABLE_WAITING):
-            st.markdown(text)
+        draw = partial(st.markdown, text)
+        if lazy:
+            near.drawn_near(CARDS_KEY.format(key), cards_height(text), draw, TABLE_WAITING)
+        else:
+            draw()
