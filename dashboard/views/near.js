@@ -19,7 +19,7 @@ function scroller(node) {
 const BUSY = new Set(["running", "rerunRequested", "stopRequested"]);
 const LEAVE_MS = 3000, RETRY_MS = 100;
 const SHOWN = "__dashboardNearPage";  // on window: the page (path) shown, and since when
-const SENT = "dashboard-near-sent";  // the event a box sends as it asks for its block
+const ASKING = "__dashboardNearAsking";  // on window: the boxes that asked for their block, and when
 // What the reader can start a run with (a same-tab link, a widget's parts), and keys that start none.
 const INPUTS = "a[href], button, input, select, textarea, [role='button'], [role='radio'], [role='option'], " +
   "[role='checkbox'], [role='switch'], [role='tab'], [role='slider'], [role='combobox'], [role='listbox'], summary";
@@ -74,10 +74,13 @@ export default function ({ parentElement, data, setStateValue }) {
   window.addEventListener("popstate", leave);
   // Each box's block is a fragment of its own (near.drawn_near), and one rerun runs one fragment:
   // two boxes that came near together (a scroll past both) sent one rerun and neither was drawn.
-  // So a box that asks makes the others wait, as a reader's input does, until that run is over.
-  document.addEventListener(SENT, leave);
+  // So while another box that asked is still there (its block not yet drawn in its place), this
+  // one waits. (Waiting for a run to be seen did not do: a fragment's run can be too short for the
+  // app to show it, and the other box then waited 3 s, its block drawn in view and moving the page.)
+  const asking = window[ASKING] || (window[ASKING] = new Map());
+  const othersAsking = () => [...asking].some(([other, at]) => other !== box && performance.now() - at < LEAVE_MS);
   const waiting = () => {
-    if (running()) return true;
+    if (running() || othersAsking()) return true;
     if (leaving && !leaving.started && performance.now() - leaving.at < LEAVE_MS) return true;
     leaving = null;
     return false;
@@ -93,8 +96,7 @@ export default function ({ parentElement, data, setStateValue }) {
       return;
     }
     observer.disconnect();
-    document.removeEventListener(SENT, leave);
-    document.dispatchEvent(new Event(SENT));
+    asking.set(box, performance.now());
     setStateValue("near", true);
   };
   const observer = new IntersectionObserver((entries) => {
@@ -109,6 +111,6 @@ export default function ({ parentElement, data, setStateValue }) {
     document.removeEventListener("click", onInput, true);
     document.removeEventListener("keydown", onInput, true);
     window.removeEventListener("popstate", leave);
-    document.removeEventListener(SENT, leave);
+    asking.delete(box);
   };
 }
