@@ -67,7 +67,7 @@ def drawn_near(key: str, height: int, draw, label: str = CHART_LABEL, margin: in
 
 @st.fragment
 def _fragment(key: str, height: int, draw, label: str, margin: int, language: str) -> None:
-    # A fragment's rerun runs in a new script thread, without the page's run: its language is set again.
+    # A fragment's rerun does not run the page, which sets the run's language (languages.use_language).
     i18n.activate(language)
     if _near(key, height, label, margin):
         draw()
