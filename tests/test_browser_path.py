@@ -25,6 +25,11 @@ EXCEPTION = "[data-testid='stException']"
 # The menu's pages (dashboard/pages.py) by path, with the title the menu gives each.
 PAGES = {page.path.lstrip("/"): page.title for page in MENU}
 ZH = i18n.translations("zh").gettext
+# /compare's drawn chart of a metric every region has (not the coverage heatmap under it).
+COMPARE_CHART = "[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg):not(.st-key-wide-coverage *)"
+# /compare's side-by-side table (tables.responsive_table(lazy=True)), and the box it waits in.
+COMPARE_TABLE = f".st-key-{tables.TABLE_KEY.format('compare')} [data-testid='stDataFrame']"
+COMPARE_TABLE_BOX = f".st-key-{tables.TABLE_KEY.format('compare')}{near.FLAG}{near.WATCH}"
 
 
 @pytest.fixture
@@ -151,7 +156,7 @@ def test_compare_from_a_chinese_figure_page_keeps_its_regions_and_metric_in_the_
     label_zh = dataset.catalogue.set_index("metric").at[figure["metric"], "label_zh"]
     assert query["region"][0] == chinese[figure["region"]] and len(query["region"]) > 1
     assert query["metric"] == [label_zh] and query["lang"] == ["zh"]
-    chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg):not(.st-key-wide-coverage *)")
+    chart = page.locator(COMPARE_CHART)
     expect(chart).to_have_count(1, timeout=WAIT)
 
 
@@ -190,9 +195,13 @@ class HeldStream:
             ws.send(message)
         self.holding = False
 
+    def rerun_requests(self, since: int = 0) -> list:
+        """The reruns the page asked for from the `since`th message on (ClientState: page, fragment)."""
+        return [m.rerun_script for m in self.sent[since:] if m.WhichOneof("type") == "rerun_script"]
+
     def reruns(self, since: int = 0) -> list[str]:
         """The page each rerun asked for from the `since`th message on names (its script's hash)."""
-        return [m.rerun_script.page_script_hash for m in self.sent[since:] if m.WhichOneof("type") == "rerun_script"]
+        return [request.page_script_hash for request in self.rerun_requests(since)]
 
 
 def test_a_link_clicked_as_a_waiting_chart_comes_near_lands_on_its_page(page, base_url, obs):
@@ -214,7 +223,7 @@ def test_a_link_clicked_as_a_waiting_chart_comes_near_lands_on_its_page(page, ba
     stream.release()
     expect(page).to_have_url(re.compile(r"/compare\?"), timeout=WAIT)
     wait_idle(page)
-    chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-svg):not(.st-key-wide-coverage *)")
+    chart = page.locator(COMPARE_CHART)
     expect(chart).to_have_count(1, timeout=WAIT)
     switch, *after = stream.reruns(before)
     assert after == [switch] * len(after)
@@ -227,19 +236,17 @@ def test_a_widget_changed_as_a_waiting_table_comes_near_keeps_its_change(page, b
     switch's; a full run once showed the English title after the switch)."""
     stream = HeldStream(page)
     open_page(page, base_url + "/compare")
-    box = f".st-key-{tables.TABLE_KEY.format('compare')}{near.FLAG}{near.WATCH}"
-    expect(page.locator(box)).to_be_attached()  # the table waits below the first screen
+    expect(page.locator(COMPARE_TABLE_BOX)).to_be_attached()  # the table waits below the first screen
     page.wait_for_timeout(near.SETTLE_MS)
     before, stream.holding = len(stream.sent), True
     page.get_by_role("radio", name="中文", exact=True).click()
-    page.locator(box).evaluate("(box) => box.scrollIntoView()")
+    page.locator(COMPARE_TABLE_BOX).evaluate("(box) => box.scrollIntoView()")
     page.wait_for_timeout(500)  # the box came near, and the server's answer has not arrived
     assert len(stream.reruns(before)) == 1, "a rerun was sent beside the reader's"
     stream.release()
     wait_idle(page)
     expect(page.locator("h1")).to_have_text(ZH("Compare regions"), timeout=WAIT)
-    expect(page.locator(f".st-key-{tables.TABLE_KEY.format('compare')} [data-testid='stDataFrame']")).to_have_count(
-        1, timeout=WAIT)  # and then the box drew the table
+    expect(page.locator(COMPARE_TABLE)).to_have_count(1, timeout=WAIT)  # and then the box drew the table
 
 
 def test_waiting_blocks_are_drawn_by_runs_of_their_own_not_of_the_whole_page(page, base_url):
@@ -250,16 +257,14 @@ def test_waiting_blocks_are_drawn_by_runs_of_their_own_not_of_the_whole_page(pag
     near too: each box asks in turn (one rerun runs one fragment; asked together, neither was drawn)."""
     stream = HeldStream(page)
     open_page(page, base_url + "/compare")
-    table = tables.TABLE_KEY.format("compare")
-    box = f".st-key-{table}{near.FLAG}{near.WATCH}"
-    expect(page.locator(box)).to_be_attached()  # the table waits below the first screen
+    expect(page.locator(COMPARE_TABLE_BOX)).to_be_attached()  # the table waits below the first screen
     page.wait_for_timeout(near.SETTLE_MS)
     sent, received = len(stream.sent), len(stream.received)
-    page.locator(box).evaluate("(box) => box.scrollIntoView()")
-    expect(page.locator(f".st-key-{table} [data-testid='stDataFrame']")).to_have_count(1, timeout=WAIT)
+    page.locator(COMPARE_TABLE_BOX).evaluate("(box) => box.scrollIntoView()")
+    expect(page.locator(COMPARE_TABLE)).to_have_count(1, timeout=WAIT)
     expect(page.locator(".st-key-coverage-chart .main-svg").first).to_be_attached(timeout=WAIT)
     wait_idle(page)
-    reruns = [m.rerun_script for m in stream.sent[sent:] if m.WhichOneof("type") == "rerun_script"]
+    reruns = stream.rerun_requests(sent)
     assert len(reruns) == 2 and all(r.fragment_id for r in reruns), reruns
     assert reruns[0].fragment_id != reruns[1].fragment_id
     drawn = [m.delta for m in stream.received[received:] if m is not None and m.WhichOneof("type") == "delta"]
