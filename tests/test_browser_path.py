@@ -169,6 +169,7 @@ class HeldStream:
 
     def __init__(self, page):
         self.sent, self.received, self.held, self.holding = [], [], [], False
+        self.hold_at_finish = False  # hold from the end of the next run on (its elements are drawn, the run is on)
         page.route_web_socket(re.compile(r"/_stcore/stream"), self.route)
 
     def route(self, ws) -> None:
@@ -182,7 +183,10 @@ class HeldStream:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         def passed_on(message) -> None:
-            self.received.append(ForwardMsg.FromString(message) if isinstance(message, bytes) else None)
+            decoded = ForwardMsg.FromString(message) if isinstance(message, bytes) else None
+            self.received.append(decoded)
+            if self.hold_at_finish and decoded is not None and decoded.WhichOneof("type") == "script_finished":
+                self.holding, self.hold_at_finish = True, False
             if self.holding:
                 self.held.append((ws, message))
             else:
@@ -270,3 +274,40 @@ def test_waiting_blocks_are_drawn_by_runs_of_their_own_not_of_the_whole_page(pag
     drawn = [m.delta for m in stream.received[received:] if m is not None and m.WhichOneof("type") == "delta"]
     kinds = sorted(d.new_element.WhichOneof("type") for d in drawn if d.WhichOneof("type") == "new_element")
     assert kinds == ["dataframe", "plotly_chart"], kinds  # the table and the heatmap, nothing else of the page
+
+
+def test_a_waiting_block_redrawn_by_the_readers_run_is_drawn_after_it(base_url, browser, obs):
+    """Streamlit calls a box's script again when a run changes its data or moves it (its fragment
+    gets a new id), and does not stop the earlier call. Both then asked as the run ended, in one
+    batch named by the earlier call's fragment, which the run had replaced: the server dropped the
+    rerun, and the block was never drawn (a full run: /compare on a phone, "Show actual results
+    and targets" tapped as the cards came near). Here the tap comes before the cards' box asks, and
+    the end of its run is held until the box has been drawn again."""
+    hidden = obs[obs["region"] == "Jilin"]
+    assert set(hidden["status"]) == {"target"}, "the data no longer has a region with targets only"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.set_default_timeout(WAIT)
+    page = context.new_page()
+    stream = HeldStream(page)
+    page.goto(base_url + "/compare?region=Shanxi&region=Jilin&status=actual", wait_until="domcontentloaded")
+    show = page.get_by_role("button", name="Show actual results and targets")
+    expect(show).to_be_visible(timeout=WAIT)
+    cards = f".st-key-{tables.CARDS_KEY.format('compare')}{near.FLAG}{near.WATCH}"
+    expect(page.locator(cards)).to_be_attached(timeout=WAIT)  # in the first screen: it asks once the page settles
+    stream.hold_at_finish = True
+    sent, received = len(stream.sent), len(stream.received)
+    show.tap()
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stApp']\")"
+                           ".getAttribute('data-test-script-state') === 'running'", timeout=WAIT)
+    page.wait_for_timeout(near.SETTLE_MS)  # the run's elements drawn, the box's script called again
+    stream.release()
+    expect(page.locator("[data-testid='stMain']").get_by_text(hidden[mx.LABEL].iloc[0], exact=True).first) \
+        .to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    fragments = {m.delta.fragment_id for m in stream.received[received:]
+                 if m is not None and m.WhichOneof("type") == "delta" and m.delta.fragment_id}
+    early = [m for m in stream.sent[:sent] if m.WhichOneof("type") == "rerun_script" and m.rerun_script.fragment_id]
+    assert not early, "the cards' box asked before the tap: this no longer tests a box drawn again by the tap's run"
+    asked = [r.fragment_id for r in stream.rerun_requests(sent) if r.fragment_id]
+    assert asked and set(asked) <= fragments, (asked, fragments)  # no rerun named a fragment the run replaced
+    context.close()

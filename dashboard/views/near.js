@@ -20,12 +20,20 @@ const BUSY = new Set(["running", "rerunRequested", "stopRequested"]);
 const LEAVE_MS = 3000, RETRY_MS = 100;
 const SHOWN = "__dashboardNearPage";  // on window: the page (path) shown, and since when
 const ASKING = "__dashboardNearAsking";  // on window: the boxes that asked for their block, and when
+const STOP = "__dashboardNearStop";  // on the box's element: how to stop the call that watches it
 // What the reader can start a run with (a same-tab link, a widget's parts), and keys that start none.
 const INPUTS = "a[href], button, input, select, textarea, [role='button'], [role='radio'], [role='option'], " +
   "[role='checkbox'], [role='switch'], [role='tab'], [role='slider'], [role='combobox'], [role='listbox'], summary";
 const QUIET_KEYS = new Set(["Tab", "Shift", "Control", "Alt", "Meta", "Escape", "PageUp", "PageDown", "Home", "End"]);
 
 export default function ({ parentElement, data, setStateValue }) {
+  // Streamlit calls this function again, on the same element, when the box's data or fragment
+  // changes (a rerun that moved it or changed its height), and calls the cleanup only when the box
+  // leaves the page. The earlier call kept watching, and asked with its own fragment's id, one the
+  // rerun had replaced: the server dropped that rerun, and the block was never drawn (/compare on a
+  // phone, "Show actual results and targets" tapped as the cards came near). So each call stops
+  // the one before it.
+  parentElement[STOP]?.();
   const box = parentElement.querySelector(".near");
   box.style.height = `${data.height}px`;
   box.querySelector("span").textContent = data.label;
@@ -104,7 +112,8 @@ export default function ({ parentElement, data, setStateValue }) {
     timer = setTimeout(check, Math.max(0, data.settle - (performance.now() - start)));
   }, { root, rootMargin: `${data.margin}px 0px` });
   observer.observe(box);
-  return () => {
+  const stop = () => {
+    if (parentElement[STOP] === stop) delete parentElement[STOP];
     observer.disconnect();
     runs.disconnect();
     clearTimeout(timer);
@@ -113,4 +122,6 @@ export default function ({ parentElement, data, setStateValue }) {
     window.removeEventListener("popstate", leave);
     asking.delete(box);
   };
+  parentElement[STOP] = stop;
+  return stop;
 }
