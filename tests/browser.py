@@ -88,6 +88,8 @@ def screenshot(page, name: str) -> Path:
 
 
 DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TOUCH = dict(has_touch=True, is_mobile=True)  # with PHONE: a phone's touch screen
 PAGE_TIMEOUT = 30_000  # ms; generous because the test machine may be busy with other work
 
 

@@ -16,12 +16,11 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dashboard import charts
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import DESKTOP, PHONE, base_url, browser, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
 WAIT = 30_000
-DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
 FIGURE = "{figure}"  # a shipped figure whose metric other regions have too (its page draws a chart)
 PAGES = {page.name: page.path for page in MENU} | {
     "figure": f"/figure?id={FIGURE}", "no-figure": "/figure?id=no-such-figure",

@@ -10,12 +10,11 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.views import tables
-from tests.browser import base_url, browser, read_to_end, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import DESKTOP, PHONE, base_url, browser, read_to_end, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
 WAIT = 30_000
-DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
 DRAWN_CHART = "[data-testid='stPlotlyChart']:has(.main-svg)"
 EXCEPTION = "[data-testid='stException']"
 

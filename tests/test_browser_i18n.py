@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import i18n
-from tests.browser import DESKTOP, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import DESKTOP, PHONE, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
 WAIT = 30_000
-PHONE = {"width": 390, "height": 844}
 CHIPS = "[data-testid='stMultiSelect'] [data-testid='stMultiSelectTagsContainer'] [data-tag]"
 ZH = i18n.translations("zh").gettext  # expectations follow the catalogue
 CHINESE_TITLES = {"/": ZH("Regional innovation metrics"), "/compare": ZH("Compare regions"), "/map": ZH("Province map"),

@@ -10,6 +10,7 @@ from dashboard import i18n
 from dashboard.views import near, tables
 from tests.browser import (  # noqa: F401 - pytest fixtures, used as test arguments
     DESKTOP,
+    PHONE,
     WAITING,
     base_url,
     browser,
@@ -21,7 +22,6 @@ from tests.browser import (  # noqa: F401 - pytest fixtures, used as test argume
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 DRAWN_CHART = "[data-testid='stPlotlyChart']:has(.main-svg)"
 
 # Layout shifts the reader did not cause by a click or a key, and the heights of element

@@ -15,7 +15,7 @@ from dashboard import citation, i18n
 from dashboard import metrics as mx
 from dashboard.pages import MENU
 from dashboard.views import near, tables
-from tests.browser import WAITING, base_url, browser, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import PHONE, TOUCH, WAITING, base_url, browser, new_page, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -276,7 +276,7 @@ def test_waiting_blocks_are_drawn_by_runs_of_their_own_not_of_the_whole_page(pag
     assert kinds == ["dataframe", "plotly_chart"], kinds  # the table and the heatmap, nothing else of the page
 
 
-def test_a_waiting_block_redrawn_by_the_readers_run_is_drawn_after_it(base_url, browser, obs):
+def test_a_waiting_block_redrawn_by_the_readers_run_is_drawn_after_it(base_url, new_page, obs):
     """Streamlit calls a box's script again when a run changes its data or moves it (its fragment
     gets a new id), and does not stop the earlier call. Both then asked as the run ended, in one
     batch named by the earlier call's fragment, which the run had replaced: the server dropped the
@@ -285,9 +285,7 @@ def test_a_waiting_block_redrawn_by_the_readers_run_is_drawn_after_it(base_url, 
     the end of its run is held until the box has been drawn again."""
     hidden = obs[obs["region"] == "Jilin"]
     assert set(hidden["status"]) == {"target"}, "the data no longer has a region with targets only"
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    context.set_default_timeout(WAIT)
-    page = context.new_page()
+    page = new_page(PHONE, **TOUCH)
     stream = HeldStream(page)
     page.goto(base_url + "/compare?region=Shanxi&region=Jilin&status=actual", wait_until="domcontentloaded")
     show = page.get_by_role("button", name="Show actual results and targets")
@@ -310,4 +308,3 @@ def test_a_waiting_block_redrawn_by_the_readers_run_is_drawn_after_it(base_url, 
     assert not early, "the cards' box asked before the tap: this no longer tests a box drawn again by the tap's run"
     asked = [r.fragment_id for r in stream.rerun_requests(sent) if r.fragment_id]
     assert asked and set(asked) <= fragments, (asked, fragments)  # no rerun named a fragment the run replaced
-    context.close()

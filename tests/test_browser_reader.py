@@ -12,13 +12,12 @@ from playwright.sync_api import expect
 
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.browser import base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import PHONE, TOUCH, base_url, browser, new_page, screenshot, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
 WAIT = 30_000
-DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
-TOUCH = dict(has_touch=True, is_mobile=True)
+DESKTOP = {"width": 1440, "height": 900}
 EXCEPTION = "[data-testid='stException']"
 DRAWN_CHART = "[data-testid='stPlotlyChart']:has(.main-svg)"
 
