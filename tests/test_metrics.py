@@ -299,6 +299,18 @@ def test_an_ambiguous_value_is_kept_out_of_differences_and_ratios_but_named_in_c
         "Jilin's value has an uncertain reading (the document writes '1 2': 12 or 1 to 2)")
 
 
+def test_a_caveat_two_figures_share_is_said_once(obs):
+    """The lighthouse target's two bounds come from one ambiguous sentence and carry one note: the
+    row's caveats said it twice ('...uncertain reading (...); ...uncertain reading (...)')."""
+    rows = obs[obs["figure_id"].isin(["jilin-lighthouse-factories-2025-target",
+                                      "jilin-lighthouse-factories-2025-target-upper"])]
+    assert rows["reading_note"].nunique() == 1 and len(rows) == 2, "the data no longer has two figures with one note"
+    region, metric = rows["region"].iloc[0], rows["metric"].iloc[0]
+    row = mx.compare_regions(obs, [region, "Shanxi"], status=list(rows["status"].unique())).set_index("metric").loc[metric]
+    note = rows["reading_note"].iloc[0]
+    assert row["caveats"].count(note) == 1, row["caveats"]
+
+
 def test_growth_is_not_computed_through_an_ambiguous_figure():
     series = frame(observation(year=2012, value=12.0, year_basis="stated", **AMBIGUOUS),
                    observation(year=2021, value=52.0, year_basis="stated"),

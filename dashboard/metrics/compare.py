@@ -99,7 +99,8 @@ def comparison_caveats(rows: list[dict], readings_only: bool = False) -> list[st
                 region=name(row), qualifier=_(QUALIFIER_NAMES[row[M.qualifier]])))
         elif row[M.qualifier] == "approx":
             caveats.append(_("{region}'s figure is approximate").format(region=name(row)))
-    return caveats
+    # Once each: two figures read from one sentence (a range's two bounds) share its note.
+    return list(dict.fromkeys(caveats))
 
 
 # What compare_regions reads: narrowing to these first keeps it fast on wide, string-heavy frames.
