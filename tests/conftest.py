@@ -206,6 +206,18 @@ def hostile_project(project_copy: Path) -> Path:
     return project_copy
 
 
+def headings(at, level: int = 2) -> list[str]:
+    """An AppTest page's headings of this level, in order (views.page_frame.heading draws each as
+    one Markdown element: "# Title", "## Section")."""
+    mark = "#" * level + " "
+    return [element.value.removeprefix(mark) for element in at.markdown if element.value.startswith(mark)]
+
+
+def body(at) -> list:
+    """An AppTest page's Markdown elements under its title (the title is one, "# ...")."""
+    return [element for element in at.markdown if not element.value.startswith("# ")]
+
+
 def scrolled(at):
     """An AppTest page as a reader sees it after scrolling to its end: every block waiting for the
     reader to come near it (views/near.py) drawn, as the watching box's callback does."""

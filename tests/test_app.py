@@ -19,7 +19,7 @@ from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.pages import MENU
 from dashboard.views import chart_block, near, safe_text, tables
-from tests.conftest import FOLDER_FAULTS, ROOT, link_text, read_rows, scrolled, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, body, headings, link_text, read_rows, scrolled, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
 PAGES = [page.name for page in MENU]
@@ -60,14 +60,14 @@ def chart_traces(at: AppTest) -> list[list[str]]:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.header), *(c.value for c in at.caption)])
+    return "\n".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)])
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception_or_error(page):
     at = run_page(page)
     assert not at.exception and not at.error
-    assert at.title[0].value
+    assert headings(at, 1)[0]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -139,7 +139,7 @@ def test_a_menu_page_sends_its_tables_with_the_page_but_those_measured_faster_wa
 def test_main_router_lists_every_page():
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     assert not at.exception
-    assert at.title[0].value == "Regional innovation metrics"  # the default page is the overview
+    assert headings(at, 1)[0] == "Regional innovation metrics"  # the default page is the overview
 
 
 def test_overview_shows_growth_computed_from_data_and_centres_by_region(obs):
@@ -178,7 +178,7 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     assert at.multiselect(key="region").value == ["Shanxi", "Shandong"]
     assert at.segmented_control(key="status").value == ["actual", "target"]  # targets beside actual results
     shared = len(shared_metrics(obs, ["Shanxi", "Shandong"]))
-    assert at.header[0].value == f"Metrics every selected region has ({shared})"
+    assert headings(at)[0] == f"Metrics every selected region has ({shared})"
     assert any("Shanxi − Shandong" in m.value for m in at.markdown)
     assert any("different reference dates" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == shared + 1  # one per shared metric, and the coverage heatmap: no toggle
@@ -186,7 +186,7 @@ def test_compare_defaults_to_shanxi_and_shandong_and_reacts_to_selection(obs):
     assert any(safe_text.md(mx.describe_coverage(matrix)) in m.value for m in at.markdown)
 
     at.multiselect(key="region").set_value(["Shanxi", "Jilin"]).run()
-    assert at.header[0].value == f"Metrics every selected region has ({len(shared_metrics(obs, ['Shanxi', 'Jilin']))})"
+    assert headings(at)[0] == f"Metrics every selected region has ({len(shared_metrics(obs, ['Shanxi', 'Jilin']))})"
     (side_by_side,) = [d.value for d in at.dataframe]
     jilin = obs[obs["region"] == "Jilin"]
     # Every metric either region has, Jilin's targets included and marked as such.
@@ -267,7 +267,7 @@ def test_map_opens_with_the_url_state(obs, query, metric, tiles, beside):
     assert not at.exception and at.selectbox(key="metric").value == metric
     assert map_tiles(at) == tiles
     assert national(at) == beside  # national figures beside the map, never on a tile
-    assert at.markdown[0].value == f"**{len(tiles)}** of 34 provincial-level divisions have a figure."
+    assert body(at)[0].value == f"**{len(tiles)}** of 34 provincial-level divisions have a figure."
 
 
 @pytest.mark.parametrize(
@@ -346,7 +346,7 @@ def test_trends_charts_every_series_and_follows_region_filter(obs):
 def test_explore_opens_with_the_url_state_and_counts_exactly_the_filtered_rows(obs, query, expected):
     at = run_page("explore", **query)
     n = len(mx.filter_observations(obs, expected))
-    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+    assert body(at)[0].value == f"**{n}** of {len(obs)} figures match."
     assert len(at.dataframe[0].value) == n
     assert at.get("download_button")[0].proto.label == f"Download CSV ({n} rows)"
 
@@ -355,7 +355,7 @@ def test_explore_widget_change_narrows_the_table(obs):
     at = run_page("explore")
     at.multiselect(key="region").set_value(["Shandong"]).run()
     n = int((obs["region"] == "Shandong").sum())
-    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+    assert body(at)[0].value == f"**{n}** of {len(obs)} figures match."
     assert set(at.dataframe[0].value["Region"]) == {"Shandong"}
 
 
@@ -372,13 +372,13 @@ def test_explore_widget_change_narrows_the_table(obs):
 def test_malformed_url_parameters_fall_back_to_defaults(obs, query):
     at = run_page("explore", **query)
     assert not at.exception
-    assert at.markdown[0].value == f"**{len(obs)}** of {len(obs)} figures match."
+    assert body(at)[0].value == f"**{len(obs)}** of {len(obs)} figures match."
 
 
 def test_sources_page_shows_each_document_with_highlighted_quotes():
     dataset = load_dataset(ROOT)
     at = run_page("sources")
-    titles = [s.value for s in at.header]
+    titles = headings(at)
     assert len(titles) == len(dataset.sources)
     highlighted = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert len(highlighted) == len(dataset.sources)
@@ -393,13 +393,13 @@ def test_a_third_region_appears_on_every_page(third_region_project: Path, monkey
     compare = run_page("compare", region=["Shanxi", "Zhejiang"])
     assert compare.multiselect(key="region").value == ["Shanxi", "Zhejiang"]
     assert "Zhejiang" in compare.multiselect(key="region").options
-    assert compare.header[0].value.startswith("Metrics every selected region has (2)")  # centres and turnover
+    assert headings(compare)[0].startswith("Metrics every selected region has (2)")  # centres and turnover
     trends = run_page("trends")
     assert any("Zhejiang" in names for names in chart_traces(trends))
     explore = run_page("explore", region=["Zhejiang"])
-    assert explore.markdown[0].value.startswith("**3** of ")
+    assert body(explore)[0].value.startswith("**3** of ")
     sources = run_page("sources")
-    assert "Zhejiang builds more innovation centres" in [s.value for s in sources.header]
+    assert "Zhejiang builds more innovation centres" in headings(sources)
 
 
 def test_invalid_curated_data_shows_a_clear_error_on_every_page(project_copy: Path, monkeypatch):
@@ -445,10 +445,10 @@ def test_an_edited_curated_file_shows_on_the_next_load_and_recovers_when_fixed(p
     monkeypatch.setenv("DASHBOARD_ROOT", str(project_copy))
     path = project_copy / "data" / "metrics.csv"
     rows = read_rows(path)
-    assert run_page("explore").markdown[0].value == f"**{len(rows)}** of {len(rows)} figures match."
+    assert body(run_page("explore"))[0].value == f"**{len(rows)}** of {len(rows)} figures match."
 
     write_rows(path, rows[:-1])  # a curator removes a row while the app runs
-    assert run_page("explore").markdown[0].value == f"**{len(rows) - 1}** of {len(rows) - 1} figures match."
+    assert body(run_page("explore"))[0].value == f"**{len(rows) - 1}** of {len(rows) - 1} figures match."
 
     broken = [dict(rows[0], value="15"), *rows[1:]]
     write_rows(path, broken)  # ... then saves a mistake
@@ -457,7 +457,7 @@ def test_an_edited_curated_file_shows_on_the_next_load_and_recovers_when_fixed(p
 
     write_rows(path, rows)  # ... and fixes it: no restart needed
     at = run_page("explore")
-    assert not at.error and at.markdown[0].value == f"**{len(rows)}** of {len(rows)} figures match."
+    assert not at.error and body(at)[0].value == f"**{len(rows)}** of {len(rows)} figures match."
 
 
 def test_explore_sends_one_page_of_rows_at_a_time(obs):
@@ -589,7 +589,7 @@ def test_a_reversed_year_range_in_the_url_is_put_in_order(obs):
     at = run_page("explore", years=["2021", "2012"])
     n = len(mx.filter_observations(obs, mx.Filters(years=(2012, 2021))))
     assert at.slider(key="years").value == (2012, 2021)
-    assert at.markdown[0].value == f"**{n}** of {len(obs)} figures match."
+    assert body(at)[0].value == f"**{n}** of {len(obs)} figures match."
 
 
 def test_an_unreadable_seed_shows_the_cannot_show_data_screen(project_copy: Path, monkeypatch):

@@ -17,7 +17,7 @@ import pytest
 
 from dashboard import audit, validate
 from dashboard.data import load_dataset
-from tests.conftest import ROOT, read_rows, validate_changed_figure, write_rows
+from tests.conftest import ROOT, body, read_rows, validate_changed_figure, write_rows
 
 DOCUMENT = ROOT / "tests" / "documents" / "anhui_figures_zh.txt"
 SOURCE_ID = "anhui-mic-zh-2023"
@@ -158,7 +158,7 @@ def test_the_figure_page_shows_the_chinese_quote_highlighted_and_the_stated_and_
 
     at = _page("views/figure.py", id=[TURNOVER])
     assert not at.exception and not at.error
-    assert shown(at.markdown[0].value) == "## 102.53 billion yuan"
+    assert shown(body(at)[0].value) == "## 102.53 billion yuan"
     assert "As the document states it: 1025.3亿元" in [shown(m.value) for m in at.markdown]
     (paragraph,) = [m.value for m in at.markdown if HIGHLIGHT.search(m.value)]
     assert [shown(h) for h in HIGHLIGHT.findall(paragraph)] == ["2022年，全省技术合同成交额达到1025.3亿元"]

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, citation, pages
 from dashboard import metrics as mx
 from dashboard.evidence import normalise_whitespace
-from tests.conftest import HOSTILE_TITLE, ROOT, read_rows, scrolled
+from tests.conftest import HOSTILE_TITLE, ROOT, body, headings, read_rows, scrolled
 
 APP = str(ROOT / "dashboard" / "app.py")
 FIGURE_IDS = [row["figure_id"] for row in read_rows(ROOT / "data" / "metrics.csv")]
@@ -41,7 +41,7 @@ def shown(markdown: str) -> str:
 
 
 def page_text(at: AppTest) -> str:
-    return "\n".join(shown(e.value) for e in [*at.title, *at.markdown, *at.header, *at.caption])
+    return "\n".join(shown(e.value) for e in [*at.markdown, *at.caption])
 
 
 def links(at: AppTest) -> dict[str, tuple[str, dict]]:
@@ -65,8 +65,8 @@ def test_every_shipped_figure_has_a_page_with_its_value_quote_source_and_citatio
     app.run()
     assert not app.exception and not app.error
     text = page_text(app)
-    assert shown(app.title[0].value) == f"{figure['region']}: {figure[mx.LABEL]}"
-    assert shown(app.markdown[0].value) == f"## {figure[mx.DISPLAY]}"
+    assert shown(headings(app, 1)[0]) == f"{figure['region']}: {figure[mx.LABEL]}"
+    assert shown(body(app)[0].value) == f"## {figure[mx.DISPLAY]}"
     assert f"Refers to: {figure[mx.REFERENCE]}" in text and f"Figure id: {figure_id}" in text
     assert f"({figure[mx.ISO_CODE]}, {figure[mx.NAME_ZH]})" in text
     assert normalise_whitespace(figure["quote"]) in text  # inside its paragraph of the document
@@ -106,7 +106,7 @@ def test_every_event_has_a_page_too(app, dataset, event_id):
     app.query_params["id"] = event_id
     app.run()
     assert not app.exception and not app.error
-    assert shown(app.title[0].value) == event["title"]
+    assert shown(headings(app, 1)[0]) == event["title"]
     assert normalise_whitespace(event["quote"]) in page_text(app)
     title = dataset.sources.set_index("source_id").loc[event["source_id"], "title"]
     assert title in app.code[0].value and f"figure {event_id} " in app.code[0].value
@@ -131,7 +131,7 @@ def test_every_event_has_a_page_too(app, dataset, event_id):
 def test_a_bad_id_gets_a_message_and_a_way_to_explore(ids, message):
     at = figure_page(*ids)
     assert not at.exception
-    assert [t.value for t in at.title] == ["Figure not found"]
+    assert headings(at, 1) == ["Figure not found"]
     assert shown(at.error[0].value) == message
     assert links(at) == {"Find figures on Explore": ("explore", {})}
 
@@ -147,7 +147,7 @@ def test_the_citations_and_the_chart_wait_for_the_reader_to_come_near_them():
     boxes = {box.key: json.loads(box.proto.json) for box in at.get("bidi_component")}
     assert not at.code and not at.get("plotly_chart")
     assert set(boxes) == {"figure-same-metric-near-watch", "cite-near-watch"}
-    assert "Cite this figure" in [h.value for h in at.header]  # the heading is there, to scroll or link to
+    assert "Cite this figure" in headings(at)  # the heading is there, to scroll or link to
     read = scrolled(at)
     assert len(read.code) == 3 and len(read.get("plotly_chart")) == 1
     (chart,) = read.get("plotly_chart")  # its box was as tall as the chart drawn in its place
@@ -164,7 +164,7 @@ def test_hostile_titles_and_quotes_stay_inert_in_the_citation_blocks(hostile_pro
     document, dataset = json.loads(csl)
     assert document["title"] == HOSTILE_TITLE and dataset["title"].startswith("Regional innovation metrics: Evil<svg")
     # Everywhere else on the page the Markdown is escaped: no raw tag, link or directive is left.
-    for element in [*at.title, *at.markdown]:
+    for element in at.markdown:
         assert not re.search(r"(?<!\\)[<\[]", element.value.replace(":orange-background[", "")), element.value
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench import screenshots
 from dashboard import pages
-from tests.conftest import ROOT
+from tests.conftest import ROOT, headings
 
 APP = str(ROOT / "dashboard" / "app.py")
 # A page module's docstring opens with its title and its address: "Compare (/compare): ...".
@@ -61,7 +61,21 @@ def test_the_router_serves_every_page_of_the_registry():
         at = AppTest.from_file(APP, default_timeout=60).run()
         at.switch_page(f"views/{page.name}.py").run()
         assert not at.exception, page.name
-        assert at.title or at.markdown, page.name  # the page drew its heading
+        assert headings(at, 1), page.name  # the page drew its title
+        # ... as Markdown, as every heading (page_frame.heading): a heading element costs the browser
+        # about twice as much on every rerun.
+        assert not at.title and not at.header, page.name
+
+
+def test_a_heading_is_one_markdown_line_of_its_level():
+    def page():
+        from dashboard.views import page_frame
+
+        page_frame.heading("Regional\n\ninnovation   metrics", level=1)  # a translation broken over lines
+        page_frame.heading("Where the data is")
+
+    at = AppTest.from_function(page).run()
+    assert [m.value for m in at.markdown] == ["# Regional innovation metrics", "## Where the data is"]
 
 
 def test_screenshots_photograph_every_page():

@@ -17,7 +17,7 @@ from dashboard.audit import audit_dataset, count_text
 from dashboard.data import load_dataset
 from dashboard.views import highlight, safe_text, tables
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
-from tests.conftest import ROOT
+from tests.conftest import ROOT, body, headings
 
 PAGE = ROOT / "dashboard" / "views" / "sources.py"
 DOCUMENTS = 20
@@ -54,8 +54,7 @@ def run_page(script: str | None = None, **query) -> AppTest:
 
 
 def rendered_text(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.header),
-                      *(c.value for c in at.caption)])
+    return "\n".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)])
 
 
 def highlighted_texts(at: AppTest) -> list[str]:
@@ -76,7 +75,7 @@ def sources_of(table: pd.DataFrame, dataset) -> set[str]:
 def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     """The page shows document n in full (heading, its figures, its text) and no other document."""
     assert not at.exception
-    assert [s.value for s in at.header] == [safe_text.md(title(dataset, n))]
+    assert headings(at) == [safe_text.md(title(dataset, n))]
     assert len(at.dataframe) == 2 and len(at.expander) == 1  # the overview, and this document's figures
     assert sources_of(at.dataframe[1].value, dataset) == {dataset.sources["source_id"].iloc[n]}
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT
@@ -93,7 +92,7 @@ def assert_shows_only(at: AppTest, dataset, n: int) -> None:
 def test_the_checkouts_documents_are_all_shown_in_full(dataset, obs):
     at = run_page()
     assert not at.exception and not at.get("selectbox")
-    assert [s.value for s in at.header] == [safe_text.md(t) for t in dataset.sources["title"]]
+    assert headings(at) == [safe_text.md(t) for t in dataset.sources["title"]]
     assert len(at.expander) == len(highlighted_texts(at)) == len(dataset.sources)  # a few: no picker
     # One figures table per document with figures, each holding exactly that document's rows.
     counts = obs["source_id"].value_counts()
@@ -112,7 +111,7 @@ def test_the_checkouts_documents_are_all_shown_in_full(dataset, obs):
 
 def test_many_documents_show_an_overview_and_only_the_first_document(many_env, many):
     at = run_page()
-    assert at.markdown[0].value == f"**{DOCUMENTS}** documents; pick one below to read it with its figures."
+    assert body(at)[0].value == f"**{DOCUMENTS}** documents; pick one below to read it with its figures."
     overview = at.dataframe[0].value
     assert list(overview.columns) == ["Title", "Published", "Publisher", "Figures", "Events"]
     assert list(overview["Title"]) == list(many.sources["title"])
@@ -156,7 +155,7 @@ def test_the_picked_documents_figures_and_the_overview_are_paginated(many_env, m
     assert len(at.dataframe[1].value) == ROWS_PER_DOCUMENT - 3 * 30
     at.number_input[0].set_value(3).run()
     assert list(at.dataframe[0].value["Title"]) == list(many.sources["title"].iloc[16:])
-    assert [s.value for s in at.header] == [safe_text.md(title(many, 3))]  # paging the list keeps the document
+    assert headings(at) == [safe_text.md(title(many, 3))]  # paging the list keeps the document
 
 
 # --- the pure pieces ------------------------------------------------------------------------------

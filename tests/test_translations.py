@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from tests.conftest import ROOT
+from tests.conftest import ROOT, body, headings
 
 VIEWS = ROOT / "dashboard" / "views"
 CATALOGUE = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"
@@ -200,7 +200,7 @@ def english_left(text: str, dataset) -> list[str]:
 def test_every_page_in_chinese_shows_no_english_interface_text(page, dataset):
     at = run(page, lang="zh")
     assert not at.exception and not at.error
-    assert CJK.search(at.title[0].value)
+    assert CJK.search(headings(at, 1)[0])
     assert english_left(page_text(at), dataset) == []
 
 
@@ -246,7 +246,7 @@ def test_compare_in_chinese_from_an_english_url_names_regions_in_chinese():
     widget = at.multiselect(key="region")
     assert widget.value == ["Shanxi", "Jilin"]
     assert "山西省" in widget.options and "Shanxi" not in widget.options
-    assert at.header[0].value == ZH("Metrics every selected region has ({count})").format(count=0)
+    assert headings(at)[0] == ZH("Metrics every selected region has ({count})").format(count=0)
     assert "山西省 15、吉林省 0" in at.markdown[-1].value  # coverage names Jilin, which has only targets
     pair = run("compare", lang="zh")
     assert "**山西省**" in [m.value.split("：")[0] for m in pair.markdown]  # a full-width colon, no space
@@ -263,31 +263,31 @@ def test_chinese_names_in_the_url_select_the_same_regions():
 def test_switching_language_keeps_every_filter():
     at = run("explore", lang="en", region=["Shanxi"], metric=["Technology contract turnover"], status=["actual"])
     assert at.multiselect(key="metric").value == ["technology_contract_turnover"]
-    shown = at.markdown[0].value
+    shown = body(at)[0].value
     at.query_params["lang"] = "zh"
     at.run()
     assert [at.multiselect(key=k).value for k in ("region", "metric", "status")] == [
         ["Shanxi"], ["technology_contract_turnover"], ["actual"]]
     assert "技术合同成交额" in at.multiselect(key="metric").options
     count, total = re.search(r"\*\*(\d+)\*\* of (\d+)", shown).groups()
-    assert at.markdown[0].value == ZH("**{count}** of {total} figures match.").format(count=count, total=total)
+    assert body(at)[0].value == ZH("**{count}** of {total} figures match.").format(count=count, total=total)
     at.query_params["lang"] = "en"
     at.run()
-    assert at.multiselect(key="region").value == ["Shanxi"] and at.markdown[0].value == shown
+    assert at.multiselect(key="region").value == ["Shanxi"] and body(at)[0].value == shown
 
 
 @pytest.mark.parametrize("lang", ["fr", "<script>alert(1)</script>", "", "zh-Hant%00"])
 def test_a_language_we_do_not_have_falls_back_to_english_silently(lang):
     at = run("overview", lang=lang)
     assert not at.exception and not at.error
-    assert at.title[0].value == "Regional innovation metrics"
+    assert headings(at, 1)[0] == "Regional innovation metrics"
 
 
 def test_the_router_titles_pages_and_offers_the_language_control():
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.query_params["lang"] = "zh"
     at.run()
-    assert at.title[0].value == ZH("Regional innovation metrics")
+    assert headings(at, 1)[0] == ZH("Regional innovation metrics")
     control = at.button_group(key="language-control") if hasattr(at, "button_group") else at.get("button_group")[0]
     assert control.value == "zh"
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import metrics as mx
 from dashboard.data import MAX_UPLOAD_ROWS, load_dataset, validate_upload
 from dashboard.files import InvalidData
-from tests.conftest import ROOT, scrolled
+from tests.conftest import ROOT, body, headings, scrolled
 
 HEADER = (ROOT / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()[0]
 COLUMNS = HEADER.split(",")
@@ -75,7 +75,7 @@ def test_upload_adds_labelled_rows_to_the_table_and_the_download(dataset):
     assert not at.exception and not at.error
     assert shown(at.success[0].value).startswith("Added 2 rows from mine.csv for this session only; 1 of them are")
     n = len(dataset.metrics)
-    assert at.markdown[0].value == f"**{n + 2}** of {n + 2} figures match."
+    assert body(at)[0].value == f"**{n + 2}** of {n + 2} figures match."
     table = at.dataframe[0].value
     zhejiang = table[table["Region"] == "Zhejiang"].iloc[0]
     assert zhejiang["Provenance"] == "user-supplied, unverified"
@@ -95,7 +95,7 @@ def test_problems_are_listed_as_a_table_and_nothing_is_added(dataset):
     }
     assert set(problems["column"]) == {"region", "quote", "value"}
     n = len(dataset.metrics)
-    assert at.markdown[0].value == f"**{n}** of {n} figures match."
+    assert body(at)[0].value == f"**{n}** of {n} figures match."
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_uploads_stay_in_the_session_and_never_touch_data_or_seeds():
     scrolled(app.multiselect(key="region").set_value(["Shanxi", "Zhejiang"]).run())
     (side_by_side,) = [d.value for d in app.dataframe]
     assert "9 centres (2023) [user-supplied, unverified]" in set(side_by_side["Zhejiang"])
-    assert explore().markdown[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none
+    assert body(explore())[0].value.startswith(f"**{len(load_dataset(ROOT).metrics)}** of")  # a new session sees none
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*(ROOT / "data").iterdir(), *(ROOT / "seeds").iterdir()]}
     assert after == before
 
@@ -165,8 +165,8 @@ def test_an_uploaded_figure_has_a_page_in_its_session_only():
     app.switch_page("views/figure.py")
     app.query_params["id"] = "user.line-2"  # the upload's first row, on line 2 of its file
     scrolled(app.run())  # to its citations (views/near.py)
-    assert not app.exception and [t.value for t in app.title] == ["Zhejiang: Provincial manufacturing innovation centres"]
-    assert shown(app.markdown[0].value) == "## 9 centres"
+    assert not app.exception and headings(app, 1) == ["Zhejiang: Provincial manufacturing innovation centres"]
+    assert shown(body(app)[0].value) == "## 9 centres"
     assert shown(app.warning[0].value) == "user-supplied, unverified: uploaded in this session, not part of the curated data."
     assert any(shown(m.value) == "“<img src=x onerror=alert(1)> my own count”" for m in app.markdown)  # escaped, as text
     assert "“user-supplied, unverified: my-notes” (n.d.)." in app.code[0].value  # the citation says what it is
@@ -306,7 +306,7 @@ def test_a_duplicated_header_column_is_reported_on_line_1():
         "expected": "each column named once in the header",
     }
     n = len(load_dataset(ROOT).metrics)
-    assert at.markdown[0].value == f"**{n}** of {n} figures match."  # nothing added, the page still works
+    assert body(at)[0].value == f"**{n}** of {n} figures match."  # nothing added, the page still works
 
 
 def test_validation_stops_at_its_next_checkpoint_when_the_visitor_has_gone(dataset):
@@ -338,13 +338,13 @@ def test_an_upload_survives_moving_to_another_page_and_back(dataset):
     app.switch_page("views/compare.py").run()
     app.switch_page("views/explore.py").run()  # Streamlit forgets the widget's file when its page is left
     assert not app.exception and not app.error
-    assert app.markdown[0].value == f"**{n + 1}** of {n + 1} figures match."
+    assert body(app)[0].value == f"**{n + 1}** of {n + 1} figures match."
     assert [shown(i.value) for i in app.info] == [
         "Still using 1 row from mine.csv, added earlier in this session (1 labelled user-supplied, unverified). "
         "Upload another file to replace it, or remove it."
     ]
     app.button(key="remove-upload").click().run()
-    assert app.markdown[0].value == f"**{n}** of {n} figures match."
+    assert body(app)[0].value == f"**{n}** of {n} figures match."
     assert not app.info
 
 

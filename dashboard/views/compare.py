@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import charts, citation, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import N_, _
-from dashboard.views import chart_block, safe_text, session_data, tables, widgets
+from dashboard.views import chart_block, page_frame, safe_text, session_data, tables, widgets
 
 ALL_METRICS = ""
 
@@ -28,7 +28,7 @@ available = mx.present_in_order(dataset.regions["region"], obs["region"])
 
 names = widgets.region_names(dataset)
 status_names = widgets.names_in_every_language(words=mx.STATUS_WORDS)
-st.title(_("Compare regions"))
+page_frame.heading(_("Compare regions"), level=1)
 regions = widgets.bound(
     st.multiselect, _("Regions"), available, default=[r for r in mx.DEFAULT_REGIONS if r in available],
     key="region", names=names, multiple=True, help=_("The first two selected are compared pairwise."),
@@ -109,7 +109,7 @@ for region, have in statuses_of.items():
 
 if focus:
     shared = [entry for entry in shared if entry[0] == focus]
-st.header(_("Metrics every selected region has ({count})").format(count=len(shared)))
+page_frame.heading(_("Metrics every selected region has ({count})").format(count=len(shared)))
 if not shared:
     st.info(_("The selected regions have no metric in common; the table and the coverage heatmap below show what "
               "each has."))
@@ -135,7 +135,7 @@ for metric, rows_of_table, rows, fig in shared:
             if row["caveats"]:
                 st.warning(safe_text.md(row["caveats"]), icon=":material/warning:")
 
-st.header(_("All metrics side by side"))
+page_frame.heading(_("All metrics side by side"))
 labels = {"label": _("Metric"), "status": _("Status"), "unit": _("Unit"), "category": _("Category"),
           "shared": _("All have it"),
           "difference": f"{shown[regions[0]]} − {shown[regions[1]]}" if len(regions) == 2 else _("Difference"),
@@ -169,7 +169,7 @@ tables.responsive_table(
             for name in shown.values()}},
 )
 
-st.header(_("Coverage"))
+page_frame.heading(_("Coverage"))
 st.markdown(_("{coverage} A metric a region lacks reads *no figure* in the table above.").format(
     coverage=safe_text.md(mx.describe_coverage(matrix))))
 # Shown, not behind a toggle: with sparse data the gaps are the story. Not on a phone, where its

@@ -6,14 +6,14 @@ import streamlit as st
 from dashboard import export, package, query
 from dashboard import metrics as mx
 from dashboard.i18n import _
-from dashboard.views import downloads, safe_text, session_data, tables, uploads, widgets
+from dashboard.views import downloads, page_frame, safe_text, session_data, tables, uploads, widgets
 
 TABLE_PAGE_ROWS = 500
 LOCAL_ADDRESS = "http://localhost:8501"  # when neither a public address nor the browser's is known
 
 dataset, curated = session_data.load_curated()
 
-st.title(_("Explore and download"))
+page_frame.heading(_("Explore and download"), level=1)
 with st.expander(_("Add your own figures"), icon=":material/upload_file:"):
     uploads.upload_section(dataset)
 obs = session_data.localised(session_data.with_uploads(curated))

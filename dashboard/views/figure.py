@@ -52,7 +52,7 @@ def context_of(data, figure_id, colours, dark):
 
 def show_document(row, dataset) -> None:
     """The quote inside its paragraph, highlighted, and the document it comes from."""
-    st.header(_("The sentence, in its document"))
+    page_frame.heading(_("The sentence, in its document"))
     document = dataset.documents.get(row["source_id"], "")
     paragraph, spans = paragraph_around(document, row["quote"]) if document else ("", [])
     language = dict(zip(dataset.sources["source_id"], dataset.sources["language"], strict=True)).get(row["source_id"])
@@ -91,7 +91,7 @@ def show_citation(row, version: str) -> None:
     # An absolute address (the configured one, else the one the reader used): the plain-text
     # citation is then the citation and the link in one copy.
     cited = citation.cited_figure(row, version, datetime.date.today(), downloads.public_base())
-    st.header(_("Cite this figure"))
+    page_frame.heading(_("Cite this figure"))
     st.caption(_("The original document first, then this dataset with the data version you saw. Copy with the icon "
                  "at the top right of each block."))
     blocks = ((_("Plain text, with the link"), citation.cite_text(cited), None),
@@ -119,14 +119,14 @@ event = mx.find_by_id(session_data.derived(events_of, dataset), "event_id", want
 
 if figure is None and event is None:
     st.set_page_config(page_title=page_frame.tab_title(_("Figure not found")))
-    st.title(_("Figure not found"))
+    page_frame.heading(_("Figure not found"), level=1)
     st.error(safe_text.md(citation.missing_figure_message(ids, UPLOAD_ID_PREFIX)), icon=":material/search_off:")
     st.page_link(page_frame.EXPLORE_PAGE, label=_("Find figures on Explore"), icon=":material/table:")
     st.stop()
 
 if event is not None:
     st.set_page_config(page_title=page_frame.tab_title(event["title"]))
-    st.title(safe_text.md(event["title"]))
+    page_frame.heading(safe_text.md(event["title"]), level=1)
     kind = EVENT_TYPE.names.get(event["event_type"])
     st.markdown(_("**Event** `{id}` · {region} · Type: {type} · Date: {date}").format(
         id=event["event_id"], region=safe_text.md(event[mx.REGION_NAME]), type=_(kind) if kind else safe_text.md(event["event_type"]),
@@ -142,7 +142,7 @@ if event is not None:
     st.stop()
 
 st.set_page_config(page_title=page_frame.tab_title(citation.short_statement(figure, "")))
-st.title(_("{region}: {metric}").format(region=safe_text.md(figure[mx.REGION_NAME]), metric=safe_text.md(figure[mx.LABEL])))
+page_frame.heading(_("{region}: {metric}").format(region=safe_text.md(figure[mx.REGION_NAME]), metric=safe_text.md(figure[mx.LABEL])), level=1)
 st.markdown(f"## {safe_text.md(figure[mx.DISPLAY])}")
 if stated := mx.stated_text(figure):  # 1025.3亿元, converted exactly to the metric's unit above
     st.markdown(_("**As the document states it:** {stated}").format(stated=safe_text.md(stated)))
@@ -178,13 +178,13 @@ if len(together):
 image_title = citation.figure_statement(figure)
 image_filters = _(images.FIGURE_FILTERS).format(id=figure["figure_id"])
 if len(by_region) > 1:
-    st.header(_("The same metric in other regions"))
+    page_frame.heading(_("The same metric in other regions"))
     chart_block.chart_block(same_metric_chart, by_region, key="figure-same-metric", title=image_title, filters=image_filters,
                             lazy=True)
 else:
     share.share_chart(same_metric_chart, by_region, "figure-same-metric", title=image_title, filters=image_filters)
 
-st.header(_("Explore around it"))
+page_frame.heading(_("Explore around it"))
 # Compare: this metric in the regions that have it (a handful, so the chart stays readable).
 others = [r for r in dict.fromkeys(by_region["region"]) if r != figure["region"]][:MAX_COMPARED - 1]
 queries = citation.page_queries(figure["region"], figure[mx.LABEL_EN], figure["status"], others)

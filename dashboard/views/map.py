@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, i18n
 from dashboard import metrics as mx
 from dashboard.i18n import _
-from dashboard.views import chart_block, safe_text, session_data, widgets
+from dashboard.views import chart_block, page_frame, safe_text, session_data, widgets
 
 LATEST = "latest"
 LATEST_WORDS = i18n.N_("Latest per region")
@@ -16,7 +16,7 @@ names = widgets.metric_names(dataset)
 labels = {metric: shown[i18n.active()] for metric, shown in names.items()}
 layout = session_data.derived(mx.tile_layout, dataset)
 
-st.title(_("Province map"))
+page_frame.heading(_("Province map"), level=1)
 if obs.empty:
     st.info(_("There are no figures to map."))
     st.stop()

@@ -5,14 +5,14 @@ import streamlit as st
 from dashboard import charts, citation
 from dashboard import metrics as mx
 from dashboard.i18n import _, ngettext
-from dashboard.views import chart_block, safe_text, session_data, tables
+from dashboard.views import chart_block, page_frame, safe_text, session_data, tables
 
 MAX_CARDS = 4
 
 dataset, obs = session_data.load()
 colours = session_data.colours(dataset)
 
-st.title(_("Regional innovation metrics"))
+page_frame.heading(_("Regional innovation metrics"), level=1)
 # Every document, as /sources lists them (one may give events only), not just those with figures.
 st.caption(
     _("{figures} on {regions} and {events}, from {documents}, each with the sentence it came from.").format(
@@ -51,7 +51,7 @@ def coverage_map(data, dark):
 coverage, coverage_chart, coverage_rows, coverage_table = session_data.derived(coverage_map, (dataset, obs),
                                                                                session_data.dark())
 
-st.header(_("Growth over time"))
+page_frame.heading(_("Growth over time"))
 # The longest series first; past a handful of cards the rest are a table. A card is one element
 # (its title, growth and source as one Markdown text) in a bordered column: each element and block
 # is drawn at load and redrawn on every rerun (three texts in a bordered container were four
@@ -75,7 +75,7 @@ if len(growth) > MAX_CARDS:
                 "source_title": _("Source")}), "growth")
 
 if len(centres):
-    st.header(_("Manufacturing innovation centres, by type and region"))
+    page_frame.heading(_("Manufacturing innovation centres, by type and region"))
     chart_block.chart_block(centres_chart, centres, key="centres")
     st.info(_(
         "Counts come from different documents and dates: compare them on the Compare page, which shows "
@@ -83,7 +83,7 @@ if len(centres):
         "A missing bar means the documents give no figure, not zero."
     ))
 
-st.header(_("Where the data is"))
+page_frame.heading(_("Where the data is"))
 left, right = st.columns([2, 1])
 with left:
     # Below the first screen, drawn when the reader comes near it: / then loads one chart, as the
@@ -95,7 +95,7 @@ with right:
         "give none, not that the number is zero. The Map page maps any metric, with national figures beside it."
     ).format(shown=int(coverage[mx.HAS_FIGURE].sum()), total=len(coverage)))
 
-st.header(_("How to read this"))
+page_frame.heading(_("How to read this"))
 st.markdown(_(
     """
 - **Qualifiers.** A figure stated as "more than 20" is shown as **>20** and treated as a lower bound;

@@ -14,7 +14,7 @@ from dashboard import metrics as mx
 from dashboard.evidence import quote_spans
 from dashboard.i18n import _, ngettext
 from dashboard.schema import Sources as S
-from dashboard.views import highlight, safe_text, session_data, tables
+from dashboard.views import highlight, page_frame, safe_text, session_data, tables
 
 ALL_DOCUMENTS_UP_TO = 10
 DOCUMENTS_PAGE_ROWS = 100
@@ -36,7 +36,7 @@ def show_document(source, figures, dated, text: str, findings, opened: bool = Fa
     published = mx.date_text(source.published) if isinstance(source.published, str) else _("date not stated")
     publisher = source.publisher if isinstance(source.publisher, str) else _("not named")
     with st.container(border=True):
-        st.header(safe_text.md(source.title))  # the document's own title: evidence, never translated
+        page_frame.heading(safe_text.md(source.title))  # the document's own title: evidence, never translated
         # No file name: it is the curators' path in the repository, not something a reader can open.
         st.markdown(_("**Published:** {published} · **Publisher:** {publisher} · {figures}, {events}").format(
             published=safe_text.md(published), publisher=safe_text.md(publisher),
@@ -91,7 +91,7 @@ def overview_of(data):
 dataset, obs = session_data.load()
 sources = dataset.sources
 
-st.title(_("Sources"))
+page_frame.heading(_("Sources"), level=1)
 st.caption(_(
     "Every figure in this dashboard comes from one of these documents. Highlighted passages are the "
     "quotes the figures and events were taken from; validation checks that each quote is in its document."

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard import metrics as mx
 from dashboard.i18n import _, ngettext
-from dashboard.views import chart_block, safe_text, session_data, tables, widgets
+from dashboard.views import chart_block, page_frame, safe_text, session_data, tables, widgets
 
 MAX_DEFAULT_REGIONS = 6
 
@@ -41,7 +41,7 @@ def series_charts(data, regions, colours, dark):
 
 placed, unplaced, events_chart, series, available = session_data.derived(timeline, (dataset, obs), colours, session_data.dark())
 
-st.title(_("Trends"))
+page_frame.heading(_("Trends"), level=1)
 # Every region when there are few; otherwise the default pair (or the first few), so a large
 # dataset does not draw, or send, every series at once.
 default = available if len(available) <= MAX_DEFAULT_REGIONS else (
@@ -53,7 +53,7 @@ blocks = session_data.derived(series_charts, (dataset, obs), tuple(regions), col
 if not blocks:
     st.info(_("No region selected has a metric with two or more years."))
 for metric, label, rows, growth, fig in blocks:
-    st.header(label)
+    page_frame.heading(safe_text.md(label))
     # One element, a paragraph a region (as /compare's lines): each element is drawn at load and
     # redrawn on every rerun.
     st.markdown("\n\n".join(_("{region}: {value}").format(region=f"**{safe_text.md(row[mx.REGION_NAME])}**",
@@ -61,7 +61,7 @@ for metric, label, rows, growth, fig in blocks:
                               for _index, row in growth.iterrows()))
     chart_block.chart_block(fig, rows, key=f"series-{metric}")
 
-st.header(_("Policy events"))
+page_frame.heading(_("Policy events"))
 if len(placed):
     columns = {mx.REGION_NAME: _("Region"), "date_text": _("Date as worded"), "period_start": _("Period from"),
                "period_end": _("Period to"), "title": _("Title"), "quote": _("Quote")}
