@@ -70,6 +70,7 @@ PAGE_TITLES = {"overview": "Regional innovation metrics", "compare": "Compare re
                "explore": "Explore and download"}
 FILTER_LABEL = "Region"
 FILTER_REGIONS = ("Shanxi", "Shandong")
+HEADING = re.compile(r"#{1,6} (.+)")  # a page's title or heading, drawn as Markdown
 MATCH = re.compile(r"\*\*(\d+)\*\* of (\d+) figures match\.")
 FILTERED_DOWNLOAD = re.compile(r"^Download CSV \((\d+) rows\)$")
 
@@ -308,8 +309,8 @@ class Client:
         if kind == "exception":
             raise SessionFailed(f"page {page or '/'!r}: exception shown: {element.exception.type} "
                                 f"{element.exception.message[:200]}")
-        if kind == "heading":
-            result.headings.append(element.heading.body)
+        if kind == "markdown" and (heading := HEADING.fullmatch(element.markdown.body)):
+            result.headings.append(heading.group(1))  # views.page_frame.heading
         elif kind == "plotly_chart":
             result.charts += 1
         elif kind == "dataframe":
