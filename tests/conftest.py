@@ -213,6 +213,11 @@ def headings(at, level: int = 2) -> list[str]:
     return [element.value.removeprefix(mark) for element in at.markdown if element.value.startswith(mark)]
 
 
+def texts(at) -> str:
+    """An AppTest page's Markdown and captions (headings included), one element a line."""
+    return "\n".join([*(element.value for element in at.markdown), *(element.value for element in at.caption)])
+
+
 def body(at) -> list:
     """An AppTest page's Markdown elements under its title (the title is one, "# ...")."""
     return [element for element in at.markdown if not element.value.startswith("# ")]

@@ -19,7 +19,7 @@ from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.pages import MENU
 from dashboard.views import chart_block, near, safe_text, tables
-from tests.conftest import FOLDER_FAULTS, ROOT, body, headings, link_text, read_rows, scrolled, write_rows
+from tests.conftest import FOLDER_FAULTS, ROOT, body, headings, link_text, read_rows, scrolled, texts, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
 PAGES = [page.name for page in MENU]
@@ -57,10 +57,6 @@ def chart_traces(at: AppTest) -> list[list[str]]:
     """Trace names of each plotly chart on the page, in order (not the legend entries that explain an encoding)."""
     return [[t.get("name", "") for t in json.loads(c.proto.spec)["data"] if t.get("legendgroup") != charts.ENCODING_KEY]
             for c in at.get("plotly_chart")]
-
-
-def texts(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)])
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -17,7 +17,7 @@ from dashboard.audit import audit_dataset, count_text
 from dashboard.data import load_dataset
 from dashboard.views import highlight, safe_text, tables
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
-from tests.conftest import ROOT, body, headings
+from tests.conftest import ROOT, body, headings, texts
 
 PAGE = ROOT / "dashboard" / "views" / "sources.py"
 DOCUMENTS = 20
@@ -53,10 +53,6 @@ def run_page(script: str | None = None, **query) -> AppTest:
     return at.run()
 
 
-def rendered_text(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)])
-
-
 def highlighted_texts(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown if ":orange-background[" in m.value]
 
@@ -83,7 +79,7 @@ def assert_shows_only(at: AppTest, dataset, n: int) -> None:
     # The generated documents curate no exclusions: their title's number is not accounted for.
     assert f"report no\\. **{n}** *(not accounted for)*\n" in text
     other = (n + 1) % DOCUMENTS
-    assert safe_text.md(title(dataset, other)) not in rendered_text(at)
+    assert safe_text.md(title(dataset, other)) not in texts(at)
 
 
 # --- few documents: the checkout's five are all shown, as before ---------------------------------
@@ -103,7 +99,7 @@ def test_the_checkouts_documents_are_all_shown_in_full(dataset, obs):
     events = dataset.events["source_id"].value_counts()
     for sid in dataset.sources["source_id"]:
         n, e = counts.get(sid, 0), events.get(sid, 0)
-        assert f"**{n}** figure{'' if n == 1 else 's'}, **{e}** event{'' if e == 1 else 's'}" in rendered_text(at)
+        assert f"**{n}** figure{'' if n == 1 else 's'}, **{e}** event{'' if e == 1 else 's'}" in texts(at)
 
 
 # --- many documents: overview, picker, one document ------------------------------------------------
