@@ -17,7 +17,10 @@ from dashboard.pages import VIEWS
 # on the page links; tables on a wide screen and cards on a phone (tables.responsive_table); nothing
 # that moves while the page arrives (first_paint.css).
 STYLESHEETS = ("focus.css", "layout.css", "first_paint.css")
-SERVED_STYLED = "served-styled"  # session state: whether this session's index.html carries them
+# A static script (no data in it) in every page as well: a tap on a chart opens its figure page as
+# a click does.
+SCRIPTS = ("tap.html",)
+SERVED_STYLED = "served-styled"  # session state: whether this session's index.html carries them all
 
 
 def pages() -> list:
@@ -49,17 +52,17 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
         page_frame.footer()
     # Last, under everything: Streamlit draws an HTML element as a 40 px skeleton until its code has
     # loaded, then 0 px tall; at the top of the page that moved the whole page up (CLS 0.02-0.05).
-    # The stylesheets are in every page's index.html as well (STYLESHEETS, previews.py), so they
-    # apply from the first paint; these copies serve an address the registry does not list, and
-    # only that (each is an element to sanitise and render: DOMPurify took 20-90 ms of a cold load).
-    # The session's first address decides: a session runs in the index.html it was opened with,
-    # and moving to another page keeps it.
+    # The stylesheets and the tap script are in every page's index.html (STYLESHEETS, SCRIPTS,
+    # previews.py), so they apply from the first paint; these copies serve an address the registry
+    # does not list, and only that (each is an element to sanitise, render and redraw on every
+    # rerun: DOMPurify took 20-90 ms of a cold load). The session's first address decides: a
+    # session runs in the index.html it was opened with, and moving to another page keeps it.
     prefix = st.get_option("server.baseUrlPath") or ""
     if not st.session_state.setdefault(SERVED_STYLED, registry.served_styled(st.context.url, prefix)):
-        # One element for all three: each element is sanitised, rendered and redrawn on every rerun.
-        st.html(f"<style>{registry.stylesheet_text(tuple(VIEWS / name for name in STYLESHEETS))}</style>")
-    # A tap on a chart opens its figure page as a click does (a static script: no data in it).
-    st.html(VIEWS / "tap.html", unsafe_allow_javascript=True)
+        # One element for all three stylesheets.
+        st.html(f"<style>{registry.static_text(tuple(VIEWS / name for name in STYLESHEETS))}</style>")
+        for name in SCRIPTS:  # the script runs once per page even if a later copy is drawn again
+            st.html(VIEWS / name, unsafe_allow_javascript=True)
 else:  # the server importing this file to find the app
     from streamlit import file_util
 
@@ -71,5 +74,5 @@ else:  # the server importing this file to find the app
     paths = registry.addresses()
     wide = [page.name for page in registry.PAGES if page.layout == "wide"]
     app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS],
-                                                                 wide)],
+                                                                 wide, [VIEWS / s for s in SCRIPTS])],
                  exception_handlers={Exception: api.server_error})

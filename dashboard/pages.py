@@ -65,18 +65,19 @@ def addresses() -> list[str]:
 
 def served_styled(url: str | None, prefix: str = "") -> bool:
     """Whether a browser at this address (st.context.url of a session's first run) got an index.html
-    carrying the static stylesheets: its path is one of `addresses()`, exactly, other than the root.
-    Not the root: Streamlit answers an address no page has with its own index.html (no styles) and
-    shows the default page at /, so a session at / cannot tell. Unknown (None, as under AppTest),
-    or an app served under a path prefix (server.baseUrlPath, where the page routes may not apply):
-    no."""
+    carrying the static stylesheets and script: its path is one of `addresses()`, exactly; the root
+    too ("/", or none). An address no page has gets Streamlit's own index.html, and the session's
+    first run still sees that address (Streamlit shows the default page there without changing it),
+    so the root is never mistaken for it. Unknown (None, as under AppTest), or an app served under a
+    path prefix (server.baseUrlPath, where the page routes may not apply): no."""
     if not url or prefix.strip("/"):
         return False
-    return urlsplit(url).path in set(addresses()) - {"/"}
+    return (urlsplit(url).path or "/") in set(addresses())
 
 
 @cache
-def stylesheet_text(paths: tuple[Path, ...]) -> str:
-    """The static stylesheets' rules, read once per process: every page's index.html carries them
-    (previews.routes), and a page whose index.html lacks them gets them as one element (app.py)."""
+def static_text(paths: tuple[Path, ...]) -> str:
+    """The static files' text (stylesheets' rules, the tap script), read once per process: every
+    page's index.html carries them (previews.routes), and a page whose index.html lacks them gets
+    them as elements (app.py)."""
     return "\n".join(path.read_text(encoding="utf-8") for path in paths)

@@ -75,11 +75,13 @@ def page_with(index_html: str, head_tags: str) -> str:
     return index_html.replace(anchor, f"{anchor}\n    {head_tags}", 1)
 
 
-def with_style(index_html: str, css: str) -> str:
+def with_static(index_html: str, css: str, scripts: str = "") -> str:
     """Streamlit's index.html with a static style sheet first in its <body>, so it applies from the
-    first paint (a style the script sends arrives after it). In the body, not the head: Streamlit
-    adds its own styles to the head as it draws, and of two rules as specific, the later wins."""
-    return index_html.replace("<body>", f"<body>\n    <style>\n{css}\n</style>", 1)
+    first paint (a style the script sends arrives after it), then the static `scripts` (<script>
+    elements). In the body, not the head: Streamlit adds its own styles to the head as it draws, and
+    of two rules as specific, the later wins."""
+    style = f"\n    <style>\n{css}\n</style>" if css else ""
+    return index_html.replace("<body>", f"<body>{style}{chr(10) + scripts if scripts else ''}", 1)
 
 
 # Streamlit's own wide layout at 1.67 (its main block's style: no maximum width, and from a window
@@ -114,16 +116,17 @@ def wide_rules(names: list[str]) -> str:
 
 
 def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path] = (),
-           wide_pages: list[str] = ()) -> list[Route]:
+           wide_pages: list[str] = (), scripts: list[Path] = ()) -> list[Route]:
     """The /figure route, answered from the pages' shared cached dataset (as the API reads it), and
     every other page's address (`page_paths`), answered with Streamlit's index.html as it is; each
-    with the static `stylesheets` in its <head>, and the wide layout of the `wide_pages`
-    (wide_rules)."""
-    css = "\n".join(part for part in (pages.stylesheet_text(tuple(stylesheets)), wide_rules(list(wide_pages))) if part)
+    with the static `stylesheets` and the wide layout of the `wide_pages` (wide_rules) first in its
+    <body>, then the static `scripts` (files of <script> elements)."""
+    css = "\n".join(part for part in (pages.static_text(tuple(stylesheets)), wide_rules(list(wide_pages))) if part)
+    script = pages.static_text(tuple(scripts))
 
     def index() -> str:
         page = _index(str(index_path))
-        return with_style(page, css) if css else page
+        return with_static(page, css, script) if css or script else page
 
     def plain_page(_request: Request) -> HTMLResponse:
         return HTMLResponse(index(), headers={"Cache-Control": "no-cache"})

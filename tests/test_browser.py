@@ -335,15 +335,21 @@ CARDS_SHOWN = """() => [...document.querySelectorAll('[class*="st-key-cards-"]')
 
 def test_the_stylesheets_are_drawn_as_elements_only_where_the_page_lacks_them(page, base_url):
     """A registry address has the stylesheets in its index.html (previews.py), so the page does not
-    draw them again as elements (pages.served_styled); an address the registry does not serve gets
-    Streamlit's own index.html and the copies, so the rules still apply there (a phone's cards of a
+    draw them again as elements (pages.served_styled), nor the tap script (app.SCRIPTS); an address
+    the registry does not serve gets Streamlit's own index.html and the copies, so the rules still
+    apply there (a phone's cards of a
     table stay hidden on a wide screen) — also after moving to a registry page in the same session."""
-    open_page(page, base_url, "/compare")
-    expect(page.locator(DRAWN_CHART).first).to_be_visible(timeout=WAIT)
-    assert page.evaluate(STYLES_IN_PAGE) == 0
-    assert not page.evaluate(CARDS_SHOWN)
+    for address in ("/compare", "/"):  # the root too: a session there sees the root, not another address
+        open_page(page, base_url, address)
+        expect(page.locator(DRAWN_CHART).first).to_be_visible(timeout=WAIT)
+        wait_idle(page)
+        assert page.evaluate(STYLES_IN_PAGE) == 0, address
+        assert page.locator("[data-testid='stHtml']").count() == 0, f"{address} draws a static file as an element"
+        assert page.evaluate("window.__dashboardTapSelects") is True, f"{address} lacks the tap script"
+        assert not page.evaluate(CARDS_SHOWN), address
     open_page(page, base_url, "/no-such-page")
     expect(page.locator("[data-testid='stHtml'] style").first).to_be_attached(timeout=WAIT)
+    assert page.evaluate("window.__dashboardTapSelects") is True, "the tap script's copy did not run"
     page.keyboard.press("Escape")  # Streamlit's "page not found" dialog
     page.locator('header [data-testid="stTopNavLink"][href$="/compare"]').click()
     expect(page).to_have_url(re.compile("/compare$"), timeout=WAIT)

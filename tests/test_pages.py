@@ -83,12 +83,15 @@ def test_screenshots_photograph_every_page():
 
 
 @pytest.mark.parametrize(("url", "styled"), [
-    ("http://host:8501/", False), ("http://host:8501", False), ("http://host:8501/compare", True),
+    ("http://host:8501/", True), ("http://host:8501", True), ("http://host:8501/?lang=zh", True),
+    ("http://host:8501/compare", True),
     ("http://host:8501/overview", True), ("http://host:8501/overview/", False), ("http://host/prefix/figure", False),
     ("http://host:8501/no-such-page", False), ("http://host:8501/compare/extra", False), (None, False), ("", False),
 ])
 def test_an_address_is_served_styled_only_where_the_registry_serves_it(url, styled):
-    """pages.served_styled: the app draws its stylesheets as elements only where the page's
-    index.html lacks them (an address the registry does not serve, or one it cannot tell)."""
+    """pages.served_styled: the app draws its stylesheets and script as elements only where the
+    page's index.html lacks them (an address the registry does not serve, or one it cannot tell).
+    The root is served with them: a session opened at an address no page has sees that address in
+    its first run, not the root (test_browser: the stylesheets test)."""
     assert pages.served_styled(url) is styled
     assert not pages.served_styled(url, prefix="/dash")  # under a prefix the page routes may not apply

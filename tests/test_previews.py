@@ -60,11 +60,12 @@ def test_data_in_the_tags_is_escaped():
 def test_every_page_is_served_with_its_stylesheets_from_the_first_paint(server):
     """Every page's address (the registry's, and /figure) answers Streamlit's page with the static
     stylesheets first in its <body>: before the app's root, so they apply to the loading skeleton
-    and to every widget's placeholder (a style the script sends arrives after the first paint)."""
-    from dashboard.app import STYLESHEETS
+    and to every widget's placeholder (a style the script sends arrives after the first paint).
+    The tap script follows them (app.SCRIPTS)."""
+    from dashboard.app import SCRIPTS, STYLESHEETS
     from dashboard.pages import VIEWS, addresses
 
-    rules = {name: (VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS}
+    rules = {name: (VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS + SCRIPTS}
     paths = addresses()  # what app.py routes
     assert "/" in paths and "/compare" in paths and "/figure" in paths
     for path in paths:
@@ -74,9 +75,9 @@ def test_every_page_is_served_with_its_stylesheets_from_the_first_paint(server):
         for name, css in rules.items():
             assert css in page, f"{path} is served without {name}"
             assert page.index("<body>") < page.index(css) < page.index('<div id="root">'), (path, name)
-    # An address the registry does not name gets Streamlit's own page (its script adds the styles).
+    # An address the registry does not name gets Streamlit's own page (its script adds them).
     status, _headers, body = fetch(f"{server}/no-such-page")
-    assert status == 200 and rules["first_paint.css"] not in body.decode("utf-8")
+    assert status == 200 and not any(text in body.decode("utf-8") for text in rules.values())
 
 
 def test_the_wide_rule_names_exactly_the_wide_pages_of_the_registry():
