@@ -74,7 +74,8 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
 
     `lazy=True`: the chart is drawn when the reader scrolls near it (views/near.py); its citation,
     share control and table are there from the start. Used where the page measured faster with
-    it (views/near.py): the figure page's chart and the last chart of /, /compare and /trends.
+    it (views/near.py): the figure page's chart, the last chart of /, /compare and /trends, and
+    /trends' series charts after the first.
     """
     if share.embedding():
         share.embed_chart(fig, rows, key, title)

@@ -1,5 +1,6 @@
 """Blocks drawn when the reader scrolls near them: the figure page's chart and citation blocks,
-the charts at the end of /, /compare and /trends, and /compare's table and its phone cards.
+the charts at the end of /, /compare and /trends, /trends' series after the first, and /compare's
+table and its phone cards.
 
 The citations' code blocks loaded Streamlit's syntax highlighter on every figure page (0.44 s of
 the main thread; Lighthouse 65 -> 73 without it at load). A block drawn by `drawn_near(key,
@@ -8,7 +9,8 @@ margin of the screen; then its fragment reruns once and draws it (the rest of th
 sent or redrawn), and it stays drawn for the rest of the session. Used
 only where an A/B of the page with and without the box measured it faster (README, Web vitals):
 /'s coverage map (Lighthouse 70 against 67), /compare's table (66.5 against 61) and coverage
-heatmap (68 against 66), /trends' events chart (67 against 67, blocking time 792 against 997 ms).
+heatmap (68 against 66), /trends' events chart (67 against 67, blocking time 792 against 997 ms)
+and its series charts after the first (66 against 64.5, blocking time 786 against 964 ms).
 A block on a part of the page hidden at the reader's width never comes near, and is never sent.
 """
 

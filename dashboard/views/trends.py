@@ -52,14 +52,16 @@ blocks = session_data.derived(series_charts, (dataset, obs), tuple(regions), col
 
 if not blocks:
     st.info(_("No region selected has a metric with two or more years."))
-for metric, label, rows, growth, fig in blocks:
+for position, (metric, label, rows, growth, fig) in enumerate(blocks):
     page_frame.heading(safe_text.md(label))
     # One element, a paragraph a region (as /compare's lines): each element is drawn at load and
     # redrawn on every rerun.
     st.markdown("\n\n".join(_("{region}: {value}").format(region=f"**{safe_text.md(row[mx.REGION_NAME])}**",
                                                             value=safe_text.md(mx.describe_growth(row)))
                               for _index, row in growth.iterrows()))
-    chart_block.chart_block(fig, rows, key=f"series-{metric}")
+    # Only the first series' chart is drawn at load; the others, below it, when the reader comes
+    # near them (views/near.py; README, Web vitals).
+    chart_block.chart_block(fig, rows, key=f"series-{metric}", lazy=position > 0)
 
 page_frame.heading(_("Policy events"))
 if len(placed):
