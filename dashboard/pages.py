@@ -69,10 +69,15 @@ def served_styled(url: str | None, prefix: str = "") -> bool:
     too ("/", or none). An address no page has gets Streamlit's own index.html, and the session's
     first run still sees that address (Streamlit shows the default page there without changing it),
     so the root is never mistaken for it. Unknown (None, as under AppTest), or an app served under a
-    path prefix (server.baseUrlPath, where the page routes may not apply): no."""
+    path prefix (server.baseUrlPath, where the page routes may not apply), or not a URL (a client
+    can send any text): no."""
     if not url or prefix.strip("/"):
         return False
-    return (urlsplit(url).path or "/") in set(addresses())
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[::1": the copies are drawn, never an error
+        return False
+    return (path or "/") in set(addresses())
 
 
 @cache

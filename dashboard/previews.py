@@ -80,8 +80,8 @@ def with_static(index_html: str, css: str, scripts: str = "") -> str:
     first paint (a style the script sends arrives after it), then the static `scripts` (<script>
     elements). In the body, not the head: Streamlit adds its own styles to the head as it draws, and
     of two rules as specific, the later wins."""
-    style = f"\n    <style>\n{css}\n</style>" if css else ""
-    return index_html.replace("<body>", f"<body>{style}{chr(10) + scripts if scripts else ''}", 1)
+    added = ([f"    <style>\n{css}\n</style>"] if css else []) + ([scripts] if scripts else [])
+    return index_html.replace("<body>", "\n".join(["<body>", *added]), 1)
 
 
 # Streamlit's own wide layout at 1.67 (its main block's style: no maximum width, and from a window

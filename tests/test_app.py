@@ -93,17 +93,17 @@ def waiting_keys(at: AppTest) -> list[str]:
 # of the page with and without the box measured it faster (README, Web vitals). The figure page's
 # chart and citations wait too (test_figure).
 WAITING_CHARTS = {"overview": ["coverage-map"], "compare": ["coverage-chart"], "trends": ["events"]}
-# /trends draws its first series' chart at load; every later one waits (TBT 786 against 964 ms).
+# The same for tables (tables.responsive_table(lazy=True)): /compare measured 66.5 against 61.
+WAITING_TABLES = {"compare": ["compare"]}
+TABLE_BOXES = (tables.TABLE_KEY.format(""), tables.CARDS_KEY.format(""))
 
 
 def waiting_charts(page: str, obs: pd.DataFrame) -> list[str]:
     """The keys of the charts that wait on this page, in page order: /trends' series after the first
-    (every region's, as the page shows them all when there are few), then those of WAITING_CHARTS."""
+    (every region's, as the page shows them all when there are few; blocking time 786 against 964
+    ms), then those of WAITING_CHARTS."""
     later = list(dict.fromkeys(mx.time_series(obs)["metric"]))[1:] if page == "trends" else []
     return [f"series-{metric}" for metric in later] + WAITING_CHARTS.get(page, [])
-# The same for tables (tables.responsive_table(lazy=True)): /compare measured 66.5 against 61.
-WAITING_TABLES = {"compare": ["compare"]}
-TABLE_BOXES = (tables.TABLE_KEY.format(""), tables.CARDS_KEY.format(""))
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -337,8 +337,8 @@ def test_the_stylesheets_are_drawn_as_elements_only_where_the_page_lacks_them(pa
     """A registry address has the stylesheets in its index.html (previews.py), so the page does not
     draw them again as elements (pages.served_styled), nor the tap script (app.SCRIPTS); an address
     the registry does not serve gets Streamlit's own index.html and the copies, so the rules still
-    apply there (a phone's cards of a
-    table stay hidden on a wide screen) — also after moving to a registry page in the same session."""
+    apply there (a phone's cards of a table stay hidden on a wide screen) — also after moving to a
+    registry page in the same session."""
     for address in ("/compare", "/"):  # the root too: a session there sees the root, not another address
         open_page(page, base_url, address)
         expect(page.locator(DRAWN_CHART).first).to_be_visible(timeout=WAIT)

@@ -87,6 +87,7 @@ def test_screenshots_photograph_every_page():
     ("http://host:8501/compare", True),
     ("http://host:8501/overview", True), ("http://host:8501/overview/", False), ("http://host/prefix/figure", False),
     ("http://host:8501/no-such-page", False), ("http://host:8501/compare/extra", False), (None, False), ("", False),
+    ("http://[::1", False), ("http://host:8501/" + "%2F" * 50_000, False),
 ])
 def test_an_address_is_served_styled_only_where_the_registry_serves_it(url, styled):
     """pages.served_styled: the app draws its stylesheets and script as elements only where the
