@@ -59,7 +59,7 @@ def named(url_path: str) -> Page:
 
 def addresses() -> list[str]:
     """Every address a page of the registry is served at (previews.py answers each with the app's
-    stylesheets in its index.html): /, and /<name> for every page."""
+    stylesheets and script in its index.html): /, and /<name> for every page."""
     return sorted({path for page in PAGES for path in (page.path, f"/{page.name}")})
 
 

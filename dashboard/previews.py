@@ -125,8 +125,7 @@ def routes(index_path: Path, page_paths: list[str] = (), stylesheets: list[Path]
     script = pages.static_text(tuple(scripts))
 
     def index() -> str:
-        page = _index(str(index_path))
-        return with_static(page, css, script) if css or script else page
+        return with_static(_index(str(index_path)), css, script)
 
     def plain_page(_request: Request) -> HTMLResponse:
         return HTMLResponse(index(), headers={"Cache-Control": "no-cache"})
