@@ -20,6 +20,9 @@ STYLESHEETS = ("focus.css", "layout.css", "first_paint.css")
 # A static script (no data in it) in every page as well: a tap on a chart opens its figure page as
 # a click does.
 SCRIPTS = ("tap.html",)
+# In every page's index.html only, as it must run before Streamlit's front end starts: where the
+# front end finds the server, so a page at its own address connects without a failed try first.
+INDEX_SCRIPTS = ("connect.html",)
 SERVED_STYLED = "served-styled"  # session state: whether this session's index.html carries them all
 
 
@@ -74,5 +77,5 @@ else:  # the server importing this file to find the app
     paths = registry.addresses()
     wide = [page.name for page in registry.PAGES if page.layout == "wide"]
     app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS],
-                                                                 wide, [VIEWS / s for s in SCRIPTS])],
+                                                                 wide, [VIEWS / s for s in INDEX_SCRIPTS + SCRIPTS])],
                  exception_handlers={Exception: api.server_error})

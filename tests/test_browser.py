@@ -363,3 +363,42 @@ def test_the_stylesheets_are_drawn_as_elements_only_where_the_page_lacks_them(pa
     for name in STYLESHEETS:
         assert " ".join((VIEWS / name).read_text(encoding="utf-8").split()) in drawn, name
     assert not page.evaluate(CARDS_SHOWN), "the phone's cards show on a wide screen"
+
+
+def test_a_page_at_its_own_address_connects_to_the_app_at_once(page, base_url, obs):
+    """At /compare Streamlit's front end first asked /compare/_stcore/health (a 404), and 100 ms
+    later the app's root: every page but the root painted late. The page's index.html tells it where
+    the root is (views/connect.html), so it asks there first."""
+    asked = []
+    page.on("request", lambda request: asked.append(urlparse(request.url).path))
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    figure = f"/figure?id={obs['figure_id'].iloc[0]}"
+    for address in ("/compare", "/compare/", figure, "/"):
+        asked.clear()
+        sockets.clear()
+        open_page(page, base_url, address)
+        expect(page.locator("h1").first).to_be_visible(timeout=WAIT)
+        stcore = [path for path in asked if "/_stcore/" in path]
+        assert "/_stcore/health" in stcore and all(path.startswith("/_stcore/") for path in stcore), (address, stcore)
+        assert [urlparse(url).path for url in sockets] == ["/_stcore/stream"], (address, sockets)
+
+
+CONNECT = """([body, pathname, configured]) => {
+  const window = configured ? { __streamlit: configured } : {};
+  new Function("window", "location", body)(window, { pathname, origin: "https://example.org" });
+  return window.__streamlit ? window.__streamlit.BACKEND_BASE_URL ?? null : null;
+}"""
+
+
+@pytest.mark.parametrize(("pathname", "base"), [
+    ("/compare", "https://example.org/"), ("/compare/", "https://example.org/"), ("/figure", "https://example.org/"),
+    # a path prefix (server.baseUrlPath, or a proxy's): the app's root is the page's folder
+    ("/dash/compare", "https://example.org/dash/"), ("/a/b/trends//", "https://example.org/a/b/"),
+    ("/", None), ("", None)])  # at the root Streamlit asks the root first: nothing to tell it
+def test_the_app_root_a_page_names_is_its_folder(page, pathname, base):
+    body = re.fullmatch(r"\s*<script>(.*)</script>\s*", (VIEWS / "connect.html").read_text(encoding="utf-8"), re.S)[1]
+    assert page.evaluate(CONNECT, [body, pathname, None]) == base
+    # A host that sets Streamlit's settings itself keeps them.
+    assert page.evaluate(CONNECT, [body, pathname, {"BACKEND_BASE_URL": "https://elsewhere.example/"}]) == (
+        "https://elsewhere.example/")

@@ -61,11 +61,11 @@ def test_every_page_is_served_with_its_stylesheets_from_the_first_paint(server):
     """Every page's address (the registry's, and /figure) answers Streamlit's page with the static
     stylesheets first in its <body>: before the app's root, so they apply to the loading skeleton
     and to every widget's placeholder (a style the script sends arrives after the first paint).
-    The tap script follows them (app.SCRIPTS)."""
-    from dashboard.app import SCRIPTS, STYLESHEETS
+    The scripts follow them: where the app's server is (app.INDEX_SCRIPTS), and the tap script (app.SCRIPTS)."""
+    from dashboard.app import INDEX_SCRIPTS, SCRIPTS, STYLESHEETS
     from dashboard.pages import VIEWS, addresses
 
-    rules = {name: (VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS + SCRIPTS}
+    rules = {name: (VIEWS / name).read_text(encoding="utf-8") for name in STYLESHEETS + INDEX_SCRIPTS + SCRIPTS}
     paths = addresses()  # what app.py routes
     assert "/" in paths and "/compare" in paths and "/figure" in paths
     for path in paths:
