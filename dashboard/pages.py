@@ -59,13 +59,13 @@ def named(url_path: str) -> Page:
 
 def addresses() -> list[str]:
     """Every address a page of the registry is served at (previews.py answers each with the app's
-    stylesheets and script in its index.html): /, and /<name> for every page."""
+    stylesheets and scripts in its index.html): /, and /<name> for every page."""
     return sorted({path for page in PAGES for path in (page.path, f"/{page.name}")})
 
 
 def served_styled(url: str | None, prefix: str = "") -> bool:
     """Whether a browser at this address (st.context.url of a session's first run) got an index.html
-    carrying the static stylesheets and script: its path is one of `addresses()`, exactly; the root
+    carrying the static stylesheets and scripts: its path is one of `addresses()`, exactly; the root
     too ("/", or none). An address no page has gets Streamlit's own index.html, and the session's
     first run still sees that address (Streamlit shows the default page there without changing it),
     so the root is never mistaken for it. Unknown (None, as under AppTest), or an app served under a
@@ -82,7 +82,7 @@ def served_styled(url: str | None, prefix: str = "") -> bool:
 
 @cache
 def static_text(paths: tuple[Path, ...]) -> str:
-    """The static files' text (stylesheets' rules, the tap script), read once per process: every
+    """The static files' text (stylesheets' rules, the scripts), read once per process: every
     page's index.html carries them (previews.routes), and a page whose index.html lacks them gets
-    them as elements (app.py)."""
+    the stylesheets and app.SCRIPTS as elements (app.py; app.INDEX_SCRIPTS would run too late)."""
     return "\n".join(path.read_text(encoding="utf-8") for path in paths)
