@@ -328,6 +328,31 @@ def test_a_wide_page_is_wide_from_the_first_paint_that_has_a_menu(page, base_url
         assert page.evaluate(GEOMETRY, True)[:2] == [0, VIEWPORT["width"]], page_entry.name
 
 
+FIRST_PAINT_BLOCK = """(inner) => {
+  const block = document.querySelector('[data-testid=stMainBlockContainer]');
+  block.firstElementChild.innerHTML = inner;
+  return getComputedStyle(block).paddingTop;
+}"""
+
+
+@pytest.mark.parametrize("inner, padded", [
+    ("", False),  # nothing arrived yet
+    # the empty element container Streamlit's front end draws before the first element: still nothing
+    ('<div data-testid="stElementContainer"></div>', False),
+    ('<div data-testid="stElementContainer"><p>Figures</p></div>', True),  # an element
+    # a container (an embed's first arrival is its 1 px one): the padding comes with it, not after it
+    ('<div data-testid="stLayoutWrapper"><div data-testid="stVerticalBlock"></div></div>', True),
+])
+def test_the_main_block_takes_its_padding_with_the_first_thing_drawn_in_it(page, inner, padded):
+    """first_paint.css: the main block is unpadded until something that can be seen arrives in it, and
+    padded from then on, so nothing drawn in it is moved by the padding's arrival. Streamlit's own
+    padding (6rem on top) stands in for the block's padding as its style draws it."""
+    css = (VIEWS / "first_paint.css").read_text(encoding="utf-8")
+    page.set_content(f"""<style>[data-testid=stMainBlockContainer] {{ padding: 96px 16px 160px; }}</style>
+      <style>{css}</style><div data-testid="stMainBlockContainer"><div data-testid="stVerticalBlock"></div></div>""")
+    assert page.evaluate(FIRST_PAINT_BLOCK, inner) == ("96px" if padded else "0px"), inner
+
+
 STYLES_IN_PAGE = """() => [...document.querySelectorAll('[data-testid=stHtml] style')].length"""
 STYLE_TEXT = """() => [...document.querySelectorAll('[data-testid=stHtml] style')].map((s) => s.textContent).join('\\n')"""
 CARDS_SHOWN = """() => [...document.querySelectorAll('[class*="st-key-cards-"]')].some(e => getComputedStyle(e).display !== 'none')"""
