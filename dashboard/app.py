@@ -69,13 +69,14 @@ if __name__ == "__main__":  # a page view (Streamlit's script run, or AppTest)
 else:  # the server importing this file to find the app
     from streamlit import file_util
 
-    from dashboard import api, previews
+    from dashboard import api, previews, serving
 
     # /figure answers Streamlit's own index.html with the figure's link-preview tags (previews.py).
     index_html = Path(file_util.get_static_dir()) / "index.html"
     # Every page's address answers the same index.html with the first-paint style (previews.py).
     paths = registry.addresses()
     wide = [page.name for page in registry.PAGES if page.layout == "wide"]
-    app = st.App(__file__, routes=[*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS],
-                                                                 wide, [VIEWS / s for s in INDEX_SCRIPTS + SCRIPTS])],
-                 exception_handlers={Exception: api.server_error})
+    routes = [*api.ROUTES, *previews.routes(index_html, paths, [VIEWS / s for s in STYLESHEETS], wide,
+                                            [VIEWS / s for s in INDEX_SCRIPTS + SCRIPTS])]
+    # Responses sent at once, without Nagle's 40 ms wait on a kept-alive connection (serving.py).
+    app = st.App(__file__, routes=routes, lifespan=serving.lifespan, exception_handlers={Exception: api.server_error})
