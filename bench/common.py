@@ -17,6 +17,7 @@ from tests.harness import CHROMIUM, ROOT
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 BARE_APP = BENCH / "bare_app.py"
+BARE_APP_AT_ONCE = BENCH / "bare_app_at_once.py"  # the same app, its server sending at once
 VIEWPORT = {"width": 1400, "height": 900}
 
 

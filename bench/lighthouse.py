@@ -45,6 +45,10 @@ MODES = {
              "--throttling.uploadThroughputKbps=0"],
 }
 MODE_TITLES = {"none": "no throttling", "cpu4": "CPU slowed 4x"}
+# The baselines measured beside the pages: the bare app as Streamlit ships it (the targets' "bare
+# app"), and the same app on a server that sends at once, as the dashboard's does (bench/bare_app_at_once.py).
+BARE_AT_ONCE = "bare, sent at once"
+BASELINES = ("bare", BARE_AT_ONCE)
 LONG_TASKS_KEPT = 5
 # The long-tasks audit's time groups, as the tables name them.
 GROUPS = {"scriptEvaluation": "script", "scriptParseCompile": "compile", "styleLayout": "style+layout",

@@ -195,7 +195,8 @@ def targets(results: dict) -> list[dict]:
 def _vital_targets(vitals: dict) -> list[dict]:
     rows = []
     for mode, summary in lighthouse.by_mode(vitals).items():
-        measured = {name: row for name, row in summary.items() if name != "bare" and "error" not in row}
+        measured = {name: row for name, row in summary.items()
+                    if name not in lighthouse.BASELINES and "error" not in row}
         if not measured:
             continue
         title = lighthouse.MODE_TITLES.get(mode, mode)
@@ -210,9 +211,12 @@ def _vital_targets(vitals: dict) -> list[dict]:
             floor = bare["performance"] - PERFORMANCE_MARGIN
             slowest = min(measured.items(), key=lambda item: item[1]["performance"])
             under = sorted(name for name, row in measured.items() if row["performance"] < floor)
+            at_once = summary.get(lighthouse.BARE_AT_ONCE, {})
             rows.append({"target": "Lighthouse performance, every page (no throttling)",
                          "measured": f"lowest {slowest[1]['performance']:.0f} on {slowest[0]} (bare app "
-                                     f"{bare['performance']:.0f})" + (f"; under on {', '.join(under)}" if under else ""),
+                                     f"{bare['performance']:.0f}"
+                                     + (f"; {at_once['performance']:.0f} sent at once" if "performance" in at_once else "")
+                                     + ")" + (f"; under on {', '.join(under)}" if under else ""),
                          "goal": f"≥ bare app − {PERFORMANCE_MARGIN}", "result": "fail" if under else "pass"})
         if mode == "none":
             for language, pages in (("en", measured), ("zh", {k: v for k, v in vitals.get("zh", {}).items()

@@ -15,7 +15,8 @@ Sections:
 3. scale: synthetic datasets of 1k-1M rows (bench/datagen.py) in a temp dir; per size, in a fresh
    process, load_dataset time and peak RSS; then a server on that data: /explore's first load and
    its rerun after picking a region. Slow sizes are recorded as timeouts, never waited on forever.
-5. vitals: Lighthouse (bench/lighthouse.py) on every page and the bare app, unthrottled and with the
+5. vitals: Lighthouse (bench/lighthouse.py) on every page and the bare app (also on a server that
+   sends at once, as the dashboard's does: bench/bare_app_at_once.py), unthrottled and with the
    CPU slowed 4x: performance, FCP, LCP, TBT, CLS (every run's, with the elements that moved) and
    accessibility, medians of 3 rounds after a warm-up, and each page's longest tasks with their cause;
    then one round of every page in Chinese for its accessibility. --pages picks some pages,
@@ -47,7 +48,7 @@ from pathlib import Path
 
 from bench import datagen, report
 from bench import images as bench_images
-from bench.common import BARE_APP, BENCH, RESULTS, ROOT, log, machine_info, proc_status, write_json
+from bench.common import BARE_APP, BARE_APP_AT_ONCE, BENCH, RESULTS, ROOT, log, machine_info, proc_status, write_json
 from dashboard import pages as registry
 from dashboard.citation import figure_path
 from tests.harness import DASHBOARD_APP, streamlit_server
@@ -171,8 +172,10 @@ def section_vitals(config: Config, shipped: Path, traces: Path | None = None) ->
     from bench import lighthouse
 
     env = {"DASHBOARD_ROOT": str(shipped)}
-    with streamlit_server(DASHBOARD_APP, env=env) as dashboard, streamlit_server(BARE_APP, env=env) as bare:
-        urls = {"bare": bare.url + "/", **{page: dashboard.url + page for page in VITAL_PAGES}}
+    with streamlit_server(DASHBOARD_APP, env=env) as dashboard, streamlit_server(BARE_APP, env=env) as bare, \
+            streamlit_server(BARE_APP_AT_ONCE, env=env) as bare_at_once:
+        urls = {"bare": bare.url + "/", lighthouse.BARE_AT_ONCE: bare_at_once.url + "/",
+                **{page: dashboard.url + page for page in VITAL_PAGES}}
         result = lighthouse.run(urls, runs=config.vitals_runs, warmups=config.warmups, modes=config.vitals_modes,
                                 traces=traces)
         chinese = {page: dashboard.url + page + ("&" if "?" in page else "?") + "lang=zh" for page in VITAL_PAGES}
