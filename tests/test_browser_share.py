@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -21,6 +22,7 @@ from dashboard import citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.views import share, widgets
 from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.harness import fetch
 from tests.test_images import compare_chart, footer_ink, squeezed, svg_text
 
 pytestmark = pytest.mark.browser
@@ -130,6 +132,14 @@ KNOWN_NOISE = ("/_stcore/health", "/_stcore/host-config", "fonts.gstatic.com")
 LAYOUT_SHIFT = """window.__layoutShift = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
     if (!e.hadRecentInput) window.__layoutShift += e.value; }).observe({type: 'layout-shift', buffered: true});"""
 GOOD_LAYOUT_SHIFT = 0.1
+
+
+def test_no_host_page_may_control_the_app(base_url):
+    # An embed's page (or any other) could stop or rerun it, or switch its page, by postMessage from
+    # an origin the server names here; Streamlit's default names Community Cloud's.
+    status, _headers, body = fetch(f"{base_url}/_stcore/host-config")
+    assert status == 200
+    assert json.loads(body)["allowedOrigins"] == []
 
 
 @pytest.mark.parametrize("language", list(i18n.LANGUAGES))
