@@ -37,7 +37,7 @@ def summarise_pages(samples: dict[str, list[dict]]) -> dict:
     summary = {}
     for name, runs in samples.items():
         steps = {}
-        for step in ("load", "widget_rerun", "hotkey_rerun"):
+        for step in ("load", "widget_rerun", "first_rerun", "hotkey_rerun"):
             # A filter rerun that had to repeat an earlier pick timed the cache, not the work.
             values = [run[step] for run in runs if step in run
                       and not (step == "widget_rerun" and run.get("widget_option_repeated"))]
@@ -325,7 +325,9 @@ def _render_pages(section: dict) -> list[str]:
         "run picks a region no earlier run picked (/compare and /explore: added to the multiselect; bare: "
         "chosen in its selectbox), so the dashboard computes a combination it has not cached. "
         "'r' rerun: Streamlit's rerun shortcut, same widget state, so the dashboard's pages reuse what "
-        "they computed for that state (session_data.derived); the bare app recomputes its chart.", "",
+        "they computed for that state (session_data.derived); the bare app recomputes its chart. It is "
+        "the session's second rerun on every page: after the filter rerun, or on / (no filter) after a "
+        "first 'r', as a session's first rerun runs the browser's update code cold.", "",
         "| page | charts | page load | ×bare | filter rerun | ×bare | 'r' rerun | ×bare |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -339,6 +341,10 @@ def _render_pages(section: dict) -> list[str]:
             cells += [_cell(stats), "" if name == "bare" else _x((stats or {}).get("ratio_to_bare"))]
         charts = ", ".join(str(c) for c in steps.get("charts", []))
         lines.append(f"| {'bare app' if name == 'bare' else name} | {charts} | " + " | ".join(cells) + " |")
+    first = {name: steps["first_rerun"] for name, steps in summary.items() if steps.get("first_rerun")}
+    if first:
+        lines += ["", "The first 'r' after the page load, before the timed one: " + ", ".join(
+            f"{name} {_cell(stats)}" for name, stats in first.items()) + "."]
     repeated = {name: steps["repeated_picks"] for name, steps in summary.items() if steps.get("repeated_picks")}
     if repeated:
         lines += ["", "Filter reruns that had to repeat an earlier pick (the data has too few regions; "
