@@ -254,8 +254,9 @@ def run_scenario(browser, scenario: Scenario, base_url: str, timeout_s: float = 
             steps.append(("widget_rerun", widget_step))
         else:
             # The timed 'r' is the session's second rerun on every page, as it is after a filter
-            # rerun: a session's first rerun runs the browser's update code cold (alternating, 8
-            # rounds: / 69.5 ms as the first rerun against 53 as the second; the bare app 138 and 104).
+            # rerun: a session's first rerun runs the browser's update code cold (alternating, 10
+            # rounds: / 63.5 ms as the first rerun against 58.0 as the second; the bare app 125 as its
+            # first against 104 after its filter rerun).
             steps.append(("first_rerun", lambda: hotkey_rerun(page, timeout_s)))
         steps.append(("hotkey_rerun", lambda: hotkey_rerun(page, timeout_s)))
         for name, step in steps:
