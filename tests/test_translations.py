@@ -292,6 +292,25 @@ def test_the_router_titles_pages_and_offers_the_language_control():
     assert control.value == "zh"
 
 
+def test_the_language_control_shows_the_pages_language_and_is_set_only_when_that_changes():
+    """The control always shows the page's language, but the script sets it only when it differs:
+    a value the script sets is sent as set (set_value) and applied again by the browser."""
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+
+    def control():
+        (found,) = [b for b in at.get("button_group") if b.proto.id.endswith("language-control")]
+        return found
+
+    assert control().value == "en" and control().proto.set_value  # a new session: set
+    at.run()
+    assert control().value == "en" and not control().proto.set_value  # a rerun: left as it is
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert control().value == "zh" and control().proto.set_value  # the address changed the language
+    control().set_value(None).run()  # the reader clicks the active option, which deselects it
+    assert control().value == "zh" and control().proto.set_value  # shown again
+
+
 def test_the_bad_data_screen_in_chinese_translates_its_words_and_fixed_expectations(project_copy: Path, monkeypatch):
     from tests.conftest import read_rows, write_rows
 

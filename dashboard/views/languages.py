@@ -42,7 +42,10 @@ def _switch_language() -> None:
 def language_control() -> None:
     """English / 中文. It writes ?lang= itself (a bound widget would write its label, 中文, there);
     pages keep every filter across a switch (see bound)."""
-    st.session_state[LANGUAGE_WIDGET] = i18n.active()
+    # Set only when it differs: a value the script sets is sent to the browser as set (set_value)
+    # and applied again there on every rerun, on every page.
+    if st.session_state.get(LANGUAGE_WIDGET) != i18n.active():
+        st.session_state[LANGUAGE_WIDGET] = i18n.active()
     with st.container(horizontal=True, horizontal_alignment="right"):
         st.segmented_control(_("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
                              key=LANGUAGE_WIDGET, on_change=_switch_language, label_visibility="collapsed")
