@@ -297,6 +297,20 @@ GEOMETRY = """(styles) => {
 }"""
 
 
+def test_a_reader_who_read_compare_to_its_end_opens_the_map_at_a_clean_address(page, base_url):
+    """Reading /compare to its end draws its waiting blocks, each in a run of its own fragment;
+    /compare's "every metric" ("") then reached /map's metric (same key), and the menu's Map
+    opened at /map?metric=, an address a reader would share."""
+    open_page(page, base_url, "/compare")
+    read_to_end(page)
+    page.locator('header [data-testid="stTopNavLink"][href$="/map"]').click()
+    expect(page).to_have_url(re.compile("/map$"), timeout=WAIT)
+    wait_idle(page)
+    page.wait_for_timeout(1000)  # the address is written after the run
+    expect(page).to_have_url(re.compile("/map$"))
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
 def test_a_wide_page_is_wide_from_the_first_paint_that_has_a_menu(page, base_url):
     """previews.wide_rules: while the menu marks a wide page current, the main block has Streamlit's
     wide geometry whatever layout Streamlit has applied yet (a slow CPU drew /compare's first elements
