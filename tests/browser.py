@@ -45,6 +45,19 @@ def wait_idle(page, timeout: float = 30_000) -> None:
 STILL_WAITING = f"() => [...document.querySelectorAll(\"{WAITING}\")].some((e) => e.getBoundingClientRect().height > 0)"
 
 
+def first_screen_drawn(page, timeout: float = 30_000) -> None:
+    """Wait until every block that waits within its margin of the first screen is drawn (as it
+    is, without a scroll, once it has stayed near for near.SETTLE_MS), and the app is idle: for
+    example /compare's source line, share control and table under its first chart."""
+    from dashboard.views import near
+
+    wait_idle(page, timeout)  # the page's run has drawn its boxes
+    page.wait_for_function(f"() => ![...document.querySelectorAll(\"{WAITING}\")].some((e) => {{"
+                           f" const r = e.getBoundingClientRect(); return r.height > 0 && r.top < innerHeight + {near.MARGIN_PX}; }})",
+                           timeout=timeout)
+    wait_idle(page, timeout)
+
+
 def drawn_in_full(page, timeout: float = 30_000) -> None:
     """Wait until no block the reader can reach waits any more (each drawn as it came near) and
     the app is idle."""

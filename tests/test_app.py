@@ -18,7 +18,8 @@ from dashboard import charts, citation, i18n, store
 from dashboard import metrics as mx
 from dashboard.data import load_dataset
 from dashboard.pages import MENU
-from dashboard.views import chart_block, near, safe_text, tables
+from dashboard.views import chart_block, near, safe_text, share, tables
+from dashboard.views.session_data import DATA_VERSION
 from tests.conftest import FOLDER_FAULTS, ROOT, body, headings, link_text, read_rows, scrolled, texts, write_rows
 
 VIEWS = ROOT / "dashboard" / "views"
@@ -79,9 +80,11 @@ def test_every_filter_has_its_height_before_its_code_loads(page):
 
 
 def watching_boxes(at: AppTest, tables_too: bool = False) -> list:
-    """The boxes waiting for the reader (views/near.py): a chart's, or with `tables_too` a table's too."""
+    """The boxes waiting for the reader (views/near.py): a chart's, or with `tables_too` a table's
+    and a chart's source line, share control and table's too (chart_block's lazy_extras)."""
     return [element for element in at.get("bidi_component") if element.proto.component_name == near.NAME
-            and (tables_too or not element.key.startswith(TABLE_BOXES))]
+            and (tables_too or not (element.key.startswith(TABLE_BOXES) or element.key.removesuffix(
+                near.FLAG + near.WATCH).endswith(chart_block.EXTRAS_KEY.format(""))))]
 
 
 def waiting_keys(at: AppTest) -> list[str]:
@@ -122,6 +125,30 @@ def test_a_menu_page_draws_its_charts_with_the_page_but_those_measured_faster_wa
     # Each box is as tall as the chart that takes its place, so nothing moves when it arrives.
     assert [json.loads(box.proto.json)["height"] for box in waiting] == [
         json.loads(drawn[key].proto.spec)["layout"]["height"] for key in waiting_charts(page, obs)]
+
+
+def test_compare_draws_its_charts_with_the_page_and_what_is_under_them_when_the_reader_comes_near(obs):
+    """/compare's charts are in the first screen, their source line, share control and table
+    expander under it: those wait in one box per chart (chart_block's lazy_extras; Lighthouse 73
+    against 71), and arrive with the source line of the chart's own rows."""
+    at = run_page("compare", read_to_end=False)
+    charts = [chart.key for chart in at.get("plotly_chart")]
+    assert charts and all(key.startswith("compare-") for key in charts)
+    extras = [key for key in waiting_keys(at) if key.endswith(chart_block.EXTRAS_KEY.format(""))]
+    assert extras == [chart_block.EXTRAS_KEY.format(key) for key in charts]
+
+    def under_charts(at):  # the share controls and table expanders on the page (the coverage heatmap's too)
+        return ([p.proto.popover.label for p in at.get("popover")].count(share.SHARE_LABEL),
+                [e.label for e in at.expander].count(chart_block.TABLE_LABEL))
+
+    at_load = under_charts(at)
+    read = scrolled(at)
+    assert not read.exception
+    assert under_charts(read) == (at_load[0] + len(charts), at_load[1] + len(charts))
+    shown = obs[obs["region"].isin(["Shanxi", "Shandong"])]
+    first = shown[shown["metric"] == charts[0].removeprefix("compare-")]
+    source = citation.cite_chart(mx.cite_sources(mx.latest_observations(first)), read.session_state[DATA_VERSION])
+    assert safe_text.md(source) in [caption.value for caption in read.caption]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from dashboard.data import load_dataset
 from dashboard.views.chart_block import TABLE_LABEL
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, screenshot, streamlit_server, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, first_screen_drawn, screenshot, streamlit_server, wait_idle
 from tests.conftest import EVIL_REGION, HOSTILE_TITLE
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def test_hostile_data_is_inert_on_every_page(hostile_project: Path, tmp_path: Pa
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         for path in PAGES:
             page.goto(f"{url}/{path}")
-            wait_idle(page)
+            first_screen_drawn(page)  # what waits just under the first screen too (a chart's table)
             page.wait_for_timeout(500)
             for expander in page.locator("[data-testid='stExpander']").all():
                 expander.locator("summary").click()  # tables (sent only once opened) and highlighted full texts

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from dashboard import citation, i18n, images
 from dashboard import metrics as mx
 from dashboard.views import share, widgets
-from tests.browser import SCREENSHOT_DIR, base_url, browser, new_page, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import SCREENSHOT_DIR, base_url, browser, first_screen_drawn, new_page, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 from tests.harness import fetch
 from tests.test_images import compare_chart, footer_ink, squeezed, svg_text
 
@@ -38,7 +38,7 @@ def words(language: str, message: str) -> str:
 
 def open_page(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    wait_idle(page)
+    first_screen_drawn(page)  # a chart's share control may wait just under the first screen
 
 
 def open_share(page, language: str, label: str = share.SHARE_LABEL):

@@ -19,6 +19,12 @@ from dashboard.i18n import N_, _
 from dashboard.views import near, page_frame, safe_text, session_data, share, tables
 
 TABLE_LABEL = N_("Show the numbers as a table")
+# A chart's source line, "Share this chart" and table expander waiting below the first screen
+# (lazy_extras): their box, its height (a source line of one to three lines, the share control and
+# the expander: 190 px on a desktop, 240 on a phone) and what it says.
+EXTRAS_KEY = "{}-extras"
+EXTRAS_PX = 210
+EXTRAS_WAITING = N_("The chart's sources, share control and table are shown when you scroll to them.")
 
 
 class SerialisedFigure(BaseFigure):
@@ -59,7 +65,7 @@ def plotly_chart(fig: go.Figure, key: str, clickable: bool) -> None:
 
 def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None,
                 clickable: bool = True, title: str | None = None, filters: str | None = None,
-                lazy: bool = False) -> None:
+                lazy: bool = False, lazy_extras: bool = False) -> None:
     """A chart, the citation under it, and its data as a table in an expander.
 
     A click on a bar or point opens its figure page: every chart puts the figure (or event) id
@@ -76,6 +82,13 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
     share control and table are there from the start. Used where the page measured faster with
     it (views/near.py): the figure page's chart, the last chart of /, /compare and /trends, and
     /trends' series charts after the first.
+
+    `lazy_extras=True`: the chart is drawn with the page, its source line, share control and table
+    wait in a box (EXTRAS_PX) until the reader scrolls near them. Used where they fall below the
+    first screen at every width and the page measured faster with it: /compare's charts (Lighthouse
+    73 against 71, blocking time 621 against 710 ms, alternating; README, Web vitals). Nothing
+    under the box is in the first screen, so its height, which cannot match every width, moves
+    nothing the reader sees.
     """
     if share.embedding():
         share.embed_chart(fig, rows, key, title)
@@ -84,8 +97,21 @@ def chart_block(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFram
         near.drawn_near(key, chart_height(fig), partial(plotly_chart, fig, key, clickable))
     else:
         plotly_chart(fig, key, clickable)
+    if lazy_extras:
+        # The waiting block reruns alone, without the page that records its filters and address
+        # (share.record_filter): they are taken now, as this run of the page shows them.
+        near.drawn_near(EXTRAS_KEY.format(key), EXTRAS_PX, partial(
+            extras, fig, rows, key, table, title, share.filters_in_words() if filters is None else filters,
+            share.page_url()), EXTRAS_WAITING)
+    else:
+        extras(fig, rows, key, table, title, filters)
+
+
+def extras(fig: go.Figure, rows: pd.DataFrame, key: str, table: pd.DataFrame | None = None, title: str | None = None,
+           filters: str | None = None, url: str | None = None) -> None:
+    """What is under a chart: its source line, "Share this chart" and its numbers in a lazy expander."""
     st.caption(safe_text.md(citation.cite_chart(store.derived_from(rows, mx.cite_sources), session_data.data_version())))
-    share.share_chart(fig, rows, key, title, filters)
+    share.share_chart(fig, rows, key, title, filters, url)
     box = st.expander(_(TABLE_LABEL), key=f"{key}-table", on_change="rerun")
     if box.open:
         with box:

@@ -116,7 +116,8 @@ if not shared:
 for metric, rows_of_table, rows, fig in shared:
     left, right = st.columns([3, 2])
     with left:
-        chart_block.chart_block(fig, rows, key=f"compare-{metric}")
+        # Its source line, share control and table are below the first screen: they wait.
+        chart_block.chart_block(fig, rows, key=f"compare-{metric}", lazy_extras=True)
     with right:
         first, second = (shown[r] for r in regions[:2]) if len(regions) == 2 else ("", "")
         for _index, row in rows_of_table.iterrows():
