@@ -1,6 +1,7 @@
 """Blocks drawn when the reader scrolls near them: the figure page's chart and citation blocks,
-the charts at the end of /, /compare and /trends, /trends' series after the first, and /compare's
-table and its phone cards.
+the charts at the end of /, /compare and /trends, /trends' series after the first, /compare's
+table and its phone cards, and what is under /compare's charts (their source line, share control
+and table: chart_block's lazy_extras).
 
 The citations' code blocks loaded Streamlit's syntax highlighter on every figure page (0.44 s of
 the main thread; Lighthouse 65 -> 73 without it at load). A block drawn by `drawn_near(key,
