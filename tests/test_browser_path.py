@@ -15,7 +15,7 @@ from dashboard import citation, i18n
 from dashboard import metrics as mx
 from dashboard.pages import MENU
 from dashboard.views import near, tables
-from tests.browser import PHONE, TOUCH, WAITING, base_url, browser, new_page, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
+from tests.browser import PHONE, TOUCH, WAITING, base_url, browser, first_screen_drawn, new_page, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
 
@@ -241,6 +241,7 @@ def test_a_widget_changed_as_a_waiting_table_comes_near_keeps_its_change(page, b
     switch's; a full run once showed the English title after the switch)."""
     stream = HeldStream(page)
     open_page(page, base_url + "/compare")
+    first_screen_drawn(page)  # what waits within reach of the first screen (under the chart) is drawn first
     expect(page.locator(COMPARE_TABLE_BOX)).to_be_attached()  # the table waits below the first screen
     page.wait_for_timeout(near.SETTLE_MS)
     before, stream.holding = len(stream.sent), True
@@ -262,6 +263,7 @@ def test_waiting_blocks_are_drawn_by_runs_of_their_own_not_of_the_whole_page(pag
     near too: each box asks in turn (one rerun runs one fragment; asked together, neither was drawn)."""
     stream = HeldStream(page)
     open_page(page, base_url + "/compare")
+    first_screen_drawn(page)  # what waits within reach of the first screen (under the chart) is drawn first
     expect(page.locator(COMPARE_TABLE_BOX)).to_be_attached()  # the table waits below the first screen
     page.wait_for_timeout(near.SETTLE_MS)
     sent, received = len(stream.sent), len(stream.received)
