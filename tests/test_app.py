@@ -145,7 +145,7 @@ def test_compare_draws_its_charts_with_the_page_and_what_is_under_them_when_the_
     read = scrolled(at)
     assert not read.exception
     assert under_charts(read) == (at_load[0] + len(charts), at_load[1] + len(charts))
-    shown = obs[obs["region"].isin(["Shanxi", "Shandong"])]
+    shown = obs[obs["region"].isin(mx.DEFAULT_REGIONS)]  # the regions /compare opens with
     first = shown[shown["metric"] == charts[0].removeprefix("compare-")]
     source = citation.cite_chart(mx.cite_sources(mx.latest_observations(first)), read.session_state[DATA_VERSION])
     assert safe_text.md(source) in [caption.value for caption in read.caption]
