@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from dashboard import citation, i18n
 from dashboard import metrics as mx
 from dashboard.pages import MENU
-from dashboard.views import near, tables
+from dashboard.views import chart_block, near, tables
 from tests.browser import PHONE, TOUCH, WAITING, base_url, browser, first_screen_drawn, new_page, read_to_end, wait_idle  # noqa: F401 - pytest fixtures, used as test arguments
 
 pytestmark = pytest.mark.browser
@@ -31,6 +31,8 @@ COMPARE_CHART = "[data-testid='stMain'] [data-testid='stPlotlyChart']:has(.main-
 COMPARE_TABLE = f".st-key-{tables.TABLE_KEY.format('compare')} [data-testid='stDataFrame']"
 COMPARE_TABLE_BOX = f".st-key-{tables.TABLE_KEY.format('compare')}{near.FLAG}{near.WATCH}"
 COMPARE_CARDS_BOX = f".st-key-{tables.CARDS_KEY.format('compare')}{near.FLAG}{near.WATCH}"  # on a phone
+# The box what is under /compare's charts waits in (chart_block's lazy_extras).
+COMPARE_EXTRAS_BOX = f"[class*='{chart_block.EXTRAS_KEY.format('')}{near.FLAG}{near.WATCH}']"
 
 
 @pytest.fixture
@@ -171,6 +173,9 @@ class HeldStream:
     def __init__(self, page):
         self.sent, self.received, self.held, self.holding = [], [], [], False
         self.hold_at_finish = False  # hold from the end of the next run on (its elements are drawn, the run is on)
+        # Hold once a run that ended for another (st.switch_page) has told the app it is over: the
+        # app shows no run until the next run's first message.
+        self.hold_between_runs, self.ended_for_rerun = False, False
         page.route_web_socket(re.compile(r"/_stcore/stream"), self.route)
 
     def route(self, ws) -> None:
@@ -192,6 +197,12 @@ class HeldStream:
                 self.held.append((ws, message))
             else:
                 ws.send(message)
+            if self.hold_between_runs and decoded is not None:
+                kind = decoded.WhichOneof("type")
+                if kind == "script_finished" and decoded.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    self.ended_for_rerun = True
+                elif kind == "session_status_changed" and self.ended_for_rerun and not decoded.session_status_changed.script_is_running:
+                    self.holding, self.hold_between_runs = True, False
         return passed_on
 
     def release(self) -> None:
@@ -232,6 +243,69 @@ def test_a_link_clicked_as_a_waiting_chart_comes_near_lands_on_its_page(page, ba
     expect(chart).to_have_count(1, timeout=WAIT)
     switch, *after = stream.reruns(before)
     assert after == [switch] * len(after)
+
+
+# In the page: when each message to the server was sent, and when the app last showed no run.
+TIMED = """
+window.__sentAt = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) { window.__sentAt.push(performance.now()); return send.call(this, data); };
+const watch = () => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app) { setTimeout(watch, 20); return; }
+  new MutationObserver(() => {
+    if (app.getAttribute("data-test-script-state") === "notRunning") window.__idleAt = performance.now();
+  }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+};
+watch();
+"""
+
+
+def test_a_box_near_as_a_bar_click_switches_the_page_waits_for_the_next_pages_run(page, base_url, obs):
+    """What is under /compare's chart (its source line, share control and table) waits in a box
+    that reruns its block once the reader comes near it (chart_block's lazy_extras). A click on a
+    bar runs the page, which switches to the bar's figure page (st.switch_page): that run ends, and
+    the figure page's starts a moment later. In between the app shows no run, and a box that asked
+    then named the page being left (a full run landed on the figure page's address with none of its
+    content). Here the server's messages are held in that moment, and the box comes near in it: it
+    asks only once the app has shown no run for near.IDLE_MS (by then, without the hold, the next
+    run is on), and the reader lands on the bar's figure page."""
+    page.add_init_script(TIMED)
+    stream = HeldStream(page)
+    page.set_viewport_size({"width": DESKTOP["width"], "height": 600})  # the box below the screen and its margin
+    open_page(page, base_url + "/compare")
+    chart = page.locator(COMPARE_CHART).first
+    expect(chart).to_be_attached(timeout=WAIT)
+    box = page.locator(COMPARE_EXTRAS_BOX).first
+    box.evaluate("(box) => { box.style.display = 'none'; }")  # out of reach (no height) until the click's run is over
+    bar = chart.locator(".barlayer .trace").first.locator(".point path").first
+    bar.scroll_into_view_if_needed()
+    page.wait_for_timeout(near.SETTLE_MS)  # past the page's first moments: a box comes near at once
+    clicked_id = chart.locator(".js-plotly-plot").evaluate("(plot) => plot.data[0].customdata[0].at(-1)")
+    before, stream.hold_between_runs = len(stream.sent), True
+    bar.click(force=True)  # through plotly's drag layer, which lies over the bars
+    for _ in range(100):
+        if stream.holding:
+            break
+        page.wait_for_timeout(20)
+    assert stream.holding, "the click's run did not end for another run (st.switch_page)"
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stApp']\")"
+                           ".getAttribute('data-test-script-state') === 'notRunning'", timeout=WAIT)
+    box.evaluate("(box) => { box.style.display = ''; box.scrollIntoView(); }")  # the box comes near between the runs
+    for _ in range(100):
+        asked = [i for i, m in enumerate(stream.sent) if i >= before and m.WhichOneof("type") == "rerun_script"
+                 and m.rerun_script.fragment_id]
+        if asked:
+            break
+        page.wait_for_timeout(20)
+    assert asked, "the box never asked"
+    idle_at, asked_at = page.evaluate("(i) => [window.__idleAt, window.__sentAt[i]]", asked[0])
+    assert asked_at - idle_at >= near.IDLE_MS - 20, (asked_at, idle_at)  # 20 ms: when each observer saw the change
+    stream.release()
+    page.wait_for_url("**/figure?id=*", timeout=WAIT)
+    assert parse_qs(urlparse(page.url).query)["id"] == [clicked_id]
+    figure = obs[obs["figure_id"] == clicked_id].iloc[0]
+    expect(page.locator("[data-testid='stMain'] h1")).to_contain_text(f"{figure['region']}: {figure[mx.LABEL]}", timeout=WAIT)
 
 
 def test_a_widget_changed_as_a_waiting_table_comes_near_keeps_its_change(page, base_url):

@@ -60,6 +60,12 @@ export default function ({ parentElement, data, setStateValue }) {
   // (at most LEAVE_MS, for an input that starts none).
   const app = document.querySelector("[data-testid='stApp']");
   const running = () => app !== null && BUSY.has(app.getAttribute("data-test-script-state"));
+  // A run that switches the page (a bar clicked: its run calls st.switch_page) ends, and the next
+  // page's run starts a moment later: in between the app shows no run. A box of the page left that
+  // asked then named that page, and a full run landed on the figure page's address with none of its
+  // content. So a box asks only once the app has shown no run for data.idle ms.
+  let idleSince = running() ? null : -Infinity;
+  const idleFor = () => (idleSince === null ? 0 : performance.now() - idleSince);
   let leaving = null;
   const leave = () => { leaving = { at: performance.now(), started: false }; };
   const onInput = (event) => {
@@ -67,13 +73,19 @@ export default function ({ parentElement, data, setStateValue }) {
     const target = event.target instanceof Element ? event.target.closest(INPUTS) : null;
     if (target && !(target.matches("a[href]") && (target.target === "_blank" || target.hasAttribute("download")))) leave();
   };
-  // A check put off while a run was on is made as soon as the run ends, not at the next retry: a
-  // filter that brings the block into view (a region added on /compare) drew it up to RETRY_MS later.
+  // A check put off while a run was on is made data.idle ms after the run ends, not at the next
+  // retry: a filter that brings the block into view (a region added on /compare) drew it up to
+  // RETRY_MS later.
   const runs = new MutationObserver(() => {
-    if (leaving && running()) leaving.started = true;
-    if (timer !== null && retrying && !running()) {
-      clearTimeout(timer);
-      check();
+    if (running()) {
+      idleSince = null;
+      if (leaving) leaving.started = true;
+    } else if (idleSince === null) {
+      idleSince = performance.now();
+      if (timer !== null && retrying) {
+        clearTimeout(timer);
+        timer = setTimeout(check, data.idle);
+      }
     }
   });
   if (app) runs.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
@@ -88,7 +100,7 @@ export default function ({ parentElement, data, setStateValue }) {
   const asking = window[ASKING] || (window[ASKING] = new Map());
   const othersAsking = () => [...asking].some(([other, at]) => other !== box && performance.now() - at < LEAVE_MS);
   const waiting = () => {
-    if (running() || othersAsking()) return true;
+    if (running() || idleFor() < data.idle || othersAsking()) return true;
     if (leaving && !leaving.started && performance.now() - leaving.at < LEAVE_MS) return true;
     leaving = null;
     return false;
