@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from bench.common import VIEWPORT, log
 from tests.harness import CHROMIUM, CHROMIUM_ARGS
@@ -257,8 +258,8 @@ def run_scenario(browser, scenario: Scenario, base_url: str, timeout_s: float = 
             # rerun: a session's first rerun runs the browser's update code cold (alternating, 10
             # rounds: / 63.5 ms as the first rerun against 58.0 as the second; the bare app 125 as its
             # first against 104 after its filter rerun).
-            steps.append(("first_rerun", lambda: hotkey_rerun(page, timeout_s)))
-        steps.append(("hotkey_rerun", lambda: hotkey_rerun(page, timeout_s)))
+            steps.append(("first_rerun", partial(hotkey_rerun, page, timeout_s)))
+        steps.append(("hotkey_rerun", partial(hotkey_rerun, page, timeout_s)))
         for name, step in steps:
             try:
                 settled = step()

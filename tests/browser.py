@@ -40,9 +40,13 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-# Whether a block the reader can reach still waits (one on a part of the page hidden at this width,
-# such as /compare's coverage heatmap on a phone, never comes near and is never drawn).
-STILL_WAITING = f"() => [...document.querySelectorAll(\"{WAITING}\")].some((e) => e.getBoundingClientRect().height > 0)"
+def still_waiting(within_px: float = float("inf")) -> str:
+    """A script saying whether a block the reader can reach still waits, its box's top less than
+    `within_px` below the screen's bottom (one on a part of the page hidden at this width, such as
+    /compare's coverage heatmap on a phone, never comes near and is never drawn)."""
+    below = "" if within_px == float("inf") else f" && r.top < innerHeight + {within_px:g}"
+    return (f"() => [...document.querySelectorAll(\"{WAITING}\")].some((e) => {{"
+            f" const r = e.getBoundingClientRect(); return r.height > 0{below}; }})")
 
 
 def first_screen_drawn(page, timeout: float = 30_000) -> None:
@@ -52,16 +56,14 @@ def first_screen_drawn(page, timeout: float = 30_000) -> None:
     from dashboard.views import near
 
     wait_idle(page, timeout)  # the page's run has drawn its boxes
-    page.wait_for_function(f"() => ![...document.querySelectorAll(\"{WAITING}\")].some((e) => {{"
-                           f" const r = e.getBoundingClientRect(); return r.height > 0 && r.top < innerHeight + {near.MARGIN_PX}; }})",
-                           timeout=timeout)
+    page.wait_for_function(f"() => !({still_waiting(near.MARGIN_PX)})()", timeout=timeout)
     wait_idle(page, timeout)
 
 
 def drawn_in_full(page, timeout: float = 30_000) -> None:
     """Wait until no block the reader can reach waits any more (each drawn as it came near) and
     the app is idle."""
-    page.wait_for_function(f"() => !({STILL_WAITING})()", timeout=timeout)
+    page.wait_for_function(f"() => !({still_waiting()})()", timeout=timeout)
     wait_idle(page, timeout)
 
 
@@ -70,7 +72,7 @@ def read_to_end(page) -> None:
     the page: every block below the first screen is drawn as it comes near (views/near.py)."""
     from dashboard.views import near
 
-    if not page.evaluate(STILL_WAITING):  # nothing on the page waits: no need to read it through
+    if not page.evaluate(still_waiting()):  # nothing on the page waits: no need to read it through
         return
     page.mouse.move(page.viewport_size["width"] // 2, page.viewport_size["height"] // 2)
     for _ in range(60):
@@ -78,7 +80,7 @@ def read_to_end(page) -> None:
         page.wait_for_timeout(near.SETTLE_MS + 300)
         at_end = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
                                " return m.scrollTop + m.clientHeight >= m.scrollHeight - 2; }")
-        if at_end and not page.evaluate(STILL_WAITING):
+        if at_end and not page.evaluate(still_waiting()):
             break
     drawn_in_full(page)
 
@@ -92,7 +94,7 @@ def screenshot(page, name: str) -> Path:
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 50, 12000))})
     page.wait_for_timeout(500)
-    if page.evaluate(STILL_WAITING):
+    if page.evaluate(still_waiting()):
         drawn_in_full(page)
         page.wait_for_timeout(500)
     page.screenshot(path=str(path))
