@@ -60,12 +60,23 @@ export default function ({ parentElement, data, setStateValue }) {
   // (at most LEAVE_MS, for an input that starts none).
   const app = document.querySelector("[data-testid='stApp']");
   const running = () => app !== null && BUSY.has(app.getAttribute("data-test-script-state"));
-  // A run that switches the page (a bar clicked: its run calls st.switch_page) ends, and the next
-  // page's run starts a moment later: in between the app shows no run. A box of the page left that
-  // asked then named that page, and a full run landed on the figure page's address with none of its
-  // content. So a box asks only once the app has shown no run for data.idle ms.
+  // A bar or point clicked runs the page, which switches to its figure page (chart_block calls
+  // st.switch_page): that run ends, and the figure page's starts a moment later, the app showing no
+  // run in between. A box that asked then named the page being left, and a full run landed on the
+  // figure page's address with none of its content. So after a press on a chart a box waits until
+  // the app has shown no run for data.idle ms (or for LEAVE_MS, if no run starts).
   let idleSince = running() ? null : -Infinity;
-  const idleFor = () => (idleSince === null ? 0 : performance.now() - idleSince);
+  let pressed = null;
+  const onPress = (event) => {
+    if (event.target instanceof Element && event.target.closest(".js-plotly-plot")) pressed = { at: performance.now(), ran: false };
+  };
+  const switching = () => {
+    if (pressed === null) return false;
+    const now = performance.now();
+    if (pressed.ran ? now - idleSince < data.idle : now - pressed.at < LEAVE_MS) return true;
+    pressed = null;
+    return false;
+  };
   let leaving = null;
   const leave = () => { leaving = { at: performance.now(), started: false }; };
   const onInput = (event) => {
@@ -73,24 +84,27 @@ export default function ({ parentElement, data, setStateValue }) {
     const target = event.target instanceof Element ? event.target.closest(INPUTS) : null;
     if (target && !(target.matches("a[href]") && (target.target === "_blank" || target.hasAttribute("download")))) leave();
   };
-  // A check put off while a run was on is made data.idle ms after the run ends, not at the next
-  // retry: a filter that brings the block into view (a region added on /compare) drew it up to
-  // RETRY_MS later.
+  // A check put off while a run was on is made as soon as the run ends (data.idle ms after it,
+  // after a press on a chart), not at the next retry: a filter that brings the block into view (a
+  // region added on /compare) drew it up to RETRY_MS later.
   const runs = new MutationObserver(() => {
     if (running()) {
       idleSince = null;
       if (leaving) leaving.started = true;
+      if (pressed) pressed.ran = true;
     } else if (idleSince === null) {
       idleSince = performance.now();
       if (timer !== null && retrying) {
         clearTimeout(timer);
-        timer = setTimeout(check, data.idle);
+        if (pressed) timer = setTimeout(check, data.idle);
+        else check();
       }
     }
   });
   if (app) runs.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
   document.addEventListener("click", onInput, true);
   document.addEventListener("keydown", onInput, true);
+  document.addEventListener("pointerdown", onPress, true);
   window.addEventListener("popstate", leave);
   // Each box's block is a fragment of its own (near.drawn_near), and one rerun runs one fragment:
   // two boxes that came near together (a scroll past both) sent one rerun and neither was drawn.
@@ -100,7 +114,7 @@ export default function ({ parentElement, data, setStateValue }) {
   const asking = window[ASKING] || (window[ASKING] = new Map());
   const othersAsking = () => [...asking].some(([other, at]) => other !== box && performance.now() - at < LEAVE_MS);
   const waiting = () => {
-    if (running() || idleFor() < data.idle || othersAsking()) return true;
+    if (running() || switching() || othersAsking()) return true;
     if (leaving && !leaving.started && performance.now() - leaving.at < LEAVE_MS) return true;
     leaving = null;
     return false;
@@ -131,6 +145,7 @@ export default function ({ parentElement, data, setStateValue }) {
     clearTimeout(timer);
     document.removeEventListener("click", onInput, true);
     document.removeEventListener("keydown", onInput, true);
+    document.removeEventListener("pointerdown", onPress, true);
     window.removeEventListener("popstate", leave);
     asking.delete(box);
   };

@@ -28,7 +28,7 @@ from dashboard.i18n import N_, _
 HERE = Path(__file__).parent
 MARGIN_PX = 200  # under the first chart below a desktop screen (/trends: 221 px under 940)
 SETTLE_MS = 600  # while a page arrives, how long a block must stay near before it is drawn (near.js)
-IDLE_MS = 200  # how long the app must have shown no run before a block asks (a page switch's two runs, near.js)
+IDLE_MS = 200  # after a press on a chart, how long the app must have shown no run before a block asks (near.js)
 NAME = "dashboard.near"
 FLAG, WATCH = "-near", "-watch"  # session state: <key>-near once drawn; the watching box: <key>-near-watch
 CHART_LABEL = N_("The chart is drawn when you scroll to it.")
