@@ -40,15 +40,14 @@ def bound(widget, label: str, options, *, key: str, names: dict[str, dict[str, s
         except (KeyError, TypeError):  # an option without names (or AppTest probing with a list)
             return str(option)
 
-    # Another page's list widget may hold this key (explore's metrics): a one-value widget takes its first.
-    reshaped = not multiple and isinstance(st.session_state.get(key), list)
-    # Or another page's one value that this one does not offer: /compare's "every metric" ("") reached
-    # /map's metric after a run of only a waiting block there (views/near.py) had kept it, and /map
-    # wrote ?metric= to the address. (A list keeps what a link asked for: a region /trends has no
-    # series of stays in its address, as the page says.)
+    # A one-value widget holding what another page's widget of this key left, and it does not offer,
+    # starts again: a list (explore's metrics; it takes its first), or a value (/compare's "every
+    # metric", "", reached /map's metric after a run of only a waiting block there, views/near.py,
+    # had kept it, and /map wrote ?metric= to the address). A list widget keeps what a link asked
+    # for: a region /trends has no series of stays in its address, as the page says.
     held = st.session_state.get(key)
-    foreign = not multiple and held is not None and not isinstance(held, list) and held not in options
-    if key not in st.session_state or st.session_state.get(marker) != language or reshaped or foreign:
+    stray = not multiple and held is not None and (isinstance(held, list) or held not in options)
+    if key not in st.session_state or st.session_state.get(marker) != language or stray:
         known = _by_name(options, names)
         if key in st.session_state:
             current = st.session_state[key]
