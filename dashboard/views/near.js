@@ -63,26 +63,20 @@ export default function ({ parentElement, data, setStateValue }) {
   // A bar or point clicked runs the page, which switches to its figure page (chart_block calls
   // st.switch_page): that run ends, and the figure page's starts a moment later, the app showing no
   // run in between. A box that asked then named the page being left, and a full run landed on the
-  // figure page's address with none of its content. So after a press on a chart a box waits until
-  // the app has shown no run for data.idle ms (or for LEAVE_MS, if no run starts).
+  // figure page's address with none of its content. So after a press on a chart a box also waits,
+  // once the run has started, until the app has shown no run for data.idle ms (`after`).
   let idleSince = running() ? null : -Infinity;
-  let pressed = null;
-  const onPress = (event) => {
-    if (event.target instanceof Element && event.target.closest(".js-plotly-plot")) pressed = { at: performance.now(), ran: false };
-  };
-  const switching = () => {
-    if (pressed === null) return false;
-    const now = performance.now();
-    if (pressed.ran ? now - idleSince < data.idle : now - pressed.at < LEAVE_MS) return true;
-    pressed = null;
-    return false;
-  };
   let leaving = null;
-  const leave = () => { leaving = { at: performance.now(), started: false }; };
+  const leave = (after = false) => {
+    leaving = { at: performance.now(), started: false, after: after || leaving?.after === true };
+  };
   const onInput = (event) => {
     if (event.type === "keydown" && QUIET_KEYS.has(event.key)) return;
     const target = event.target instanceof Element ? event.target.closest(INPUTS) : null;
     if (target && !(target.matches("a[href]") && (target.target === "_blank" || target.hasAttribute("download")))) leave();
+  };
+  const onPress = (event) => {
+    if (event.target instanceof Element && event.target.closest(".js-plotly-plot")) leave(true);
   };
   // A check put off while a run was on is made as soon as the run ends (data.idle ms after it,
   // after a press on a chart), not at the next retry: a filter that brings the block into view (a
@@ -91,12 +85,11 @@ export default function ({ parentElement, data, setStateValue }) {
     if (running()) {
       idleSince = null;
       if (leaving) leaving.started = true;
-      if (pressed) pressed.ran = true;
     } else if (idleSince === null) {
       idleSince = performance.now();
       if (timer !== null && retrying) {
         clearTimeout(timer);
-        if (pressed) timer = setTimeout(check, data.idle);
+        if (leaving?.after) timer = setTimeout(check, data.idle);
         else check();
       }
     }
@@ -114,8 +107,10 @@ export default function ({ parentElement, data, setStateValue }) {
   const asking = window[ASKING] || (window[ASKING] = new Map());
   const othersAsking = () => [...asking].some(([other, at]) => other !== box && performance.now() - at < LEAVE_MS);
   const waiting = () => {
-    if (running() || switching() || othersAsking()) return true;
-    if (leaving && !leaving.started && performance.now() - leaving.at < LEAVE_MS) return true;
+    if (running() || othersAsking()) return true;
+    if (leaving === null) return false;
+    const now = performance.now();
+    if (leaving.started ? leaving.after && now - idleSince < data.idle : now - leaving.at < LEAVE_MS) return true;
     leaving = null;
     return false;
   };
