@@ -67,6 +67,20 @@ def test_the_router_serves_every_page_of_the_registry():
         assert not at.title and not at.header, page.name
 
 
+def test_no_page_draws_a_segmented_control_of_the_scrolling_kind():
+    """Every segmented control is drawn with wrap=True (languages.language_control): the kind that
+    scrolls, Streamlit's choice in a horizontal container or a column, measures the page after its
+    first render, a forced layout on every page's load. The language control is on every page."""
+    seen = set()
+    for page in pages.PAGES:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.switch_page(f"views/{page.name}.py").run()
+        for control in at.get("button_group"):
+            seen |= {key for key in ("language-control", "status") if control.proto.id.endswith(f"-{key}")}
+            assert control.proto.HasField("wrap") and control.proto.wrap, (page.name, control.proto.label)
+    assert seen == {"language-control", "status"}  # the language control, and /compare's and /map's status
+
+
 def test_a_heading_is_one_markdown_line_of_its_level():
     def page():
         from dashboard.views import page_frame

@@ -36,6 +36,7 @@ regions = widgets.bound(
 statuses = widgets.bound(
     st.segmented_control, _("Status"), STATUSES, default=STATUSES, key="status", names=status_names, multiple=True,
     selection_mode="multi", help=_("Targets are shown beside actual results, marked, and never compared with them."),
+    wrap=True,  # not the scrolling kind: see languages.language_control
 ) or STATUSES
 if not regions:
     st.info(_("Choose at least one region."))

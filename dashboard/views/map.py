@@ -31,7 +31,8 @@ metric = metric if metric in options else options[0]
 with middle:
     status = widgets.bound(st.segmented_control, _("Status"), ["actual", "target"], default="actual", key="status",
                            names=widgets.names_in_every_language(words=mx.STATUS_WORDS),
-                           help=_("Actual results and targets are never mapped together.")) or "actual"
+                           help=_("Actual results and targets are never mapped together."),
+                           wrap=True) or "actual"  # not the scrolling kind: see languages.language_control
 years = mx.map_years(obs, metric, status)
 year = None
 if len(years) > 1:

@@ -133,7 +133,7 @@ def share_chart(fig: go.Figure, rows: pd.DataFrame, key: str, title: str | None 
         return
     with box:
         size = st.segmented_control(_("Image size"), list(images.SIZES), default="slide", key=f"{key}-image-size",
-                                    format_func=lambda s: _(images.SIZE_NAMES[s])) or "slide"
+                                    format_func=lambda s: _(images.SIZE_NAMES[s]), wrap=True) or "slide"
         caption = chart_caption(fig, rows, title, filters, url)
         try:
             chart = (session_data.data_key(), key, session_data.dark())
