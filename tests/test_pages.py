@@ -56,28 +56,35 @@ def test_a_page_layout_is_set_once_by_the_router_and_never_by_a_page():
     assert len(layout_calls(ROOT / "dashboard" / "app.py")) == 1
 
 
-def test_the_router_serves_every_page_of_the_registry():
+@pytest.fixture(scope="module")
+def routed() -> dict[str, AppTest]:
+    """Every page of the registry as the router serves it (run once for the tests below)."""
+    served = {}
     for page in pages.PAGES:
         at = AppTest.from_file(APP, default_timeout=60).run()
-        at.switch_page(f"views/{page.name}.py").run()
-        assert not at.exception, page.name
-        assert headings(at, 1), page.name  # the page drew its title
+        served[page.name] = at.switch_page(f"views/{page.name}.py").run()
+    return served
+
+
+def test_the_router_serves_every_page_of_the_registry(routed):
+    assert list(routed) == [page.name for page in pages.PAGES]
+    for name, at in routed.items():
+        assert not at.exception, name
+        assert headings(at, 1), name  # the page drew its title
         # ... as Markdown, as every heading (page_frame.heading): a heading element costs the browser
         # about twice as much on every rerun.
-        assert not at.title and not at.header, page.name
+        assert not at.title and not at.header, name
 
 
-def test_no_page_draws_a_segmented_control_of_the_scrolling_kind():
+def test_no_page_draws_a_segmented_control_of_the_scrolling_kind(routed):
     """Every segmented control is drawn with wrap=True (languages.language_control): the kind that
     scrolls, Streamlit's choice in a horizontal container or a column, measures the page after its
     first render, a forced layout on every page's load. The language control is on every page."""
     seen = set()
-    for page in pages.PAGES:
-        at = AppTest.from_file(APP, default_timeout=60).run()
-        at.switch_page(f"views/{page.name}.py").run()
+    for name, at in routed.items():
         for control in at.get("button_group"):
             seen |= {key for key in ("language-control", "status") if control.proto.id.endswith(f"-{key}")}
-            assert control.proto.HasField("wrap") and control.proto.wrap, (page.name, control.proto.label)
+            assert control.proto.HasField("wrap") and control.proto.wrap, (name, control.proto.label)
     assert seen == {"language-control", "status"}  # the language control, and /compare's and /map's status
 
 
